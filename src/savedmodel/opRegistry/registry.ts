@@ -73,6 +73,7 @@ const LIST_FIELD: Record<string, "s" | "i" | "f" | "b" | "type" | "shape"> = {
 
 /** Registry defaults are shared by every caller, so they are frozen. */
 function freeze<T extends object>(v: T): T {
+  if (ArrayBuffer.isView(v)) return v; // typed arrays with elements cannot be frozen
   for (const x of Object.values(v)) if (x && typeof x === "object" && !Object.isFrozen(x)) freeze(x);
   return Object.freeze(v);
 }
