@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   OpResolver,
   REGISTRY_OP_COUNT,
+  REGISTRY_TF_OP_COUNT,
   TensorRefError,
   attrTypeOf,
   functionOutputs,
@@ -30,11 +31,12 @@ function must(op: string): OpSchema {
   return s;
 }
 
-test("generated registry has all 1,563 ops, sorted and unique", () => {
-  assert.equal(REGISTRY_OP_COUNT, 1563);
+test("generated registry has all 1,563 TensorFlow ops (+ TF Text add-ons), sorted and unique", () => {
+  assert.equal(REGISTRY_TF_OP_COUNT, 1563);
   const names = registryOpNames();
-  assert.equal(names.length, 1563);
-  assert.equal(new Set(names).size, 1563);
+  assert.equal(names.length, REGISTRY_OP_COUNT);
+  assert.equal(new Set(names).size, names.length);
+  assert.equal(names.filter((n) => must(n).library === undefined).length, 1563);
   assert.deepEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), names);
   assert.ok(OP_TABLE.length < 400 * 1024, `table is ${OP_TABLE.length} chars`);
   // Every line decodes.
@@ -231,6 +233,28 @@ test("resolveFunctionTensor maps named outputs to flat indices and fails clearly
   bad("sp:output:3", /index 3 is out of range/);
   bad("bad:out:0", /op "NoSuchOp" of node "bad" is unknown/);
   assert.throws(() => functionOutputs({ ...fn, ret: {} }, r), /output "idx" has no ret entry/);
+});
+
+test("TF Text add-on ops carry their library, statefulness and output order", () => {
+  const sp = must("SentencepieceOp");
+  assert.equal(sp.library, "tensorflow_text");
+  assert.equal(sp.isStateful, true);
+  assert.deepEqual(sp.outputs, [{ name: "handle", type: DataType.DT_RESOURCE }]);
+  const tok = must("SentencepieceTokenizeWithOffsetsOp");
+  assert.equal(tok.inputs.length, 7);
+  const lay = outputLayout(tok, withDefaults({ attr: {} }, tok));
+  assert.deepEqual(
+    lay.map((l) => [l.name, l.start, l.dtypes[0]]),
+    [
+      ["output_values", 0, DT_INT32],
+      ["output_splits", 1, DataType.DT_INT64],
+      ["output_offset_starts", 2, DataType.DT_INT64],
+      ["output_offset_limits", 3, DataType.DT_INT64],
+    ],
+  );
+  const wp = must("WordpieceTokenizeWithOffsets").attrs.find((a) => a.name === "output_row_partition_type");
+  assert.equal(new TextDecoder().decode(wp?.default?.s ?? new Uint8Array()), "row_lengths");
+  assert.equal(must("Conv2D").library, undefined);
 });
 
 test("the table only holds attribute values it can represent", () => {

@@ -8,7 +8,7 @@ export { OpResolver, withDefaults } from "./resolver.js";
 export type { OpResolverOptions } from "./resolver.js";
 export { inputLayout, outputLayout, layoutSize, MAX_ARG_TENSORS } from "./layout.js";
 export type { ArgLayout } from "./layout.js";
-export { registryOp, hasRegistryOp, registryOpNames, REGISTRY_OP_COUNT } from "./registry.js";
+export { registryOp, hasRegistryOp, registryOpNames, REGISTRY_OP_COUNT, REGISTRY_TF_OP_COUNT } from "./registry.js";
 export {
   resolveFunctionTensor,
   resolveGraphTensor,

@@ -4,7 +4,7 @@
  */
 import { tensorflow } from "../proto.js";
 import type { IAttrValue } from "../proto.js";
-import { OP_COUNT, OP_TABLE } from "./ops.generated.js";
+import { OP_COUNT, OP_TABLE, TF_OP_COUNT } from "./ops.generated.js";
 import type { ArgSchema, AttrSchema, OpSchema } from "./schema.js";
 
 let index: Map<string, number> | undefined;
@@ -108,14 +108,19 @@ function split(s: string): string[] {
 }
 
 function parseLine(line: string): OpSchema {
-  const [name, ins, outs, attrs] = line.split(";");
-  return {
+  const [name, ins, outs, attrs, flags] = line.split(";");
+  const schema: OpSchema = {
     name,
     inputs: split(ins).map(parseArg),
     outputs: split(outs).map(parseArg),
     attrs: split(attrs ?? "").map(parseAttr),
     source: "registry",
   };
+  for (const f of split(flags ?? "")) {
+    if (f === "stateful") schema.isStateful = true;
+    else if (f.startsWith("lib:")) schema.library = f.slice(4);
+  }
+  return schema;
 }
 
 /** The bundled registry's schema for `op`, or undefined when TensorFlow's registry has no such op. */
@@ -139,4 +144,7 @@ export function registryOpNames(): string[] {
   return [...getIndex().keys()];
 }
 
+/** Ops in the bundled registry: TensorFlow's own plus add-on library ops (TF Text). */
 export const REGISTRY_OP_COUNT = OP_COUNT;
+/** Ops of TensorFlow itself in the bundled registry. */
+export const REGISTRY_TF_OP_COUNT = TF_OP_COUNT;

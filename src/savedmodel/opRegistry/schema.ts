@@ -31,7 +31,10 @@ export interface OpSchema {
   inputs: ArgSchema[];
   outputs: ArgSchema[];
   attrs: AttrSchema[];
+  /** Known for model/function schemas and for registry add-on ops; TensorFlow's registry data does not carry it. */
   isStateful?: boolean;
+  /** Add-on library that defines a registry op not in TensorFlow itself (e.g. "tensorflow_text"). */
+  library?: string;
   /** Where the schema came from: the model's stripped_op_list, our bundled registry, or a library function's signature. */
   source: "model" | "registry" | "function";
 }
