@@ -148,7 +148,13 @@ const SUPPLEMENT = {
     },
     {
       name: "RougeL",
-      inputs: ["hyp_values: Tvalues", "hyp_splits: Tsplits", "ref_values: Tvalues", "ref_splits: Tsplits", "alpha: float"],
+      inputs: [
+        "hyp_values: Tvalues",
+        "hyp_splits: Tsplits",
+        "ref_values: Tvalues",
+        "ref_splits: Tsplits",
+        "alpha: float",
+      ],
       outputs: ["f_measure: float", "p_measure: float", "r_measure: float"],
       attrs: ["Tsplits: {int32, int64} = DT_INT64", "Tvalues: type"],
     },
@@ -191,7 +197,11 @@ const SUPPLEMENT = {
       name: "SentencepieceTokenizeOp",
       inputs: SP_TOKENIZE_INPUTS(),
       outputs: ["output_values: out_type", "output_splits: Tsplits"],
-      attrs: ["out_type: {int32, string} = DT_INT32", "Tsplits: {int32, int64} = DT_INT64", "return_nbest: bool = false"],
+      attrs: [
+        "out_type: {int32, string} = DT_INT32",
+        "Tsplits: {int32, int64} = DT_INT64",
+        "return_nbest: bool = false",
+      ],
     },
     {
       name: "SentencepieceTokenizeWithOffsetsOp",
@@ -202,7 +212,11 @@ const SUPPLEMENT = {
         "output_offset_starts: int64",
         "output_offset_limits: int64",
       ],
-      attrs: ["out_type: {int32, string} = DT_INT32", "Tsplits: {int32, int64} = DT_INT64", "return_nbest: bool = false"],
+      attrs: [
+        "out_type: {int32, string} = DT_INT32",
+        "Tsplits: {int32, int64} = DT_INT64",
+        "return_nbest: bool = false",
+      ],
     },
     {
       name: "SentencepieceDetokenizeOp",
@@ -287,9 +301,29 @@ function TOKENIZE_WITH_OFFSETS_OUTPUTS() {
 
 // DataType numbers (tensorflow/core/framework/types.proto) for REGISTER_OP spellings.
 const DTYPES = {
-  float: 1, double: 2, int32: 3, uint8: 4, int16: 5, int8: 6, string: 7, complex64: 8, int64: 9, bool: 10,
-  qint8: 11, quint8: 12, qint32: 13, bfloat16: 14, qint16: 15, quint16: 16, uint16: 17, complex128: 18,
-  half: 19, resource: 20, variant: 21, uint32: 22, uint64: 23,
+  float: 1,
+  double: 2,
+  int32: 3,
+  uint8: 4,
+  int16: 5,
+  int8: 6,
+  string: 7,
+  complex64: 8,
+  int64: 9,
+  bool: 10,
+  qint8: 11,
+  quint8: 12,
+  qint32: 13,
+  bfloat16: 14,
+  qint16: 15,
+  quint16: 16,
+  uint16: 17,
+  complex128: 18,
+  half: 19,
+  resource: 20,
+  variant: 21,
+  uint32: 22,
+  uint64: 23,
 };
 
 /** Parses REGISTER_OP ".Input/.Output" specs ("name: type", "name: N * T", "name: Ref(float)") into our arg shape. */
@@ -315,7 +349,11 @@ function specAttr(spec, where) {
   if (/^\{\s*'/.test(type)) type = "string";
   else if (/^\{/.test(type)) type = "type";
   else if (/^list\((\w+)\)$/.test(type)) type = `${/^list\((\w+)\)$/.exec(type)[1]}[]`;
-  type = type.replace(/^int(\[\])?$/, "int64$1").replace(/^float(\[\])?$/, "float32$1").replace(/^bool(\[\])?$/, "boolean$1").replace(/^func(\[\])?$/, "function$1");
+  type = type
+    .replace(/^int(\[\])?$/, "int64$1")
+    .replace(/^float(\[\])?$/, "float32$1")
+    .replace(/^bool(\[\])?$/, "boolean$1")
+    .replace(/^func(\[\])?$/, "function$1");
   const attr = { name: m[1], type };
   if (m[3] !== undefined) attr.minimum = Number(m[3]);
   if (m[4] !== undefined) {

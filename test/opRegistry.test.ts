@@ -37,7 +37,10 @@ test("generated registry has all 1,563 TensorFlow ops (+ TF Text add-ons), sorte
   assert.equal(names.length, REGISTRY_OP_COUNT);
   assert.equal(new Set(names).size, names.length);
   assert.equal(names.filter((n) => must(n).library === undefined).length, 1563);
-  assert.deepEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), names);
+  assert.deepEqual(
+    [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    names,
+  );
   assert.ok(OP_TABLE.length < 400 * 1024, `table is ${OP_TABLE.length} chars`);
   // Every line decodes.
   for (const n of names) assert.equal(must(n).name, n);
@@ -163,9 +166,15 @@ test("withDefaults fills missing attrs, keeps present ones, never mutates", () =
 test("OpResolver prefers the model's stripped_op_list, then registry, then functions", () => {
   const modelConv = tensorflow.OpDef.create({
     name: "Conv2D",
-    inputArg: [{ name: "input", typeAttr: "T" }, { name: "filter", typeAttr: "T" }],
+    inputArg: [
+      { name: "input", typeAttr: "T" },
+      { name: "filter", typeAttr: "T" },
+    ],
     outputArg: [{ name: "output", typeAttr: "T" }],
-    attr: [{ name: "T", type: "type" }, { name: "dilations", type: "list(int)", defaultValue: { list: { i: [2, 2, 2, 2] } } }],
+    attr: [
+      { name: "T", type: "type" },
+      { name: "dilations", type: "list(int)", defaultValue: { list: { i: [2, 2, 2, 2] } } },
+    ],
     isStateful: false,
   });
   const fn: IFunctionDef = {

@@ -52,7 +52,8 @@ export interface RefContext {
 export function resolveGraphTensor(ref: string): GraphTensorRef {
   if (ref.startsWith("^")) return { kind: "control", node: ref.slice(1) };
   const c = ref.lastIndexOf(":");
-  if (c > 0 && /^\d+$/.test(ref.slice(c + 1))) return { kind: "node", node: ref.slice(0, c), index: Number(ref.slice(c + 1)) };
+  if (c > 0 && /^\d+$/.test(ref.slice(c + 1)))
+    return { kind: "node", node: ref.slice(0, c), index: Number(ref.slice(c + 1)) };
   return { kind: "node", node: ref, index: 0 };
 }
 
@@ -125,7 +126,10 @@ export function resolveFunctionTensor(
   if (!/^\d+$/.test(idxText)) throw err(`output index "${idxText}" is not a number`);
   const idx = Number(idxText);
   const layout = functionNodeOutputs(fn, nodeName, resolver);
-  if (!layout) throw err(`op "${node.op ?? ""}" of node "${nodeName}" is unknown (not in the model's op list, the registry or the library)`);
+  if (!layout)
+    throw err(
+      `op "${node.op ?? ""}" of node "${nodeName}" is unknown (not in the model's op list, the registry or the library)`,
+    );
   const arg = layout.find((a) => a.name === outArg);
   if (!arg) {
     const names = layout.map((a) => a.name).join(", ") || "none";
@@ -149,8 +153,14 @@ export function functionOutputs(fn: IFunctionDef, resolver: OpResolver, ctx: Ref
     const name = a.name ?? "";
     const ref = Object.prototype.hasOwnProperty.call(ret, name) ? ret[name] : undefined;
     if (ref === undefined) {
-      throw new TensorRefError("", `output "${name}" has no ret entry`, { ...ctx, functionName: fn.signature?.name ?? "" });
+      throw new TensorRefError("", `output "${name}" has no ret entry`, {
+        ...ctx,
+        functionName: fn.signature?.name ?? "",
+      });
     }
-    return { outputArg: name, source: resolveFunctionTensor(ref, fn, resolver, { ...ctx, node: ctx.node ?? `ret ${name}` }) };
+    return {
+      outputArg: name,
+      source: resolveFunctionTensor(ref, fn, resolver, { ...ctx, node: ctx.node ?? `ret ${name}` }),
+    };
   });
 }
