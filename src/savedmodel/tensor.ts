@@ -159,12 +159,17 @@ function float8Table(dtype: number): Float32Array {
 
 // ---- bytes ↔ values ----
 
-function copyAligned(bytes: Uint8Array, elem: number): ArrayBuffer {
-  // Typed arrays need aligned offsets; copy when the view is unaligned or shares a bigger buffer.
-  if (bytes.byteOffset % elem === 0 && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) {
-    return bytes.buffer as ArrayBuffer;
+/** A fresh copy (Uint8Array.prototype.slice; a Node Buffer's own slice() would alias). */
+export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
+function copyAligned(bytes: Uint8Array, _elem: number): ArrayBuffer {
+  // Typed arrays need their own aligned buffer: reuse it only when the view covers a whole plain ArrayBuffer.
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
+    return bytes.buffer;
   }
-  return bytes.slice().buffer as ArrayBuffer;
+  return copyBytes(bytes).buffer as ArrayBuffer;
 }
 
 /** Swaps each `elem`-byte group in place (big-endian data). */
@@ -205,7 +210,7 @@ export function decodeTensorBytes(
   let src = bytes;
   const lane = dtype === DT.DT_COMPLEX64 ? 4 : dtype === DT.DT_COMPLEX128 ? 8 : elem;
   if (opts.bigEndian && lane > 1) {
-    src = bytes.slice();
+    src = copyBytes(bytes);
     byteSwap(src, lane);
   }
   const values = viewAs(dtype, src, n);

@@ -62,7 +62,7 @@ export function decodeStringTensor(bytes: Uint8Array, n: number, verify: boolean
   }
   const values: Uint8Array[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    values[i] = bytes.slice(pos, pos + lens[i]);
+    values[i] = Uint8Array.prototype.slice.call(bytes, pos, pos + lens[i]);
     pos += lens[i];
   }
   if (verify) crc = crc32c(bytes.subarray(pos - total, pos), crc);
