@@ -65,9 +65,15 @@ export function dtypeShortName(dtype: number | null | undefined): string {
 /** Parses "float32", "DT_FLOAT", "float" (TF attr spelling) etc. to the enum value. */
 export function parseDtype(name: string): number | undefined {
   const n = name.trim();
-  const byEnum = (DT as unknown as Record<string, number>)[n] ?? (DT as unknown as Record<string, number>)[`DT_${n.toUpperCase()}`];
+  const byEnum =
+    (DT as unknown as Record<string, number>)[n] ?? (DT as unknown as Record<string, number>)[`DT_${n.toUpperCase()}`];
   if (typeof byEnum === "number") return byEnum;
-  const aliases: Record<string, number> = { float: DT.DT_FLOAT, double: DT.DT_DOUBLE, half: DT.DT_HALF, str: DT.DT_STRING };
+  const aliases: Record<string, number> = {
+    float: DT.DT_FLOAT,
+    double: DT.DT_DOUBLE,
+    half: DT.DT_HALF,
+    str: DT.DT_STRING,
+  };
   if (n in aliases) return aliases[n];
   for (const [k, v] of Object.entries(SHORT)) if (v === n) return Number(k);
   return undefined;

@@ -24,9 +24,17 @@ export class SavedModelError extends Error {
   readonly field?: string;
   readonly hint?: string;
   readonly detail: string;
-  constructor(file: string, detail: string, opts: { offset?: number; field?: string; hint?: string; cause?: unknown } = {}) {
-    const where = [opts.field, opts.offset !== undefined ? `offset ${opts.offset}` : undefined].filter(Boolean).join(", ");
-    super(`${file}${where ? ` (${where})` : ""}: ${detail}${opts.hint ? ` — ${opts.hint}` : ""}`, { cause: opts.cause });
+  constructor(
+    file: string,
+    detail: string,
+    opts: { offset?: number; field?: string; hint?: string; cause?: unknown } = {},
+  ) {
+    const where = [opts.field, opts.offset !== undefined ? `offset ${opts.offset}` : undefined]
+      .filter(Boolean)
+      .join(", ");
+    super(`${file}${where ? ` (${where})` : ""}: ${detail}${opts.hint ? ` — ${opts.hint}` : ""}`, {
+      cause: opts.cause,
+    });
     this.name = "SavedModelError";
     this.file = file;
     this.detail = detail;

@@ -1,0 +1,2 @@
+import * as $protobuf from "protobufjs/minimal";
+export = $protobuf;
