@@ -1,0 +1,401 @@
+/**
+ * Turns each container (root, call and body groups) into nested name-scope groups, then orders children
+ * topologically, groups numbered siblings into series and splits huge flat groups into chunks.
+ */
+import type { GraphEdge, GraphGroup, GraphNode } from "./model.js";
+
+export interface ContainerItem {
+  kind: "node" | "group";
+  index: number;
+  /** Full name inside the container's graph/body ("dense/MatMul"). */
+  name: string;
+}
+
+export interface HierarchyOptions {
+  maxChildren: number;
+  seriesMin: number;
+}
+
+interface Trie {
+  children: Map<string, Trie>;
+  items: { item: ContainerItem; label: string }[];
+  count: number;
+}
+
+function newTrie(): Trie {
+  return { children: new Map(), items: [], count: 0 };
+}
+
+export function buildHierarchy(
+  nodes: GraphNode[],
+  groups: GraphGroup[],
+  edges: GraphEdge[],
+  items: Map<number, ContainerItem[]>,
+  opts: HierarchyOptions,
+): void {
+  const containers = [...items.keys()];
+  for (const c of containers) scopeContainer(nodes, groups, c, items.get(c)!);
+  const rank = topoRanks(nodes.length, edges);
+  const groupRank: number[] = new Array<number>(groups.length).fill(Infinity);
+  // Sizes and ranks bottom-up (children always have larger indices than parents except containers' scopes;
+  // so walk by depth instead).
+  const order = depthOrder(groups);
+  for (let k = order.length - 1; k >= 0; k--) {
+    const g = groups[order[k]];
+    let size = g.nodes.length;
+    let vis = 0;
+    let r = Infinity;
+    for (const n of g.nodes) {
+      if (!nodes[n].boiler) vis++;
+      if (rank[n] < r) r = rank[n];
+    }
+    for (const c of g.groups) {
+      size += groups[c].size;
+      vis += groups[c].visibleSize;
+      if (groupRank[c] < r) r = groupRank[c];
+    }
+    g.size = size;
+    g.visibleSize = vis;
+    groupRank[order[k]] = r;
+  }
+  const byRank = (a: number, b: number) => rank[a] - rank[b];
+  const byGroupRank = (a: number, b: number) => groupRank[a] - groupRank[b];
+  for (const gi of order) {
+    const g = groups[gi];
+    g.nodes.sort(byRank);
+    g.groups.sort(byGroupRank);
+  }
+  for (const gi of order) makeSeries(nodes, groups, gi, opts.seriesMin, rank, groupRank);
+  const n0 = groups.length;
+  for (let gi = 0; gi < n0; gi++) chunk(nodes, groups, gi, opts.maxChildren, rank, groupRank);
+}
+
+function scopeContainer(nodes: GraphNode[], groups: GraphGroup[], container: number, list: ContainerItem[]): void {
+  const root = newTrie();
+  for (const item of list) {
+    const segs = item.name.split("/");
+    let t = root;
+    t.count++;
+    for (let i = 0; i < segs.length - 1; i++) {
+      let c = t.children.get(segs[i]);
+      if (!c) t.children.set(segs[i], (c = newTrie()));
+      t = c;
+      t.count++;
+    }
+    t.items.push({ item, label: segs[segs.length - 1] });
+  }
+  // An item named like a scope ("a" next to "a/b") moves inside that scope.
+  const settle = (t: Trie) => {
+    for (const [seg, c] of t.children) settle(c);
+    t.items = t.items.filter((it) => {
+      const c = t.children.get(it.label);
+      if (!c) return true;
+      c.items.unshift(it);
+      c.count++;
+      return false;
+    });
+  };
+  settle(root);
+  const prefix = groups[container].kind === "root" ? "" : `${groups[container].id}::`;
+  const attach = (parent: number, it: { item: ContainerItem; label: string }) => {
+    if (it.item.kind === "node") {
+      nodes[it.item.index].parent = parent;
+      groups[parent].nodes.push(it.item.index);
+    } else {
+      groups[it.item.index].parent = parent;
+      groups[parent].groups.push(it.item.index);
+    }
+  };
+  const emit = (t: Trie, parent: number, path: string) => {
+    for (const it of t.items) attach(parent, it);
+    for (const [seg, c0] of t.children) {
+      let c = c0;
+      let label = seg;
+      let p = path ? `${path}/${seg}` : seg;
+      // Single-item scopes are not worth a box: hoist the item.
+      if (countItems(c) === 1) {
+        const only = firstItem(c)!;
+        const rel = path ? only.item.name.slice(path.length + 1) : only.item.name;
+        const target = only.item.kind === "node" ? nodes[only.item.index] : groups[only.item.index];
+        if (target.label === only.label && rel.endsWith(only.label)) target.label = rel;
+        attach(parent, only);
+        continue;
+      }
+      // Collapse chains of scopes holding one scope and nothing else.
+      while (c.items.length === 0 && c.children.size === 1) {
+        const [s2, c2] = c.children.entries().next().value as [string, Trie];
+        label += `/${s2}`;
+        p += `/${s2}`;
+        c = c2;
+      }
+      groups.push({
+        id: `${prefix}${p}/`,
+        label,
+        kind: "scope",
+        parent,
+        nodes: [],
+        groups: [],
+        size: 0,
+        visibleSize: 0,
+      });
+      const gi = groups.length - 1;
+      groups[parent].groups.push(gi);
+      emit(c, gi, p);
+    }
+  };
+  emit(root, container, "");
+}
+
+function countItems(t: Trie): number {
+  let n = t.items.length;
+  for (const c of t.children.values()) {
+    n += countItems(c);
+    if (n > 1) return n;
+  }
+  return n;
+}
+
+function firstItem(t: Trie): { item: ContainerItem; label: string } | undefined {
+  if (t.items.length) return t.items[0];
+  for (const c of t.children.values()) {
+    const f = firstItem(c);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** Groups from the root down (parents before children). */
+export function depthOrder(groups: readonly GraphGroup[]): number[] {
+  const out: number[] = [0];
+  for (let i = 0; i < out.length; i++) for (const c of groups[out[i]].groups) out.push(c);
+  return out;
+}
+
+/** Topological rank of every node (Kahn's algorithm, ties by index; cycles broken by index). */
+export function topoRanks(n: number, edges: readonly GraphEdge[]): Float64Array {
+  const indeg = new Int32Array(n);
+  const head = new Int32Array(n).fill(-1);
+  const next = new Int32Array(edges.length);
+  edges.forEach((e, i) => {
+    indeg[e.t]++;
+    next[i] = head[e.s];
+    head[e.s] = i;
+  });
+  const rank = new Float64Array(n).fill(-1);
+  // A binary heap on node index keeps GraphDef order among ready nodes.
+  const heap: number[] = [];
+  const push = (x: number) => {
+    heap.push(x);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p] <= heap[i]) break;
+      [heap[p], heap[i]] = [heap[i], heap[p]];
+      i = p;
+    }
+  };
+  const pop = () => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l] < heap[m]) m = l;
+        if (r < heap.length && heap[r] < heap[m]) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i], heap[m]];
+        i = m;
+      }
+    }
+    return top;
+  };
+  for (let i = 0; i < n; i++) if (indeg[i] === 0) push(i);
+  let r = 0;
+  let scan = 0;
+  while (r < n) {
+    if (!heap.length) {
+      while (scan < n && rank[scan] >= 0) scan++;
+      if (scan >= n) break;
+      indeg[scan] = 0;
+      push(scan);
+    }
+    const x = pop();
+    if (rank[x] >= 0) continue;
+    rank[x] = r++;
+    for (let e = head[x]; e >= 0; e = next[e]) {
+      const t = edges[e].t;
+      if (rank[t] < 0 && --indeg[t] === 0) push(t);
+    }
+  }
+  return rank;
+}
+
+const SERIES_RE = /^(.*?)_(\d+)((?:\/.*)?)$/;
+
+/** "dense_3/Relu" -> ["dense|/Relu", 3]: the series key (base and rest) and the member number. */
+function seriesKey(label: string): [string, number] | undefined {
+  const m = SERIES_RE.exec(label);
+  if (m && m[1] && !m[1].includes("/")) return [`${m[1]}|${m[3]}`, Number(m[2])];
+  return undefined;
+}
+
+/** The key an unnumbered first member ("dense/Relu") would have. */
+function baseKey(label: string): string {
+  const k = label.indexOf("/");
+  return k < 0 ? `${label}|` : `${label.slice(0, k)}|${label.slice(k)}`;
+}
+
+/** Numbered siblings ("dense", "dense_1", ... "dense_9") of the same kind become one series group. */
+function makeSeries(
+  nodes: GraphNode[],
+  groups: GraphGroup[],
+  gi: number,
+  min: number,
+  rank: Float64Array,
+  groupRank: number[],
+): void {
+  const g = groups[gi];
+  if (g.kind === "series") return;
+  const buckets = new Map<string, { nodes: number[]; groups: number[]; nums: number[] }>();
+  const add = (key: string, num: number, isNode: boolean, i: number) => {
+    let b = buckets.get(key);
+    if (!b) buckets.set(key, (b = { nodes: [], groups: [], nums: [] }));
+    (isNode ? b.nodes : b.groups).push(i);
+    b.nums.push(num);
+  };
+  const bases = new Set<string>();
+  const nodeBase = (n: number) => `n|${nodes[n].op}|${baseKey(nodes[n].label)}`;
+  const groupBase = (c: number) => `g|${groups[c].kind}|${baseKey(groups[c].label)}`;
+  for (const n of g.nodes) bases.add(nodeBase(n));
+  for (const c of g.groups) bases.add(groupBase(c));
+  for (const n of g.nodes) {
+    const k = seriesKey(nodes[n].label);
+    if (k && !nodes[n].role) add(`n|${nodes[n].op}|${k[0]}`, k[1], true, n);
+  }
+  for (const c of g.groups) {
+    const k = seriesKey(groups[c].label);
+    if (k && groups[c].kind === "scope") add(`g|scope|${k[0]}`, k[1], false, c);
+  }
+  for (const [key, b] of buckets) {
+    const [, , base, rest] = key.split("|");
+    // The unnumbered first member ("dense" before "dense_1") joins too.
+    if (bases.has(key)) {
+      if (key.startsWith("n|")) {
+        const first = g.nodes.find((n) => nodeBase(n) === key);
+        if (first !== undefined) (b.nodes.unshift(first), b.nums.unshift(0));
+      } else {
+        const first = g.groups.find((c) => groupBase(c) === key);
+        if (first !== undefined) (b.groups.unshift(first), b.nums.unshift(0));
+      }
+    }
+    const count = b.nodes.length + b.groups.length;
+    if (count < min || count === g.nodes.length + g.groups.length) continue;
+    const lo = Math.min(...b.nums);
+    const hi = Math.max(...b.nums);
+    const id = `${g.id}::series:${key}`;
+    groups.push({
+      id,
+      label: `${base}_[${lo}–${hi}]${rest}`,
+      kind: "series",
+      parent: gi,
+      nodes: b.nodes.sort((x, y) => rank[x] - rank[y]),
+      groups: b.groups.sort((x, y) => groupRank[x] - groupRank[y]),
+      size: 0,
+      visibleSize: 0,
+    });
+    const si = groups.length - 1;
+    const sg = groups[si];
+    let size = 0;
+    let vis = 0;
+    let r = Infinity;
+    for (const n of sg.nodes) {
+      nodes[n].parent = si;
+      size++;
+      if (!nodes[n].boiler) vis++;
+      r = Math.min(r, rank[n]);
+    }
+    for (const c of sg.groups) {
+      groups[c].parent = si;
+      size += groups[c].size;
+      vis += groups[c].visibleSize;
+      r = Math.min(r, groupRank[c]);
+    }
+    sg.size = size;
+    sg.visibleSize = vis;
+    groupRank[si] = r;
+    const inSeries = new Set(sg.nodes);
+    const gInSeries = new Set(sg.groups);
+    g.nodes = g.nodes.filter((n) => !inSeries.has(n));
+    g.groups = g.groups.filter((c) => !gInSeries.has(c));
+    insertByRank(g.groups, si, groupRank);
+  }
+}
+
+function rankOf(groupRank: number[], i: number): number {
+  return groupRank[i] ?? Infinity;
+}
+
+function insertByRank(list: number[], gi: number, groupRank: number[]): void {
+  const r = rankOf(groupRank, gi);
+  let k = list.findIndex((c) => rankOf(groupRank, c) > r);
+  if (k < 0) k = list.length;
+  list.splice(k, 0, gi);
+}
+
+/** Splits a group with more than `max` direct children into chunks, in topological order. */
+function chunk(
+  nodes: GraphNode[],
+  groups: GraphGroup[],
+  gi: number,
+  max: number,
+  rank: Float64Array,
+  groupRank: number[],
+): void {
+  const g = groups[gi];
+  while (g.nodes.length + g.groups.length > max) {
+    type Child = { node: boolean; i: number; r: number };
+    const kids: Child[] = [
+      ...g.nodes.map((i) => ({ node: true, i, r: rank[i] })),
+      ...g.groups.map((i) => ({ node: false, i, r: rankOf(groupRank, i) })),
+    ].sort((a, b) => a.r - b.r);
+    const parts = Math.ceil(kids.length / max);
+    const per = Math.ceil(kids.length / parts);
+    g.nodes = [];
+    g.groups = [];
+    for (let p = 0; p < parts; p++) {
+      const slice = kids.slice(p * per, (p + 1) * per);
+      const id = `${g.id}::part${p + 1}of${parts}${groups.length}`;
+      const cg: GraphGroup = {
+        id,
+        label: `${g.label} · part ${p + 1}/${parts}`,
+        kind: "chunk",
+        parent: gi,
+        nodes: [],
+        groups: [],
+        size: 0,
+        visibleSize: 0,
+      };
+      groups.push(cg);
+      const ci = groups.length - 1;
+      for (const k of slice) {
+        if (k.node) {
+          cg.nodes.push(k.i);
+          nodes[k.i].parent = ci;
+          cg.size++;
+          if (!nodes[k.i].boiler) cg.visibleSize++;
+        } else {
+          cg.groups.push(k.i);
+          groups[k.i].parent = ci;
+          cg.size += groups[k.i].size;
+          cg.visibleSize += groups[k.i].visibleSize;
+        }
+      }
+      groupRank[ci] = slice[0]?.r ?? Infinity;
+      g.groups.push(ci);
+    }
+  }
+}

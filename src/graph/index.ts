@@ -1,0 +1,13 @@
+/** Display-graph building: GraphDef/FunctionDef/signature -> plain hierarchy for the graph view. */
+export * from "./model.js";
+export {
+  buildDisplayGraph,
+  signatureSlice,
+  shortFnName,
+  type BuildOptions,
+  type BuildTarget,
+  type GraphSource,
+} from "./build.js";
+export { opKind, isBoilerplate } from "./opKind.js";
+export { depthOrder, topoRanks } from "./hierarchy.js";
+export { graphSourceFromSavedModel } from "./source.js";
