@@ -45,7 +45,7 @@ const cases: [string, string, string, RegExp, number, string | undefined][] = [
     "truncated input",
     "tensorflow.SavedModel",
     "meta_graphs { meta_info_def { tags: 'serve'",
-    /^1:44: expected "}" to close tensorflow\.MetaInfoDef, got end of input$/,
+    /^1:44: expected "}" to close tensorflow\.MetaGraphDef\.MetaInfoDef, got end of input$/,
     43,
     "meta_graphs.meta_info_def",
   ],
