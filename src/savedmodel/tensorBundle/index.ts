@@ -79,13 +79,16 @@ export class TensorBundle {
     return this.header.endianness === 1;
   }
 
-  /** Opens `<prefix>.index` (reads nothing from data shards but their sizes). Throws only when the index is unusable. */
-  static async open(fs: FileAccess, prefix = "variables/variables"): Promise<TensorBundle> {
+  /**
+   * Opens `<prefix>.index` (reads nothing from data shards but their sizes). Throws a SavedModelError only when
+   * the index is unusable. `verifyIndex: false` skips the index block checksums.
+   */
+  static async open(fs: FileAccess, prefix = "variables/variables", opts: { verifyIndex?: boolean } = {}): Promise<TensorBundle> {
     const indexFile = `${prefix}.index`;
     const size = await fs.size(indexFile);
     if (size === undefined) throw new SavedModelError(indexFile, "checkpoint index file not found");
     const data = await fs.readFile(indexFile);
-    const table = parseTable(indexFile, data);
+    const table = parseTable(indexFile, data, { verify: opts.verifyIndex ?? true });
     const diags: Diagnostic[] = [];
     let header: IBundleHeaderProto = { numShards: 1 };
     const first = table.entries[0];
@@ -242,6 +245,7 @@ export class TensorBundle {
     if (!isString && n * elem! !== e.size) fail(`${dtypeEnumName(e.dtype)} [${e.shape.join(", ")}] needs ${n * elem!} bytes but the entry says ${e.size}`);
     if (opts.maxBytes !== undefined && e.size > opts.maxBytes) fail(`entry is ${e.size} bytes, more than the limit of ${opts.maxBytes}`);
     if (isString && e.size > 2 ** 31) fail(`string tensor of ${e.size} bytes is too large to read`);
+    if (isString && n + 4 > e.size) fail(`string tensor of ${n} elements cannot fit in ${e.size} bytes (each needs a length)`);
     if (!this.shardSizes.has(e.shardId)) this.shardSizes.set(e.shardId, await this.fs.size(file));
     const shardSize = this.shardSizes.get(e.shardId);
     if (shardSize === undefined) fail(`data shard file is missing, so "${key}" cannot be read`, undefined, "the export is incomplete: copy the whole variables/ folder");
