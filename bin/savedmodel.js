@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `savedmodel` command: the bundled CLI (dist/cli.js, built by `npm run build`), or, in a
+// development checkout without a build, the TypeScript sources run through tsx.
+"use strict";
+const path = require("node:path");
+const fs = require("node:fs");
+const built = path.join(__dirname, "..", "dist", "cli.js");
+if (fs.existsSync(built) && !process.env.SAVEDMODEL_FROM_SOURCE) {
+  require(built);
+} else {
+  require("tsx/cjs");
+  require(path.join(__dirname, "..", "src", "cli", "bin.ts"));
+}

@@ -1,0 +1,59 @@
+/** The `savedmodel` command-line front end: show, vars, run, scan. */
+import { SavedModelError } from "../savedmodel/errors.js";
+import { UsageError, type CliIO } from "./io.js";
+import { SHOW_USAGE, showCommand } from "./show.js";
+import { VARS_USAGE, varsCommand } from "./vars.js";
+
+export const USAGE = `savedmodel — inspect and run TensorFlow SavedModels without TensorFlow
+
+usage: savedmodel <command> [options]
+
+commands:
+  show DIR   tag-sets, signatures and concrete functions (like saved_model_cli show)
+  vars DIR   variables with statistics; values at full precision; --export to .npz
+  run DIR    run a signature with the bundled executor (like saved_model_cli run)
+  scan DIR   list unsafe ops, also inside library functions (like saved_model_cli scan)
+
+Every command takes --json. \`savedmodel <command> --help\` for its options.
+
+${SHOW_USAGE}
+
+${VARS_USAGE}
+`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  show: async () => showCommand,
+  vars: async () => varsCommand,
+  // run and scan load the executor (tfjs) only when asked for
+  run: async () => (await import("./run.js")).runCommand,
+  scan: async () => (await import("./scan.js")).scanCommand,
+};
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.out(USAGE);
+    return name ? 0 : 1;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.err(`savedmodel: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`savedmodel ${name}: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof SavedModelError) {
+      io.err(`savedmodel ${name}: error: ${e.message}\n`);
+      return 1;
+    }
+    io.err(`savedmodel ${name}: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}
