@@ -166,7 +166,7 @@ export async function loadVariables(exp: SavedModelExport): Promise<ModelVariabl
     if (!haveShard.has(e.shardFile)) problems.push(`data shard ${e.shardFile.split("/").pop()} is missing`);
     const kind: VariableInfo["kind"] = bookkeeping(e.key)
       ? "bookkeeping"
-      : j?.slot || /\/\.OPTIMIZER_SLOT\//.test(e.key)
+      : j?.slot || /\/\.OPTIMIZER_SLOT\//.test(e.key) || /^optimizer\//.test(e.key)
         ? "slot"
         : "variable";
     return {
