@@ -52,7 +52,9 @@ for (const name of readdirSync(FIXTURES).sort()) {
       `${parseMs.toFixed(1)} (${mbs(text.length, parseMs)}) | ${(parseMs / decodeMs).toFixed(2)} | ${printMs.toFixed(1)} |`,
   );
 }
-console.log("| fixture | .pb MB | text MB | binary decode ms (MB/s) | text parse ms (MB/s of text) | parse/decode | print ms |");
+console.log(
+  "| fixture | .pb MB | text MB | binary decode ms (MB/s) | text parse ms (MB/s of text) | parse/decode | print ms |",
+);
 console.log("|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);
 console.log(

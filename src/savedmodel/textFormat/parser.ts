@@ -121,7 +121,8 @@ class Parser {
       } else {
         const name = s.ident();
         if (name.length === 0 || isDigit(name.charCodeAt(0))) {
-          if (name.length === 0) this.fail(start, `unexpected char ${describeAt(s.text, start)}, expected a field name`);
+          if (name.length === 0)
+            this.fail(start, `unexpected char ${describeAt(s.text, start)}, expected a field name`);
           this.fail(start, `expected a field name, got ${describeAt(s.text, start)}`);
         }
         const field = info.fields.get(name);
@@ -218,7 +219,8 @@ class Parser {
     let map = msg[field.prop] as Msg | undefined;
     if (!Object.hasOwn(msg, field.prop) || map == null) msg[field.prop] = map = {};
     const k = String(key);
-    if (k === "__proto__") Object.defineProperty(map, k, { value, enumerable: true, writable: true, configurable: true });
+    if (k === "__proto__")
+      Object.defineProperty(map, k, { value, enumerable: true, writable: true, configurable: true });
     else map[k] = value;
   }
 
@@ -325,7 +327,8 @@ class Parser {
         if (isIdentChar(c) && !isDigit(c)) {
           const id = s.ident();
           const v = en.byName.get(id);
-          if (v === undefined) this.fail(start, `unknown value "${id}" for enum ${en.fullName} (field "${field.name}")`);
+          if (v === undefined)
+            this.fail(start, `unknown value "${id}" for enum ${en.fullName} (field "${field.name}")`);
           return v;
         }
         if (isDigit(c) || c === C_MINUS) {
@@ -395,7 +398,8 @@ class Parser {
     const tokStart = s.pos;
     if (!isDigit(s.text.charCodeAt(tokStart))) this.expected(`an integer for field "${field.name}"`);
     s.number();
-    if (s.isFloat) this.fail(start, `expected an integer for field "${field.name}", got "${s.text.slice(start, s.pos)}"`);
+    if (s.isFloat)
+      this.fail(start, `expected an integer for field "${field.name}", got "${s.text.slice(start, s.pos)}"`);
     const v = this.integerToken(tokStart, s.pos);
     if (!neg) return v;
     return typeof v === "number" ? 0 - v : -v;
@@ -418,7 +422,6 @@ class Parser {
     }
     return BigInt(tok);
   }
-
 }
 
 function floatValue(tok: string): number {
@@ -476,8 +479,7 @@ export function parseTextFormat<T = Msg>(text: string, typeName: string, file: s
       pos = e.pos;
       what = e.what;
       field = parser.fieldPath();
-    }
-    else if (e instanceof SavedModelError) throw e;
+    } else if (e instanceof SavedModelError) throw e;
     else {
       // e.g. an allocation the engine refused for a gigantic literal
       what = `text format parse failed: ${e instanceof Error ? e.message : String(e)}`;
@@ -490,7 +492,12 @@ export function parseTextFormat<T = Msg>(text: string, typeName: string, file: s
 }
 
 /** Parses UTF-8 text-format bytes; error offsets are byte offsets into `bytes`. */
-export function parseTextFormatBytes<T = Msg>(bytes: Uint8Array, typeName: string, file: string, opts: ParseOptions = {}): T {
+export function parseTextFormatBytes<T = Msg>(
+  bytes: Uint8Array,
+  typeName: string,
+  file: string,
+  opts: ParseOptions = {},
+): T {
   const text = new TextDecoder("utf-8").decode(bytes);
   try {
     return parseTextFormat<T>(text, typeName, file, opts);

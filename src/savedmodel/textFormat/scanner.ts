@@ -296,7 +296,8 @@ export class Scanner {
             p += 6;
           }
         }
-        if (cp > 0x10ffff) throw new ScanError(escPos, `invalid unicode escape: code point 0x${cp.toString(16)} is too large`);
+        if (cp > 0x10ffff)
+          throw new ScanError(escPos, `invalid unicode escape: code point 0x${cp.toString(16)} is too large`);
         sink.pushCodePoint(cp);
       } else {
         throw new ScanError(escPos, `invalid escape sequence "\\${String.fromCharCode(c)}"`);

@@ -2,7 +2,7 @@
  * Field tables for the text-format parser and printer, read from the protobufjs reflection
  * descriptor (proto/generated/tensorflow.json, snake_case names) and tied to the generated
  * static classes (camelCase properties). Only metadata is read from reflection: no reflection
- * type is ever set up, so protobufjs never generates code at runtime.
+ * type is ever resolved or set up, so protobufjs never generates code (Function()) at runtime.
  */
 import { Enum, Field, MapField, Namespace, Root, Type, util } from "protobufjs/light";
 import descriptor from "../../../proto/generated/tensorflow.json";
@@ -129,7 +129,9 @@ function staticClass(fullName: string): StaticClass | undefined {
 }
 
 function buildSchema(): Schema {
-  const root = Root.fromJSON(descriptor as Parameters<typeof Root.fromJSON>[0]);
+  // Not Root.fromJSON: its resolveAll() touches Type#ctor, which generates constructors with
+  // Function(). Types are looked up by name below instead (Namespace#lookup is pure).
+  const root = new Root().addJSON((descriptor as { nested: Parameters<Root["addJSON"]>[0] }).nested) as Root;
   const messages = new Map<string, MessageInfo>();
   const enums = new Map<string, EnumInfo>();
   const types: Type[] = [];
@@ -184,9 +186,11 @@ function valueKind(
 ): { kind: Kind; message?: MessageInfo; enumInfo?: EnumInfo } {
   const scalar = KIND_BY_NAME[f.type];
   if (scalar !== undefined) return { kind: scalar };
-  const rt = f.resolvedType;
-  if (rt instanceof Type) return { kind: Kind.Message, message: messages.get(stripDot(rt.fullName)) };
-  if (rt instanceof Enum) return { kind: Kind.Enum, enumInfo: enums.get(stripDot(rt.fullName)) };
+  const rt: unknown = f.parent!.lookupTypeOrEnum(f.type);
+  const message = rt instanceof Type ? messages.get(stripDot(rt.fullName)) : undefined;
+  if (message) return { kind: Kind.Message, message };
+  const en = rt instanceof Enum ? enums.get(stripDot(rt.fullName)) : undefined;
+  if (en) return { kind: Kind.Enum, enumInfo: en };
   throw new Error(`textFormat schema: cannot resolve type ${f.type} of ${f.fullName}`);
 }
 
