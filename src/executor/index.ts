@@ -1,0 +1,11 @@
+/**
+ * The bundled executor: run any signature of a SavedModel locally with TensorFlow's loading
+ * semantics and tfjs-core kernels. Must be bundled with esbuild (mainFields module,main; CJS).
+ */
+export { loadSession, Session, MissingOpsError, INIT_OP_SIGNATURE_KEY } from "./session.js";
+export type { LoadOptions, RunOptions, RunResult, SignatureInfo, TensorSpec } from "./session.js";
+export { NodeError } from "./kernel.js";
+export type { MissingOp, ProfileEntry } from "./kernel.js";
+export { AbortError } from "./interpreter.js";
+export { initBackends, useBackend, wasmAvailable, type BackendName } from "./tfjs/runtime.js";
+export { UNSAFE_OPS } from "./ops/io.js";

@@ -1,0 +1,78 @@
+/** The kernel contract shared by every op family. */
+import type * as tf from "@tensorflow/tfjs-core";
+import type { Attrs } from "./attrs.js";
+import type { Body, CNode } from "./graph.js";
+import type { SessionState } from "./state.js";
+import type { Value } from "./values.js";
+
+export interface ProfileEntry {
+  node: string;
+  op: string;
+  fn: string;
+  ms: number;
+}
+
+/** Per-run state: shared by the top-level graph and every function call it makes. */
+export interface RunState {
+  session: SessionState;
+  signal?: AbortSignal;
+  /** Function-call nesting depth (recursion guard). */
+  depth: number;
+  /** Tensors held by live value slots, with their slot counts. */
+  live: Map<tf.Tensor, number>;
+  /** tfjs-converter ExecutionContext (TensorArray/TensorList storage) for this run. */
+  converterCtx: unknown;
+  profile?: ProfileEntry[];
+  nodesExecuted: number;
+  /** Tensors pinned (kept beyond the run) during this run. */
+  pinnedThisRun: tf.Tensor[];
+  /** Function-call stack, for error messages. */
+  stack: string[];
+}
+
+export interface OpContext {
+  node: CNode;
+  body: Body;
+  attrs: Attrs;
+  inputs: Value[];
+  run: RunState;
+}
+
+export interface KernelDef {
+  run(c: OpContext): Value[] | Promise<Value[]>;
+  /** Receives TF1 ref variables (RefVar) as they are, instead of their current value. */
+  refInputs?: boolean;
+  /** Receives dead inputs (TF1 Merge). */
+  deadInputs?: boolean;
+  /** Reads or writes files, network or processes: refused unless `allow` says it is safe here. */
+  unsafe?: boolean;
+}
+
+export type KernelTable = Record<string, KernelDef>;
+
+/** An error in one node, naming node, op, function and input shapes. */
+export class NodeError extends Error {
+  constructor(
+    readonly node: string,
+    readonly op: string,
+    readonly fn: string,
+    readonly inputShapes: string[],
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `node "${node}" (op ${op}${fn ? `, in function "${fn}"` : ", in the top-level graph"})` +
+        `${inputShapes.length ? ` with inputs ${inputShapes.join(", ")}` : ""}: ${detail}`,
+      options,
+    );
+    this.name = "NodeError";
+  }
+}
+
+/** Missing kernels for a signature: op → the nodes that use it (function-qualified). */
+export interface MissingOp {
+  op: string;
+  nodes: string[];
+  /** True for known custom-op families (TF Text, Decision Forests, ...). */
+  custom?: boolean;
+}

@@ -1,0 +1,148 @@
+/**
+ * Checkpoint restore (RestoreV2 through our tensor-bundle reader), asset reads confined to the export
+ * folder, and the refusal of every op that touches files, network or processes.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { TensorBundle } from "../../savedmodel/tensorBundle/index.js";
+import { attrTypeList } from "../attrs.js";
+import type { KernelDef, KernelTable, OpContext } from "../kernel.js";
+import type { SessionState } from "../state.js";
+import { isTensor, toTfTensor, type Value } from "../values.js";
+
+const utf8 = new TextDecoder();
+
+export async function stringScalar(v: Value, what: string): Promise<string> {
+  if (!isTensor(v) || v.dtype !== "string") throw new Error(`${what} is not a string tensor`);
+  return utf8.decode(((await v.bytes()) as Uint8Array[])[0]);
+}
+
+async function strings(v: Value, what: string): Promise<string[]> {
+  if (!isTensor(v) || v.dtype !== "string") throw new Error(`${what} is not a string tensor`);
+  return ((await v.bytes()) as Uint8Array[]).map((b) => utf8.decode(b));
+}
+
+/** The checkpoint prefix the loader feeds; any other prefix is mapped back into the export folder. */
+export const VARIABLES_PREFIX = "variables/variables";
+
+export function openBundleCached(s: SessionState, prefix: string): Promise<TensorBundle> {
+  let p = s.bundles.get(prefix) as Promise<TensorBundle> | undefined;
+  if (!p) {
+    p = TensorBundle.open(s.fs, prefix);
+    s.bundles.set(prefix, p);
+  }
+  return p;
+}
+
+async function restoreV2(c: OpContext): Promise<Value[]> {
+  let prefix = await stringScalar(c.inputs[0], "prefix");
+  if (prefix !== VARIABLES_PREFIX) {
+    const m = /(?:^|\/)(variables\/variables)$/.exec(prefix);
+    if (!m) throw new Error(`refused: RestoreV2 from "${prefix}", outside the export's variables/`);
+    prefix = VARIABLES_PREFIX;
+  }
+  const names = await strings(c.inputs[1], "tensor_names");
+  const slices = await strings(c.inputs[2], "shape_and_slices");
+  const dtypes = attrTypeList(c.attrs, "dtypes");
+  const bundle = await openBundleCached(c.run.session, prefix);
+  const out: Value[] = [];
+  for (let i = 0; i < names.length; i++) {
+    if (slices[i]) throw new Error(`partitioned variable slice "${slices[i]}" of "${names[i]}" is not supported yet`);
+    const d = await bundle.readTensor(names[i], { maxElements: c.run.session.maxElements });
+    if (dtypes[i] !== undefined && d.dtype !== dtypes[i]) {
+      throw new Error(`checkpoint tensor "${names[i]}" has dtype ${d.dtype}, the graph expects ${dtypes[i]}`);
+    }
+    out.push(toTfTensor(d, (m) => c.run.session.warn(m), `variable "${names[i]}"`));
+  }
+  return out;
+}
+
+/** Maps a path from the graph to a path inside the export folder, or undefined when it is outside. */
+export async function assetPath(s: SessionState, path: string): Promise<string | undefined> {
+  const norm = path.replace(/\\/g, "/");
+  const inside = (p: string) => !p.split("/").some((x) => x === ".." ) && /^(assets|assets\.extra)\//.test(p);
+  if (inside(norm) && (await s.fs.size(norm)) !== undefined) return norm;
+  const k = Math.max(norm.lastIndexOf("/assets/"), norm.lastIndexOf("/assets.extra/"));
+  if (k >= 0) {
+    const rel = norm.slice(k + 1);
+    if (inside(rel) && (await s.fs.size(rel)) !== undefined) return rel;
+  }
+  return undefined;
+}
+
+export async function readAsset(s: SessionState, path: string): Promise<Uint8Array> {
+  const p = await assetPath(s, path);
+  if (!p) throw new Error(`refused: reading "${path}", which is not an asset inside the export folder`);
+  return s.fs.readFile(p);
+}
+
+function refuse(what: string): KernelDef {
+  return {
+    unsafe: true,
+    run: (c) => {
+      throw new Error(`refused: ${c.node.op} ${what}; the executor never touches files, network or processes outside the export's assets`);
+    },
+  };
+}
+
+/** Ops refused at run time (and listed by `scan`). */
+export const UNSAFE_OPS: Record<string, string> = {
+  WriteFile: "writes a file",
+  MatchingFiles: "lists files",
+  Save: "writes a checkpoint",
+  SaveV2: "writes a checkpoint",
+  SaveSlices: "writes a checkpoint",
+  MergeV2Checkpoints: "writes/deletes checkpoint files",
+  PyFunc: "runs Python",
+  PyFuncStateless: "runs Python",
+  EagerPyFunc: "runs Python",
+  WriteSummary: "writes a summary file",
+  CreateSummaryFileWriter: "writes summary files",
+  WriteScalarSummary: "writes a summary file",
+  WriteHistogramSummary: "writes a summary file",
+  WriteImageSummary: "writes a summary file",
+  WriteAudioSummary: "writes a summary file",
+  WriteRawProtoSummary: "writes a summary file",
+  ImmutableConst: "maps a file into memory",
+  DebugIdentityV3: "sends tensors to a debug server",
+  DebugNumericSummaryV2: "sends tensors to a debug server",
+  Fingerprint: "",
+  TPUReplicatedInput: "",
+  _Send: "sends tensors to another device/process",
+  _Recv: "receives tensors from another device/process",
+  _HostSend: "sends tensors to another device/process",
+  _HostRecv: "receives tensors from another device/process",
+  RecvTPUEmbeddingActivations: "",
+  EncodeProto: "",
+  DecodeProto: "",
+  RpcCall: "makes network calls",
+  Rpc: "makes network calls",
+  TryRpc: "makes network calls",
+  DatasetToTFRecord: "writes a file",
+  ExperimentalDatasetToTFRecord: "writes a file",
+  TFRecordDataset: "reads files",
+  TFRecordDatasetV2: "reads files",
+  TextLineDataset: "reads files",
+  FixedLengthRecordDataset: "reads files",
+  FixedLengthRecordDatasetV2: "reads files",
+  SaveDataset: "writes files",
+  SaveDatasetV2: "writes files",
+  LoadDataset: "reads files",
+  WholeFileReader: "reads files",
+  WholeFileReaderV2: "reads files",
+  DeleteSessionTensor: "",
+  Abort: "aborts the process",
+};
+for (const k of Object.keys(UNSAFE_OPS)) if (!UNSAFE_OPS[k]) delete UNSAFE_OPS[k];
+
+/** ReadFile is allowed for assets inside the export folder. */
+async function readFile(c: OpContext): Promise<Value[]> {
+  const name = await stringScalar(c.inputs[0], "filename");
+  const bytes = await readAsset(c.run.session, name);
+  return [tf.tensor([bytes] as unknown as string[], [], "string")];
+}
+
+export const ioKernels: KernelTable = {
+  RestoreV2: { run: restoreV2 },
+  ReadFile: { run: readFile },
+  ...Object.fromEntries(Object.entries(UNSAFE_OPS).map(([op, what]) => [op, refuse(what)])),
+};

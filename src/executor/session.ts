@@ -1,0 +1,357 @@
+/**
+ * A loaded model, like a TensorFlow Session after LoadSavedModel: the meta graph imported, variables
+ * restored through the saver's restore op (RestoreV2 on our bundle reader), init ops run with asset
+ * paths fed; then signatures run by feeding input tensor names and fetching outputs. Variables and
+ * tables persist between runs.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { dtypeShortName } from "../savedmodel/dtypes.js";
+import type { FileAccess } from "../savedmodel/fileAccess.js";
+import { tensorflow, type ISignatureDef } from "../savedmodel/proto.js";
+import { openSavedModel, type MetaGraph } from "../savedmodel/savedModel.js";
+import type { DecodedTensor } from "../savedmodel/tensor.js";
+import { Program, type Body, type NodeInput } from "./graph.js";
+import { executeBody, neededNodes } from "./interpreter.js";
+import type { MissingOp, ProfileEntry, RunState } from "./kernel.js";
+import { allKernels } from "./ops/index.js";
+import { newConverterContext, disposeConverterContext } from "./ops/converter.js";
+import { VARIABLES_PREFIX } from "./ops/io.js";
+import { SessionState, type SessionOptions } from "./state.js";
+import { useBackend, type BackendName } from "./tfjs/runtime.js";
+import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
+
+export const INIT_OP_SIGNATURE_KEY = "__saved_model_init_op";
+
+export interface LoadOptions extends SessionOptions {
+  tags?: string[];
+  backend?: BackendName;
+}
+
+export interface TensorSpec {
+  key: string;
+  /** Graph tensor name, e.g. "x:0". */
+  name: string;
+  dtype: number;
+  /** -1 for unknown dims; undefined for unknown rank. */
+  shape?: number[];
+}
+
+export interface SignatureInfo {
+  key: string;
+  method: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Extra graph tensors to fetch ("node:0"), reported under their names. */
+  fetchIntermediates?: string[];
+  profile?: boolean;
+}
+
+export interface RunResult {
+  outputs: Record<string, DecodedTensor>;
+  intermediates?: Record<string, DecodedTensor>;
+  timings: { loadMs: number; restoreInitMs: number; execMs: number };
+  warnings: string[];
+  profile?: ProfileEntry[];
+  nodesExecuted: number;
+}
+
+/** Thrown before running when kernels are missing: every op with the nodes that use it. */
+export class MissingOpsError extends Error {
+  constructor(
+    readonly signature: string,
+    readonly missing: MissingOp[],
+  ) {
+    super(
+      `signature "${signature}" needs ops the executor does not have:\n` +
+        missing.map((m) => `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`).join("\n"),
+    );
+    this.name = "MissingOpsError";
+  }
+}
+
+const CUSTOM_OP = /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|SimpleML|TFText|Addons>|TPU)/;
+
+function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>): TensorSpec[] {
+  return Object.entries(m)
+    .map(([key, t]) => ({
+      key,
+      name: t.name ?? (t.cooSparse ? `coo_sparse(${t.cooSparse.valuesTensorName})` : ""),
+      dtype: Number(t.dtype ?? 0),
+      shape: t.tensorShape && !t.tensorShape.unknownRank ? (t.tensorShape.dim ?? []).map((d) => Number(d.size ?? -1)) : undefined,
+    }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+export class Session {
+  private disposed = false;
+  private constructor(
+    readonly state: SessionState,
+    readonly metaGraph: MetaGraph,
+    readonly backend: BackendName,
+    readonly loadMs: number,
+    readonly restoreInitMs: number,
+    private readonly sigs: Record<string, ISignatureDef>,
+  ) {}
+
+  static async load(fs: FileAccess, opts: LoadOptions = {}): Promise<Session> {
+    const t0 = performance.now();
+    const backend = await useBackend(opts.backend ?? "wasm");
+    const exp = await openSavedModel(fs);
+    const mg = opts.tags ? exp.metaGraphByTags(opts.tags) : (exp.metaGraphByTags(["serve"]) ?? exp.metaGraphs[0]);
+    if (!mg) {
+      const have = exp.metaGraphs.map((m) => `[${m.tags.join(",")}]`).join(" ");
+      throw new Error(`no meta graph with tags [${(opts.tags ?? []).join(",")}]; the export has ${have || "none"}`);
+    }
+    const graph = mg.graphDef();
+    const program = new Program(graph, mg.metaInfo?.strippedOpList?.op ?? []);
+    const state = new SessionState(program, fs, allKernels(), opts);
+    const t1 = performance.now();
+    const s = new Session(state, mg, backend, t1 - t0, 0, mg.signatureDefs);
+    await s.restoreAndInit();
+    (s as { restoreInitMs: number }).restoreInitMs = performance.now() - t1;
+    return s;
+  }
+
+  /** Asset tensors the loader feeds with their path inside the export ("assets/vocab.txt"). */
+  private assetFeeds(): Map<string, string> {
+    const shell = this.metaGraph.shell;
+    const out = new Map<string, string>();
+    for (const a of shell.assetFileDef ?? []) if (a.tensorInfo?.name && a.filename) out.set(a.tensorInfo.name, `assets/${a.filename}`);
+    for (const any of shell.collectionDef?.["saved_model_assets"]?.anyList?.value ?? []) {
+      try {
+        const a = tensorflow.AssetFileDef.decode(any.value ?? new Uint8Array());
+        if (a.tensorInfo?.name && a.filename) out.set(a.tensorInfo.name, `assets/${a.filename}`);
+      } catch {
+        this.state.warn("an entry of the saved_model_assets collection does not decode as AssetFileDef");
+      }
+    }
+    return out;
+  }
+
+  private initOpName(): string | undefined {
+    const sig = this.sigs[INIT_OP_SIGNATURE_KEY];
+    const fromSig = sig?.outputs?.[INIT_OP_SIGNATURE_KEY]?.name;
+    if (fromSig) return fromSig;
+    const c = this.metaGraph.collections;
+    return c["saved_model_main_op"]?.nodeList?.value?.[0] ?? c["legacy_init_op"]?.nodeList?.value?.[0] ?? undefined;
+  }
+
+  private async restoreAndInit(): Promise<void> {
+    const saver = this.metaGraph.shell.saverDef;
+    const assets = this.assetFeeds();
+    const feeds: Record<string, string> = Object.fromEntries(assets);
+    const hasVars = (await this.state.fs.size(`${VARIABLES_PREFIX}.index`)) !== undefined;
+    if (saver?.restoreOpName && saver.filenameTensorName && hasVars) {
+      await this.runTargets([saver.restoreOpName], { ...feeds, [saver.filenameTensorName]: VARIABLES_PREFIX }, "restore");
+    }
+    const init = this.initOpName();
+    if (init) await this.runTargets([init], feeds, "init");
+  }
+
+  private tensorRef(body: Body, name: string): NodeInput {
+    const clean = name.startsWith("^") ? name.slice(1) : name;
+    const c = clean.lastIndexOf(":");
+    const [node, index] = c > 0 && /^\d+$/.test(clean.slice(c + 1)) ? [clean.slice(0, c), Number(clean.slice(c + 1))] : [clean, 0];
+    const idx = body.byName.get(node);
+    if (idx === undefined) throw new Error(`tensor "${name}": no node "${node}" in the graph`);
+    return { node: idx, index };
+  }
+
+  private newRun(signal?: AbortSignal, profile?: boolean): RunState {
+    this.state.runWarnings = [];
+    return {
+      session: this.state,
+      signal,
+      depth: 0,
+      live: new Map(),
+      converterCtx: newConverterContext(),
+      profile: profile ? [] : undefined,
+      nodesExecuted: 0,
+      pinnedThisRun: [],
+      stack: [],
+    };
+  }
+
+  /** Runs graph targets (restore/init ops) with string feeds. */
+  private async runTargets(targets: string[], stringFeeds: Record<string, string>, what: string): Promise<void> {
+    const body = this.state.program.mainBody();
+    const run = this.newRun();
+    tf.engine().startScope();
+    try {
+      const feeds = new Map<number, Map<number, Value>>();
+      for (const [name, s] of Object.entries(stringFeeds)) {
+        let ref: NodeInput;
+        try {
+          ref = this.tensorRef(body, name);
+        } catch {
+          continue;
+        }
+        const m = feeds.get(ref.node) ?? new Map<number, Value>();
+        m.set(ref.index, tf.scalar(s, "string"));
+        feeds.set(ref.node, m);
+      }
+      const t = targets.map((n) => this.tensorRef(body, n).node);
+      try {
+        await executeBody(body, run, { feeds, fetches: [], targets: t });
+      } catch (e) {
+        throw new Error(`${what} (${targets.join(", ")}) failed: ${(e as Error).message}`, { cause: e });
+      }
+    } finally {
+      disposeConverterContext(run.converterCtx, new Set());
+      tf.engine().endScope(run.pinnedThisRun);
+    }
+  }
+
+  signatures(): SignatureInfo[] {
+    return Object.entries(this.sigs)
+      .filter(([k]) => k !== INIT_OP_SIGNATURE_KEY)
+      .map(([key, s]) => ({ key, method: s.methodName ?? "", inputs: tensorSpecs(s.inputs ?? {}), outputs: tensorSpecs(s.outputs ?? {}) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private signature(key: string): ISignatureDef {
+    const s = this.sigs[key];
+    if (!s) throw new Error(`no signature "${key}"; the model has ${Object.keys(this.sigs).filter((k) => k !== INIT_OP_SIGNATURE_KEY).join(", ") || "none"}`);
+    return s;
+  }
+
+  /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
+  missingOps(key: string): MissingOp[] {
+    const sig = this.signature(key);
+    const program = this.state.program;
+    const main = program.mainBody();
+    const fetches = Object.values(sig.outputs ?? {}).map((t) => this.tensorRef(main, t.name ?? ""));
+    const fed = new Set(Object.values(sig.inputs ?? {}).map((t) => this.tensorRef(main, t.name ?? "").node));
+    const missing = new Map<string, string[]>();
+    const seenFns = new Set<string>();
+    const visit = (body: Body, nodes: Iterable<number>) => {
+      for (const n of nodes) {
+        if (fed.has(n) && !body.isFunction) continue;
+        const node = body.nodes[n];
+        const fnNames: string[] = [];
+        for (const a of Object.values(node.attrs)) {
+          if (a.func?.name) fnNames.push(a.func.name);
+          for (const f of a.list?.func ?? []) if (f.name) fnNames.push(f.name);
+        }
+        if (program.functions.has(node.op)) fnNames.push(node.op);
+        else if (!this.state.kernels[node.op]) {
+          const list = missing.get(node.op) ?? [];
+          list.push(body.name ? `${body.name}/${node.name}` : node.name);
+          missing.set(node.op, list);
+        }
+        for (const f of fnNames) {
+          const chosen = program.selectImplementation(f);
+          if (seenFns.has(chosen) || !program.functions.has(chosen)) continue;
+          seenFns.add(chosen);
+          const fb = program.functionBody(chosen);
+          visit(fb, neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()));
+        }
+      }
+    };
+    visit(main, neededNodes(main, fetches.map((f) => f.node), fed));
+    return [...missing.entries()].map(([op, nodes]) => ({ op, nodes, ...(CUSTOM_OP.test(op) ? { custom: true } : {}) })).sort((a, b) => (a.op < b.op ? -1 : 1));
+  }
+
+  async run(key: string, feeds: Record<string, DecodedTensor>, opts: RunOptions = {}): Promise<RunResult> {
+    if (this.disposed) throw new Error("session is disposed");
+    const sig = this.signature(key);
+    const missing = this.missingOps(key);
+    if (missing.length) throw new MissingOpsError(key, missing);
+    if (this.backend !== tf.getBackend()) await useBackend(this.backend);
+    const body = this.state.program.mainBody();
+    const inputs = tensorSpecs(sig.inputs ?? {});
+    const outputs = tensorSpecs(sig.outputs ?? {});
+    for (const k of Object.keys(feeds)) {
+      if (!inputs.some((i) => i.key === k)) throw new Error(`signature "${key}" has no input "${k}" (inputs: ${inputs.map((i) => i.key).join(", ") || "none"})`);
+    }
+    const run = this.newRun(opts.signal, opts.profile);
+    const t0 = performance.now();
+    tf.engine().startScope();
+    try {
+      const feedMap = new Map<number, Map<number, Value>>();
+      for (const spec of inputs) {
+        const d = feeds[spec.key];
+        const ref = this.tensorRef(body, spec.name);
+        if (!d) {
+          if (body.nodes[ref.node].op === "PlaceholderWithDefault") continue;
+          throw new Error(`input "${spec.key}" (${spec.name}, ${dtypeShortName(spec.dtype)}) was not given`);
+        }
+        checkFeed(spec, d);
+        const t = toTfTensor({ ...d, dtype: d.dtype === spec.dtype ? d.dtype : spec.dtype, values: d.values }, (m) => this.state.warn(m), `input "${spec.key}"`);
+        const m = feedMap.get(ref.node) ?? new Map<number, Value>();
+        m.set(ref.index, t);
+        feedMap.set(ref.node, m);
+      }
+      const extra = opts.fetchIntermediates ?? [];
+      const fetches = [...outputs.map((o) => this.tensorRef(body, o.name)), ...extra.map((n) => this.tensorRef(body, n))];
+      const vals = await executeBody(body, run, { feeds: feedMap, fetches });
+      const out: Record<string, DecodedTensor> = {};
+      const read = async (v: Value, dtype: number, what: string): Promise<DecodedTensor> => {
+        let t = v;
+        if (t instanceof RefVar) {
+          const slot = this.state.vars.get(t.key);
+          if (!slot?.value) throw new Error(`${what}: variable ${t.creator} is uninitialized`);
+          t = slot.value;
+        }
+        if (!isTensor(t)) throw new Error(`${what} is not a tensor (${String(t)})`);
+        return fromTfTensor(t, dtype);
+      };
+      for (let i = 0; i < outputs.length; i++) out[outputs[i].key] = await read(vals[i], outputs[i].dtype, `output "${outputs[i].key}"`);
+      let intermediates: Record<string, DecodedTensor> | undefined;
+      if (extra.length) {
+        intermediates = {};
+        for (let i = 0; i < extra.length; i++) {
+          const v = vals[outputs.length + i];
+          intermediates[extra[i]] = await read(v, isTensor(v) ? dtypeFromTfjs(v.dtype) : 0, extra[i]);
+        }
+      }
+      const execMs = performance.now() - t0;
+      return {
+        outputs: out,
+        intermediates,
+        timings: { loadMs: this.loadMs, restoreInitMs: this.restoreInitMs, execMs },
+        warnings: [...this.state.runWarnings],
+        profile: run.profile,
+        nodesExecuted: run.nodesExecuted,
+      };
+    } finally {
+      disposeConverterContext(run.converterCtx, new Set());
+      tf.engine().endScope(run.pinnedThisRun);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.state.dispose();
+    for (const b of this.state.program.mainBody().nodes) {
+      const c = b.cache.const as tf.Tensor | undefined;
+      if (c && !c.isDisposed) c.dispose();
+    }
+  }
+}
+
+function dtypeFromTfjs(d: string): number {
+  return d === "float32" ? 1 : d === "int32" ? 3 : d === "bool" ? 10 : d === "string" ? 7 : d === "complex64" ? 8 : 0;
+}
+
+function checkFeed(spec: TensorSpec, d: DecodedTensor): void {
+  const want = tfjsDtype(spec.dtype);
+  const got = tfjsDtype(d.dtype);
+  if (want !== got && !(want !== "string" && got !== "string" && want && got)) {
+    throw new Error(`input "${spec.key}" expects ${dtypeShortName(spec.dtype)}, got ${dtypeShortName(d.dtype)}`);
+  }
+  if (want === "string" && !Array.isArray(d.values)) throw new Error(`input "${spec.key}" expects strings`);
+  if (spec.shape) {
+    const ok = spec.shape.length === d.shape.length && spec.shape.every((s, i) => s < 0 || s === d.shape[i]);
+    if (!ok) throw new Error(`input "${spec.key}" expects shape [${spec.shape.join(", ")}], got [${d.shape.join(", ")}]`);
+  }
+}
+
+export async function loadSession(fs: FileAccess, opts: LoadOptions = {}): Promise<Session> {
+  return Session.load(fs, opts);
+}

@@ -1,0 +1,69 @@
+/**
+ * The one place that initialises tfjs backends. The executor is always bundled with esbuild
+ * (mainFields module,main; CJS) so tfjs-core, the backends and tfjs-converter's deep imports share
+ * one engine. wasm (SIMD, single-threaded) is the default; cpu carries the kernels wasm lacks.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+
+export type BackendName = "wasm" | "cpu";
+
+let ready: Promise<void> | undefined;
+let wasmOk = false;
+
+/** Finds the directory holding tfjs-backend-wasm's .wasm files (package dir or next to the bundle). */
+function defaultWasmDir(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const req: NodeRequire | undefined = typeof require === "function" ? require : undefined;
+    if (!req) return undefined;
+    const pkg = req.resolve("@tensorflow/tfjs-backend-wasm/package.json");
+    return pkg.slice(0, pkg.length - "package.json".length) + "dist/";
+  } catch {
+    return typeof __dirname === "string" ? __dirname + "/" : undefined;
+  }
+}
+
+/** Registers the backends once. wasm failures are remembered and reported; cpu always works. */
+export async function initBackends(opts: { wasmDir?: string } = {}): Promise<void> {
+  if (ready) return ready;
+  ready = (async () => {
+    tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+    const dir = opts.wasmDir ?? defaultWasmDir();
+    if (dir) {
+      const d = dir.endsWith("/") ? dir : dir + "/";
+      setWasmPaths({
+        "tfjs-backend-wasm.wasm": d + "tfjs-backend-wasm.wasm",
+        "tfjs-backend-wasm-simd.wasm": d + "tfjs-backend-wasm-simd.wasm",
+        "tfjs-backend-wasm-threaded-simd.wasm": d + "tfjs-backend-wasm-threaded-simd.wasm",
+      });
+    }
+    try {
+      wasmOk = await tf.setBackend("wasm");
+    } catch {
+      wasmOk = false;
+    }
+    await tf.setBackend("cpu");
+  })();
+  return ready;
+}
+
+/** Switches the active backend; returns the backend actually in use. */
+export async function useBackend(name: BackendName): Promise<BackendName> {
+  await initBackends();
+  const want = name === "wasm" && !wasmOk ? "cpu" : name;
+  if (tf.getBackend() !== want) await tf.setBackend(want);
+  return want;
+}
+
+export function wasmAvailable(): boolean {
+  return wasmOk;
+}
+
+/** True when the backend registers a kernel for a tfjs kernel name (e.g. "Conv2D"). */
+export function backendHasKernel(kernelName: string, backend: string): boolean {
+  return tf.getKernel(kernelName, backend) !== undefined;
+}
+
+export { tf };
