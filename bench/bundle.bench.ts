@@ -5,7 +5,16 @@
  *  3. a builder-like synthetic 1 GB bundle written to a sparse file in /tmp, proving that listing reads only the
  *     index (bytes counted through a wrapping FileAccess) and measuring read throughput on it.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, openSync, ftruncateSync, closeSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  ftruncateSync,
+  closeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DataType } from "../src/savedmodel/dtypes.js";
@@ -54,7 +63,15 @@ const mb = (n: number) => n / (1024 * 1024);
 
 async function fixtures(): Promise<void> {
   console.log("\n== fixtures: open+list, read-all ==");
-  console.log("fixture".padEnd(50), "entries".padStart(7), "index B".padStart(9), "open ms".padStart(8), "data MB".padStart(8), "read ms".padStart(8), "MB/s".padStart(8));
+  console.log(
+    "fixture".padEnd(50),
+    "entries".padStart(7),
+    "index B".padStart(9),
+    "open ms".padStart(8),
+    "data MB".padStart(8),
+    "read ms".padStart(8),
+    "MB/s".padStart(8),
+  );
   for (const name of readdirSync(FIXTURES).sort()) {
     if (!existsSync(join(FIXTURES, name, "variables", "variables.index"))) continue;
     const fs = new NodeFileAccess(join(FIXTURES, name));
@@ -100,7 +117,8 @@ function writeSynthetic(dir: string, targetBytes: number): { entries: number; da
     if (c === undefined) {
       let crc: number | undefined;
       const chunk = new Uint8Array(Math.min(n, 1 << 20));
-      for (let left = n; left > 0; left -= chunk.length) crc = crc32c(left >= chunk.length ? chunk : chunk.subarray(0, left), crc);
+      for (let left = n; left > 0; left -= chunk.length)
+        crc = crc32c(left >= chunk.length ? chunk : chunk.subarray(0, left), crc);
       c = crc ?? 0;
       crcBySize.set(n, c);
     }
@@ -111,7 +129,13 @@ function writeSynthetic(dir: string, targetBytes: number): { entries: number; da
   let layer = 0;
   const add = (key: string, shape: number[]) => {
     const size = shape.reduce((a, d) => a * d, 1) * 4;
-    const entry = BundleEntryProto.encode({ dtype: DataType.DT_FLOAT, shape: { dim: shape.map((s) => ({ size: s })) }, offset: offset || undefined, size, crc32c: maskCrc(zeroCrc(size)) }).finish();
+    const entry = BundleEntryProto.encode({
+      dtype: DataType.DT_FLOAT,
+      shape: { dim: shape.map((s) => ({ size: s })) },
+      offset: offset || undefined,
+      size,
+      crc32c: maskCrc(zeroCrc(size)),
+    }).finish();
     entries.push({ key: enc.encode(key), value: entry });
     offset += size;
   };
@@ -123,7 +147,10 @@ function writeSynthetic(dir: string, targetBytes: number): { entries: number; da
     add(`${p}/kernel/.OPTIMIZER_SLOT/optimizer/v/.ATTRIBUTES/VARIABLE_VALUE`, [1024, 1024]);
     layer++;
   }
-  entries.push({ key: new Uint8Array(0), value: BundleHeaderProto.encode({ numShards: 1, version: { producer: 1 } }).finish() });
+  entries.push({
+    key: new Uint8Array(0),
+    value: BundleHeaderProto.encode({ numShards: 1, version: { producer: 1 } }).finish(),
+  });
   writeFileSync(join(vars, "variables.index"), buildTable(entries));
   const fd = openSync(join(vars, "variables.data-00000-of-00001"), "w");
   ftruncateSync(fd, offset); // sparse: no blocks written, reads return zeros
@@ -137,20 +164,26 @@ async function synthetic(): Promise<void> {
   try {
     let t0 = performance.now();
     const { entries, dataBytes } = writeSynthetic(dir, 1024 ** 3);
-    console.log(`wrote ${entries} entries, data shard ${mb(dataBytes).toFixed(0)} MB (sparse) in ${ms(t0).toFixed(0)} ms`);
+    console.log(
+      `wrote ${entries} entries, data shard ${mb(dataBytes).toFixed(0)} MB (sparse) in ${ms(t0).toFixed(0)} ms`,
+    );
     const counting = new CountingAccess(new NodeFileAccess(dir));
     t0 = performance.now();
     const b = await TensorBundle.open(counting);
     const list = b.entries();
     const openMs = ms(t0);
-    console.log(`open+list: ${list.length} entries in ${openMs.toFixed(1)} ms; bytes read: ${counting.total()} (index file ${b.indexSize} B, ${b.table?.blocks.length} block(s))`);
+    console.log(
+      `open+list: ${list.length} entries in ${openMs.toFixed(1)} ms; bytes read: ${counting.total()} (index file ${b.indexSize} B, ${b.table?.blocks.length} block(s))`,
+    );
     for (const [p, n] of counting.bytes) console.log(`   ${p}: ${n} B`);
     if (counting.total() !== b.indexSize) throw new Error("listing read more than the index!");
     const one = list.find((e) => e.key.endsWith("layer_with_weights-3/kernel/.ATTRIBUTES/VARIABLE_VALUE"))!;
     const before = counting.total();
     t0 = performance.now();
     await b.readTensor(one.key);
-    console.log(`readTensor(one 4 MB kernel): ${ms(t0).toFixed(1)} ms, read ${counting.total() - before} B (entry size ${one.size})`);
+    console.log(
+      `readTensor(one 4 MB kernel): ${ms(t0).toFixed(1)} ms, read ${counting.total() - before} B (entry size ${one.size})`,
+    );
     let bytes = 0;
     t0 = performance.now();
     for (const e of list) {
@@ -158,7 +191,9 @@ async function synthetic(): Promise<void> {
       bytes += e.size;
     }
     const all = ms(t0);
-    console.log(`read-all with CRC32C: ${mb(bytes).toFixed(0)} MB in ${(all / 1000).toFixed(2)} s = ${(mb(bytes) / (all / 1000)).toFixed(0)} MB/s`);
+    console.log(
+      `read-all with CRC32C: ${mb(bytes).toFixed(0)} MB in ${(all / 1000).toFixed(2)} s = ${(mb(bytes) / (all / 1000)).toFixed(0)} MB/s`,
+    );
     t0 = performance.now();
     for (const e of list) await b.readTensor(e.key, { verify: false });
     const nv = ms(t0);

@@ -23,7 +23,7 @@ function npy(header: string, data: Uint8Array, version = 1): Uint8Array {
   out.set(data, total);
   return out;
 }
-const plain = (v: TensorValues) => (Array.isArray(v) ? v : [...(v as ArrayLike<number | bigint>)].map(String));
+const plain = (v: TensorValues) => (Array.isArray(v) ? v : Array.from(v as ArrayLike<number | bigint>).map(String));
 
 test("golden bytes: float32 [1, 2] is exactly what numpy.save writes", () => {
   const golden = latin1(
@@ -36,9 +36,13 @@ test("golden bytes: float32 [1, 2] is exactly what numpy.save writes", () => {
   const bytes = encodeNpy({ dtype: D.DT_FLOAT, shape: [2], values: new Float32Array([1, 2]) });
   assert.equal(bytes.length, 136);
   assert.deepEqual([...bytes], [...golden]);
-  const scalar = new TextDecoder().decode(encodeNpy({ dtype: D.DT_INT64, shape: [], values: new BigInt64Array([1n]) }).subarray(10, 70));
+  const scalar = new TextDecoder().decode(
+    encodeNpy({ dtype: D.DT_INT64, shape: [], values: new BigInt64Array([1n]) }).subarray(10, 70),
+  );
   assert.match(scalar, /^\{'descr': '<i8', 'fortran_order': False, 'shape': \(\), \}/);
-  const matrix = new TextDecoder().decode(encodeNpy({ dtype: D.DT_BOOL, shape: [2, 3], values: new Uint8Array(6) }).subarray(10, 70));
+  const matrix = new TextDecoder().decode(
+    encodeNpy({ dtype: D.DT_BOOL, shape: [2, 3], values: new Uint8Array(6) }).subarray(10, 70),
+  );
   assert.match(matrix, /'descr': '\|b1', 'fortran_order': False, 'shape': \(2, 3\)/);
 });
 
@@ -78,12 +82,21 @@ test("every supported dtype round-trips through .npy", () => {
 });
 
 test("decodeNpy: big-endian, Fortran order, v2 header, old-style headers", () => {
-  const be = npy("{'descr': '>f8', 'fortran_order': False, 'shape': (2,)}", new Uint8Array([0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0]));
+  const be = npy(
+    "{'descr': '>f8', 'fortran_order': False, 'shape': (2,)}",
+    new Uint8Array([0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0]),
+  );
   assert.deepEqual([...(decodeNpy(be).values as Float64Array)], [1, -2]);
-  const beC = npy("{'descr': '>c8', 'fortran_order': False, 'shape': (1,)}", new Uint8Array([0x3f, 0x80, 0, 0, 0x40, 0, 0, 0]));
+  const beC = npy(
+    "{'descr': '>c8', 'fortran_order': False, 'shape': (1,)}",
+    new Uint8Array([0x3f, 0x80, 0, 0, 0x40, 0, 0, 0]),
+  );
   assert.deepEqual([...(decodeNpy(beC).values as Float32Array)], [1, 2]);
   // Fortran order: column-major [[1,2,3],[4,5,6]] is stored 1,4,2,5,3,6.
-  const f = npy("{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }", new Uint8Array(new Int32Array([1, 4, 2, 5, 3, 6]).buffer));
+  const f = npy(
+    "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }",
+    new Uint8Array(new Int32Array([1, 4, 2, 5, 3, 6]).buffer),
+  );
   const ft = decodeNpy(f);
   assert.deepEqual(ft.shape, [2, 3]);
   assert.deepEqual([...(ft.values as Int32Array)], [1, 2, 3, 4, 5, 6]);
@@ -96,7 +109,8 @@ test("decodeNpy: big-endian, Fortran order, v2 header, old-style headers", () =>
 test("decodeNpy refuses strings, objects and bad files with clear SavedModelErrors", () => {
   const refuse = (descr: string, re: RegExp) =>
     assert.throws(
-      () => decodeNpy(npy(`{'descr': '${descr}', 'fortran_order': False, 'shape': (1,), }`, new Uint8Array(16)), "s.npy"),
+      () =>
+        decodeNpy(npy(`{'descr': '${descr}', 'fortran_order': False, 'shape': (1,), }`, new Uint8Array(16)), "s.npy"),
       (e: unknown) => e instanceof SavedModelError && e.file === "s.npy" && re.test(e.message),
     );
   refuse("<U3", /unicode string arrays/);
@@ -104,8 +118,14 @@ test("decodeNpy refuses strings, objects and bad files with clear SavedModelErro
   refuse("|O", /object \(pickled\) arrays/);
   refuse("<f16", /unsupported npy dtype/);
   assert.throws(() => decodeNpy(latin1("hello world"), "x.npy"), /not a \.npy file/);
-  assert.throws(() => decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }", new Uint8Array(8))), /needs 20/);
-  assert.throws(() => decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }", new Uint8Array(8))), /limit/);
+  assert.throws(
+    () => decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (5,), }", new Uint8Array(8))),
+    /needs 20/,
+  );
+  assert.throws(
+    () => decodeNpy(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000), }", new Uint8Array(8))),
+    /limit/,
+  );
   assert.throws(() => decodeNpy(latin1("\x93NUMPY\x01\x00\xff\xff{")), /runs past/);
   assert.throws(() => encodeNpy({ dtype: D.DT_STRING, shape: [1], values: [new Uint8Array(1)] }), /string tensors/);
 });

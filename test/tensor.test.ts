@@ -78,7 +78,10 @@ test("decodeTensorBytes: big-endian swap, wrong sizes and unsupported dtypes are
   const be = new Uint8Array([0x3f, 0x80, 0x00, 0x00]);
   assert.deepEqual([...(decodeTensorBytes(D.DT_FLOAT, [1], be, { bigEndian: true }).values as Float32Array)], [1]);
   assert.deepEqual([...be], [0x3f, 0x80, 0x00, 0x00], "input untouched");
-  assert.throws(() => decodeTensorBytes(D.DT_FLOAT, [3], be, { file: "x.bin" }), (e: unknown) => e instanceof SavedModelError && e.file === "x.bin" && /needs 12 bytes/.test(e.message));
+  assert.throws(
+    () => decodeTensorBytes(D.DT_FLOAT, [3], be, { file: "x.bin" }),
+    (e: unknown) => e instanceof SavedModelError && e.file === "x.bin" && /needs 12 bytes/.test(e.message),
+  );
   assert.throws(() => decodeTensorBytes(D.DT_STRING, [1], be), SavedModelError);
   assert.throws(() => decodeTensorBytes(D.DT_RESOURCE, [1], be), SavedModelError);
 });
@@ -86,13 +89,20 @@ test("decodeTensorBytes: big-endian swap, wrong sizes and unsupported dtypes are
 test("size guard throws before allocating huge shapes", () => {
   assert.throws(() => checkTensorSize(D.DT_FLOAT, [1e6, 1e6]), /more than the limit/);
   assert.throws(() => checkTensorSize(D.DT_FLOAT, [1000, 1000], { maxBytes: 1000 }), /needs 4000000 bytes/);
-  assert.throws(() => tensorFromProto({ dtype: D.DT_FLOAT, tensorShape: shape(1e6, 1e6), floatVal: [1] }, "g.pb"), (e: unknown) => e instanceof SavedModelError && e.file === "g.pb");
+  assert.throws(
+    () => tensorFromProto({ dtype: D.DT_FLOAT, tensorShape: shape(1e6, 1e6), floatVal: [1] }, "g.pb"),
+    (e: unknown) => e instanceof SavedModelError && e.file === "g.pb",
+  );
   assert.throws(() => checkTensorSize(D.DT_FLOAT, [-1]), /invalid dimension/);
   assert.equal(checkTensorSize(D.DT_FLOAT, [2, 3]), 6);
 });
 
 test("tensorFromProto: tensor_content, broadcast of one value, repeat-last, zeros when empty", () => {
-  const content = tensorFromProto({ dtype: D.DT_FLOAT, tensorShape: shape(2), tensorContent: new Uint8Array([0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]) });
+  const content = tensorFromProto({
+    dtype: D.DT_FLOAT,
+    tensorShape: shape(2),
+    tensorContent: new Uint8Array([0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]),
+  });
   assert.deepEqual([...(content.values as Float32Array)], [1, 2]);
   const one = tensorFromProto({ dtype: D.DT_FLOAT, tensorShape: shape(2, 3), floatVal: [7] });
   assert.deepEqual([...(one.values as Float32Array)], [7, 7, 7, 7, 7, 7]);
@@ -111,7 +121,11 @@ test("tensorFromProto: half_val bits, int64/uint64, bool, complex, strings", () 
   assert.deepEqual([...(half.values as Float32Array)], [1, -2]);
   const bf = tensorFromProto({ dtype: D.DT_BFLOAT16, tensorShape: shape(1), halfVal: [0x3f80] });
   assert.deepEqual([...(bf.values as Float32Array)], [1]);
-  const i64 = tensorFromProto({ dtype: D.DT_INT64, tensorShape: shape(3), int64Val: [1, -(2n ** 63n), 9007199254740993n] });
+  const i64 = tensorFromProto({
+    dtype: D.DT_INT64,
+    tensorShape: shape(3),
+    int64Val: [1, -(2n ** 63n), 9007199254740993n],
+  });
   assert.deepEqual([...(i64.values as BigInt64Array)], [1n, -(2n ** 63n), 9007199254740993n]);
   const u64 = tensorFromProto({ dtype: D.DT_UINT64, tensorShape: shape(1), uint64Val: [2n ** 64n - 1n] });
   assert.deepEqual([...(u64.values as BigUint64Array)], [2n ** 64n - 1n]);
@@ -120,7 +134,11 @@ test("tensorFromProto: half_val bits, int64/uint64, bool, complex, strings", () 
   const c = tensorFromProto({ dtype: D.DT_COMPLEX64, tensorShape: shape(2), scomplexVal: [1, 2] });
   assert.deepEqual([...(c.values as Float32Array)], [1, 2, 1, 2]);
   assert.equal(formatValue(c, 0), "1+2j");
-  const s = tensorFromProto({ dtype: D.DT_STRING, tensorShape: shape(2), stringVal: [new TextEncoder().encode("héllo"), new Uint8Array([0x61, 0xff])] });
+  const s = tensorFromProto({
+    dtype: D.DT_STRING,
+    tensorShape: shape(2),
+    stringVal: [new TextEncoder().encode("héllo"), new Uint8Array([0x61, 0xff])],
+  });
   assert.deepEqual(stringValues(s), ["héllo", "a\ufffd"]);
   assert.equal(formatValue(s, 1), '"a\\xff"');
 });
@@ -138,7 +156,8 @@ test("tensorFromProto decodes a real encoded TensorProto, and tensorToProto roun
     const back = tensorFromProto(TensorProto.decode(wire));
     assert.equal(back.dtype, t.dtype);
     assert.deepEqual(back.shape, t.shape);
-    const norm = (v: unknown) => (Array.isArray(v) ? v.map((b: Uint8Array) => [...b]) : [...(v as ArrayLike<unknown>)].map(String));
+    const norm = (v: unknown) =>
+      Array.isArray(v) ? v.map((b: Uint8Array) => [...b]) : Array.from(v as ArrayLike<unknown>).map(String);
     assert.deepEqual(norm(back.values), norm(t.values));
   }
 });
@@ -164,10 +183,22 @@ test("tensorStats: one pass, NaN/Inf aware, int64 via Number()", () => {
 
 test("formatValue and encodeTensorBytes", () => {
   const f = { dtype: D.DT_FLOAT, shape: [4], values: new Float32Array([0.1, 3, NaN, -Infinity]) };
-  assert.deepEqual([0, 1, 2, 3].map((i) => formatValue(f, i)), ["0.1", "3", "nan", "-inf"]);
-  assert.equal(formatValue({ dtype: D.DT_UINT64, shape: [1], values: new BigUint64Array([2n ** 64n - 1n]) }, 0), "18446744073709551615");
-  assert.deepEqual([...encodeTensorBytes({ dtype: D.DT_HALF, shape: [1], values: new Float32Array([1]) })], [0x00, 0x3c]);
-  assert.deepEqual([...encodeTensorBytes({ dtype: D.DT_INT16, shape: [1], values: new Int16Array([-2]) })], [0xfe, 0xff]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => formatValue(f, i)),
+    ["0.1", "3", "nan", "-inf"],
+  );
+  assert.equal(
+    formatValue({ dtype: D.DT_UINT64, shape: [1], values: new BigUint64Array([2n ** 64n - 1n]) }, 0),
+    "18446744073709551615",
+  );
+  assert.deepEqual(
+    [...encodeTensorBytes({ dtype: D.DT_HALF, shape: [1], values: new Float32Array([1]) })],
+    [0x00, 0x3c],
+  );
+  assert.deepEqual(
+    [...encodeTensorBytes({ dtype: D.DT_INT16, shape: [1], values: new Int16Array([-2]) })],
+    [0xfe, 0xff],
+  );
 });
 
 test("float8 e4m3fn and e5m2 decode through a table and re-encode exactly", () => {

@@ -72,41 +72,52 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
   return new Uint8Array([...src.subarray(0, a), ...src.subarray(b)]);
 }
 
-test("seeded mutation fuzz of variables.index files: only results or SavedModelErrors", { skip: skipNoFixtures, timeout: 120_000 }, async () => {
-  const names = fixtureNames().filter((n) => existsSync(join(fixturePath(n), "variables", "variables.index")) && !n.startsWith("incomplete-"));
-  const rnd = mulberry32(0x5eed);
-  const perFixture = Math.ceil(720 / names.length);
-  let cases = 0;
-  let opened = 0;
-  let rejected = 0;
-  let reads = 0;
-  for (const name of names) {
-    const base = new NodeFileAccess(fixturePath(name));
-    const original = new Uint8Array(readFileSync(join(fixturePath(name), "variables", "variables.index")));
-    for (let i = 0; i < perFixture; i++) {
-      const bytes = mutate(original, rnd);
-      const verifyIndex = i % 2 === 0; // odd cases skip block CRCs so mutations reach the block/proto parsers
-      cases++;
-      const started = Date.now();
-      try {
-        const b = await TensorBundle.open(new IndexOverride(base, bytes), "variables/variables", { verifyIndex });
-        opened++;
-        for (const e of b.entries().slice(0, 8)) {
-          try {
-            await b.readTensor(e.key, { maxElements: 1 << 22 });
-            reads++;
-          } catch (err) {
-            assert.ok(err instanceof SavedModelError, `${name} case ${i} read ${e.key}: ${String(err)}\n${(err as Error).stack}`);
+test(
+  "seeded mutation fuzz of variables.index files: only results or SavedModelErrors",
+  { skip: skipNoFixtures, timeout: 120_000 },
+  async () => {
+    const names = fixtureNames().filter(
+      (n) => existsSync(join(fixturePath(n), "variables", "variables.index")) && !n.startsWith("incomplete-"),
+    );
+    const rnd = mulberry32(0x5eed);
+    const perFixture = Math.ceil(720 / names.length);
+    let cases = 0;
+    let opened = 0;
+    let rejected = 0;
+    let reads = 0;
+    for (const name of names) {
+      const base = new NodeFileAccess(fixturePath(name));
+      const original = new Uint8Array(readFileSync(join(fixturePath(name), "variables", "variables.index")));
+      for (let i = 0; i < perFixture; i++) {
+        const bytes = mutate(original, rnd);
+        const verifyIndex = i % 2 === 0; // odd cases skip block CRCs so mutations reach the block/proto parsers
+        cases++;
+        const started = Date.now();
+        try {
+          const b = await TensorBundle.open(new IndexOverride(base, bytes), "variables/variables", { verifyIndex });
+          opened++;
+          for (const e of b.entries().slice(0, 8)) {
+            try {
+              await b.readTensor(e.key, { maxElements: 1 << 22 });
+              reads++;
+            } catch (err) {
+              assert.ok(
+                err instanceof SavedModelError,
+                `${name} case ${i} read ${e.key}: ${String(err)}\n${(err as Error).stack}`,
+              );
+            }
           }
+        } catch (err) {
+          assert.ok(err instanceof SavedModelError, `${name} case ${i}: ${String(err)}\n${(err as Error).stack}`);
+          rejected++;
         }
-      } catch (err) {
-        assert.ok(err instanceof SavedModelError, `${name} case ${i}: ${String(err)}\n${(err as Error).stack}`);
-        rejected++;
+        assert.ok(Date.now() - started < 5000, `${name} case ${i} took too long`);
       }
-      assert.ok(Date.now() - started < 5000, `${name} case ${i} took too long`);
     }
-  }
-  assert.ok(cases >= 600, `${cases} cases`);
-  assert.ok(opened > 50 && rejected > 50, `opened ${opened}, rejected ${rejected}`);
-  console.log(`fuzz: ${cases} cases, ${opened} opened (${reads} tensor reads), ${rejected} rejected with SavedModelError`);
-});
+    assert.ok(cases >= 600, `${cases} cases`);
+    assert.ok(opened > 50 && rejected > 50, `opened ${opened}, rejected ${rejected}`);
+    console.log(
+      `fuzz: ${cases} cases, ${opened} opened (${reads} tensor reads), ${rejected} rejected with SavedModelError`,
+    );
+  },
+);

@@ -22,7 +22,9 @@ export class MemoryAccess implements FileAccess {
     return (await this.readFile(p)).subarray(o, o + l);
   }
   async list(p: string): Promise<DirEntry[]> {
-    return [...this.files.keys()].filter((k) => k.startsWith(`${p}/`)).map((k) => ({ name: k.slice(p.length + 1), kind: "file" as const }));
+    return [...this.files.keys()]
+      .filter((k) => k.startsWith(`${p}/`))
+      .map((k) => ({ name: k.slice(p.length + 1), kind: "file" as const }));
   }
   async size(p: string) {
     return this.files.get(p)?.length;
@@ -40,9 +42,19 @@ function seq<T extends { length: number; [i: number]: number }>(a: T, f: (i: num
 
 function allDtypes(): BundleTensor[] {
   const D = DataType;
-  const t = (key: string, dtype: number, shape: number[], values: TensorValues): BundleTensor => ({ key, dtype, shape, values });
+  const t = (key: string, dtype: number, shape: number[], values: TensorValues): BundleTensor => ({
+    key,
+    dtype,
+    shape,
+    values,
+  });
   return [
-    t("f32", D.DT_FLOAT, [2, 3], seq(new Float32Array(6), (i) => i * 0.25 - 1)),
+    t(
+      "f32",
+      D.DT_FLOAT,
+      [2, 3],
+      seq(new Float32Array(6), (i) => i * 0.25 - 1),
+    ),
     t("f64", D.DT_DOUBLE, [4], new Float64Array([Math.PI, -0, Infinity, NaN])),
     t("half", D.DT_HALF, [5], new Float32Array([0.5, -2, 65504, 6.103515625e-5, 5.960464477539063e-8])),
     t("bf16", D.DT_BFLOAT16, [3], new Float32Array([1.5, -3.140625, 2 ** 100])),
@@ -65,7 +77,9 @@ function allDtypes(): BundleTensor[] {
 }
 
 function plain(v: TensorValues): unknown[] {
-  return Array.isArray(v) ? v.map((b) => [...b]) : [...(v as ArrayLike<number | bigint>)].map((x) => (Number.isNaN(x) ? "NaN" : x));
+  return Array.isArray(v)
+    ? v.map((b) => [...b])
+    : Array.from(v as ArrayLike<number | bigint>).map((x) => (Number.isNaN(x) ? "NaN" : x));
 }
 
 for (const [numShards, snappy, blockSize] of [
@@ -119,7 +133,21 @@ test("half and bfloat16 keep exact bit patterns through write and read", async (
 test("sliced (partitioned) entries are listed with their slices and refuse to read", async () => {
   const files = writeTensorBundle(
     [
-      { key: "part", dtype: DataType.DT_FLOAT, shape: [4, 2], slices: [[{ start: 0, length: 2 }, { start: 0, length: -1 }], [{ start: 2, length: 2 }, { start: 0, length: -1 }]] },
+      {
+        key: "part",
+        dtype: DataType.DT_FLOAT,
+        shape: [4, 2],
+        slices: [
+          [
+            { start: 0, length: 2 },
+            { start: 0, length: -1 },
+          ],
+          [
+            { start: 2, length: 2 },
+            { start: 0, length: -1 },
+          ],
+        ],
+      },
       { key: "x", dtype: DataType.DT_FLOAT, shape: [1], values: new Float32Array([1]) },
     ],
     { numShards: 1 },
@@ -127,23 +155,40 @@ test("sliced (partitioned) entries are listed with their slices and refuse to re
   const b = await TensorBundle.open(new MemoryAccess(files));
   const e = b.get("part")!;
   assert.deepEqual(e.slices, [
-    [{ start: 0, length: 2 }, { start: 0, length: -1 }],
-    [{ start: 2, length: 2 }, { start: 0, length: -1 }],
+    [
+      { start: 0, length: 2 },
+      { start: 0, length: -1 },
+    ],
+    [
+      { start: 2, length: 2 },
+      { start: 0, length: -1 },
+    ],
   ]);
   assert.equal(e.crc32c, undefined);
   assert.ok(b.diagnostics.some((d) => d.severity === "info" && d.field === "part"));
-  await assert.rejects(b.readTensor("part"), (err: unknown) => err instanceof SavedModelError && /partitioned/.test(err.message));
+  await assert.rejects(
+    b.readTensor("part"),
+    (err: unknown) => err instanceof SavedModelError && /partitioned/.test(err.message),
+  );
 });
 
 test("many tensors: a multi-block index with restart points, sharded by size", async () => {
   const tensors: BundleTensor[] = [];
   for (let i = 0; i < 500; i++) {
-    tensors.push({ key: `layer_${String(i).padStart(4, "0")}/kernel/.ATTRIBUTES/VARIABLE_VALUE`, dtype: DataType.DT_FLOAT, shape: [i % 7], values: seq(new Float32Array(i % 7), (j) => i + j) });
+    tensors.push({
+      key: `layer_${String(i).padStart(4, "0")}/kernel/.ATTRIBUTES/VARIABLE_VALUE`,
+      dtype: DataType.DT_FLOAT,
+      shape: [i % 7],
+      values: seq(new Float32Array(i % 7), (j) => i + j),
+    });
   }
   const files = writeTensorBundle(tensors, { numShards: 3, sharding: "size", blockSize: 4096 });
   const table = parseTable("i", files.get("variables.index")!);
   assert.ok(table.blocks.length >= 5, `${table.blocks.length} blocks`);
-  assert.ok(table.blocks.every((b) => b.compression === 1), "repetitive keys compress with snappy");
+  assert.ok(
+    table.blocks.every((b) => b.compression === 1),
+    "repetitive keys compress with snappy",
+  );
   const sizes = [0, 1, 2].map((s) => files.get(`variables.data-0000${s}-of-00003`)!.length);
   assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 7 * 4, `balanced shards ${sizes}`);
   const b = await TensorBundle.open(new MemoryAccess(files));

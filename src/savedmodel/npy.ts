@@ -7,7 +7,15 @@
 import * as CRC32 from "crc-32";
 import { DataType, dtypeEnumName } from "./dtypes.js";
 import { SavedModelError } from "./errors.js";
-import { byteSwap, checkTensorSize, copyBytes, decodeTensorBytes, encodeTensorBytes, type DecodedTensor, type SizeLimits } from "./tensor.js";
+import {
+  byteSwap,
+  checkTensorSize,
+  copyBytes,
+  decodeTensorBytes,
+  encodeTensorBytes,
+  type DecodedTensor,
+  type SizeLimits,
+} from "./tensor.js";
 
 const DT = DataType;
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -64,9 +72,13 @@ const KIND: Record<string, Record<number, number>> = {
 
 export function encodeNpy(t: DecodedTensor): Uint8Array {
   if (Array.isArray(t.values)) {
-    throw new SavedModelError("<npy>", "string tensors cannot be written as .npy (numpy would need an object or fixed-width array)", {
-      hint: "export strings as text instead",
-    });
+    throw new SavedModelError(
+      "<npy>",
+      "string tensors cannot be written as .npy (numpy would need an object or fixed-width array)",
+      {
+        hint: "export strings as text instead",
+      },
+    );
   }
   const descr = descrFor(t.dtype);
   const data = t.dtype === DT.DT_BFLOAT16 ? encodeTensorBytes({ ...t, dtype: DT.DT_FLOAT }) : encodeTensorBytes(t);
@@ -105,7 +117,8 @@ function parseHeader(text: string, file: string): NpyHeader {
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text);
   const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
   if (!descr) {
-    if (/'descr'\s*:\s*\[/.test(text)) throw new SavedModelError(file, "structured (record) arrays are not supported", { field: "descr" });
+    if (/'descr'\s*:\s*\[/.test(text))
+      throw new SavedModelError(file, "structured (record) arrays are not supported", { field: "descr" });
     throw new SavedModelError(file, `npy header has no 'descr': ${text.slice(0, 120)}`, { field: "descr" });
   }
   if (!fortran || !shape) throw new SavedModelError(file, `malformed npy header: ${text.slice(0, 120)}`);
@@ -115,14 +128,16 @@ function parseHeader(text: string, file: string): NpyHeader {
     .filter((s) => s !== "")
     .map((s) => {
       const n = Number(s.replace(/L$/, ""));
-      if (!Number.isSafeInteger(n) || n < 0) throw new SavedModelError(file, `bad dimension "${s}" in npy shape`, { field: "shape" });
+      if (!Number.isSafeInteger(n) || n < 0)
+        throw new SavedModelError(file, `bad dimension "${s}" in npy shape`, { field: "shape" });
       return n;
     });
   return { descr: descr[1], fortranOrder: fortran[1] === "True", shape: dims };
 }
 
 export function decodeNpy(bytes: Uint8Array, file = "<npy>", limits: SizeLimits = {}): DecodedTensor {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new SavedModelError(file, "not a .npy file (missing \\x93NUMPY magic)", { offset: 0 });
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new SavedModelError(file, "not a .npy file (missing \\x93NUMPY magic)", { offset: 0 });
   const major = bytes[6];
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pre: number, headerLen: number;
@@ -131,17 +146,23 @@ export function decodeNpy(bytes: Uint8Array, file = "<npy>", limits: SizeLimits 
     if (bytes.length < 12) throw new SavedModelError(file, "truncated npy header", { offset: 8 });
     [pre, headerLen] = [12, dv.getUint32(8, true)];
   } else throw new SavedModelError(file, `unsupported npy format version ${major}.${bytes[7]}`, { offset: 6 });
-  if (pre + headerLen > bytes.length) throw new SavedModelError(file, `npy header of ${headerLen} bytes runs past the file`, { offset: 8 });
+  if (pre + headerLen > bytes.length)
+    throw new SavedModelError(file, `npy header of ${headerLen} bytes runs past the file`, { offset: 8 });
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(pre, pre + headerLen));
   const h = parseHeader(text, file);
   const m = /^([<>|=])([a-zA-Z])(\d*)$/.exec(h.descr);
   if (!m) throw new SavedModelError(file, `unsupported npy dtype '${h.descr}'`, { field: "descr" });
   const [, order, kind, sizeText] = m;
   if (kind === "U" || kind === "S" || kind === "a" || kind === "O" || kind === "V") {
-    const what = kind === "U" ? "unicode string" : kind === "O" ? "object (pickled)" : kind === "V" ? "void/raw" : "byte string";
-    throw new SavedModelError(file, `${what} arrays ('${h.descr}') are not supported; only numeric and bool arrays can be read`, {
-      field: "descr",
-    });
+    const what =
+      kind === "U" ? "unicode string" : kind === "O" ? "object (pickled)" : kind === "V" ? "void/raw" : "byte string";
+    throw new SavedModelError(
+      file,
+      `${what} arrays ('${h.descr}') are not supported; only numeric and bool arrays can be read`,
+      {
+        field: "descr",
+      },
+    );
   }
   const size = Number(sizeText);
   const dtype = KIND[kind]?.[size];
@@ -149,9 +170,13 @@ export function decodeNpy(bytes: Uint8Array, file = "<npy>", limits: SizeLimits 
   const n = checkTensorSize(dtype, h.shape, limits, file);
   const start = pre + headerLen;
   if (bytes.length - start < n * size) {
-    throw new SavedModelError(file, `npy data is ${bytes.length - start} bytes but shape [${h.shape.join(", ")}] of '${h.descr}' needs ${n * size}`, {
-      offset: start,
-    });
+    throw new SavedModelError(
+      file,
+      `npy data is ${bytes.length - start} bytes but shape [${h.shape.join(", ")}] of '${h.descr}' needs ${n * size}`,
+      {
+        offset: start,
+      },
+    );
   }
   let data = copyBytes(bytes, start, start + n * size);
   if (order === ">" && size > 1) byteSwap(data, kind === "c" ? size / 2 : size);
@@ -198,7 +223,8 @@ export function encodeNpz(entries: Record<string, DecodedTensor>): Uint8Array {
     const data = encodeNpy(entries[name]);
     const fname = enc.encode(`${name}.npy`);
     const crc = CRC32.buf(data) >>> 0;
-    if (data.length >= 0xffffffff || offset >= 0xffffffff) throw new SavedModelError("<npz>", "npz over 4 GiB needs zip64, which is not supported");
+    if (data.length >= 0xffffffff || offset >= 0xffffffff)
+      throw new SavedModelError("<npz>", "npz over 4 GiB needs zip64, which is not supported");
     const local = new Uint8Array(30 + fname.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true);
@@ -244,7 +270,9 @@ export function encodeNpz(entries: Record<string, DecodedTensor>): Uint8Array {
 }
 
 async function inflateRaw(data: Uint8Array, expected: number, file: string, name: string): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("deflate-raw"));
   const reader = stream.getReader();
   const out = new Uint8Array(expected);
   let got = 0;
@@ -252,20 +280,32 @@ async function inflateRaw(data: Uint8Array, expected: number, file: string, name
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (got + value.length > expected) throw new SavedModelError(file, `member "${name}" inflates to more than its declared ${expected} bytes`, { field: name });
+      if (got + value.length > expected)
+        throw new SavedModelError(file, `member "${name}" inflates to more than its declared ${expected} bytes`, {
+          field: name,
+        });
       out.set(value, got);
       got += value.length;
     }
   } catch (e) {
     if (e instanceof SavedModelError) throw e;
-    throw new SavedModelError(file, `member "${name}": deflate data is corrupt (${e instanceof Error ? e.message : String(e)})`, { field: name });
+    throw new SavedModelError(
+      file,
+      `member "${name}": deflate data is corrupt (${e instanceof Error ? e.message : String(e)})`,
+      { field: name },
+    );
   }
-  if (got !== expected) throw new SavedModelError(file, `member "${name}" inflated to ${got} bytes, expected ${expected}`, { field: name });
+  if (got !== expected)
+    throw new SavedModelError(file, `member "${name}" inflated to ${got} bytes, expected ${expected}`, { field: name });
   return out;
 }
 
 /** Reads every `.npy` member of an .npz (stored or deflated); keys drop the ".npy" suffix. */
-export async function decodeNpz(bytes: Uint8Array, file = "<npz>", limits: SizeLimits = {}): Promise<Record<string, DecodedTensor>> {
+export async function decodeNpz(
+  bytes: Uint8Array,
+  file = "<npz>",
+  limits: SizeLimits = {},
+): Promise<Record<string, DecodedTensor>> {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= 0 && i >= bytes.length - 22 - 0xffff; i--) {
@@ -278,12 +318,15 @@ export async function decodeNpz(bytes: Uint8Array, file = "<npz>", limits: SizeL
   const count = dv.getUint16(eocd + 10, true);
   const cdSize = dv.getUint32(eocd + 12, true);
   let p = dv.getUint32(eocd + 16, true);
-  if (p === 0xffffffff || count === 0xffff) throw new SavedModelError(file, "zip64 archives are not supported", { offset: eocd });
-  if (p + cdSize > eocd) throw new SavedModelError(file, "central directory runs past its end record", { offset: eocd });
+  if (p === 0xffffffff || count === 0xffff)
+    throw new SavedModelError(file, "zip64 archives are not supported", { offset: eocd });
+  if (p + cdSize > eocd)
+    throw new SavedModelError(file, "central directory runs past its end record", { offset: eocd });
   const out: Record<string, DecodedTensor> = {};
   const dec = new TextDecoder();
   for (let i = 0; i < count; i++) {
-    if (p + 46 > eocd || dv.getUint32(p, true) !== 0x02014b50) throw new SavedModelError(file, `bad central directory entry ${i}`, { offset: p });
+    if (p + 46 > eocd || dv.getUint32(p, true) !== 0x02014b50)
+      throw new SavedModelError(file, `bad central directory entry ${i}`, { offset: p });
     const method = dv.getUint16(p + 10, true);
     const csize = dv.getUint32(p + 20, true);
     const usize = dv.getUint32(p + 24, true);
@@ -291,23 +334,41 @@ export async function decodeNpz(bytes: Uint8Array, file = "<npz>", limits: SizeL
     const xlen = dv.getUint16(p + 30, true);
     const clen = dv.getUint16(p + 32, true);
     const lho = dv.getUint32(p + 42, true);
-    if (p + 46 + nlen > eocd) throw new SavedModelError(file, `central directory entry ${i} name runs past the directory`, { offset: p });
+    if (p + 46 + nlen > eocd)
+      throw new SavedModelError(file, `central directory entry ${i} name runs past the directory`, { offset: p });
     const name = dec.decode(bytes.subarray(p + 46, p + 46 + nlen));
     p += 46 + nlen + xlen + clen;
     if (name.endsWith("/")) continue;
-    if (csize === 0xffffffff || usize === 0xffffffff || lho === 0xffffffff) throw new SavedModelError(file, `member "${name}" uses zip64, which is not supported`, { field: name });
-    if (lho + 30 > bytes.length || dv.getUint32(lho, true) !== 0x04034b50) throw new SavedModelError(file, `member "${name}": bad local header`, { offset: lho, field: name });
+    if (csize === 0xffffffff || usize === 0xffffffff || lho === 0xffffffff)
+      throw new SavedModelError(file, `member "${name}" uses zip64, which is not supported`, { field: name });
+    if (lho + 30 > bytes.length || dv.getUint32(lho, true) !== 0x04034b50)
+      throw new SavedModelError(file, `member "${name}": bad local header`, { offset: lho, field: name });
     const start = lho + 30 + dv.getUint16(lho + 26, true) + dv.getUint16(lho + 28, true);
-    if (start + csize > bytes.length) throw new SavedModelError(file, `member "${name}" data runs past the end of the file`, { offset: start, field: name });
+    if (start + csize > bytes.length)
+      throw new SavedModelError(file, `member "${name}" data runs past the end of the file`, {
+        offset: start,
+        field: name,
+      });
     const raw = bytes.subarray(start, start + csize);
     let data: Uint8Array;
     if (method === 0) data = raw;
     else if (method === 8) {
-      if (usize > csize * 1032 + 1024) throw new SavedModelError(file, `member "${name}" claims ${usize} bytes from ${csize} compressed (impossible for deflate)`, { field: name });
-      if (limits.maxBytes !== undefined && usize > limits.maxBytes + 1024 * 1024) throw new SavedModelError(file, `member "${name}" is ${usize} bytes, over the limit`, { field: name });
+      if (usize > csize * 1032 + 1024)
+        throw new SavedModelError(
+          file,
+          `member "${name}" claims ${usize} bytes from ${csize} compressed (impossible for deflate)`,
+          { field: name },
+        );
+      if (limits.maxBytes !== undefined && usize > limits.maxBytes + 1024 * 1024)
+        throw new SavedModelError(file, `member "${name}" is ${usize} bytes, over the limit`, { field: name });
       data = await inflateRaw(raw, usize, file, name);
-    } else throw new SavedModelError(file, `member "${name}" uses zip compression method ${method}; only stored and deflate are supported`, { field: name });
-    if ((CRC32.buf(data) >>> 0) !== dv.getUint32(p - (46 + nlen + xlen + clen) + 16, true)) {
+    } else
+      throw new SavedModelError(
+        file,
+        `member "${name}" uses zip compression method ${method}; only stored and deflate are supported`,
+        { field: name },
+      );
+    if (CRC32.buf(data) >>> 0 !== dv.getUint32(p - (46 + nlen + xlen + clen) + 16, true)) {
       throw new SavedModelError(file, `member "${name}" CRC-32 mismatch`, { field: name });
     }
     const key = name.endsWith(".npy") ? name.slice(0, -4) : name;

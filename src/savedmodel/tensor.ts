@@ -47,24 +47,37 @@ const DT = DataType;
 export function shapeElementCount(shape: readonly number[], file = "<tensor>"): number {
   let n = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new SavedModelError(file, `invalid dimension ${d} in shape [${shape.join(", ")}]`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new SavedModelError(file, `invalid dimension ${d} in shape [${shape.join(", ")}]`);
     n *= d;
   }
   return n;
 }
 
 /** Throws before allocation when `shape` has more elements (or bytes) than allowed. Returns the count. */
-export function checkTensorSize(dtype: number, shape: readonly number[], limits: SizeLimits = {}, file = "<tensor>"): number {
+export function checkTensorSize(
+  dtype: number,
+  shape: readonly number[],
+  limits: SizeLimits = {},
+  file = "<tensor>",
+): number {
   const n = shapeElementCount(shape, file);
   const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
   if (n > maxElements) {
-    throw new SavedModelError(file, `tensor of shape [${shape.join(", ")}] has ${n} elements, more than the limit of ${maxElements}`, {
-      hint: "raise the element limit to read it",
-    });
+    throw new SavedModelError(
+      file,
+      `tensor of shape [${shape.join(", ")}] has ${n} elements, more than the limit of ${maxElements}`,
+      {
+        hint: "raise the element limit to read it",
+      },
+    );
   }
   const bytes = n * (decodedElementSize(dtype) ?? 1);
   if (limits.maxBytes !== undefined && bytes > limits.maxBytes) {
-    throw new SavedModelError(file, `tensor of shape [${shape.join(", ")}] needs ${bytes} bytes, more than the limit of ${limits.maxBytes}`);
+    throw new SavedModelError(
+      file,
+      `tensor of shape [${shape.join(", ")}] needs ${bytes} bytes, more than the limit of ${limits.maxBytes}`,
+    );
   }
   return n;
 }
@@ -141,7 +154,8 @@ function float8Table(dtype: number): Float32Array {
   for (let b = 0; b < 256; b++) {
     const neg = b & 0x80;
     let ebits: number, mbits: number, bias: number;
-    if (dtype === DT.DT_FLOAT8_E5M2 || dtype === DT.DT_FLOAT8_E5M2FNUZ) [ebits, mbits, bias] = [5, 2, dtype === DT.DT_FLOAT8_E5M2 ? 15 : 16];
+    if (dtype === DT.DT_FLOAT8_E5M2 || dtype === DT.DT_FLOAT8_E5M2FNUZ)
+      [ebits, mbits, bias] = [5, 2, dtype === DT.DT_FLOAT8_E5M2 ? 15 : 16];
     else [ebits, mbits, bias] = [4, 3, dtype === DT.DT_FLOAT8_E4M3FN ? 7 : dtype === DT.DT_FLOAT8_E4M3FNUZ ? 8 : 11];
     const e = (b >> mbits) & ((1 << ebits) - 1);
     const m = b & ((1 << mbits) - 1);
@@ -203,9 +217,13 @@ export function decodeTensorBytes(
   const file = opts.file ?? "<tensor>";
   const n = checkTensorSize(dtype, shape, opts, file);
   const elem = storedElementSize(dtype);
-  if (elem === undefined) throw new SavedModelError(file, `cannot decode ${dtypeEnumName(dtype)} values from raw bytes`);
+  if (elem === undefined)
+    throw new SavedModelError(file, `cannot decode ${dtypeEnumName(dtype)} values from raw bytes`);
   if (bytes.length !== n * elem) {
-    throw new SavedModelError(file, `${dtypeEnumName(dtype)} tensor of shape [${shape.join(", ")}] needs ${n * elem} bytes but ${bytes.length} were given`);
+    throw new SavedModelError(
+      file,
+      `${dtypeEnumName(dtype)} tensor of shape [${shape.join(", ")}] needs ${n * elem} bytes but ${bytes.length} were given`,
+    );
   }
   let src = bytes;
   const lane = dtype === DT.DT_COMPLEX64 ? 4 : dtype === DT.DT_COMPLEX128 ? 8 : elem;
@@ -307,7 +325,6 @@ function nearestFloat8(table: Float32Array, x: number): number {
   return best;
 }
 
-
 // ---- TensorProto ----
 
 function typedVals(p: ITensorProto, dtype: number): ArrayLike<number | bigint | boolean> | Uint8Array[] | undefined {
@@ -374,15 +391,18 @@ export function tensorFromProto(p: ITensorProto, file = "<tensor>", limits: Size
     try {
       return decodeTensorBytes(dtype, shape, content, { ...limits, file });
     } catch (e) {
-      if (e instanceof SavedModelError && e.file === "<tensor>") throw new SavedModelError(file, e.detail, { field: "tensor_content" });
+      if (e instanceof SavedModelError && e.file === "<tensor>")
+        throw new SavedModelError(file, e.detail, { field: "tensor_content" });
       throw e;
     }
   }
   const vals = typedVals(p, dtype);
-  if (vals === undefined) throw new SavedModelError(file, `cannot decode values of ${dtypeEnumName(dtype)}`, { field: "dtype" });
+  if (vals === undefined)
+    throw new SavedModelError(file, `cannot decode values of ${dtypeEnumName(dtype)}`, { field: "dtype" });
   if (dtype === DT.DT_STRING) {
     const sv = vals as Uint8Array[];
-    if (sv.length > n) throw new SavedModelError(file, `${sv.length} string_val entries for ${n} elements`, { field: "string_val" });
+    if (sv.length > n)
+      throw new SavedModelError(file, `${sv.length} string_val entries for ${n} elements`, { field: "string_val" });
     const out: Uint8Array[] = new Array(n);
     const fill = sv.length ? sv[sv.length - 1] : new Uint8Array(0);
     for (let i = 0; i < n; i++) out[i] = i < sv.length ? sv[i] : fill;
@@ -405,7 +425,10 @@ export function tensorFromProto(p: ITensorProto, file = "<tensor>", limits: Size
   return { dtype, shape, values: out };
 }
 
-function writerFor(dtype: number, out: Exclude<TensorValues, Uint8Array[]>): (i: number, v: number | bigint | boolean) => void {
+function writerFor(
+  dtype: number,
+  out: Exclude<TensorValues, Uint8Array[]>,
+): (i: number, v: number | bigint | boolean) => void {
   if (out instanceof BigInt64Array) return (i, v) => (out[i] = BigInt.asIntN(64, BigInt(v as number | bigint)));
   if (out instanceof BigUint64Array) return (i, v) => (out[i] = BigInt.asUintN(64, BigInt(v as number | bigint)));
   if (dtype === DT.DT_HALF) return (i, v) => (out[i] = halfToFloat(Number(v) & 0xffff));
@@ -431,7 +454,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: false });
 
 /** String elements decoded as UTF-8 (invalid bytes become U+FFFD). */
 export function stringValues(t: DecodedTensor): string[] {
-  if (!Array.isArray(t.values)) throw new SavedModelError("<tensor>", `${dtypeEnumName(t.dtype)} tensor has no string values`);
+  if (!Array.isArray(t.values))
+    throw new SavedModelError("<tensor>", `${dtypeEnumName(t.dtype)} tensor has no string values`);
   return t.values.map((b) => utf8.decode(b));
 }
 

@@ -10,7 +10,13 @@ import type { FileAccess } from "../fileAccess.js";
 import { BundleEntryProto, BundleHeaderProto, type IBundleEntryProto, type IBundleHeaderProto } from "../proto.js";
 import { DataType } from "../dtypes.js";
 import { shapeDims } from "../shape.js";
-import { checkTensorSize, decodeTensorBytes, storedElementSize, type DecodedTensor, type SizeLimits } from "../tensor.js";
+import {
+  checkTensorSize,
+  decodeTensorBytes,
+  storedElementSize,
+  type DecodedTensor,
+  type SizeLimits,
+} from "../tensor.js";
 import { crc32c, hex32, unmaskCrc } from "./crc.js";
 import { decodeStringTensor, StringTensorError } from "./stringTensor.js";
 import { parseTable, type TableInfo } from "./table.js";
@@ -83,7 +89,11 @@ export class TensorBundle {
    * Opens `<prefix>.index` (reads nothing from data shards but their sizes). Throws a SavedModelError only when
    * the index is unusable. `verifyIndex: false` skips the index block checksums.
    */
-  static async open(fs: FileAccess, prefix = "variables/variables", opts: { verifyIndex?: boolean } = {}): Promise<TensorBundle> {
+  static async open(
+    fs: FileAccess,
+    prefix = "variables/variables",
+    opts: { verifyIndex?: boolean } = {},
+  ): Promise<TensorBundle> {
     const indexFile = `${prefix}.index`;
     const size = await fs.size(indexFile);
     if (size === undefined) throw new SavedModelError(indexFile, "checkpoint index file not found");
@@ -99,7 +109,12 @@ export class TensorBundle {
         diags.push(asSavedModelError(indexFile, e, "BundleHeaderProto").toDiagnostic());
       }
     } else {
-      diags.push({ severity: "error", file: indexFile, message: 'no bundle header (the "" entry); assuming 1 data shard', field: "BundleHeaderProto" });
+      diags.push({
+        severity: "error",
+        file: indexFile,
+        message: 'no bundle header (the "" entry); assuming 1 data shard',
+        field: "BundleHeaderProto",
+      });
     }
     const b = new TensorBundle(fs, prefix, header);
     b.table = table;
@@ -127,7 +142,10 @@ export class TensorBundle {
   private makeEntry(key: string, p: IBundleEntryProto): BundleEntry {
     const shardId = num(p.shardId);
     const slices = (p.slices ?? []).map((s) =>
-      (s.extent ?? []).map((x) => ({ start: num(x.start), length: x.length === null || x.length === undefined ? -1 : num(x.length) })),
+      (s.extent ?? []).map((x) => ({
+        start: num(x.start),
+        length: x.length === null || x.length === undefined ? -1 : num(x.length),
+      })),
     );
     const shape = shapeDims(p.shape) ?? [];
     const entry: BundleEntry = {
@@ -143,28 +161,59 @@ export class TensorBundle {
     if (slices.length) entry.slices = slices;
     else entry.crc32c = (p.crc32c ?? 0) >>> 0;
     if (shapeDims(p.shape) === undefined) this.diag("warning", this.indexFile, `entry has unknown rank`, key);
-    if (shape.some((d) => d < 0)) this.diag("error", this.indexFile, `entry shape [${shape.join(", ")}] has negative dimensions`, key);
+    if (shape.some((d) => d < 0))
+      this.diag("error", this.indexFile, `entry shape [${shape.join(", ")}] has negative dimensions`, key);
     if (shardId < 0 || shardId >= this.numShards) {
-      this.diag("error", this.indexFile, `entry is in shard ${shardId} but the header says there are ${this.numShards} shards`, key);
+      this.diag(
+        "error",
+        this.indexFile,
+        `entry is in shard ${shardId} but the header says there are ${this.numShards} shards`,
+        key,
+      );
     }
     if (slices.length) {
-      this.diag("info", this.indexFile, `partitioned variable stored as ${slices.length} slice(s); the slices are separate entries`, key);
+      this.diag(
+        "info",
+        this.indexFile,
+        `partitioned variable stored as ${slices.length} slice(s); the slices are separate entries`,
+        key,
+      );
     }
     return entry;
   }
 
-  private diag(severity: Diagnostic["severity"], file: string, message: string, field?: string, offset?: number, hint?: string): void {
+  private diag(
+    severity: Diagnostic["severity"],
+    file: string,
+    message: string,
+    field?: string,
+    offset?: number,
+    hint?: string,
+  ): void {
     this.diagnostics.push({ severity, file, message, field, offset, hint });
   }
 
   private checkHeader(): void {
     const h = this.header;
     const e = h.endianness ?? 0;
-    if (e === 1) this.diag("warning", this.indexFile, "bundle was written big-endian; values are byte-swapped when read", "endianness");
+    if (e === 1)
+      this.diag(
+        "warning",
+        this.indexFile,
+        "bundle was written big-endian; values are byte-swapped when read",
+        "endianness",
+      );
     else if (e !== 0) this.diag("error", this.indexFile, `unknown endianness value ${e}`, "endianness");
-    if (num(h.numShards) < 1) this.diag("error", this.indexFile, `header says num_shards = ${num(h.numShards)}`, "num_shards");
+    if (num(h.numShards) < 1)
+      this.diag("error", this.indexFile, `header says num_shards = ${num(h.numShards)}`, "num_shards");
     const minConsumer = num(h.version?.minConsumer);
-    if (minConsumer > 1) this.diag("warning", this.indexFile, `bundle needs a reader of version >= ${minConsumer} (this reader implements 1)`, "version");
+    if (minConsumer > 1)
+      this.diag(
+        "warning",
+        this.indexFile,
+        `bundle needs a reader of version >= ${minConsumer} (this reader implements 1)`,
+        "version",
+      );
   }
 
   private async checkShards(): Promise<void> {
@@ -179,7 +228,12 @@ export class TensorBundle {
         if (m && Number(m[2]) !== this.numShards) others.add(Number(m[2]));
       }
       for (const n of others) {
-        this.diag("warning", this.indexFile, `data files for ${n} shards exist but the header says ${this.numShards}`, "num_shards");
+        this.diag(
+          "warning",
+          this.indexFile,
+          `data files for ${n} shards exist but the header says ${this.numShards}`,
+          "num_shards",
+        );
       }
     } catch {
       // Directory listing is only used for the num_shards cross-check.
@@ -211,7 +265,14 @@ export class TensorBundle {
       let reported = 0;
       for (const e of list) {
         if (e.offset + e.size > size) {
-          if (reported++ < 20) this.diag("error", file, `entry needs bytes [${e.offset}, ${e.offset + e.size}) but the shard has ${size} bytes (truncated?)`, e.key, e.offset);
+          if (reported++ < 20)
+            this.diag(
+              "error",
+              file,
+              `entry needs bytes [${e.offset}, ${e.offset + e.size}) but the shard has ${size} bytes (truncated?)`,
+              e.key,
+              e.offset,
+            );
         }
       }
       if (reported > 20) this.diag("error", file, `${reported - 20} more entries run past the end of the shard`);
@@ -235,21 +296,33 @@ export class TensorBundle {
     const fail = (detail: string, offset = e.offset, hint?: string): never => {
       throw new SavedModelError(file, detail, { field: key, offset, hint });
     };
-    if (e.slices) fail(`"${key}" is a partitioned variable saved as ${e.slices.length} slice(s); reading sliced tensors is not supported`);
+    if (e.slices)
+      fail(
+        `"${key}" is a partitioned variable saved as ${e.slices.length} slice(s); reading sliced tensors is not supported`,
+      );
     if (e.shardId < 0 || e.shardId >= this.numShards) fail(`entry points at shard ${e.shardId} of ${this.numShards}`);
     if (e.shape.some((d) => d < 0)) fail(`shape [${e.shape.join(", ")}] is not fully defined`);
     const n = checkTensorSize(e.dtype, e.shape, opts, file);
     const isString = e.dtype === DataType.DT_STRING;
     const elem = storedElementSize(e.dtype);
     if (!isString && elem === undefined) fail(`cannot decode ${dtypeEnumName(e.dtype)} tensors`);
-    if (!isString && n * elem! !== e.size) fail(`${dtypeEnumName(e.dtype)} [${e.shape.join(", ")}] needs ${n * elem!} bytes but the entry says ${e.size}`);
-    if (opts.maxBytes !== undefined && e.size > opts.maxBytes) fail(`entry is ${e.size} bytes, more than the limit of ${opts.maxBytes}`);
+    if (!isString && n * elem! !== e.size)
+      fail(`${dtypeEnumName(e.dtype)} [${e.shape.join(", ")}] needs ${n * elem!} bytes but the entry says ${e.size}`);
+    if (opts.maxBytes !== undefined && e.size > opts.maxBytes)
+      fail(`entry is ${e.size} bytes, more than the limit of ${opts.maxBytes}`);
     if (isString && e.size > 2 ** 31) fail(`string tensor of ${e.size} bytes is too large to read`);
-    if (isString && n + 4 > e.size) fail(`string tensor of ${n} elements cannot fit in ${e.size} bytes (each needs a length)`);
+    if (isString && n + 4 > e.size)
+      fail(`string tensor of ${n} elements cannot fit in ${e.size} bytes (each needs a length)`);
     if (!this.shardSizes.has(e.shardId)) this.shardSizes.set(e.shardId, await this.fs.size(file));
     const shardSize = this.shardSizes.get(e.shardId);
-    if (shardSize === undefined) fail(`data shard file is missing, so "${key}" cannot be read`, undefined, "the export is incomplete: copy the whole variables/ folder");
-    if (e.offset + e.size > shardSize!) fail(`entry needs bytes [${e.offset}, ${e.offset + e.size}) but the shard has only ${shardSize} bytes`);
+    if (shardSize === undefined)
+      fail(
+        `data shard file is missing, so "${key}" cannot be read`,
+        undefined,
+        "the export is incomplete: copy the whole variables/ folder",
+      );
+    if (e.offset + e.size > shardSize!)
+      fail(`entry needs bytes [${e.offset}, ${e.offset + e.size}) but the shard has only ${shardSize} bytes`);
     const bytes = e.size === 0 ? new Uint8Array(0) : await this.fs.readRange(file, e.offset, e.size);
     if (bytes.length !== e.size) fail(`read ${bytes.length} of ${e.size} bytes (file truncated?)`);
     const verify = opts.verify ?? true;
@@ -262,7 +335,8 @@ export class TensorBundle {
         if (err instanceof StringTensorError) fail(`corrupt string tensor: ${err.message}`, e.offset + err.offset);
         throw err;
       }
-      if (verify && expected !== undefined && r!.crc !== expected) fail(`checksum mismatch: expected crc32c ${hex32(expected)}, actual ${hex32(r!.crc)}`);
+      if (verify && expected !== undefined && r!.crc !== expected)
+        fail(`checksum mismatch: expected crc32c ${hex32(expected)}, actual ${hex32(r!.crc)}`);
       return { dtype: e.dtype, shape: [...e.shape], values: r!.values };
     }
     if (verify && expected !== undefined) {

@@ -52,13 +52,19 @@ export function decodeStringTensor(bytes: Uint8Array, n: number, verify: boolean
     const stored = readU32(bytes, pos);
     const expected = maskCrc(crc ?? 0);
     if (n > 0 && stored !== expected) {
-      throw new StringTensorError(`string length checksum mismatch: stored ${hex32(stored)}, computed ${hex32(expected)}`, pos);
+      throw new StringTensorError(
+        `string length checksum mismatch: stored ${hex32(stored)}, computed ${hex32(expected)}`,
+        pos,
+      );
     }
     crc = crc32c(bytes.subarray(pos, pos + 4), crc);
   }
   pos += 4;
   if (pos + total !== bytes.length) {
-    throw new StringTensorError(`string lengths add up to ${total} bytes but ${bytes.length - pos} follow the lengths`, pos);
+    throw new StringTensorError(
+      `string lengths add up to ${total} bytes but ${bytes.length - pos} follow the lengths`,
+      pos,
+    );
   }
   const values: Uint8Array[] = new Array(n);
   for (let i = 0; i < n; i++) {

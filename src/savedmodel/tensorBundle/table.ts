@@ -67,7 +67,12 @@ export function readBlock(
   verify = true,
 ): { contents: Uint8Array; compression: number } {
   if (h.offset + h.size + BLOCK_TRAILER_SIZE > limit) {
-    fail(file, `${what} block [${h.offset}, +${h.size}] plus its 5-byte trailer runs past the table data (${limit} bytes)`, h.offset, what);
+    fail(
+      file,
+      `${what} block [${h.offset}, +${h.size}] plus its 5-byte trailer runs past the table data (${limit} bytes)`,
+      h.offset,
+      what,
+    );
   }
   const raw = data.subarray(h.offset, h.offset + h.size);
   const type = data[h.offset + h.size];
@@ -76,7 +81,12 @@ export function readBlock(
     const actual = crc32c(data.subarray(h.offset, h.offset + h.size + 1));
     const expected = unmaskCrc(stored);
     if (actual !== expected) {
-      fail(file, `${what} block checksum mismatch: expected crc32c ${hex32(expected)}, actual ${hex32(actual)}`, h.offset, what);
+      fail(
+        file,
+        `${what} block checksum mismatch: expected crc32c ${hex32(expected)}, actual ${hex32(actual)}`,
+        h.offset,
+        what,
+      );
     }
   }
   if (type === COMPRESSION_NONE) return { contents: raw, compression: type };
@@ -85,10 +95,20 @@ export function readBlock(
     try {
       return { contents: uncompress(raw, maxLen), compression: type };
     } catch (e) {
-      fail(file, `${what} block: Snappy decompression failed (${e instanceof Error ? e.message : String(e)})`, h.offset, what);
+      fail(
+        file,
+        `${what} block: Snappy decompression failed (${e instanceof Error ? e.message : String(e)})`,
+        h.offset,
+        what,
+      );
     }
   }
-  fail(file, `${what} block has unknown compression type ${type} (expected 0 = none or 1 = snappy)`, h.offset + h.size, what);
+  fail(
+    file,
+    `${what} block has unknown compression type ${type} (expected 0 = none or 1 = snappy)`,
+    h.offset + h.size,
+    what,
+  );
 }
 
 /** Decodes the entries of one block. `base` is the block's file offset, for error messages. */
@@ -96,7 +116,8 @@ export function parseBlock(file: string, block: Uint8Array, base: number, what: 
   const len = block.length;
   if (len < 4) fail(file, `${what} block is ${len} bytes, too short for its restart count`, base, what);
   const numRestarts = readU32(block, len - 4);
-  if (numRestarts * 4 + 4 > len) fail(file, `${what} block claims ${numRestarts} restart points, more than fit in ${len} bytes`, base, what);
+  if (numRestarts * 4 + 4 > len)
+    fail(file, `${what} block claims ${numRestarts} restart points, more than fit in ${len} bytes`, base, what);
   const limit = len - 4 - numRestarts * 4;
   const out: TableEntry[] = [];
   let prev: Uint8Array = new Uint8Array(0);
@@ -108,8 +129,20 @@ export function parseBlock(file: string, block: Uint8Array, base: number, what: 
       [shared, pos] = readVarint(block, pos, limit, "shared key length");
       [nonShared, pos] = readVarint(block, pos, limit, "key delta length");
       [valueLen, pos] = readVarint(block, pos, limit, "value length");
-      if (shared > prev.length) fail(file, `${what} block entry shares ${shared} key bytes but the previous key has ${prev.length}`, base + at, what);
-      if (pos + nonShared + valueLen > limit) fail(file, `${what} block entry (key ${nonShared} + value ${valueLen} bytes) runs past the block`, base + at, what);
+      if (shared > prev.length)
+        fail(
+          file,
+          `${what} block entry shares ${shared} key bytes but the previous key has ${prev.length}`,
+          base + at,
+          what,
+        );
+      if (pos + nonShared + valueLen > limit)
+        fail(
+          file,
+          `${what} block entry (key ${nonShared} + value ${valueLen} bytes) runs past the block`,
+          base + at,
+          what,
+        );
       const key = new Uint8Array(shared + nonShared);
       key.set(prev.subarray(0, shared));
       key.set(block.subarray(pos, pos + nonShared), shared);
@@ -133,7 +166,11 @@ export function parseTable(file: string, data: Uint8Array, opts: { verify?: bool
   if (size < FOOTER_SIZE) fail(file, `file is ${size} bytes, smaller than the ${FOOTER_SIZE}-byte table footer`, 0);
   const footer = size - FOOTER_SIZE;
   if (readU32(data, size - 8) !== TABLE_MAGIC_LO || readU32(data, size - 4) !== TABLE_MAGIC_HI) {
-    fail(file, `bad table magic number at the end of the file (not a TensorFlow checkpoint index, or truncated)`, size - 8);
+    fail(
+      file,
+      `bad table magic number at the end of the file (not a TensorFlow checkpoint index, or truncated)`,
+      size - 8,
+    );
   }
   const [metaindexHandle, p] = decodeHandle(file, data, footer, size - 8, "metaindex");
   const [indexHandle] = decodeHandle(file, data, p, size - 8, "index");

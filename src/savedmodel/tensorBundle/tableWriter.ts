@@ -5,7 +5,15 @@
  */
 import { compress } from "snappyjs";
 import { crc32c, maskCrc } from "./crc.js";
-import { compareBytes, COMPRESSION_NONE, COMPRESSION_SNAPPY, FOOTER_SIZE, TABLE_MAGIC_HI, TABLE_MAGIC_LO, type BlockHandle } from "./table.js";
+import {
+  compareBytes,
+  COMPRESSION_NONE,
+  COMPRESSION_SNAPPY,
+  FOOTER_SIZE,
+  TABLE_MAGIC_HI,
+  TABLE_MAGIC_LO,
+  type BlockHandle,
+} from "./table.js";
 import { ByteSink } from "./varint.js";
 
 export interface TableWriterOptions {
@@ -87,13 +95,17 @@ function encodeHandle(sink: ByteSink, h: BlockHandle): void {
 }
 
 /** Builds a complete table from entries (sorted here by bytewise key order; duplicate keys are an error). */
-export function buildTable(entries: { key: Uint8Array; value: Uint8Array }[], opts: TableWriterOptions = {}): Uint8Array {
+export function buildTable(
+  entries: { key: Uint8Array; value: Uint8Array }[],
+  opts: TableWriterOptions = {},
+): Uint8Array {
   const blockSize = Math.max(1, opts.blockSize ?? TF_TABLE_BLOCK_SIZE);
   const interval = Math.max(1, opts.restartInterval ?? 16);
   const snappy = opts.snappy ?? true;
   const sorted = [...entries].sort((a, b) => compareBytes(a.key, b.key));
   for (let i = 1; i < sorted.length; i++) {
-    if (compareBytes(sorted[i - 1].key, sorted[i].key) === 0) throw new Error(`duplicate table key "${new TextDecoder().decode(sorted[i].key)}"`);
+    if (compareBytes(sorted[i - 1].key, sorted[i].key) === 0)
+      throw new Error(`duplicate table key "${new TextDecoder().decode(sorted[i].key)}"`);
   }
   const out = new ByteSink(4096);
   const index = new BlockBuilder(1);

@@ -47,7 +47,8 @@ export function writeTensorBundle(tensors: BundleTensor[], opts: WriteBundleOpti
   let rr = 0;
   for (const t of tensors) {
     if (t.key === "") throw new SavedModelError(`${name}.index`, 'the empty key "" is reserved for the bundle header');
-    if (seen.has(t.key)) throw new SavedModelError(`${name}.index`, `duplicate tensor key "${t.key}"`, { field: t.key });
+    if (seen.has(t.key))
+      throw new SavedModelError(`${name}.index`, `duplicate tensor key "${t.key}"`, { field: t.key });
     seen.add(t.key);
     const entry: IBundleEntryProto = { dtype: t.dtype };
     entry.shape = { dim: t.shape.map((size) => (size ? { size } : {})) };
@@ -62,7 +63,8 @@ export function writeTensorBundle(tensors: BundleTensor[], opts: WriteBundleOpti
           for (let s = 1; s < numShards; s++) if (shards[s].length < shards[shard].length) shard = s;
         } else shard = rr++ % numShards;
       }
-      if (!(shard >= 0 && shard < numShards)) throw new SavedModelError(`${name}.index`, `shard ${shard} out of range`, { field: t.key });
+      if (!(shard >= 0 && shard < numShards))
+        throw new SavedModelError(`${name}.index`, `shard ${shard} out of range`, { field: t.key });
       const sink = shards[shard];
       if (shard) entry.shardId = shard;
       if (sink.length) entry.offset = sink.length;
@@ -75,7 +77,10 @@ export function writeTensorBundle(tensors: BundleTensor[], opts: WriteBundleOpti
   const header = BundleHeaderProto.encode({ numShards, version: { producer: 1 } }).finish();
   tableEntries.push({ key: new Uint8Array(0), value: header });
   const out = new Map<string, Uint8Array>();
-  out.set(`${name}.index`, buildTable(tableEntries, { snappy: opts.snappy ?? true, blockSize: opts.blockSize ?? TF_TABLE_BLOCK_SIZE }));
+  out.set(
+    `${name}.index`,
+    buildTable(tableEntries, { snappy: opts.snappy ?? true, blockSize: opts.blockSize ?? TF_TABLE_BLOCK_SIZE }),
+  );
   const pad = (n: number) => String(n).padStart(5, "0");
   shards.forEach((s, i) => out.set(`${name}.data-${pad(i)}-of-${pad(numShards)}`, s.take()));
   return out;
@@ -93,11 +98,14 @@ function tensorBytes(t: BundleTensor, name: string): { bytes: Uint8Array; crc: n
   if (!t.values) throw new SavedModelError(file, "tensor has no values", { field: t.key });
   const n = shapeElementCount(t.shape, file);
   if (t.dtype === DataType.DT_STRING) {
-    if (!Array.isArray(t.values)) throw new SavedModelError(file, "DT_STRING values must be Uint8Array[]", { field: t.key });
-    if (t.values.length !== n) throw new SavedModelError(file, `${t.values.length} strings for ${n} elements`, { field: t.key });
+    if (!Array.isArray(t.values))
+      throw new SavedModelError(file, "DT_STRING values must be Uint8Array[]", { field: t.key });
+    if (t.values.length !== n)
+      throw new SavedModelError(file, `${t.values.length} strings for ${n} elements`, { field: t.key });
     return encodeStringTensor(t.values);
   }
-  if (storedElementSize(t.dtype) === undefined) throw new SavedModelError(file, `cannot write ${dtypeEnumName(t.dtype)} tensors`, { field: t.key });
+  if (storedElementSize(t.dtype) === undefined)
+    throw new SavedModelError(file, `cannot write ${dtypeEnumName(t.dtype)} tensors`, { field: t.key });
   const lanes = t.dtype === DataType.DT_COMPLEX64 || t.dtype === DataType.DT_COMPLEX128 ? 2 : 1;
   if (Array.isArray(t.values) || t.values.length !== n * lanes) {
     throw new SavedModelError(file, `${t.values.length} values for shape [${t.shape.join(", ")}]`, { field: t.key });
