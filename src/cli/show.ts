@@ -51,7 +51,8 @@ function parseTagSet(s: string): string[] {
     .filter(Boolean);
 }
 
-const pyRepr = (s: string) => (s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`);
+const pyRepr = (s: string) =>
+  s.includes("'") && !s.includes('"') ? `"${s}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 
 function printTensorInfo(lines: string[], t: TensorSpecInfo, indent: number): void {
   const pad = "  ".repeat(indent);
@@ -76,7 +77,9 @@ function printSignature(lines: string[], s: SignatureInfo, indent: number): void
 }
 
 function allSignatures(mg: MetaGraphInfo): SignatureInfo[] {
-  return [...mg.signatures, ...(mg.initSignature ? [mg.initSignature] : [])].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...mg.signatures, ...(mg.initSignature ? [mg.initSignature] : [])].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
 }
 
 function printArgs(lines: string[], args: StructuredArg[], argumentType: string): void {
@@ -141,7 +144,11 @@ function printConcreteFunctions(lines: string[], fns: ObjectFunctionInfo[]): voi
   lines.push(...text.split("\n"));
 }
 
-export async function showText(exp: SavedModelExport, info: ModelInfo, opts: { tagSet?: string[]; signatureDef?: string; all?: boolean }): Promise<string> {
+export async function showText(
+  exp: SavedModelExport,
+  info: ModelInfo,
+  opts: { tagSet?: string[]; signatureDef?: string; all?: boolean },
+): Promise<string> {
   const lines: string[] = [];
   if (opts.all) {
     const mgs = [...info.metaGraphs].sort((a, b) => (a.tags.join(",") < b.tags.join(",") ? -1 : 1));
@@ -170,7 +177,9 @@ export async function showText(exp: SavedModelExport, info: ModelInfo, opts: { t
   const sig = allSignatures(mg).find((s) => s.key === opts.signatureDef);
   if (!sig) {
     throw new UsageError(
-      `SignatureDef ${pyRepr(opts.signatureDef)} not found in the MetaGraphDef with tag-set ${pyRepr(opts.tagSet.join(","))}; available: ${allSignatures(mg)
+      `SignatureDef ${pyRepr(opts.signatureDef)} not found in the MetaGraphDef with tag-set ${pyRepr(opts.tagSet.join(","))}; available: ${allSignatures(
+        mg,
+      )
         .map((s) => s.key)
         .join(", ")}`,
     );
@@ -191,7 +200,11 @@ function findMetaGraph(info: ModelInfo, tagSet: string[]): MetaGraphInfo {
   return mg;
 }
 
-export async function showJson(exp: SavedModelExport, info: ModelInfo, opts: { tagSet?: string[]; signatureDef?: string; all?: boolean }): Promise<ShowJson> {
+export async function showJson(
+  exp: SavedModelExport,
+  info: ModelInfo,
+  opts: { tagSet?: string[]; signatureDef?: string; all?: boolean },
+): Promise<ShowJson> {
   let mgs: ShowJson["metaGraphs"] = info.metaGraphs;
   if (opts.tagSet) {
     const mg = findMetaGraph(info, opts.tagSet);
@@ -223,7 +236,10 @@ export async function showJson(exp: SavedModelExport, info: ModelInfo, opts: { t
 }
 
 export async function showCommand(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { values: ["dir", "tag_set", "signature_def"], booleans: ["all", "json", "help"] });
+  const { flags, positional } = parseFlags(argv, {
+    values: ["dir", "tag_set", "signature_def"],
+    booleans: ["all", "json", "help"],
+  });
   if (flags.help) {
     io.out(SHOW_USAGE + "\n");
     return 0;
@@ -241,7 +257,10 @@ export async function showCommand(argv: string[], io: CliIO): Promise<number> {
   if (flags.json) io.out(JSON.stringify(await showJson(exp, info, opts), jsonReplacer, 2) + "\n");
   else {
     io.out(await showText(exp, info, opts));
-    for (const d of info.diagnostics.filter((x) => x.severity !== "info")) io.err(`${d.severity}: ${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}${d.hint ? ` — ${d.hint}` : ""}\n`);
+    for (const d of info.diagnostics.filter((x) => x.severity !== "info"))
+      io.err(
+        `${d.severity}: ${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}${d.hint ? ` — ${d.hint}` : ""}\n`,
+      );
   }
   return 0;
 }
@@ -249,6 +268,9 @@ export async function showCommand(argv: string[], io: CliIO): Promise<number> {
 /** JSON.stringify replacer: bigint as decimal strings, typed arrays as plain arrays. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : x));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (x) =>
+      typeof x === "bigint" ? x.toString() : x,
+    );
   return value;
 }

@@ -36,7 +36,11 @@ export function formatAllValues(t: DecodedTensor): string {
   const v = t.values;
   const complex = t.dtype === DataType.DT_COMPLEX64 || t.dtype === DataType.DT_COMPLEX128;
   if (Array.isArray(v)) for (const b of v) flat.push(JSON.stringify(new TextDecoder().decode(b)));
-  else if (complex) for (let i = 0; i < v.length; i += 2) flat.push(`(${fullPrecision(Number(v[i]))}${Number(v[i + 1]) < 0 ? "" : "+"}${fullPrecision(Number(v[i + 1]))}j)`);
+  else if (complex)
+    for (let i = 0; i < v.length; i += 2)
+      flat.push(
+        `(${fullPrecision(Number(v[i]))}${Number(v[i + 1]) < 0 ? "" : "+"}${fullPrecision(Number(v[i + 1]))}j)`,
+      );
   else if (t.dtype === DataType.DT_BOOL) for (const x of v as Uint8Array) flat.push(x ? "True" : "False");
   else for (const x of v as ArrayLike<number | bigint>) flat.push(fullPrecision(x));
   if (t.shape.length === 0) return flat[0] ?? "";
@@ -56,7 +60,8 @@ interface VarRow extends VariableInfo {
   error?: string;
 }
 
-const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "-" : Number.isInteger(x) ? String(x) : x.toPrecision(5));
+const fmt = (x: number | undefined) =>
+  x === undefined || Number.isNaN(x) ? "-" : Number.isInteger(x) ? String(x) : x.toPrecision(5);
 
 export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   const { flags, positional } = parseFlags(argv, { values: ["dir", "export"], booleans: ["json", "all", "help"] });
@@ -73,12 +78,15 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   const names = positional;
   const find = (n: string) => vars.variables.find((v) => v.name === n || v.checkpointKey === n);
   for (const n of names) if (!find(n)) throw new UsageError(`no variable named "${n}" (try: savedmodel vars ${dir})`);
-  const selected = names.length ? names.map((n) => find(n)!) : vars.variables.filter((v) => flags.all || v.kind === "variable");
+  const selected = names.length
+    ? names.map((n) => find(n)!)
+    : vars.variables.filter((v) => flags.all || v.kind === "variable");
 
   if (flags.export) {
     const out = resolve(io.cwd, flags.export as string);
     const rel = relative(root, out);
-    if (!rel.startsWith("..") && !isAbsolute(rel)) throw new UsageError(`refusing to write ${out}: it is inside the export folder ${root}`);
+    if (!rel.startsWith("..") && !isAbsolute(rel))
+      throw new UsageError(`refusing to write ${out}: it is inside the export folder ${root}`);
     const entries: Record<string, DecodedTensor> = {};
     for (const v of selected) {
       const key = entries[v.name] ? v.checkpointKey : v.name;
@@ -97,7 +105,9 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
       else {
         const s = tensorStats(t);
         io.out(`${v.name}  ${v.dtypeShort} [${v.shape.join(", ")}]  ${v.checkpointKey}\n`);
-        io.out(`min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${fmt(s.std)}  nan ${s.nanCount}  inf ${s.infCount}  zeros ${(s.zeroFraction * 100).toFixed(1)}%\n`);
+        io.out(
+          `min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${fmt(s.std)}  nan ${s.nanCount}  inf ${s.infCount}  zeros ${(s.zeroFraction * 100).toFixed(1)}%\n`,
+        );
         io.out(formatAllValues(t) + "\n");
       }
     }
@@ -108,7 +118,13 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   const rows: VarRow[] = [];
   for (const v of selected) {
     const row: VarRow = { ...v };
-    if (!v.problems.length && v.dtype !== DataType.DT_STRING && v.dtype !== DataType.DT_VARIANT && v.dtype !== DataType.DT_RESOURCE && !v.sliced) {
+    if (
+      !v.problems.length &&
+      v.dtype !== DataType.DT_STRING &&
+      v.dtype !== DataType.DT_VARIANT &&
+      v.dtype !== DataType.DT_RESOURCE &&
+      !v.sliced
+    ) {
       try {
         row.stats = tensorStats(await readVariable(exp, v.checkpointKey));
       } catch (e) {
@@ -118,7 +134,20 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
     rows.push(row);
   }
   if (flags.json) {
-    io.out(JSON.stringify({ schema: "savedmodel.vars/1", parameterCount: vars.parameterCount, totalBytes: vars.totalBytes, numShards: vars.numShards, variables: rows, diagnostics: vars.diagnostics }, jsonReplacer, 2) + "\n");
+    io.out(
+      JSON.stringify(
+        {
+          schema: "savedmodel.vars/1",
+          parameterCount: vars.parameterCount,
+          totalBytes: vars.totalBytes,
+          numShards: vars.numShards,
+          variables: rows,
+          diagnostics: vars.diagnostics,
+        },
+        jsonReplacer,
+        2,
+      ) + "\n",
+    );
     return 0;
   }
   const header = ["name", "dtype", "shape", "bytes", "min", "max", "mean", "std", "nan", "inf", "zeros"];
@@ -135,10 +164,15 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
     r.stats ? String(r.stats.infCount) : "-",
     r.stats ? `${(r.stats.zeroFraction * 100).toFixed(1)}%` : "-",
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => (i === 0 ? Math.min(r[i].length, 60) : r[i].length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...table.map((r) => (i === 0 ? Math.min(r[i].length, 60) : r[i].length))),
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   io.out(line(header) + "\n");
   for (const r of table) io.out(line(r) + "\n");
-  io.out(`${rows.length} variable(s), ${vars.parameterCount} parameters, ${vars.totalBytes} bytes in ${vars.numShards} shard(s)\n`);
+  io.out(
+    `${rows.length} variable(s), ${vars.parameterCount} parameters, ${vars.totalBytes} bytes in ${vars.numShards} shard(s)\n`,
+  );
   return 0;
 }

@@ -142,7 +142,9 @@ export async function objectTree(
   // parameter counts: unique variables under each node (SavedVariable shapes, or the bundle's)
   const varElements = (id: number): number => {
     const vi = varIndexByObject.get(id);
-    if (vi !== undefined && vars) return vars.variables[vi].elements;
+    // with the checkpoint joined, only model variables count (not optimizer slots or Keras metrics)
+    if (vars && vars.variables.length)
+      return vi !== undefined && vars.variables[vi].kind === "variable" ? vars.variables[vi].elements : 0;
     const dims = shapeDims(nodes[id]?.variable?.shape);
     return dims ? dims.reduce((a, b) => a * Math.max(b, 0), 1) : 0;
   };

@@ -151,7 +151,13 @@ function looksLikeGraphDef(bytes: Uint8Array): boolean {
 function looksLikeKerasMetadata(bytes: Uint8Array): boolean {
   const node = firstSubmessage(bytes, 1);
   const f = node && peekFields(node, 16);
-  return !!f && f.some((x) => x.field === 2 && x.wireType === 0) && f.some((x) => x.field === 4 && x.wireType === 2);
+  // SavedObject: 2 node_id (omitted when 0), 3 node_path, 4 identifier, 5 metadata (JSON), 6 version
+  return (
+    !!f &&
+    f.every((x) => (x.field === 2 && x.wireType === 0) || (x.field >= 3 && x.field <= 6 && x.wireType === 2)) &&
+    f.some((x) => x.field === 3) &&
+    f.some((x) => x.field === 4)
+  );
 }
 
 export type FolderKind =

@@ -187,7 +187,9 @@ export async function loadVariables(exp: SavedModelExport): Promise<ModelVariabl
     };
   });
   // Keras metrics (count/total) live under keras_api.metrics: not model parameters
-  for (const v of variables) if (v.kind === "variable" && v.objectPath && /(^|\.)keras_api\.metrics\./.test(v.objectPath)) v.kind = "bookkeeping";
+  for (const v of variables)
+    if (v.kind === "variable" && v.objectPath && /(^|\.)keras_api\.metrics\./.test(v.objectPath))
+      v.kind = "bookkeeping";
   // the same variable name twice (e.g. two metrics' "count"): tell them apart by object path
   const seen = new Map<string, number>();
   for (const v of variables) seen.set(v.name, (seen.get(v.name) ?? 0) + 1);
