@@ -220,6 +220,12 @@ const cases: [string, string, string, Msg][] = [
     'any_list { value { type_url: "x/y" value: "\\001" } }',
     { anyList: { value: [{ typeUrl: "x/y", value: bytes(1) }] } },
   ],
+  [
+    "minus as its own token",
+    "tensorflow.TensorProto",
+    "int_val: - 5 float_val: - inf double_val: -\n 2.5",
+    { intVal: [-5], floatVal: [-Infinity], doubleVal: [-2.5] },
+  ],
   ["whitespace variety", "tensorflow.NodeDef", '\r\n\tname\t:\t"a"\r\n\f\v', { name: "a" }],
   ["empty input", "tensorflow.NodeDef", "", {}],
 ];

@@ -4,8 +4,25 @@
  * the result gives the bytes TensorFlow would write for the same message.
  */
 import { SavedModelError } from "../errors.js";
-import { Kind, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
-import { Scanner, ScanError, describeAt, isIdentChar, lineColumn } from "./scanner.js";
+import { Kind as KindEnum, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
+import { Scanner, ScanError, describeAt, isIdentChar as isIdentCharImported, lineColumn } from "./scanner.js";
+
+const isIdentChar = isIdentCharImported;
+// Local copies: imported bindings are getter calls in CommonJS builds, too slow for the hot loop.
+const K_Bool = KindEnum.Bool;
+const K_Bytes = KindEnum.Bytes;
+const K_Double = KindEnum.Double;
+const K_Enum = KindEnum.Enum;
+const K_Fixed32 = KindEnum.Fixed32;
+const K_Fixed64 = KindEnum.Fixed64;
+const K_Float = KindEnum.Float;
+const K_Int32 = KindEnum.Int32;
+const K_Message = KindEnum.Message;
+const K_Sfixed32 = KindEnum.Sfixed32;
+const K_Sint32 = KindEnum.Sint32;
+const K_String = KindEnum.String;
+const K_Uint32 = KindEnum.Uint32;
+const K_Uint64 = KindEnum.Uint64;
 
 export interface ParseOptions {
   /** Deepest message nesting accepted (protobuf's binary recursion limit is 100). */
@@ -88,7 +105,9 @@ class Parser {
   }
 
   fieldPath(): string | undefined {
-    return [...this.path, ...(this.curField ? [this.curField] : [])].join(".") || undefined;
+    const parts = this.path.slice(0, this.depth);
+    if (this.curField) parts.push(this.curField);
+    return parts.join(".") || undefined;
   }
 
   fail(pos: number, what: string): never {
@@ -139,7 +158,7 @@ class Parser {
   private field(info: MessageInfo, field: FieldInfo, msg: Msg, start: number): void {
     const s = this.s;
     let c = s.peek();
-    const isMsg = field.kind === Kind.Message || field.entry !== undefined;
+    const isMsg = field.kind === K_Message || field.entry !== undefined;
     if (c === C_COLON) {
       s.pos++;
       c = s.peek();
@@ -213,7 +232,7 @@ class Parser {
     const entry = this.subMessage(entryInfo, field.name);
     const valueField = entryInfo.fieldList[1];
     let key = entry.key;
-    if (key === undefined) key = field.keyKind === Kind.String ? "" : 0;
+    if (key === undefined) key = field.keyKind === K_String ? "" : 0;
     let value = entry.value;
     if (value === undefined) value = defaultValue(valueField);
     let map = msg[field.prop] as Msg | undefined;
@@ -238,11 +257,9 @@ class Parser {
     const msg: Msg = info.ctor ? new info.ctor() : {};
     this.depth++;
     const saveField = this.curField;
-    const parent = this.path.length;
-    this.path.push(name);
+    this.path[this.depth - 1] = name;
     this.curField = undefined;
     this.fields(info, msg, close);
-    this.path.length = parent;
     this.curField = saveField;
     this.depth--;
     return msg;
@@ -275,24 +292,24 @@ class Parser {
   }
 
   /** A scalar value of the given kind at the current position. */
-  private scalar(kind: Kind, field: FieldInfo): unknown {
+  private scalar(kind: KindEnum, field: FieldInfo): unknown {
     const s = this.s;
     let c = s.peek();
     const start = s.pos;
     switch (kind) {
-      case Kind.String:
+      case K_String:
         if (c !== C_DQUOTE && c !== C_SQUOTE) this.expected(`a string for field "${field.name}"`);
         return s.strings(false);
-      case Kind.Bytes:
+      case K_Bytes:
         if (c !== C_DQUOTE && c !== C_SQUOTE) this.expected(`a string for field "${field.name}"`);
         return s.strings(true);
-      case Kind.Float:
-      case Kind.Double: {
+      case K_Float:
+      case K_Double: {
         let neg = false;
         if (c === C_MINUS) {
           neg = true;
           s.pos++;
-          c = s.text.charCodeAt(s.pos);
+          c = s.peek(); // "-" is its own token: "- 1" and "-inf" are both fine
         }
         let v: number;
         if (isDigit(c) || c === 46) {
@@ -306,9 +323,9 @@ class Parser {
           else this.fail(start, `expected a number for field "${field.name}", got "${id}"`);
         } else return this.expected(`a number for field "${field.name}"`);
         if (neg) v = -v;
-        return kind === Kind.Float ? Math.fround(v) : v;
+        return kind === K_Float ? Math.fround(v) : v;
       }
-      case Kind.Bool: {
+      case K_Bool: {
         if (isIdentChar(c) && !isDigit(c)) {
           const id = s.ident();
           if (id === "true" || id === "True" || id === "t") return true;
@@ -322,7 +339,7 @@ class Parser {
         }
         return this.expected(`true or false for field "${field.name}"`, start);
       }
-      case Kind.Enum: {
+      case K_Enum: {
         const en = field.enumInfo!;
         if (isIdentChar(c) && !isDigit(c)) {
           const id = s.ident();
@@ -345,25 +362,25 @@ class Parser {
     }
   }
 
-  private intValue(kind: Kind, field: FieldInfo, c: number, start: number): number | bigint {
+  private intValue(kind: KindEnum, field: FieldInfo, c: number, start: number): number | bigint {
     if (!isDigit(c) && c !== C_MINUS) return this.expected(`an integer for field "${field.name}"`);
     const v = this.integer(true, start, field);
     let lo: number;
     let hi: number;
     switch (kind) {
-      case Kind.Int32:
-      case Kind.Sint32:
-      case Kind.Sfixed32:
+      case K_Int32:
+      case K_Sint32:
+      case K_Sfixed32:
         lo = INT32_MIN;
         hi = INT32_MAX;
         break;
-      case Kind.Uint32:
-      case Kind.Fixed32:
+      case K_Uint32:
+      case K_Fixed32:
         lo = 0;
         hi = UINT32_MAX;
         break;
-      case Kind.Uint64:
-      case Kind.Fixed64:
+      case K_Uint64:
+      case K_Fixed64:
         lo = 0;
         hi = Infinity;
         break;
@@ -382,7 +399,7 @@ class Parser {
     return n >= -MAX_SAFE && n <= MAX_SAFE ? n : v;
   }
 
-  private outOfRange(v: number | bigint, kind: Kind, field: FieldInfo, start: number): never {
+  private outOfRange(v: number | bigint, kind: KindEnum, field: FieldInfo, start: number): never {
     this.fail(start, `integer ${v} out of range for ${KIND_NAMES[kind]} field "${field.name}"`);
   }
 
@@ -394,6 +411,7 @@ class Parser {
       if (!allowNeg) this.expected(`a non-negative integer for field "${field.name}"`);
       neg = true;
       s.pos++;
+      s.peek();
     }
     const tokStart = s.pos;
     if (!isDigit(s.text.charCodeAt(tokStart))) this.expected(`an integer for field "${field.name}"`);
@@ -446,13 +464,13 @@ function isDefault(v: unknown): boolean {
 
 function defaultValue(field: FieldInfo): unknown {
   switch (field.kind) {
-    case Kind.Message:
+    case K_Message:
       return field.message?.ctor ? new field.message.ctor() : {};
-    case Kind.String:
+    case K_String:
       return "";
-    case Kind.Bytes:
+    case K_Bytes:
       return new Uint8Array(0);
-    case Kind.Bool:
+    case K_Bool:
       return false;
     default:
       return 0;

@@ -4,7 +4,16 @@
  * (non-ASCII bytes as octal), floats in the shortest form that reads back to the same value.
  * Prints what the static encoder would write, so print -> parse -> encode equals encode.
  */
-import { Kind, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
+import { Kind as KindEnum, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
+
+// Local copies: imported bindings are getter calls in CommonJS builds, too slow for the hot loop.
+const K_Bool = KindEnum.Bool;
+const K_Bytes = KindEnum.Bytes;
+const K_Double = KindEnum.Double;
+const K_Enum = KindEnum.Enum;
+const K_Float = KindEnum.Float;
+const K_Message = KindEnum.Message;
+const K_String = KindEnum.String;
 
 type Msg = Record<string, unknown>;
 
@@ -88,19 +97,19 @@ function asBytes(v: unknown): Uint8Array {
   return new Uint8Array(0);
 }
 
-function formatScalar(field: FieldInfo, kind: Kind, v: unknown): string {
+function formatScalar(field: FieldInfo, kind: KindEnum, v: unknown): string {
   switch (kind) {
-    case Kind.String:
+    case K_String:
       return quoteString(String(v));
-    case Kind.Bytes:
+    case K_Bytes:
       return quoteBytes(asBytes(v));
-    case Kind.Bool:
+    case K_Bool:
       return v ? "true" : "false";
-    case Kind.Float:
+    case K_Float:
       return formatFloat(Number(v));
-    case Kind.Double:
+    case K_Double:
       return formatDouble(Number(v));
-    case Kind.Enum: {
+    case K_Enum: {
       const n = Number(v);
       return field.enumInfo?.byNumber.get(n) ?? String(n);
     }
@@ -147,14 +156,14 @@ class Printer {
       } else if (field.repeated) {
         const arr = v as unknown[];
         if (!arr.length) continue;
-        if (field.kind === Kind.Message) {
+        if (field.kind === K_Message) {
           for (const item of arr) this.sub(field.name, field.message!, item as Msg, depth);
         } else {
           for (const item of arr) this.out += `${ind}${field.name}: ${formatScalar(field, field.kind, item)}\n`;
         }
       } else {
         if (!hasOwn.call(msg, field.prop)) continue;
-        if (field.kind === Kind.Message) this.sub(field.name, field.message!, v as Msg, depth);
+        if (field.kind === K_Message) this.sub(field.name, field.message!, v as Msg, depth);
         else if (!(field.implicitPresence && isDefault(v))) {
           this.out += `${ind}${field.name}: ${formatScalar(field, field.kind, v)}\n`;
         }
@@ -172,10 +181,10 @@ class Printer {
   private mapEntry(field: FieldInfo, key: string, value: unknown, depth: number): void {
     const ind = this.indent(depth);
     const ind1 = this.indent(depth + 1);
-    const keyText = field.keyKind === Kind.String ? quoteString(key) : key;
+    const keyText = field.keyKind === K_String ? quoteString(key) : key;
     this.out += `${ind}${field.name} {\n${ind1}key: ${keyText}\n`;
     if (value != null) {
-      if (field.kind === Kind.Message) this.sub("value", field.message!, value as Msg, depth + 1);
+      if (field.kind === K_Message) this.sub("value", field.message!, value as Msg, depth + 1);
       else this.out += `${ind1}value: ${formatScalar(field, field.kind, value)}\n`;
     }
     this.out += `${ind}}\n`;

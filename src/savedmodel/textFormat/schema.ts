@@ -9,7 +9,7 @@ import descriptor from "../../../proto/generated/tensorflow.json";
 import { google, tensorflow } from "../proto.js";
 
 /** Scalar kinds, numbered for fast switches. */
-export const enum Kind {
+export enum Kind {
   Double,
   Float,
   Int32,
