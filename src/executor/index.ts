@@ -9,3 +9,4 @@ export type { MissingOp, ProfileEntry } from "./kernel.js";
 export { AbortError } from "./interpreter.js";
 export { initBackends, useBackend, wasmAvailable, type BackendName } from "./tfjs/runtime.js";
 export { UNSAFE_OPS } from "./ops/io.js";
+export { examplesFromJson, encodeExample, parseJsonKeepFloats } from "./example.js";

@@ -75,12 +75,17 @@ export class MissingOpsError extends Error {
 
 const CUSTOM_OP = /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|SimpleML|TFText|Addons>|TPU)/;
 
-function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>): TensorSpec[] {
+function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): TensorSpec[] {
+  // Old exports (TF 1.0) leave TensorInfo.dtype unset: take the producing node's dtype attr.
+  const graphDtype = (name: string): number => {
+    const node = body?.nodes[body.byName.get(name.replace(/:\d+$/, "")) ?? -1];
+    return Number(node?.attrs["dtype"]?.type ?? node?.attrs["T"]?.type ?? 0);
+  };
   return Object.entries(m)
     .map(([key, t]) => ({
       key,
       name: t.name ?? (t.cooSparse ? `coo_sparse(${t.cooSparse.valuesTensorName})` : ""),
-      dtype: Number(t.dtype ?? 0),
+      dtype: Number(t.dtype ?? 0) || graphDtype(t.name ?? ""),
       shape: t.tensorShape && !t.tensorShape.unknownRank ? (t.tensorShape.dim ?? []).map((d) => Number(d.size ?? -1)) : undefined,
     }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -209,7 +214,7 @@ export class Session {
   signatures(): SignatureInfo[] {
     return Object.entries(this.sigs)
       .filter(([k]) => k !== INIT_OP_SIGNATURE_KEY)
-      .map(([key, s]) => ({ key, method: s.methodName ?? "", inputs: tensorSpecs(s.inputs ?? {}), outputs: tensorSpecs(s.outputs ?? {}) }))
+      .map(([key, s]) => ({ key, method: s.methodName ?? "", inputs: tensorSpecs(s.inputs ?? {}, this.state.program.mainBody()), outputs: tensorSpecs(s.outputs ?? {}, this.state.program.mainBody()) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
@@ -263,8 +268,8 @@ export class Session {
     if (missing.length) throw new MissingOpsError(key, missing);
     if (this.backend !== tf.getBackend()) await useBackend(this.backend);
     const body = this.state.program.mainBody();
-    const inputs = tensorSpecs(sig.inputs ?? {});
-    const outputs = tensorSpecs(sig.outputs ?? {});
+    const inputs = tensorSpecs(sig.inputs ?? {}, body);
+    const outputs = tensorSpecs(sig.outputs ?? {}, body);
     for (const k of Object.keys(feeds)) {
       if (!inputs.some((i) => i.key === k)) throw new Error(`signature "${key}" has no input "${k}" (inputs: ${inputs.map((i) => i.key).join(", ") || "none"})`);
     }
