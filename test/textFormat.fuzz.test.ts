@@ -92,6 +92,7 @@ test(
       }
     }
     assert.equal(parsed + errors, CASES);
+    console.log(`fuzz: ${CASES} cases, ${parsed} parsed, ${errors} SavedModelError`);
     assert.ok(errors > CASES / 3, `most mutations should be rejected (errors ${errors}, parsed ${parsed})`);
     assert.ok(parsed > 0, "some mutations (e.g. truncation at a field boundary) still parse");
   },
