@@ -5,6 +5,7 @@ import { SavedModelError } from "../src/savedmodel/errors.js";
 import type { DirEntry, FileAccess } from "../src/savedmodel/fileAccess.js";
 import type { TensorValues } from "../src/savedmodel/tensor.js";
 import { TensorBundle, writeTensorBundle, type BundleTensor } from "../src/savedmodel/tensorBundle/index.js";
+import { decodeSliceKey, encodeSliceKey } from "../src/savedmodel/tensorBundle/sliceKey.js";
 import { parseTable } from "../src/savedmodel/tensorBundle/table.js";
 
 /** In-memory FileAccess holding files under variables/. */
@@ -130,7 +131,7 @@ test("half and bfloat16 keep exact bit patterns through write and read", async (
   assert.deepEqual([...all], [...halfBits, ...bfBits]);
 });
 
-test("sliced (partitioned) entries are listed with their slices and refuse to read", async () => {
+test("sliced (partitioned) entries without slice data are listed with their slices; reads fail clearly", async () => {
   const files = writeTensorBundle(
     [
       {
@@ -165,11 +166,108 @@ test("sliced (partitioned) entries are listed with their slices and refuse to re
     ],
   ]);
   assert.equal(e.crc32c, undefined);
-  assert.ok(b.diagnostics.some((d) => d.severity === "info" && d.field === "part"));
+  assert.ok(
+    b.diagnostics.some(
+      (d) => d.severity === "error" && d.field === "part" && /2 slice entries are missing/.test(d.message),
+    ),
+  );
   await assert.rejects(
     b.readTensor("part"),
-    (err: unknown) => err instanceof SavedModelError && /partitioned/.test(err.message),
+    (err: unknown) => err instanceof SavedModelError && /part\[0:2, :\] has no data entry/.test(err.message),
   );
+});
+
+test("partitioned variables: slice entries use TF's OrderedCode keys and are assembled on read", async () => {
+  // 3x4 float split into rows [0,1) and [1,3); 2x3 int64 split by columns; strings split in two.
+  const files = writeTensorBundle(
+    [
+      {
+        key: "emb",
+        dtype: DataType.DT_FLOAT,
+        shape: [3, 4],
+        slices: [
+          [
+            { start: 0, length: 1 },
+            { start: 0, length: -1 },
+          ],
+          [
+            { start: 1, length: 2 },
+            { start: 0, length: -1 },
+          ],
+        ],
+        sliceValues: [new Float32Array([0, 1, 2, 3]), new Float32Array([4, 5, 6, 7, 8, 9, 10, 11])],
+      },
+      {
+        key: "cols",
+        dtype: DataType.DT_INT64,
+        shape: [2, 3],
+        slices: [
+          [
+            { start: 0, length: -1 },
+            { start: 0, length: 2 },
+          ],
+          [
+            { start: 0, length: -1 },
+            { start: 2, length: 1 },
+          ],
+        ],
+        sliceValues: [new BigInt64Array([0n, 1n, 3n, 4n]), new BigInt64Array([2n, 5n])],
+      },
+      {
+        key: "vocab",
+        dtype: DataType.DT_STRING,
+        shape: [3],
+        slices: [[{ start: 0, length: 2 }], [{ start: 2, length: 1 }]],
+        sliceValues: [[enc.encode("a"), enc.encode("bb")], [enc.encode("ccc")]],
+      },
+    ],
+    { numShards: 2 },
+  );
+  const b = await TensorBundle.open(new MemoryAccess(files));
+  assert.deepEqual(
+    b.diagnostics.filter((d) => d.severity !== "info"),
+    [],
+  );
+  const keys = b.entries().map((e) => e.key);
+  assert.ok(
+    keys.includes("emb[1:3, :]") && keys.includes("cols[:, 2:3]") && keys.includes("vocab[0:2]"),
+    keys.join(" | "),
+  );
+  assert.deepEqual(b.get("emb[1:3, :]")!.sliceOf, {
+    name: "emb",
+    extents: [
+      { start: 1, length: 2 },
+      { start: 0, length: -1 },
+    ],
+  });
+  assert.deepEqual(b.get("emb[1:3, :]")!.shape, [2, 4]);
+  assert.deepEqual([...((await b.readTensor("emb")).values as Float32Array)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  assert.deepEqual([...((await b.readTensor("cols")).values as BigInt64Array)], [0n, 1n, 2n, 3n, 4n, 5n]);
+  const vocab = await b.readTensor("vocab");
+  assert.deepEqual(
+    (vocab.values as Uint8Array[]).map((v) => new TextDecoder().decode(v)),
+    ["a", "bb", "ccc"],
+  );
+  assert.deepEqual([...((await b.readTensor("emb[0:1, :]")).values as Float32Array)], [0, 1, 2, 3]);
+});
+
+test("slice keys: OrderedCode signed numbers match TF's documented encodings and sort numerically", () => {
+  const hex = (name: string, start: number, length: number) =>
+    Buffer.from(encodeSliceKey(name, [{ start, length }])).toString("hex");
+  // NumIncreasing(0)=00, "v"=76 00 01, rank 1 = 01 01, then SignedNumIncreasing: 0→80, -1→7f, 64→c040, -65→3fbf.
+  assert.equal(hex("v", 0, -1), "007600010101" + "80" + "7f");
+  assert.equal(hex("v", 64, 63), "007600010101" + "c040" + "bf");
+  assert.equal(hex("v", -65, 0), "007600010101" + "3fbf" + "80");
+  const nums = [-(2 ** 40), -70000, -65, -64, -1, 0, 1, 63, 64, 8191, 8192, 70000, 2 ** 40, 2 ** 53 - 1];
+  const keys = nums.map((n) => encodeSliceKey("x", [{ start: n, length: 1 }]));
+  for (let i = 1; i < keys.length; i++)
+    assert.ok(Buffer.compare(keys[i - 1], keys[i]) < 0, `${nums[i - 1]} < ${nums[i]}`);
+  for (const n of nums)
+    assert.deepEqual(decodeSliceKey(encodeSliceKey("a\u0000\u00ffb", [{ start: n, length: -1 }])), {
+      name: "a\u0000\u00ffb",
+      extents: [{ start: n, length: -1 }],
+    });
+  assert.equal(decodeSliceKey(new TextEncoder().encode("plain/key")), undefined);
 });
 
 test("many tensors: a multi-block index with restart points, sharded by size", async () => {

@@ -18,6 +18,8 @@ import {
   type SizeLimits,
 } from "../tensor.js";
 import { crc32c, hex32, unmaskCrc } from "./crc.js";
+import { assembleSlices } from "./slices.js";
+import { decodeSliceKey, formatSlice } from "./sliceKey.js";
 import { decodeStringTensor, StringTensorError } from "./stringTensor.js";
 import { parseTable, type TableInfo } from "./table.js";
 
@@ -40,6 +42,8 @@ export interface BundleEntry {
   /** The masked CRC32C of the entry's bytes, as stored (absent for sliced entries). */
   crc32c?: number;
   slices?: SliceExtent[][];
+  /** For the data entry of one slice of a partitioned variable: which variable and extents (key is "name[0:2, :]"). */
+  sliceOf?: { name: string; extents: SliceExtent[] };
   entry: IBundleEntryProto;
 }
 
@@ -123,7 +127,8 @@ export class TensorBundle {
     b.checkHeader();
     for (const e of table.entries) {
       if (e.key.length === 0) continue;
-      const key = utf8.decode(e.key);
+      const slice = decodeSliceKey(e.key);
+      const key = slice ? formatSlice(slice.name, slice.extents) : utf8.decode(e.key);
       let proto: IBundleEntryProto;
       try {
         proto = BundleEntryProto.decode(e.value);
@@ -132,9 +137,16 @@ export class TensorBundle {
         continue;
       }
       const entry = b.makeEntry(key, proto);
+      if (slice) entry.sliceOf = slice;
+      if (b.byKey.has(key)) {
+        b.diag("error", indexFile, "duplicate entry key", key);
+        continue;
+      }
       b.byKey.set(key, entry);
       b.sorted.push(entry);
     }
+    b.sorted.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    b.checkSlices();
     await b.checkShards();
     return b;
   }
@@ -171,15 +183,27 @@ export class TensorBundle {
         key,
       );
     }
-    if (slices.length) {
+    return entry;
+  }
+
+  /** Slice data entries of partitioned variable `e`, in the order of e.slices (undefined where missing). */
+  sliceEntries(e: BundleEntry): (BundleEntry | undefined)[] {
+    return (e.slices ?? []).map((ext) => this.byKey.get(formatSlice(e.key, ext)));
+  }
+
+  private checkSlices(): void {
+    for (const e of this.sorted) {
+      if (!e.slices) continue;
+      const parts = this.sliceEntries(e);
+      const missing = parts.filter((p) => !p).length;
       this.diag(
-        "info",
+        missing ? "error" : "info",
         this.indexFile,
-        `partitioned variable stored as ${slices.length} slice(s); the slices are separate entries`,
-        key,
+        `partitioned variable stored as ${e.slices.length} slice(s)` +
+          (missing ? `; ${missing} slice entries are missing` : ""),
+        e.key,
       );
     }
-    return entry;
   }
 
   private diag(
@@ -288,7 +312,26 @@ export class TensorBundle {
     return this.byKey.get(key);
   }
 
-  /** Reads, verifies and decodes one tensor. Errors name the shard file, key and offset. */
+  private async readSliced(e: BundleEntry, opts: ReadTensorOptions): Promise<DecodedTensor> {
+    const parts = this.sliceEntries(e);
+    const pieces: { extents: SliceExtent[]; tensor: DecodedTensor }[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      if (!p) {
+        throw new SavedModelError(this.indexFile, `slice ${formatSlice(e.key, e.slices![i])} has no data entry`, {
+          field: e.key,
+        });
+      }
+      pieces.push({ extents: e.slices![i], tensor: await this.readTensor(p.key, opts) });
+    }
+    try {
+      return assembleSlices(e.dtype, e.shape, pieces, opts);
+    } catch (err) {
+      throw asSavedModelError(this.indexFile, err, e.key);
+    }
+  }
+
+  /** Reads, verifies and decodes one tensor (partitioned variables are assembled from their slices). Errors name the shard file, key and offset. */
   async readTensor(key: string, opts: ReadTensorOptions = {}): Promise<DecodedTensor> {
     const e = this.byKey.get(key);
     if (!e) throw new SavedModelError(this.indexFile, `no checkpoint entry named "${key}"`, { field: key });
@@ -296,10 +339,7 @@ export class TensorBundle {
     const fail = (detail: string, offset = e.offset, hint?: string): never => {
       throw new SavedModelError(file, detail, { field: key, offset, hint });
     };
-    if (e.slices)
-      fail(
-        `"${key}" is a partitioned variable saved as ${e.slices.length} slice(s); reading sliced tensors is not supported`,
-      );
+    if (e.slices) return this.readSliced(e, opts);
     if (e.shardId < 0 || e.shardId >= this.numShards) fail(`entry points at shard ${e.shardId} of ${this.numShards}`);
     if (e.shape.some((d) => d < 0)) fail(`shape [${e.shape.join(", ")}] is not fully defined`);
     const n = checkTensorSize(e.dtype, e.shape, opts, file);

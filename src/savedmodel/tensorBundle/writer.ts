@@ -8,6 +8,8 @@ import { BundleEntryProto, BundleHeaderProto, type IBundleEntryProto } from "../
 import { DataType, dtypeEnumName } from "../dtypes.js";
 import { encodeTensorBytes, shapeElementCount, storedElementSize, type TensorValues } from "../tensor.js";
 import { crc32c, maskCrc } from "./crc.js";
+import { sliceShape } from "./slices.js";
+import { encodeSliceKey } from "./sliceKey.js";
 import { encodeStringTensor } from "./stringTensor.js";
 import { buildTable, TF_TABLE_BLOCK_SIZE } from "./tableWriter.js";
 import { ByteSink } from "./varint.js";
@@ -20,6 +22,8 @@ export interface BundleTensor {
   values?: TensorValues;
   /** Slice extents of a partitioned variable ({start, length: -1 = full}). */
   slices?: { start: number; length: number }[][];
+  /** Values of each slice (same order as `slices`), written as separate slice entries like TF's partitioned saver. */
+  sliceValues?: TensorValues[];
   /** Put this tensor in a given shard (overrides `sharding`). */
   shard?: number;
 }
@@ -45,7 +49,30 @@ export function writeTensorBundle(tensors: BundleTensor[], opts: WriteBundleOpti
   const seen = new Set<string>();
   const tableEntries: { key: Uint8Array; value: Uint8Array }[] = [];
   let rr = 0;
+  const expanded: (BundleTensor & { keyBytes?: Uint8Array })[] = [];
   for (const t of tensors) {
+    expanded.push(t);
+    if (t.slices && t.sliceValues) {
+      if (t.sliceValues.length !== t.slices.length) {
+        throw new SavedModelError(
+          `${name}.index`,
+          `${t.sliceValues.length} slice values for ${t.slices.length} slices`,
+          { field: t.key },
+        );
+      }
+      t.slices.forEach((ext, i) =>
+        expanded.push({
+          key: `${t.key} slice ${i}`,
+          keyBytes: encodeSliceKey(t.key, ext),
+          dtype: t.dtype,
+          shape: sliceShape(t.shape, ext),
+          values: t.sliceValues![i],
+          shard: t.shard,
+        }),
+      );
+    }
+  }
+  for (const t of expanded) {
     if (t.key === "") throw new SavedModelError(`${name}.index`, 'the empty key "" is reserved for the bundle header');
     if (seen.has(t.key))
       throw new SavedModelError(`${name}.index`, `duplicate tensor key "${t.key}"`, { field: t.key });
@@ -72,7 +99,7 @@ export function writeTensorBundle(tensors: BundleTensor[], opts: WriteBundleOpti
       entry.crc32c = maskCrc(crc);
       sink.bytes(bytes);
     }
-    tableEntries.push({ key: enc.encode(t.key), value: BundleEntryProto.encode(entry).finish() });
+    tableEntries.push({ key: t.keyBytes ?? enc.encode(t.key), value: BundleEntryProto.encode(entry).finish() });
   }
   const header = BundleHeaderProto.encode({ numShards, version: { producer: 1 } }).finish();
   tableEntries.push({ key: new Uint8Array(0), value: header });
