@@ -179,3 +179,27 @@ test(".npz round trip with '/' in names, and deflated members", async () => {
   await assert.rejects(decodeNpz(bad, "c.npz"), SavedModelError);
   await assert.rejects(decodeNpz(latin1("PK nothing"), "n.npz"), /not a zip/);
 });
+
+test("mutation fuzz of .npy and .npz bytes: only results or SavedModelErrors", async () => {
+  let seed = 12345;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const npyBytes = encodeNpy({ dtype: D.DT_INT32, shape: [3, 2], values: new Int32Array([1, 2, 3, 4, 5, 6]) });
+  const npzBytes = encodeNpz({ a: { dtype: D.DT_FLOAT, shape: [2], values: new Float32Array([1, 2]) } });
+  let ok = 0;
+  let errors = 0;
+  for (let i = 0; i < 400; i++) {
+    const src = i % 2 ? npyBytes : npzBytes;
+    let m = src.slice();
+    if (rnd() < 0.3) m = m.slice(0, Math.floor(rnd() * m.length));
+    else for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) m[Math.floor(rnd() * m.length)] = Math.floor(rnd() * 256);
+    try {
+      if (i % 2) decodeNpy(m, "f.npy");
+      else await decodeNpz(m, "f.npz");
+      ok++;
+    } catch (e) {
+      assert.ok(e instanceof SavedModelError, `case ${i}: ${String(e)}`);
+      errors++;
+    }
+  }
+  assert.ok(ok > 20 && errors > 20, `${ok} ok, ${errors} errors`);
+});

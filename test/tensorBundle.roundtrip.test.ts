@@ -319,3 +319,54 @@ test("missing shard, shard-count mismatch and unknown endianness become diagnost
   assert.deepEqual([...((await b.readTensor("a")).values as Float32Array)], [1]);
   await assert.rejects(b.readTensor("b"), /data-00001-of-00002.*missing/);
 });
+
+test("big-endian bundles are byte-swapped on read; unknown endianness is an error diagnostic", async () => {
+  const { buildTable } = await import("../src/savedmodel/tensorBundle/tableWriter.js");
+  const { BundleEntryProto, BundleHeaderProto } = await import("../src/savedmodel/proto.js");
+  const { crc32c, maskCrc } = await import("../src/savedmodel/tensorBundle/crc.js");
+  const data = new Uint8Array([0x3f, 0x80, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00]); // big-endian 1.0, -2.0
+  const mk = (endianness: number) =>
+    new Map([
+      [
+        "variables.index",
+        buildTable([
+          { key: new Uint8Array(0), value: BundleHeaderProto.encode({ numShards: 1, endianness }).finish() },
+          {
+            key: enc.encode("w"),
+            value: BundleEntryProto.encode({
+              dtype: DataType.DT_FLOAT,
+              shape: { dim: [{ size: 2 }] },
+              size: 8,
+              crc32c: maskCrc(crc32c(data)),
+            }).finish(),
+          },
+        ]),
+      ],
+      ["variables.data-00000-of-00001", data],
+    ]);
+  const big = await TensorBundle.open(new MemoryAccess(mk(1)));
+  assert.ok(big.diagnostics.some((d) => d.severity === "warning" && d.field === "endianness"));
+  assert.deepEqual([...((await big.readTensor("w")).values as Float32Array)], [1, -2]);
+  const odd = await TensorBundle.open(new MemoryAccess(mk(7)));
+  assert.ok(odd.diagnostics.some((d) => d.severity === "error" && /unknown endianness value 7/.test(d.message)));
+});
+
+test("index corruption: bad magic, block checksum and truncation are SavedModelErrors naming the index", async () => {
+  const files = writeTensorBundle([{ key: "a", dtype: DataType.DT_FLOAT, shape: [1], values: new Float32Array([1]) }], {
+    snappy: false,
+  });
+  const idx = files.get("variables.index")!;
+  const open = (bytes: Uint8Array) =>
+    TensorBundle.open(new MemoryAccess(new Map([...files, ["variables.index", bytes]])));
+  const magic = idx.slice();
+  magic[magic.length - 1] ^= 1;
+  await assert.rejects(
+    open(magic),
+    (e: unknown) => e instanceof SavedModelError && e.file === "variables/variables.index" && /magic/.test(e.message),
+  );
+  const flipped = idx.slice();
+  flipped[3] ^= 0x40;
+  await assert.rejects(open(flipped), /checksum mismatch: expected crc32c 0x[0-9a-f]{8}, actual 0x[0-9a-f]{8}/);
+  await assert.rejects(open(idx.slice(0, 20)), /smaller than the 48-byte table footer/);
+  await assert.rejects(TensorBundle.open(new MemoryAccess(new Map())), /index file not found/);
+});
