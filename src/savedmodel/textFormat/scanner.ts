@@ -74,19 +74,23 @@ function hexVal(c: number): number {
   return -1;
 }
 
-const SIMPLE_ESCAPES: Record<number, number> = {
-  97: 7, // \a
-  98: 8, // \b
-  102: 12, // \f
-  110: 10, // \n
-  114: 13, // \r
-  116: 9, // \t
-  118: 11, // \v
-  92: 92, // \\
-  63: 63, // \?
-  39: 39, // \'
-  34: 34, // \"
-};
+/** Byte for each simple escape letter (\\n, \\t, ...), -1 for others. */
+const SIMPLE_ESCAPES = new Int16Array(128).fill(-1);
+for (const [ch, b] of [
+  ["a", 7],
+  ["b", 8],
+  ["f", 12],
+  ["n", 10],
+  ["r", 13],
+  ["t", 9],
+  ["v", 11],
+  ["\\", 92],
+  ["?", 63],
+  ["'", 39],
+  ['"', 34],
+] as const) {
+  SIMPLE_ESCAPES[ch.charCodeAt(0)] = b;
+}
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -232,59 +236,74 @@ export class Scanner {
   /** One quoted literal at pos into the sink. */
   private literal(sink: ByteSink): void {
     const t = this.text;
+    const n = this.len;
     const open = this.pos;
     const q = t.charCodeAt(open);
     let p = open + 1;
+    let buf = sink.buf;
+    let len = sink.len;
     for (;;) {
-      if (p >= this.len) throw new ScanError(open, "unterminated string literal");
+      if (len + 4 > buf.length) {
+        sink.len = len;
+        sink.grow(4);
+        buf = sink.buf;
+      }
+      if (p >= n) throw new ScanError(open, "unterminated string literal");
       let c = t.charCodeAt(p);
       if (c === q) break;
       if (c === C_LF) throw new ScanError(p, "unterminated string literal (string literals cannot span lines)");
       if (c !== C_BACKSLASH) {
-        if (c < 128) sink.push(c);
+        p++;
+        if (c < 128) buf[len++] = c;
         else {
-          if (c >= 0xd800 && c <= 0xdbff && p + 1 < this.len) {
-            const d = t.charCodeAt(p + 1);
+          if (c >= 0xd800 && c <= 0xdbff && p < n) {
+            const d = t.charCodeAt(p);
             if (d >= 0xdc00 && d <= 0xdfff) {
               c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
               p++;
             }
           }
+          sink.len = len;
           sink.pushCodePoint(c);
+          len = sink.len;
         }
-        p++;
         continue;
       }
       // escape
       const escPos = p;
       p++;
-      if (p >= this.len) throw new ScanError(open, "unterminated string literal");
+      if (p >= n) throw new ScanError(open, "unterminated string literal");
       c = t.charCodeAt(p);
-      const simple = SIMPLE_ESCAPES[c];
-      if (simple !== undefined) {
-        sink.push(simple);
+      if (c >= 48 && c <= 55) {
+        let v = c - 48;
         p++;
-      } else if (c >= 48 && c <= 55) {
-        let v = 0;
-        let n = 0;
-        while (n < 3 && p < this.len && (c = t.charCodeAt(p)) >= 48 && c <= 55) {
+        if (p < n && (c = t.charCodeAt(p)) >= 48 && c <= 55) {
           v = v * 8 + (c - 48);
           p++;
-          n++;
+          if (p < n && (c = t.charCodeAt(p)) >= 48 && c <= 55) {
+            v = v * 8 + (c - 48);
+            p++;
+          }
         }
-        sink.push(v & 255);
+        buf[len++] = v & 255;
+        continue;
+      }
+      const simple = c < 128 ? SIMPLE_ESCAPES[c] : -1;
+      if (simple >= 0) {
+        buf[len++] = simple;
+        p++;
       } else if (c === 120 || c === 88) {
         p++;
         let v = 0;
-        let n = 0;
+        let k = 0;
         let h: number;
-        while (n < 2 && p < this.len && (h = hexVal(t.charCodeAt(p))) >= 0) {
+        while (k < 2 && p < n && (h = hexVal(t.charCodeAt(p))) >= 0) {
           v = v * 16 + h;
           p++;
-          n++;
+          k++;
         }
-        if (n === 0) throw new ScanError(escPos, "invalid escape \\x without hex digits");
-        sink.push(v);
+        if (k === 0) throw new ScanError(escPos, "invalid escape \\x without hex digits");
+        buf[len++] = v;
       } else if (c === 117 || c === 85) {
         const digits = c === 117 ? 4 : 8;
         let cp = this.hexDigits(p + 1, digits, escPos);
@@ -296,13 +315,17 @@ export class Scanner {
             p += 6;
           }
         }
-        if (cp > 0x10ffff)
+        if (cp > 0x10ffff) {
           throw new ScanError(escPos, `invalid unicode escape: code point 0x${cp.toString(16)} is too large`);
+        }
+        sink.len = len;
         sink.pushCodePoint(cp);
+        len = sink.len;
       } else {
         throw new ScanError(escPos, `invalid escape sequence "\\${String.fromCharCode(c)}"`);
       }
     }
+    sink.len = len;
     this.pos = p + 1;
   }
 
