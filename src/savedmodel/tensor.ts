@@ -40,6 +40,8 @@ export interface SizeLimits {
 }
 
 export const DEFAULT_MAX_ELEMENTS = 2 ** 28;
+/** Default cap on decoded bytes (strings count 16 bytes per element for their references). */
+export const DEFAULT_MAX_BYTES = 2 ** 31;
 
 const DT = DataType;
 
@@ -72,11 +74,12 @@ export function checkTensorSize(
       },
     );
   }
-  const bytes = n * (decodedElementSize(dtype) ?? 1);
-  if (limits.maxBytes !== undefined && bytes > limits.maxBytes) {
+  const bytes = n * (dtype === DT.DT_STRING ? 16 : (decodedElementSize(dtype) ?? 1));
+  const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (bytes > maxBytes) {
     throw new SavedModelError(
       file,
-      `tensor of shape [${shape.join(", ")}] needs ${bytes} bytes, more than the limit of ${limits.maxBytes}`,
+      `tensor of shape [${shape.join(", ")}] needs ${bytes} bytes, more than the limit of ${maxBytes}`,
     );
   }
   return n;
