@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { DataType } from "../savedmodel/dtypes.js";
 import type { Body, CNode, NodeInput } from "./graph.js";
 import { NodeError, type KernelDef, type OpContext, type RunState } from "./kernel.js";
+import { CPU_ROUTED, NOT_REGISTERED, onCpu } from "./tfjs/runtime.js";
 import { Dead, RefVar, describeValue, isTensor, type Value } from "./values.js";
 
 export interface ExecRequest {
@@ -194,8 +195,18 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
   const t0 = run.profile ? performance.now() : 0;
   let out: Value[];
   try {
-    const r = kernel.run(ctx);
-    out = r instanceof Promise ? await r : r;
+    if (CPU_ROUTED.has(node.op) && tf.getBackend() !== "cpu") out = await onCpu(() => kernel.run(ctx));
+    else {
+      try {
+        const r = kernel.run(ctx);
+        out = r instanceof Promise ? await r : r;
+      } catch (e) {
+        // tfjs does not fall back by itself: route ops wasm lacks to tfjs-cpu, per op.
+        if (tf.getBackend() === "cpu" || !NOT_REGISTERED.test(String((e as Error)?.message))) throw e;
+        CPU_ROUTED.add(node.op);
+        out = await onCpu(() => kernel.run(ctx));
+      }
+    }
     if (Number(node.attrs["T"]?.type) === DataType.DT_INT64) await guardInt64(ctx, kernel, out);
   } catch (e) {
     if (e instanceof NodeError || e instanceof AbortError) throw e;

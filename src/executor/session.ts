@@ -77,15 +77,20 @@ const CUSTOM_OP = /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|Sp
 
 function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): TensorSpec[] {
   // Old exports (TF 1.0) leave TensorInfo.dtype unset: take the producing node's dtype attr.
+  // Some (TF 1.0) signatures also state a wrong dtype: a placeholder's own dtype wins, as TF feeds it.
   const graphDtype = (name: string): number => {
     const node = body?.nodes[body.byName.get(name.replace(/:\d+$/, "")) ?? -1];
     return Number(node?.attrs["dtype"]?.type ?? node?.attrs["T"]?.type ?? 0);
+  };
+  const placeholderDtype = (name: string): number => {
+    const node = body?.nodes[body.byName.get(name.replace(/:\d+$/, "")) ?? -1];
+    return node && /^Placeholder/.test(node.op) ? Number(node.attrs["dtype"]?.type ?? 0) : 0;
   };
   return Object.entries(m)
     .map(([key, t]) => ({
       key,
       name: t.name ?? (t.cooSparse ? `coo_sparse(${t.cooSparse.valuesTensorName})` : ""),
-      dtype: Number(t.dtype ?? 0) || graphDtype(t.name ?? ""),
+      dtype: placeholderDtype(t.name ?? "") || Number(t.dtype ?? 0) || graphDtype(t.name ?? ""),
       shape: t.tensorShape && !t.tensorShape.unknownRank ? (t.tensorShape.dim ?? []).map((d) => Number(d.size ?? -1)) : undefined,
     }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -13,6 +13,7 @@ import type { Node as ConverterNode, OpMapper } from "@tensorflow/tfjs-converter
 import type { IAttrValue } from "../../savedmodel/proto.js";
 import type { CNode } from "../graph.js";
 import type { KernelDef, KernelTable, OpContext } from "../kernel.js";
+import { onCpu } from "../tfjs/runtime.js";
 import { isTensor, type Value } from "../values.js";
 
 type MapperWithTable = { opMappers: Record<string, OpMapper>; mapNode(node: unknown): ConverterNode };
@@ -49,6 +50,11 @@ function attrToJson(a: IAttrValue): Record<string, unknown> {
   return o;
 }
 
+/** Converter string attrs that must keep their case (the mapper lower-cases strings; these ops never went through it). */
+const KEEP_CASE: Record<string, Record<string, string>> = {
+  RaggedTensorToTensor: { rowPartitionTypes: "row_partition_types" },
+};
+
 const STUB_INPUT = { op: "Tensor" } as unknown as ConverterNode;
 
 /** Builds the converter Node for one of our compiled nodes; inputs are named i0, i1, ... */
@@ -57,6 +63,11 @@ export function buildConverterNode(node: CNode): ConverterNode {
   for (const [k, v] of Object.entries(node.attrs)) attr[k] = attrToJson(v);
   const inputNames = node.inputs.map((_, i) => `i${i}`);
   const cn = mapper().mapNode({ name: node.name, op: node.op, input: inputNames, attr } as never) as ConverterNode;
+  for (const [param, tfName] of Object.entries(KEEP_CASE[node.op] ?? {})) {
+    const a = node.attrs[tfName];
+    const p = cn.attrParams[param];
+    if (a && p) p.value = a.list?.s ? a.list.s.map((b) => (typeof b === "string" ? b : new TextDecoder().decode(b))) : a.s ? new TextDecoder().decode(a.s as Uint8Array) : p.value;
+  }
   cn.inputNames = inputNames;
   cn.inputs = inputNames.map(() => STUB_INPUT);
   return cn;
@@ -76,13 +87,18 @@ function runConverter(c: OpContext): Value[] | Promise<Value[]> {
   let cn = n.cache.converter as ConverterNode | undefined;
   if (!cn) n.cache.converter = cn = buildConverterNode(n);
   const map: Record<string, tf.Tensor[]> = {};
+  let strings = false;
   for (let i = 0; i < c.inputs.length; i++) {
     const v = c.inputs[i];
     if (!isTensor(v)) throw new Error(`input ${i} is not a tensor (${String(v)})`);
+    if (v.dtype === "string") strings = true;
     map[`i${i}`] = [v];
   }
-  const r = executeOp(cn, map, c.run.converterCtx as ExecutionContext) as tf.Tensor[] | Promise<tf.Tensor[]>;
-  return r as Value[] | Promise<Value[]>;
+  const ctx = c.run.converterCtx as ExecutionContext;
+  const exec = () => executeOp(cn, map, ctx) as tf.Tensor[] | Promise<tf.Tensor[]>;
+  // wasm's string handling is thin (a string SparseToDense aborts the module): strings run on cpu.
+  if (strings && tf.getBackend() !== "cpu") return onCpu(exec);
+  return exec();
 }
 
 /** Every op the converter's mapper knows (plus ragged), as kernels. */

@@ -46,14 +46,41 @@ async function restoreV2(c: OpContext): Promise<Value[]> {
   const bundle = await openBundleCached(c.run.session, prefix);
   const out: Value[] = [];
   for (let i = 0; i < names.length; i++) {
-    if (slices[i]) throw new Error(`partitioned variable slice "${slices[i]}" of "${names[i]}" is not supported yet`);
     const d = await bundle.readTensor(names[i], { maxElements: c.run.session.maxElements });
     if (dtypes[i] !== undefined && d.dtype !== dtypes[i]) {
       throw new Error(`checkpoint tensor "${names[i]}" has dtype ${d.dtype}, the graph expects ${dtypes[i]}`);
     }
-    out.push(toTfTensor(d, (m) => c.run.session.warn(m), `variable "${names[i]}"`));
+    const full = toTfTensor(d, (m) => c.run.session.warn(m), `variable "${names[i]}"`);
+    out.push(slices[i] ? applySliceSpec(full, slices[i], names[i]) : full);
   }
   return out;
+}
+
+/**
+ * A partitioned variable's part: "<full dims> <start,length|- per dim>", e.g. "100 0,50" = elements 0..49 of a
+ * [100] variable (TensorSlice spec as tf.train.Saver writes it).
+ */
+export function applySliceSpec(full: tf.Tensor, spec: string, name: string): tf.Tensor {
+  const parts = spec.trim().split(/\s+/);
+  const rank = full.rank;
+  if (parts.length !== rank + 1) throw new Error(`slice spec "${spec}" of "${name}" does not match rank ${rank}`);
+  const dims = parts.slice(0, rank).map(Number);
+  if (dims.some((d, i) => d !== full.shape[i])) throw new Error(`slice spec "${spec}": full shape [${dims}] differs from the checkpoint's [${full.shape}]`);
+  const ext = parts[rank].split(":");
+  const begin: number[] = [];
+  const size: number[] = [];
+  ext.forEach((e, i) => {
+    if (e === "-") {
+      begin.push(0);
+      size.push(-1);
+    } else {
+      const [b, l] = e.split(",").map(Number);
+      begin.push(b);
+      size.push(l);
+    }
+  });
+  if (begin.every((b) => b === 0) && size.every((l, i) => l === -1 || l === full.shape[i])) return full;
+  return tf.slice(full, begin, size);
 }
 
 /** Maps a path from the graph to a path inside the export folder, or undefined when it is outside. */

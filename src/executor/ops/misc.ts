@@ -1,3 +1,65 @@
-import type { KernelTable } from "../kernel.js";
+/** Ops the converter lacks but tfjs-core computes (thin mappings only; no hand-written numerics). */
+import * as tf from "@tensorflow/tfjs-core";
+import { attrFloatList, attrInt, attrStrList } from "../attrs.js";
+import type { KernelTable, OpContext } from "../kernel.js";
+import type { Value } from "../values.js";
 
-export const miscKernels: KernelTable = {};
+/** TF bucketize = std::upper_bound over the boundaries = searchSorted(side "right"). */
+function bucketize(values: tf.Tensor, boundaries: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const flat = tf.reshape(tf.cast(values, "float32"), [-1]);
+    const idx = tf.searchSorted(tf.cast(boundaries, "float32"), flat, "right");
+    return tf.reshape(idx, values.shape);
+  });
+}
+
+async function segmentCount(c: OpContext): Promise<number> {
+  return (await (c.inputs[2] as tf.Tensor).data())[0];
+}
+
+/** tfjs's raggedTensorToTensor needs a shape vector; TF also accepts a scalar (unknown shape). */
+function raggedToTensor(c: OpContext): Value[] {
+  const types = attrStrList(c.attrs, "row_partition_types");
+  let shape = c.inputs[0] as tf.Tensor;
+  const values = c.inputs[1] as tf.Tensor;
+  const partitions = c.inputs.slice(3) as tf.Tensor[];
+  const raggedRank = types[0] === "FIRST_DIM_SIZE" ? types.length - 1 : types.length;
+  const own: tf.Tensor[] = [];
+  if (shape.rank === 0) {
+    shape = tf.fill([raggedRank + values.rank], -1, shape.dtype);
+    own.push(shape);
+  }
+  try {
+    return [tf.raggedTensorToTensor(shape, values, c.inputs[2] as tf.Tensor, partitions, types)];
+  } finally {
+    for (const t of own) t.dispose();
+  }
+}
+
+export const miscKernels: KernelTable = {
+  RaggedTensorToTensor: { run: raggedToTensor },
+  Bucketize: {
+    run: (c) => {
+      const b = tf.tensor1d(attrFloatList(c.attrs, "boundaries"), "float32");
+      try {
+        return [bucketize(c.inputs[0] as tf.Tensor, b)];
+      } finally {
+        b.dispose();
+      }
+    },
+  },
+  BoostedTreesBucketize: {
+    run: (c) => {
+      const n = attrInt(c.attrs, "num_features");
+      const out: Value[] = [];
+      for (let i = 0; i < n; i++) out.push(bucketize(c.inputs[i] as tf.Tensor, c.inputs[n + i] as tf.Tensor));
+      return out;
+    },
+  },
+  BucketizeWithInputBoundaries: {
+    run: (c) => [bucketize(c.inputs[0] as tf.Tensor, c.inputs[1] as tf.Tensor)],
+  },
+  UnsortedSegmentSum: {
+    run: async (c) => [tf.unsortedSegmentSum(c.inputs[0] as tf.Tensor, c.inputs[1] as tf.Tensor1D, await segmentCount(c))],
+  },
+};

@@ -30,6 +30,8 @@ export async function initBackends(opts: { wasmDir?: string } = {}): Promise<voi
   if (ready) return ready;
   ready = (async () => {
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+    // PROD: no debug checks and no "install tfjs-node" banner on stderr.
+    tf.env().set("PROD", true);
     const dir = opts.wasmDir ?? defaultWasmDir();
     if (dir) {
       const d = dir.endsWith("/") ? dir : dir + "/";
@@ -64,6 +66,23 @@ export function wasmAvailable(): boolean {
 /** True when the backend registers a kernel for a tfjs kernel name (e.g. "Conv2D"). */
 export function backendHasKernel(kernelName: string, backend: string): boolean {
   return tf.getKernel(kernelName, backend) !== undefined;
+}
+
+/** Ops that run on tfjs-cpu while wasm is active (wasm lacks their kernels; learned from errors, plus known ones). */
+export const CPU_ROUTED = new Set<string>(["RaggedTensorToTensor", "Einsum"]);
+
+export const NOT_REGISTERED = /not registered for backend|not yet implemented on wasm|is not supported on wasm/i;
+
+/** Runs `f` with tfjs-cpu as the active backend (tensors migrate on read), then switches back. */
+export async function onCpu<T>(f: () => T | Promise<T>): Promise<T> {
+  const prev = tf.getBackend();
+  if (prev === "cpu") return f();
+  await tf.setBackend("cpu");
+  try {
+    return await f();
+  } finally {
+    await tf.setBackend(prev);
+  }
 }
 
 export { tf };
