@@ -34,8 +34,8 @@ test(
       full.metaGraphs.forEach((m, i) => {
         const lazy = exp.metaGraphs[i];
         assert.deepEqual(lazy.tags, m.metaInfoDef?.tags ?? [], name);
-        assert.deepEqual(Object.keys(lazy.signatureDefs).sort(), Object.keys(m.signatureDef).sort(), name);
-        for (const [k, s] of Object.entries(m.signatureDef)) {
+        assert.deepEqual(Object.keys(lazy.signatureDefs).sort(), Object.keys(m.signatureDef ?? {}).sort(), name);
+        for (const [k, s] of Object.entries(m.signatureDef ?? {})) {
           assert.deepEqual(
             SignatureDef.encode(lazy.signatureDefs[k]).finish(),
             SignatureDef.encode(s).finish(),
@@ -47,7 +47,7 @@ test(
         assert.equal(lazy.nodes().length, lazy.nodeCount, name);
         for (const f of m.graphDef?.library?.function ?? []) {
           const lf = lazy.functionDef(f.signature!.name!);
-          assert.equal(lf?.nodeDef.length, f.nodeDef.length, `${name} ${f.signature?.name}`);
+          assert.equal(lf?.nodeDef.length, f.nodeDef?.length, `${name} ${f.signature?.name}`);
         }
       });
       n++;

@@ -42,7 +42,7 @@ export function formatAllValues(t: DecodedTensor): string {
         `(${fullPrecision(Number(v[i]))}${Number(v[i + 1]) < 0 ? "" : "+"}${fullPrecision(Number(v[i + 1]))}j)`,
       );
   else if (t.dtype === DataType.DT_BOOL) for (const x of v as Uint8Array) flat.push(x ? "True" : "False");
-  else for (const x of v as ArrayLike<number | bigint>) flat.push(fullPrecision(x));
+  else for (const x of Array.from(v as ArrayLike<number | bigint>)) flat.push(fullPrecision(x));
   if (t.shape.length === 0) return flat[0] ?? "";
   let pos = 0;
   const rec = (d: number, indent: string): string => {

@@ -10,7 +10,7 @@ import type { DirEntry, FileAccess } from "./fileAccess.js";
 import { lazyDecodeSavedModel, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
 import { tensorflow } from "./proto.js";
 import { sniffFolder, sniffProto, type FolderKind } from "./sniff.js";
-import { parseTextFormat } from "./textFormat/index.js";
+import { parseTextFormatBytes } from "./textFormat/index.js";
 
 export interface ExportFile {
   path: string;
@@ -367,8 +367,7 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
   let format: "binary" | "text";
   if (kind === "saved_model_text" || (kind === "unknown" && file.endsWith(".pbtxt") && isMostlyText(bytes))) {
     format = "text";
-    const text = new TextDecoder("utf-8").decode(bytes);
-    const sm = parseTextFormat<tensorflow.SavedModel>(text, "tensorflow.SavedModel", file);
+    const sm = parseTextFormatBytes<tensorflow.SavedModel>(bytes, "tensorflow.SavedModel", file);
     schemaVersion = Number(sm.savedModelSchemaVersion ?? 0);
     metaGraphs = (sm.metaGraphs ?? []).map((m, i) => new MetaGraph(i, file, { full: m as tensorflow.MetaGraphDef }));
   } else {

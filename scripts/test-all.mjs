@@ -1,0 +1,21 @@
+// Everything CI checks, in order: generated code up to date, strict typecheck, unit tests,
+// then the end-to-end tests in a real VS Code (code-server + Debian chromium).
+// Usage: npm run test:all            (SKIP_E2E=1 to leave out the real-VS-Code part)
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+const root = new URL("..", import.meta.url).pathname;
+const steps = [
+  ["generated op registry is up to date", "node", ["scripts/gen-op-registry.mjs", "--check"]],
+  ["typecheck (tsc --noEmit, strict)", "npx", ["tsc", "--noEmit", "-p", "."]],
+  ["unit tests", "node", ["scripts/run-tests.mjs"]],
+];
+if (!process.env.SKIP_E2E && existsSync(`${root}/scripts/e2e.mjs`)) steps.push(["end-to-end tests in real VS Code", "node", ["scripts/e2e.mjs"]]);
+
+for (const [title, cmd, args] of steps) {
+  const t0 = Date.now();
+  console.log(`\n=== ${title}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit" });
+  console.log(`=== ${title}: ${r.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
