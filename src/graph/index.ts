@@ -10,4 +10,4 @@ export {
 } from "./build.js";
 export { opKind, isBoilerplate } from "./opKind.js";
 export { depthOrder, topoRanks } from "./hierarchy.js";
-export { graphSourceFromSavedModel } from "./source.js";
+export { graphSourceFromSavedModel, graphSourceFromMetaGraph, type MetaGraphLike } from "./source.js";

@@ -11,3 +11,14 @@ export function graphSourceFromSavedModel(sm: ISavedModel, metaGraphIndex = 0): 
     signatures: mg.signatureDef ?? {},
   };
 }
+
+/** The parts of src/savedmodel/savedModel.ts `MetaGraph` the graph view needs (decodes graph_def on demand). */
+export interface MetaGraphLike {
+  graphDef(): import("../savedmodel/proto.js").IGraphDef;
+  readonly metaInfo?: import("../savedmodel/proto.js").tensorflow.MetaGraphDef.IMetaInfoDef | null;
+  readonly signatureDefs: Record<string, import("../savedmodel/proto.js").ISignatureDef>;
+}
+
+export function graphSourceFromMetaGraph(mg: MetaGraphLike): GraphSource {
+  return { graphDef: mg.graphDef(), strippedOps: mg.metaInfo?.strippedOpList?.op ?? [], signatures: mg.signatureDefs };
+}

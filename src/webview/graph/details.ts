@@ -1,0 +1,251 @@
+/** The details panel: everything about the selected node or group, built with DOM text (never HTML). */
+import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
+import { groupSubtitle } from "./viewModel.js";
+
+export interface DetailsActions {
+  selectNode(n: number): void;
+  trace(dir: "up" | "down" | "none"): void;
+  toggle(gi: number): void;
+  expandAll(gi: number): void;
+  openFunction(fn: string): void;
+  revealInTree(): void;
+}
+
+export class DetailsPanel {
+  readonly el: HTMLElement;
+
+  constructor(
+    private readonly g: DisplayGraph,
+    private readonly inEdges: number[][],
+    private readonly outEdges: number[][],
+    private readonly act: DetailsActions,
+  ) {
+    this.el = document.createElement("aside");
+    this.el.className = "details";
+    this.el.setAttribute("aria-label", "Details");
+    this.el.hidden = true;
+  }
+
+  clear(): void {
+    this.el.hidden = true;
+    this.el.replaceChildren();
+  }
+
+  showNode(n: number): void {
+    const node = this.g.nodes[n];
+    const parts: Node[] = [];
+    parts.push(h("h2", node.name));
+    parts.push(p(`${node.op}${node.role ? ` (${roleText(node.role)})` : ""}`, "mono"));
+    const info: [string, string | Node][] = [
+      ["op", node.op],
+      ["kind", node.kind],
+    ];
+    if (node.fn) info.push(["function", link(node.fn, () => this.act.openFunction(node.fn))]);
+    else
+      info.push([
+        "graph",
+        this.g.scope.kind === "signature" ? `meta graph (signature ${this.g.scope.name})` : "meta graph",
+      ]);
+    if (node.device) info.push(["device", node.device]);
+    if (node.varName) info.push(["variable", node.varName]);
+    if (node.refs?.length)
+      info.push([
+        "references",
+        frag(
+          node.refs.map((f) => link(f, () => this.act.openFunction(f))),
+          ", ",
+        ),
+      ]);
+    if (node.boiler) info.push(["hidden", "boilerplate (save/restore/init)"]);
+    parts.push(table(info));
+    if (node.value) parts.push(h("h3", "Value"), p(node.value, "mono"));
+    const ins = [...this.inEdges[n]].sort((a, b) => this.g.edges[a].ti - this.g.edges[b].ti);
+    if (ins.length) {
+      parts.push(h("h3", `Inputs (${ins.length})`));
+      parts.push(table(ins.map((ei) => this.edgeRow(this.g.edges[ei], "in"))));
+    }
+    if (node.outputs.length) {
+      parts.push(h("h3", `Outputs (${node.outputs.length})`));
+      parts.push(
+        table(
+          node.outputs.map((o, i) => {
+            const consumers = this.outEdges[n].filter((ei) => this.g.edges[ei].so === i && !this.g.edges[ei].ctl);
+            const cell = frag(
+              [
+                document.createTextNode([o.dtype, o.shape].filter(Boolean).join(" ") || "?"),
+                ...consumers
+                  .slice(0, 8)
+                  .map((ei) =>
+                    link(`→ ${this.g.nodes[this.g.edges[ei].t].name}`, () => this.act.selectNode(this.g.edges[ei].t)),
+                  ),
+                ...(consumers.length > 8 ? [document.createTextNode(`… ${consumers.length - 8} more`)] : []),
+              ],
+              " ",
+            );
+            return [`${i}`, cell] as [string, Node];
+          }),
+        ),
+      );
+    }
+    const ctlOut = this.outEdges[n].filter((ei) => this.g.edges[ei].ctl);
+    if (ctlOut.length) {
+      parts.push(h("h3", `Control consumers (${ctlOut.length})`));
+      parts.push(
+        frag(
+          ctlOut
+            .slice(0, 20)
+            .map((ei) => link(this.g.nodes[this.g.edges[ei].t].name, () => this.act.selectNode(this.g.edges[ei].t))),
+          ", ",
+        ),
+      );
+    }
+    if (node.attrs.length) {
+      parts.push(h("h3", `Attributes (${node.attrs.length})`));
+      parts.push(table(node.attrs.map(([k, v]) => [k, code(v)] as [string, Node])));
+    }
+    parts.push(
+      this.actions([
+        ["Trace inputs", () => this.act.trace("up")],
+        ["Trace outputs", () => this.act.trace("down")],
+        ["Clear trace", () => this.act.trace("none")],
+        ["Reveal in tree", () => this.act.revealInTree()],
+      ]),
+    );
+    this.show(parts);
+  }
+
+  showGroup(gi: number, expanded: boolean): void {
+    const grp = this.g.groups[gi];
+    const parts: Node[] = [
+      h("h2", grp.label),
+      p(`${grp.kind === "call" ? "function call" : grp.kind} · ${groupSubtitle(this.g, gi)}`),
+    ];
+    const info: [string, string | Node][] = [
+      ["path", grp.id || "(root)"],
+      ["ops", `${grp.visibleSize} shown / ${grp.size} total`],
+    ];
+    if (grp.fn) info.push(["function", link(grp.fn, () => this.act.openFunction(grp.fn!))]);
+    const call = grp.call;
+    if (call) {
+      info.push(["call node", call.name], ["op", call.op]);
+      if (call.fn) info.push(["in function", call.fn]);
+      if (call.device) info.push(["device", call.device]);
+    }
+    parts.push(table(info));
+    if (call?.inputs.length) {
+      parts.push(h("h3", `Inputs (${call.inputs.length})`));
+      parts.push(table(call.inputs.map((x, i) => [String(i), code(x)] as [string, Node])));
+    }
+    if (call?.outputs.length) {
+      parts.push(h("h3", `Outputs (${call.outputs.length})`));
+      parts.push(
+        table(
+          call.outputs.map(
+            (o, i) => [String(i), [o.dtype, o.shape].filter(Boolean).join(" ") || "?"] as [string, string],
+          ),
+        ),
+      );
+    }
+    if (call?.attrs.length) {
+      parts.push(h("h3", `Attributes (${call.attrs.length})`));
+      parts.push(table(call.attrs.map(([k, v]) => [k, code(v)] as [string, Node])));
+    }
+    const acts: [string, () => void][] = [
+      [expanded ? "Collapse" : "Expand", () => this.act.toggle(gi)],
+      ["Expand all inside", () => this.act.expandAll(gi)],
+    ];
+    if (grp.fn) acts.push(["Open function", () => this.act.openFunction(grp.fn!)]);
+    parts.push(this.actions(acts));
+    this.show(parts);
+  }
+
+  private edgeRow(e: GraphEdge, dir: "in"): [string, Node] {
+    const src = this.g.nodes[e.s];
+    const label = e.ctl ? "^" : String(e.ti);
+    const ref = `${src.name}${e.ctl ? "" : `:${e.so}`}`;
+    const desc = e.ctl ? "control" : [e.dtype, e.shape].filter(Boolean).join(" ");
+    void dir;
+    return [
+      label,
+      frag([link(ref, () => this.act.selectNode(e.s)), document.createTextNode(desc ? ` ${desc}` : "")], ""),
+    ];
+  }
+
+  private actions(list: [string, () => void][]): Node {
+    const div = document.createElement("div");
+    div.className = "actions";
+    for (const [label, fn] of list) {
+      const b = document.createElement("button");
+      b.textContent = label;
+      b.addEventListener("click", fn);
+      div.appendChild(b);
+    }
+    return div;
+  }
+
+  private show(parts: Node[]): void {
+    this.el.replaceChildren(...parts);
+    this.el.hidden = false;
+  }
+}
+
+function roleText(r: string): string {
+  return (
+    (
+      {
+        arg: "function argument",
+        retval: "function result",
+        sigInput: "signature input",
+        sigOutput: "signature output",
+      } as Record<string, string>
+    )[r] ?? r
+  );
+}
+
+function h(tag: string, text: string): HTMLElement {
+  const e = document.createElement(tag);
+  e.textContent = text;
+  return e;
+}
+
+function p(text: string, cls?: string): HTMLElement {
+  const e = h("div", text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+function code(text: string): HTMLElement {
+  return h("code", text);
+}
+
+function link(text: string, fn: () => void): HTMLElement {
+  const a = h("a", text);
+  a.tabIndex = 0;
+  a.setAttribute("role", "link");
+  a.addEventListener("click", fn);
+  a.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") fn();
+  });
+  return a;
+}
+
+function frag(nodes: Node[], sep: string): Node {
+  const s = document.createElement("span");
+  nodes.forEach((n, i) => {
+    if (i && sep) s.appendChild(document.createTextNode(sep));
+    s.appendChild(n);
+  });
+  return s;
+}
+
+function table(rows: [string, string | Node][]): HTMLElement {
+  const t = document.createElement("table");
+  for (const [k, v] of rows) {
+    const tr = t.insertRow();
+    tr.insertCell().textContent = k;
+    const td = tr.insertCell();
+    if (typeof v === "string") td.textContent = v;
+    else td.appendChild(v);
+  }
+  return t;
+}

@@ -1,0 +1,65 @@
+/**
+ * Graph webview entry. The page provides `<body data-worker="<layout worker script URL>">`; the host sends
+ * `graph/load` after `graph/ready`. The layout worker starts (and warms) before the graph arrives.
+ */
+import type { GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
+import { connectHost } from "../shared/host.js";
+import { LayoutClient } from "./layoutClient.js";
+import { GraphView } from "./view.js";
+
+const host = connectHost();
+const workerUrl = document.body.dataset.worker ?? "graphLayout.worker.js";
+const layout = new LayoutClient(workerUrl);
+const root = document.getElementById("root") ?? document.body;
+
+const canvas = document.createElement("canvas").getContext("2d")!;
+const fontFamily = getComputedStyle(document.documentElement).getPropertyValue("--font").trim() || "sans-serif";
+const widths = new Map<string, number>();
+function measure(text: string, px: number, bold = false): number {
+  const k = `${px}${bold ? "b" : ""}|${text}`;
+  let w = widths.get(k);
+  if (w === undefined) {
+    canvas.font = `${bold ? "600 " : ""}${px}px ${fontFamily}`;
+    w = canvas.measureText(text).width;
+    if (widths.size > 200_000) widths.clear();
+    widths.set(k, w);
+  }
+  return w;
+}
+
+let view: GraphView | undefined;
+const post = (m: GraphToHostMessage) => host.post(m);
+
+function message(text: string, error = false): void {
+  const div = document.createElement("div");
+  div.className = error ? "message error" : "message";
+  div.textContent = text;
+  root.replaceChildren(div);
+}
+
+host.onMessage((raw) => {
+  const msg = raw as HostToGraphMessage;
+  switch (msg?.type) {
+    case "graph/load": {
+      const t0 = performance.now();
+      view = new GraphView(msg.graph, root, layout, measure, post);
+      (window as unknown as { __graphView?: GraphView }).__graphView = view;
+      view.open(msg.reveal).then(
+        () => console.debug(`graph: first picture in ${Math.round(performance.now() - t0)} ms`),
+        (e: Error) => message(`Could not lay out the graph: ${e.message}`, true),
+      );
+      break;
+    }
+    case "graph/reveal":
+      view?.revealRef(msg.target);
+      break;
+    case "graph/error":
+      message(msg.message, true);
+      break;
+    case "graph/saved":
+      break;
+  }
+});
+
+message("Loading graph…");
+post({ type: "graph/ready" });

@@ -1,0 +1,475 @@
+/**
+ * The graph view controller: owns the view model, the layout worker client, the renderer and the side
+ * panels; handles expand/collapse (incremental: only the toggled group and its ancestors are laid out
+ * again), selection, search, trace, keyboard, export.
+ */
+import { zoomIdentity, type ZoomTransform } from "d3";
+import type { DisplayGraph } from "../../graph/model.js";
+import { OP_KINDS } from "../../graph/model.js";
+import type { GraphNodeRef, GraphToHostMessage } from "../../protocol/graph.js";
+import { DetailsPanel } from "./details.js";
+import { sceneToSvg, svgToPngBase64 } from "./exportView.js";
+import type { LayoutClient } from "./layoutClient.js";
+import { Minimap } from "./minimap.js";
+import { Renderer } from "./render.js";
+import { SearchBox, type SearchHit } from "./search.js";
+import { GraphModel, type ItemKey, type Scene } from "./viewModel.js";
+
+/** Auto-expand the largest groups at open while the picture stays this small. */
+const AUTO_EXPAND_ITEMS = 40;
+
+export type Measure = (t: string, px: number, bold?: boolean) => number;
+
+export class GraphView {
+  readonly model: GraphModel;
+  readonly renderer: Renderer;
+  private readonly details: DetailsPanel;
+  private readonly search: SearchBox;
+  private readonly minimap: Minimap;
+  private readonly status: HTMLElement;
+  private readonly inEdges: number[][];
+  private readonly outEdges: number[][];
+  private scene: Scene | undefined;
+  private sceneEdgeOf = new Map<number, number>();
+  private selected: ItemKey | undefined;
+  private matches: SearchHit[] = [];
+  private traced: { nodes: Set<number>; edges: Set<number> } | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly css: CSSStyleDeclaration;
+
+  constructor(
+    readonly g: DisplayGraph,
+    private readonly root: HTMLElement,
+    private readonly layout: LayoutClient,
+    private readonly measure: Measure,
+    private readonly post: (m: GraphToHostMessage) => void,
+  ) {
+    this.model = new GraphModel(g, measure);
+    this.inEdges = g.nodes.map(() => []);
+    this.outEdges = g.nodes.map(() => []);
+    g.edges.forEach((e, i) => {
+      this.inEdges[e.t].push(i);
+      this.outEdges[e.s].push(i);
+    });
+    this.css = getComputedStyle(document.documentElement);
+    root.replaceChildren();
+    const app = document.createElement("div");
+    app.id = "app";
+    const toolbar = document.createElement("div");
+    toolbar.id = "toolbar";
+    toolbar.setAttribute("role", "toolbar");
+    const title = document.createElement("span");
+    title.className = "title";
+    title.textContent = g.title;
+    title.title = g.title;
+    this.search = new SearchBox(
+      g,
+      (hits) => this.showMatches(hits),
+      (hit) => void this.reveal(hit.key),
+    );
+    this.status = document.createElement("span");
+    this.status.id = "status";
+    this.status.setAttribute("aria-live", "polite");
+    const canvas = document.createElement("div");
+    canvas.id = "canvas";
+    canvas.tabIndex = 0;
+    canvas.setAttribute(
+      "aria-label",
+      "Graph. Arrow keys move the selection, Enter expands or collapses, / searches, F fits.",
+    );
+    this.details = new DetailsPanel(g, this.inEdges, this.outEdges, {
+      selectNode: (n) => void this.reveal(`n${n}`),
+      trace: (dir) => this.trace(dir),
+      toggle: (gi) => void this.toggle(gi),
+      expandAll: (gi) => void this.expandAll(gi),
+      openFunction: (fn) => this.post({ type: "graph/openFunction", fn }),
+      revealInTree: () => this.announceSelection(),
+    });
+    const legend = document.createElement("div");
+    legend.className = "legend";
+    legend.setAttribute("aria-label", "Legend: op kinds");
+    for (const k of OP_KINDS) {
+      const s = document.createElement("span");
+      s.textContent = k;
+      s.style.setProperty("--c", `var(--kind-${k})`);
+      legend.appendChild(s);
+    }
+    const button = (label: string, titleText: string, fn: () => void) => {
+      const b = document.createElement("button");
+      b.textContent = label;
+      b.title = titleText;
+      b.addEventListener("click", fn);
+      return b;
+    };
+    const boiler = button("Boilerplate", "Show save/restore, init and NoOp nodes", () => {
+      this.model.showBoiler = !this.model.showBoiler;
+      boiler.setAttribute("aria-pressed", String(this.model.showBoiler));
+      this.model.clearLayouts();
+      void this.relayout("expand");
+    });
+    boiler.setAttribute("aria-pressed", "false");
+    const legendBtn = button("Legend", "Show or hide the op colour legend", () => (legend.hidden = !legend.hidden));
+    toolbar.append(
+      title,
+      this.search.el,
+      button("Fit", "Fit the graph to the window (F)", () => this.renderer.fit(true)),
+      button("Expand all", "Expand every group inside the selected group (or everything)", () => {
+        const sel = this.selected?.[0] === "g" ? +this.selected.slice(1) : 0;
+        void this.expandAll(sel);
+      }),
+      button("Collapse all", "Collapse every group", () => void this.collapseAll()),
+      boiler,
+      legendBtn,
+      button("SVG", "Export the current view as SVG", () => void this.exportAs("svg")),
+      button("PNG", "Export the current view as PNG", () => void this.exportAs("png")),
+      this.status,
+    );
+    app.append(toolbar, canvas, this.details.el);
+    root.appendChild(app);
+    this.renderer = new Renderer(canvas, g, measure, {
+      click: (key) => this.onClick(key),
+      toggle: (key) => void this.toggle(+key.slice(1)),
+      background: () => this.select(undefined),
+      viewChanged: (t) => this.minimap.setView(t, canvas.clientWidth, canvas.clientHeight),
+    });
+    this.minimap = new Minimap(
+      g,
+      (v) => this.colour(v),
+      (x, y) => {
+        const t = this.renderer.currentTransform;
+        const [w, h] = this.renderer.size();
+        this.renderer.apply(zoomIdentity.translate(w / 2 - x * t.k, h / 2 - y * t.k).scale(t.k), false);
+      },
+    );
+    canvas.append(legend, this.minimap.el);
+    canvas.addEventListener("keydown", (ev) => this.onKey(ev));
+    document.addEventListener("keydown", (ev) => {
+      if (
+        (ev.key === "/" || (ev.key === "f" && (ev.ctrlKey || ev.metaKey))) &&
+        !(ev.target instanceof HTMLInputElement)
+      ) {
+        ev.preventDefault();
+        this.search.focus();
+      }
+    });
+  }
+
+  colour(v: string): string {
+    return this.css.getPropertyValue(v).trim() || "#888";
+  }
+
+  /** First picture: auto-expand a readable top level, lay out, fit. Resolves with the elapsed ms. */
+  async open(reveal?: GraphNodeRef): Promise<number> {
+    const t0 = performance.now();
+    this.autoExpand();
+    await this.relayout("first", undefined, false);
+    this.renderer.fit(false);
+    this.renderer.draw();
+    const ms = performance.now() - t0;
+    this.post({ type: "graph/rendered", reason: "first", ms, visibleNodes: this.scene?.items.length ?? 0 });
+    if (reveal) this.revealRef(reveal);
+    return ms;
+  }
+
+  private autoExpand(): void {
+    const m = this.model;
+    const g = this.g;
+    const kids = (gi: number) =>
+      g.groups[gi].nodes.filter((n) => !m.nodeHidden(n)).length +
+      g.groups[gi].groups.filter((c) => !m.groupHidden(c)).length;
+    let visible = kids(0);
+    const queue = g.groups[0].groups.filter((c) => !m.groupHidden(c));
+    while (queue.length) {
+      queue.sort((a, b) => g.groups[b].visibleSize - g.groups[a].visibleSize);
+      const c = queue.shift()!;
+      const add = kids(c) - 1;
+      if (visible + add > AUTO_EXPAND_ITEMS) continue;
+      m.expanded.add(c);
+      visible += add;
+      for (const cc of g.groups[c].groups) if (!m.groupHidden(cc)) queue.push(cc);
+    }
+  }
+
+  /** Lays out what changed (in the worker), then redraws. Calls are serialised. */
+  relayout(
+    reason: "first" | "expand" | "collapse" | "expandAll" | "reveal",
+    anchor?: ItemKey,
+    notify = true,
+  ): Promise<number> {
+    const run = async () => {
+      const t0 = performance.now();
+      const before = anchor ? this.scene?.byKey.get(anchor) : undefined;
+      this.setStatus("laying out…");
+      for (let pending = this.model.pendingLayouts(); pending.length; pending = this.model.pendingLayouts()) {
+        const { results } = await this.layout.run(pending.map((p) => p.input));
+        results.forEach((r, i) => this.model.setLayout(pending[i], r));
+      }
+      this.scene = this.model.scene();
+      this.sceneEdgeOf.clear();
+      this.scene.edges.forEach((se, si) => se.edges.forEach((ei) => this.sceneEdgeOf.set(ei, si)));
+      this.renderer.setScene(this.scene);
+      const after = anchor ? this.scene.byKey.get(anchor) : undefined;
+      if (before && after) {
+        const t = this.renderer.currentTransform;
+        this.renderer.keepInPlace({ x: before.x * t.k, y: before.y * t.k }, { x: after.x * t.k, y: after.y * t.k });
+      }
+      this.minimap.setScene(this.scene);
+      this.minimap.setView(this.renderer.currentTransform, ...this.renderer.size());
+      this.refreshClasses();
+      const ms = performance.now() - t0;
+      const leaves = this.scene.items.filter((i) => i.kind === "leaf").length;
+      this.setStatus(
+        `${this.g.nodes.length.toLocaleString("en-US")} nodes · ${leaves.toLocaleString("en-US")} shown · ${Math.round(ms)} ms`,
+      );
+      if (notify) this.post({ type: "graph/rendered", reason, ms, visibleNodes: this.scene.items.length });
+      return ms;
+    };
+    const p = this.chain.then(run, run);
+    this.chain = p.catch((e) => this.setStatus(`layout failed: ${(e as Error).message}`));
+    return p;
+  }
+
+  private setStatus(s: string): void {
+    this.status.textContent = s;
+  }
+
+  async toggle(gi: number): Promise<number> {
+    if (gi <= 0) return 0;
+    const m = this.model;
+    const was = m.expanded.has(gi);
+    if (was) m.expanded.delete(gi);
+    else m.expanded.add(gi);
+    const ms = await this.relayout(was ? "collapse" : "expand", `g${gi}`);
+    if (this.selected === `g${gi}`) this.details.showGroup(gi, m.expanded.has(gi));
+    return ms;
+  }
+
+  async expandAll(gi: number): Promise<number> {
+    const out: number[] = [gi];
+    for (let i = 0; i < out.length; i++)
+      for (const c of this.g.groups[out[i]].groups) if (!this.model.groupHidden(c)) out.push(c);
+    for (const c of out) if (c > 0) this.model.expanded.add(c);
+    return this.relayout("expandAll", gi > 0 ? `g${gi}` : undefined);
+  }
+
+  async collapseAll(): Promise<number> {
+    this.model.expanded.clear();
+    this.model.expanded.add(0);
+    const ms = await this.relayout("collapse");
+    this.renderer.fit(true);
+    return ms;
+  }
+
+  private onClick(key: ItemKey): void {
+    if (key[0] === "g") {
+      const gi = +key.slice(1);
+      if (this.selected === key || this.model.expanded.has(gi)) {
+        // Clicking a selected box or an expanded frame's header toggles it.
+        this.select(key);
+        void this.toggle(gi);
+        return;
+      }
+    }
+    this.select(key);
+  }
+
+  select(key: ItemKey | undefined): void {
+    this.selected = key;
+    if (!key) {
+      this.details.clear();
+    } else if (key[0] === "n") {
+      this.details.showNode(+key.slice(1));
+      this.announceSelection();
+    } else {
+      const gi = +key.slice(1);
+      this.details.showGroup(gi, this.model.expanded.has(gi));
+    }
+    this.refreshClasses();
+  }
+
+  private announceSelection(): void {
+    if (!this.selected || this.selected[0] !== "n") return;
+    const n = this.g.nodes[+this.selected.slice(1)];
+    this.post({ type: "graph/selected", target: { fn: n.fn, node: n.name }, op: n.op });
+  }
+
+  /** Maps node/group keys to what is visible for them (the leaf, or its outermost collapsed ancestor). */
+  private visibleKey(key: ItemKey): ItemKey {
+    if (key[0] === "n") return this.model.visibleOf(+key.slice(1));
+    const anc = this.model.ancestors(key);
+    for (let k = anc.length - 1; k >= 0; k--) if (!this.model.expanded.has(anc[k])) return `g${anc[k]}`;
+    return key;
+  }
+
+  private refreshClasses(): void {
+    const r = this.renderer;
+    r.setClasses("selected", this.selected ? [this.visibleKey(this.selected)] : []);
+    r.setClasses(
+      "match",
+      this.matches.slice(0, 5000).map((h) => this.visibleKey(h.key)),
+    );
+    if (this.traced) {
+      const keys = new Set<ItemKey>();
+      for (const n of this.traced.nodes) keys.add(this.model.visibleOf(n));
+      r.setClasses("trace", keys);
+      const se = new Set<number>();
+      for (const e of this.traced.edges) {
+        const s = this.sceneEdgeOf.get(e);
+        if (s !== undefined) se.add(s);
+      }
+      r.setEdgeClasses("trace", se);
+    } else {
+      r.setClasses("trace", []);
+      r.setEdgeClasses("trace", []);
+    }
+    const hl = new Set<number>();
+    if (this.selected?.[0] === "n") {
+      const n = +this.selected.slice(1);
+      for (const e of [...this.inEdges[n], ...this.outEdges[n]]) {
+        const s = this.sceneEdgeOf.get(e);
+        if (s !== undefined) hl.add(s);
+      }
+    }
+    r.setEdgeClasses("hl", hl);
+  }
+
+  private showMatches(hits: SearchHit[]): void {
+    this.matches = hits;
+    this.refreshClasses();
+    this.setStatus(hits.length ? `${hits.length.toLocaleString("en-US")} matches` : "");
+  }
+
+  /** Expands the ancestors of a node or group, then selects it and centres it. */
+  async reveal(key: ItemKey): Promise<void> {
+    let changed = false;
+    for (const a of this.model.ancestors(key))
+      if (!this.model.expanded.has(a)) {
+        this.model.expanded.add(a);
+        changed = true;
+      }
+    if (changed) await this.relayout("reveal");
+    this.select(key);
+    const it = this.scene?.byKey.get(this.visibleKey(key));
+    if (it) this.renderer.centerOn(it);
+  }
+
+  revealRef(ref: GraphNodeRef): boolean {
+    const i = this.g.nodes.findIndex((n) => n.fn === ref.fn && n.name === ref.node);
+    if (i >= 0) {
+      void this.reveal(`n${i}`);
+      return true;
+    }
+    const gi = this.g.groups.findIndex((x) => x.call?.fn === ref.fn && x.call.name === ref.node);
+    if (gi > 0) {
+      void this.reveal(`g${gi}`);
+      return true;
+    }
+    this.setStatus(`${ref.node} is not in this view`);
+    return false;
+  }
+
+  /** Highlights everything the selected node depends on (up) or feeds (down). */
+  trace(dir: "up" | "down" | "none"): void {
+    if (dir === "none" || this.selected?.[0] !== "n") {
+      this.traced = undefined;
+      this.refreshClasses();
+      return;
+    }
+    const start = +this.selected.slice(1);
+    const nodes = new Set<number>([start]);
+    const edges = new Set<number>();
+    const todo = [start];
+    while (todo.length) {
+      const n = todo.pop()!;
+      if (dir === "up" && this.g.nodes[n].role === "sigInput") continue;
+      for (const ei of dir === "up" ? this.inEdges[n] : this.outEdges[n]) {
+        edges.add(ei);
+        const next = dir === "up" ? this.g.edges[ei].s : this.g.edges[ei].t;
+        if (!nodes.has(next)) {
+          nodes.add(next);
+          todo.push(next);
+        }
+      }
+    }
+    this.traced = { nodes, edges };
+    this.refreshClasses();
+    this.setStatus(`trace: ${nodes.size.toLocaleString("en-US")} nodes ${dir === "up" ? "upstream" : "downstream"}`);
+  }
+
+  private onKey(ev: KeyboardEvent): void {
+    const sel = this.selected;
+    const key = ev.key;
+    if (key === "f" || key === "F") return this.renderer.fit(true);
+    if (key === "+" || key === "=") return this.renderer.zoomBy(1.25);
+    if (key === "-") return this.renderer.zoomBy(0.8);
+    if (key === "Escape") {
+      this.traced = undefined;
+      this.select(undefined);
+      return;
+    }
+    if (key === "Enter" && sel?.[0] === "g") {
+      ev.preventDefault();
+      void this.toggle(+sel.slice(1));
+      return;
+    }
+    if (!key.startsWith("Arrow")) return;
+    ev.preventDefault();
+    const cur = sel ? this.scene?.byKey.get(this.visibleKey(sel)) : undefined;
+    if (!cur || !this.scene) {
+      const step = 60;
+      this.renderer.panBy(
+        key === "ArrowLeft" ? step : key === "ArrowRight" ? -step : 0,
+        key === "ArrowUp" ? step : key === "ArrowDown" ? -step : 0,
+      );
+      return;
+    }
+    // Move to the nearest visible item in the arrow's direction.
+    const cx = cur.x + cur.w / 2;
+    const cy = cur.y + cur.h / 2;
+    let best: { key: ItemKey; d: number } | undefined;
+    for (const it of this.scene.items) {
+      if (it.key === cur.key || it.kind === "frame") continue;
+      const dx = it.x + it.w / 2 - cx;
+      const dy = it.y + it.h / 2 - cy;
+      const ok = key === "ArrowDown" ? dy > 4 : key === "ArrowUp" ? dy < -4 : key === "ArrowRight" ? dx > 4 : dx < -4;
+      if (!ok) continue;
+      const along = key === "ArrowDown" || key === "ArrowUp" ? Math.abs(dy) : Math.abs(dx);
+      const across = key === "ArrowDown" || key === "ArrowUp" ? Math.abs(dx) : Math.abs(dy);
+      const d = along + 2 * across;
+      if (!best || d < best.d) best = { key: it.key, d };
+    }
+    if (best) {
+      this.select(best.key);
+      const it = this.scene.byKey.get(best.key)!;
+      const t = this.renderer.currentTransform;
+      const [w, h] = this.renderer.size();
+      const [sx, sy] = t.apply([it.x, it.y]);
+      if (sx < 0 || sy < 0 || sx > w - 40 || sy > h - 40) this.renderer.centerOn(it, t.k);
+    }
+  }
+
+  /** The current layout as a standalone SVG document. */
+  svg(): string {
+    if (!this.scene) return "";
+    const font = this.css.getPropertyValue("--font").trim() || "sans-serif";
+    return sceneToSvg(this.g, this.scene, { colour: (v) => this.colour(v), font, measure: this.measure });
+  }
+
+  async exportAs(format: "svg" | "png"): Promise<void> {
+    if (!this.scene) return;
+    const svg = this.svg();
+    const base = (this.g.scope.name || "graph").replace(/[^\w.-]+/g, "_");
+    this.setStatus(`exporting ${format.toUpperCase()}…`);
+    const data = format === "svg" ? svg : await svgToPngBase64(svg, this.scene.width + 32, this.scene.height + 32);
+    this.post({ type: "graph/saveFile", format, suggestedName: `${base}.${format}`, data });
+    this.setStatus(`${format.toUpperCase()} export ready`);
+  }
+
+  get currentScene(): Scene | undefined {
+    return this.scene;
+  }
+
+  get transform(): ZoomTransform {
+    return this.renderer.currentTransform;
+  }
+}
