@@ -1,0 +1,1 @@
+export function demoExport(): never { throw new Error("todo"); }

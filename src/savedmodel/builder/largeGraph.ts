@@ -1,0 +1,2 @@
+export interface LargeGraphOptions { nodes?: number; functions?: number }
+export function largeGraph(_o: LargeGraphOptions = {}): never { throw new Error("todo"); }
