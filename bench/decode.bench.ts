@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SavedModel, tensorflow } from "../src/savedmodel/proto.js";
 import { lazyDecodeSavedModel, sliceRange } from "../src/savedmodel/lazyPass.js";
+import { largeGraph } from "./synthetic.js";
 
 const FIXTURES = resolve(__dirname, "..", "..", "shared", "fixtures");
 
@@ -40,81 +41,6 @@ function timeIt(fn: () => void, reps: number): number {
     t.push(performance.now() - t0);
   }
   return median(t);
-}
-
-function largeGraph(nodes: number, functions: number): Uint8Array {
-  const perFn = Math.floor(nodes / (functions + 1));
-  const mkNodes = (prefix: string, n: number): tensorflow.INodeDef[] => {
-    const out: tensorflow.INodeDef[] = [
-      {
-        name: `${prefix}x`,
-        op: "Placeholder",
-        attr: { dtype: { type: 1 }, shape: { shape: { dim: [{ size: -1 }, { size: 128 }] } } },
-      },
-    ];
-    for (let i = 1; i < n; i++) {
-      out.push({
-        name: `${prefix}block_${i >> 4}/dense_${i}/MatMul`,
-        op: i % 3 === 0 ? "MatMul" : i % 3 === 1 ? "BiasAdd" : "Relu",
-        input: [out[i - 1].name!, ...(i % 3 === 0 ? [`${prefix}x`] : [])],
-        device: "/device:CPU:0",
-        attr: {
-          T: { type: 1 },
-          _output_shapes: { list: { shape: [{ dim: [{ size: -1 }, { size: 128 }] }] } },
-          _class: {
-            list: {
-              s: [new TextEncoder().encode(`loc:@${prefix}block_${i >> 4}/dense_${i}/kernel/Read/ReadVariableOp`)],
-            },
-          },
-          ...(i % 4 === 0
-            ? {
-                value: {
-                  tensor: {
-                    dtype: 1,
-                    tensorShape: { dim: [{ size: 96 }] },
-                    tensorContent: new Uint8Array(384).fill(i & 255),
-                  },
-                },
-              }
-            : {}),
-        },
-      });
-    }
-    return out;
-  };
-  const lib: tensorflow.IFunctionDef[] = [];
-  for (let f = 0; f < functions; f++) {
-    const body = mkNodes("", perFn).slice(1);
-    lib.push({
-      signature: {
-        name: `__inference_fn_${f}`,
-        inputArg: [{ name: "x", type: 1 }],
-        outputArg: [{ name: "y", type: 1 }],
-      },
-      nodeDef: body.map((n, i) => ({ ...n, input: i === 0 ? ["x"] : [`${body[i - 1].name}:product:0`] })),
-      ret: { y: `${body[body.length - 1].name}:product:0` },
-    });
-  }
-  return SavedModel.encode({
-    savedModelSchemaVersion: 1,
-    metaGraphs: [
-      {
-        metaInfoDef: { tags: ["serve"], tensorflowVersion: "2.15.0" },
-        graphDef: {
-          node: mkNodes("", nodes - perFn * functions),
-          library: { function: lib },
-          versions: { producer: 1645 },
-        },
-        signatureDef: {
-          serving_default: {
-            inputs: { x: { name: "x:0", dtype: 1 } },
-            outputs: { y: { name: "y:0", dtype: 1 } },
-            methodName: "tensorflow/serving/predict",
-          },
-        },
-      },
-    ],
-  }).finish();
 }
 
 interface Row {
