@@ -201,3 +201,20 @@ export function compileFunction(fn: IFunctionDef, resolver: OpResolver): Body {
   }
   return { name, isFunction: true, fn, nodes, byName, args, rets, retDtypes, controlRets, hasTf1Flow };
 }
+
+/** Nodes needed for the request, pruned at fed nodes; undefined `order` entries mean a cycle. */
+export function neededNodes(body: Body, roots: number[], fed: Set<number>): Set<number> {
+  const needed = new Set<number>();
+  const stack = roots.filter((n) => n >= 0);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (needed.has(n)) continue;
+    needed.add(n);
+    if (fed.has(n)) continue;
+    const node = body.nodes[n];
+    for (const i of node.inputs) if (i.node >= 0 && !needed.has(i.node)) stack.push(i.node);
+    for (const c of node.control) if (!needed.has(c)) stack.push(c);
+  }
+  return needed;
+}
+

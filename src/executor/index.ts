@@ -8,5 +8,6 @@ export { NodeError } from "./kernel.js";
 export type { MissingOp, ProfileEntry } from "./kernel.js";
 export { AbortError } from "./interpreter.js";
 export { initBackends, useBackend, wasmAvailable, type BackendName } from "./tfjs/runtime.js";
-export { UNSAFE_OPS } from "./ops/io.js";
+export { UNSAFE_OPS, SCAN_DENYLIST } from "./unsafeOps.js";
 export { examplesFromJson, encodeExample, parseJsonKeepFloats } from "./example.js";
+export { evalGraph, type EvalOptions } from "./evalGraph.js";

@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { DataType } from "../savedmodel/dtypes.js";
-import type { Body, CNode, NodeInput } from "./graph.js";
+import { neededNodes, type Body, type CNode, type NodeInput } from "./graph.js";
 import { NodeError, type KernelDef, type OpContext, type RunState } from "./kernel.js";
 import { CPU_ROUTED, NOT_REGISTERED, onCpu } from "./tfjs/runtime.js";
 import { Dead, RefVar, describeValue, isTensor, type Value } from "./values.js";
@@ -39,22 +39,6 @@ export class AbortError extends Error {
 function planKey(req: ExecRequest): string {
   const f = req.feeds ? [...req.feeds.entries()].map(([n, m]) => `${n}:${[...m.keys()].join(".")}`).join(",") : "";
   return `${req.fetches.map((x) => `${x.node}:${x.index}`).join(",")}|${(req.targets ?? []).join(",")}|${f}`;
-}
-
-/** Nodes needed for the request, pruned at fed nodes; undefined `order` entries mean a cycle. */
-export function neededNodes(body: Body, roots: number[], fed: Set<number>): Set<number> {
-  const needed = new Set<number>();
-  const stack = roots.filter((n) => n >= 0);
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (needed.has(n)) continue;
-    needed.add(n);
-    if (fed.has(n)) continue;
-    const node = body.nodes[n];
-    for (const i of node.inputs) if (i.node >= 0 && !needed.has(i.node)) stack.push(i.node);
-    for (const c of node.control) if (!needed.has(c)) stack.push(c);
-  }
-  return needed;
 }
 
 function makePlan(body: Body, req: ExecRequest): Plan {

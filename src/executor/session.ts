@@ -10,8 +10,8 @@ import type { FileAccess } from "../savedmodel/fileAccess.js";
 import { tensorflow, type ISignatureDef } from "../savedmodel/proto.js";
 import { openSavedModel, type MetaGraph } from "../savedmodel/savedModel.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
-import { Program, type Body, type NodeInput } from "./graph.js";
-import { executeBody, neededNodes } from "./interpreter.js";
+import { Program, neededNodes, type Body, type NodeInput } from "./graph.js";
+import { executeBody } from "./interpreter.js";
 import type { MissingOp, ProfileEntry, RunState } from "./kernel.js";
 import { allKernels } from "./ops/index.js";
 import { newConverterContext, disposeConverterContext } from "./ops/converter.js";
@@ -98,6 +98,9 @@ function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): Te
 
 export class Session {
   private disposed = false;
+  /** Restore or init failed (e.g. a custom op in the init function): reported by run(). */
+  initError?: Error;
+  private initTargets: string[] = [];
   private constructor(
     readonly state: SessionState,
     readonly metaGraph: MetaGraph,
@@ -121,7 +124,12 @@ export class Session {
     const state = new SessionState(program, fs, allKernels(), opts);
     const t1 = performance.now();
     const s = new Session(state, mg, backend, t1 - t0, 0, mg.signatureDefs);
-    await s.restoreAndInit();
+    try {
+      await s.restoreAndInit();
+    } catch (e) {
+      s.initError = e as Error;
+      state.warn(`the model did not load completely: ${(e as Error).message}`);
+    }
     (s as { restoreInitMs: number }).restoreInitMs = performance.now() - t1;
     return s;
   }
@@ -156,10 +164,14 @@ export class Session {
     const feeds: Record<string, string> = Object.fromEntries(assets);
     const hasVars = (await this.state.fs.size(`${VARIABLES_PREFIX}.index`)) !== undefined;
     if (saver?.restoreOpName && saver.filenameTensorName && hasVars) {
+      this.initTargets.push(saver.restoreOpName);
       await this.runTargets([saver.restoreOpName], { ...feeds, [saver.filenameTensorName]: VARIABLES_PREFIX }, "restore");
     }
     const init = this.initOpName();
-    if (init) await this.runTargets([init], feeds, "init");
+    if (init) {
+      this.initTargets.push(init);
+      await this.runTargets([init], feeds, "init");
+    }
   }
 
   private tensorRef(body: Body, name: string): NodeInput {
@@ -232,10 +244,19 @@ export class Session {
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
     const sig = this.signature(key);
+    const main = this.state.program.mainBody();
+    const fetches = Object.values(sig.outputs ?? {}).map((t) => this.tensorRef(main, t.name ?? "").node);
+    const fed = new Set<number>();
+    for (const t of Object.values(sig.inputs ?? {})) {
+      if (t.name) fed.add(this.tensorRef(main, t.name).node);
+    }
+    const init = this.initTargets.map((n) => this.tensorRef(main, n).node);
+    return this.missingFrom([...fetches, ...init], fed);
+  }
+
+  private missingFrom(roots: number[], fed: Set<number>): MissingOp[] {
     const program = this.state.program;
     const main = program.mainBody();
-    const fetches = Object.values(sig.outputs ?? {}).map((t) => this.tensorRef(main, t.name ?? ""));
-    const fed = new Set(Object.values(sig.inputs ?? {}).map((t) => this.tensorRef(main, t.name ?? "").node));
     const missing = new Map<string, string[]>();
     const seenFns = new Set<string>();
     const visit = (body: Body, nodes: Iterable<number>) => {
@@ -262,7 +283,7 @@ export class Session {
         }
       }
     };
-    visit(main, neededNodes(main, fetches.map((f) => f.node), fed));
+    visit(main, neededNodes(main, roots, fed));
     return [...missing.entries()].map(([op, nodes]) => ({ op, nodes, ...(CUSTOM_OP.test(op) ? { custom: true } : {}) })).sort((a, b) => (a.op < b.op ? -1 : 1));
   }
 
@@ -271,6 +292,10 @@ export class Session {
     const sig = this.signature(key);
     const missing = this.missingOps(key);
     if (missing.length) throw new MissingOpsError(key, missing);
+    if (this.initError) throw new Error(`the model did not load completely: ${this.initError.message}`, { cause: this.initError });
+    for (const [k, t] of Object.entries(sig.inputs ?? {})) {
+      if (!t.name) throw new Error(`input "${k}" is a sparse (COO) or composite tensor; the executor feeds dense tensors only`);
+    }
     if (this.backend !== tf.getBackend()) await useBackend(this.backend);
     const body = this.state.program.mainBody();
     const inputs = tensorSpecs(sig.inputs ?? {}, body);

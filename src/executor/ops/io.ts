@@ -7,6 +7,7 @@ import { TensorBundle } from "../../savedmodel/tensorBundle/index.js";
 import { attrTypeList } from "../attrs.js";
 import type { KernelDef, KernelTable, OpContext } from "../kernel.js";
 import type { SessionState } from "../state.js";
+import { UNSAFE_OPS } from "../unsafeOps.js";
 import { isTensor, toTfTensor, type Value } from "../values.js";
 
 const utf8 = new TextDecoder();
@@ -110,56 +111,6 @@ function refuse(what: string): KernelDef {
     },
   };
 }
-
-/** Ops refused at run time (and listed by `scan`). */
-export const UNSAFE_OPS: Record<string, string> = {
-  WriteFile: "writes a file",
-  MatchingFiles: "lists files",
-  Save: "writes a checkpoint",
-  SaveV2: "writes a checkpoint",
-  SaveSlices: "writes a checkpoint",
-  MergeV2Checkpoints: "writes/deletes checkpoint files",
-  PyFunc: "runs Python",
-  PyFuncStateless: "runs Python",
-  EagerPyFunc: "runs Python",
-  WriteSummary: "writes a summary file",
-  CreateSummaryFileWriter: "writes summary files",
-  WriteScalarSummary: "writes a summary file",
-  WriteHistogramSummary: "writes a summary file",
-  WriteImageSummary: "writes a summary file",
-  WriteAudioSummary: "writes a summary file",
-  WriteRawProtoSummary: "writes a summary file",
-  ImmutableConst: "maps a file into memory",
-  DebugIdentityV3: "sends tensors to a debug server",
-  DebugNumericSummaryV2: "sends tensors to a debug server",
-  Fingerprint: "",
-  TPUReplicatedInput: "",
-  _Send: "sends tensors to another device/process",
-  _Recv: "receives tensors from another device/process",
-  _HostSend: "sends tensors to another device/process",
-  _HostRecv: "receives tensors from another device/process",
-  RecvTPUEmbeddingActivations: "",
-  EncodeProto: "",
-  DecodeProto: "",
-  RpcCall: "makes network calls",
-  Rpc: "makes network calls",
-  TryRpc: "makes network calls",
-  DatasetToTFRecord: "writes a file",
-  ExperimentalDatasetToTFRecord: "writes a file",
-  TFRecordDataset: "reads files",
-  TFRecordDatasetV2: "reads files",
-  TextLineDataset: "reads files",
-  FixedLengthRecordDataset: "reads files",
-  FixedLengthRecordDatasetV2: "reads files",
-  SaveDataset: "writes files",
-  SaveDatasetV2: "writes files",
-  LoadDataset: "reads files",
-  WholeFileReader: "reads files",
-  WholeFileReaderV2: "reads files",
-  DeleteSessionTensor: "",
-  Abort: "aborts the process",
-};
-for (const k of Object.keys(UNSAFE_OPS)) if (!UNSAFE_OPS[k]) delete UNSAFE_OPS[k];
 
 /** ReadFile is allowed for assets inside the export folder. */
 async function readFile(c: OpContext): Promise<Value[]> {

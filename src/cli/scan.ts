@@ -1,0 +1,78 @@
+/**
+ * `savedmodel scan DIR`: unsafe ops (files, network, processes) like `saved_model_cli scan`, but also
+ * inside every library function, naming each node, its function and the signatures that reach it.
+ */
+import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
+import { openSavedModel } from "../savedmodel/savedModel.js";
+import { tensorflow } from "../savedmodel/proto.js";
+import { scanMetaGraph, type ScanFinding } from "../executor/scan.js";
+import { SCAN_DENYLIST } from "../executor/unsafeOps.js";
+import { resolve } from "node:path";
+import { parseFlags, UsageError, type CliIO } from "./io.js";
+
+export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denylist A,B] [--all] [--json]
+
+  DIR             the SavedModel export folder
+  --tag_set T     only the meta graph with these comma-separated tags (default: all)
+  --op_denylist   comma-separated ops to look for instead of the built-in list
+  --all           also list the checkpoint saver's own SaveV2/MergeV2Checkpoints (never run when serving)
+  --json          print JSON (schema "savedmodel.scan/1")
+Exit code 0: nothing found; 3: denylisted ops found; 1: error; 2: usage.`;
+
+export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positional } = parseFlags(argv, { values: ["dir", "tag_set", "op_denylist"], booleans: ["json", "help", "all"] });
+  if (flags.help) {
+    io.out(SCAN_USAGE);
+    return 0;
+  }
+  const dir = (flags.dir as string | undefined) ?? positional[0];
+  if (!dir) throw new UsageError(`missing DIR\n\n${SCAN_USAGE}`);
+  const exp = await openSavedModel(new NodeFileAccess(resolve(io.cwd, dir)));
+  const want = flags.tag_set ? String(flags.tag_set).split(",").map((t) => t.trim()).filter(Boolean) : undefined;
+  const graphs = want ? exp.metaGraphs.filter((m) => [...m.tags].sort().join(",") === [...want].sort().join(",")) : exp.metaGraphs;
+  if (want && graphs.length === 0) throw new UsageError(`no meta graph with tag set [${want.join(", ")}]`);
+  let denylist = SCAN_DENYLIST;
+  if (flags.op_denylist) {
+    denylist = {};
+    for (const op of String(flags.op_denylist).split(",").map((s) => s.trim()).filter(Boolean)) denylist[op] = SCAN_DENYLIST[op] ?? "on the given denylist";
+  }
+  const results: { tags: string[]; findings: ScanFinding[] }[] = [];
+  for (const mg of graphs) {
+    const full = tensorflow.MetaGraphDef.create({ ...mg.shell, graphDef: mg.graphDef() });
+    results.push({ tags: mg.tags, findings: scanMetaGraph(full, denylist) });
+  }
+  const any = results.some((r) => r.findings.some((f) => !f.saver));
+  if (flags.json) {
+    io.out(JSON.stringify({ schema: "savedmodel.scan/1", dir: resolve(io.cwd, dir), metaGraphs: results }, null, 2));
+    return any ? 3 : 0;
+  }
+  for (const r of results) {
+    const tagText = `[${r.tags.map((t) => `'${t}'`).join(", ")}]`;
+    const saverOnly = r.findings.filter((f) => f.saver);
+    const shown = flags.all ? r.findings : r.findings.filter((f) => !f.saver);
+    const note = saverOnly.length && !flags.all ? ` (${saverOnly.length} op(s) of the checkpoint saver not listed; --all lists them)` : "";
+    if (!shown.length) {
+      io.out(`MetaGraph with tag set ${tagText} does not contain denylisted ops${note}`);
+      continue;
+    }
+    const ops = [...new Set(shown.map((f) => f.op))].sort();
+    io.out(`MetaGraph with tag set ${tagText} contains the following denylisted ops: {${ops.map((o) => `'${o}'`).join(", ")}}`);
+    if (note) io.out(` ${note.trim()}`);
+    for (const f of shown) {
+      const where = f.fn ? `in function "${f.fn}"` : "in the top-level graph";
+      const reached = f.reachedFrom.length ? `reached from ${f.reachedFrom.join(", ")}` : "not reached from any signature or init op";
+      io.out(`  ${f.op}: node "${f.node}" ${where}; ${f.saver ? "checkpoint saver" : reached} — ${f.why}`);
+    }
+  }
+  return any ? 3 : 0;
+}
+
+if (require.main === module) {
+  scanCommand(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s), cwd: process.cwd() }).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    },
+  );
+}
