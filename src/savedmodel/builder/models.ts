@@ -13,7 +13,7 @@ import { addTf2Saver, addTf2Signatures, randomTensor, rng, filledTensor } from "
 
 export { cnn, type CnnOptions } from "./cnn.js";
 export { largeGraph, type LargeGraphOptions } from "./largeGraph.js";
-export { demoExport } from "./demo.js";
+export { demoExport, demoExportFiles, demoSampleImage, DEMO_MARKER_FILE, DEMO_LABELS, DEMO_SAVE_OPTIONS } from "./demo.js";
 
 const DT = DataType;
 const scalar = (v: number) => tensorOf(DT.DT_FLOAT, [], [v]);
