@@ -1,0 +1,111 @@
+// The one esbuild build of the VS Code extension:
+//   dist/extension.js        extension host bundle (CJS, platform node, `vscode` external)
+//   dist/decodeWorker.js     node:worker_threads decode worker (openSavedModel, describeModel, variables)
+//   dist/webview/*.js|css    webview bundles (browser IIFE): overview, variable, and graph (+ its ELK layout worker)
+//   dist/executorWorker.js   the executor's worker, when src/executor/worker.ts exists
+//   dist/cli.js              the `savedmodel` CLI (bin/savedmodel.js loads it; not shipped in the VSIX)
+//   dist/media/codicons/     codicon font + css for @vscode-elements/elements
+// Usage: node scripts/build.mjs [--production] [--watch] [--metafile] [--extension-only]
+//   --extension-only: only what the VSIX ships (no CLI), as scripts/package.mjs and scripts/e2e.mjs use it
+import * as esbuild from "esbuild";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = new Set(process.argv.slice(2));
+const production = args.has("--production");
+const watch = args.has("--watch");
+const dist = join(root, "dist");
+
+/** Optional entries owned by other parts of the project: built when their source exists. */
+const optional = (path) => existsSync(join(root, path));
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : "linked",
+  legalComments: production ? "none" : "eof",
+  logLevel: "warning",
+  absWorkingDir: root,
+  define: { "process.env.NODE_ENV": production ? '"production"' : '"development"' },
+};
+
+/** Node-side bundles: the extension host and its workers. */
+const nodeEntries = [
+  { in: "src/extension/extension.ts", out: "extension" },
+  { in: "src/extension/decodeWorker.ts", out: "decodeWorker" },
+];
+if (optional("src/executor/worker.ts")) nodeEntries.push({ in: "src/executor/worker.ts", out: "executorWorker" });
+if (optional("src/cli/bin.ts") && !args.has("--extension-only")) nodeEntries.push({ in: "src/cli/bin.ts", out: "cli" });
+
+/** Browser-side bundles: webviews. */
+const webEntries = [
+  { in: "src/webview/overview/main.ts", out: "webview/overview" },
+  { in: "src/webview/variable/main.ts", out: "webview/variable" },
+];
+// the graph webview (scripts/build-webview-graph.mjs builds the same two entries for its dev page)
+if (optional("src/webview/graph/main.ts")) webEntries.push({ in: "src/webview/graph/main.ts", out: "webview/graph" });
+if (optional("src/webview/graph/layout.worker.ts")) webEntries.push({ in: "src/webview/graph/layout.worker.ts", out: "webview/graphLayout.worker" });
+
+const configs = [
+  {
+    ...common,
+    entryPoints: nodeEntries,
+    outdir: dist,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    external: ["vscode"],
+    // the generated protobuf code is CJS; keep `require` of optional long/buffer deps out of the bundle
+    mainFields: ["module", "main"],
+  },
+  {
+    ...common,
+    entryPoints: webEntries,
+    outdir: dist,
+    format: "iife",
+    platform: "browser",
+    target: "chrome114",
+    loader: { ".ttf": "file", ".woff2": "file", ".svg": "text" },
+  },
+];
+
+function copyStatic() {
+  const cod = join(root, "node_modules", "@vscode", "codicons", "dist");
+  const out = join(dist, "media", "codicons");
+  mkdirSync(out, { recursive: true });
+  for (const f of ["codicon.css", "codicon.ttf"]) copyFileSync(join(cod, f), join(out, f));
+  mkdirSync(join(dist, "webview"), { recursive: true });
+  if (optional("media/graph.css")) copyFileSync(join(root, "media", "graph.css"), join(dist, "webview", "graph.css"));
+}
+
+async function main() {
+  const t0 = Date.now();
+  if (!watch) rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  copyStatic();
+  if (watch) {
+    const ctxs = await Promise.all(configs.map((c) => esbuild.context(c)));
+    await Promise.all(ctxs.map((c) => c.watch()));
+    console.log("build: watching for changes…");
+    return;
+  }
+  const results = await Promise.all(configs.map((c) => esbuild.build({ ...c, metafile: true })));
+  if (args.has("--metafile")) {
+    const merged = { inputs: {}, outputs: {} };
+    for (const r of results) Object.assign(merged.inputs, r.metafile.inputs), Object.assign(merged.outputs, r.metafile.outputs);
+    writeFileSync(join(dist, "meta.json"), JSON.stringify(merged));
+  }
+  const sizes = results.flatMap((r) =>
+    Object.entries(r.metafile.outputs)
+      .filter(([f]) => !f.endsWith(".map"))
+      .map(([f, o]) => `${f.replace(/^dist\//, "")} ${(o.bytes / 1024).toFixed(0)} KB`),
+  );
+  console.log(`build: ${production ? "production" : "development"} in ${Date.now() - t0} ms: ${sizes.join(", ")}`);
+}
+
+main().catch((e) => {
+  console.error(e?.message ?? e);
+  process.exit(1);
+});

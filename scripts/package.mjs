@@ -1,0 +1,49 @@
+// Builds the production bundles and packages the VSIX (no node_modules: everything is bundled).
+// Usage: node scripts/package.mjs [--out path.vsix] [--skip-build]
+// Prints the VSIX path, its size and its file list; fails when the VSIX holds sources or fixtures.
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const outIdx = argv.indexOf("--out");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const out = resolve(outIdx >= 0 ? argv[outIdx + 1] : join(root, `${pkg.name}-${pkg.version}.vsix`));
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) {
+    console.error(`package: ${[cmd, ...args].join(" ")} failed (exit ${r.status})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+const t0 = Date.now();
+if (!argv.includes("--skip-build")) run(process.execPath, [join(root, "scripts", "build.mjs"), "--production", "--extension-only"]);
+run(process.execPath, [
+  join(root, "node_modules", "@vscode", "vsce", "vsce"),
+  "package",
+  "--no-dependencies",
+  "--allow-missing-repository",
+  "--skip-license",
+  "--out",
+  out,
+]);
+
+// The VSIX is a zip: list it with the system's unzip when there is one, else trust vsce's own listing.
+let files = [];
+try {
+  files = execFileSync("unzip", ["-Z1", out], { encoding: "utf8" }).split("\n").filter(Boolean);
+} catch {
+  /* no unzip */
+}
+const bad = files.filter((f) => /^extension\/(src|test|node_modules|proto|bench|scripts|\.cache)\//.test(f) || /fixtures|\.ts$|\.map$/.test(f));
+const size = statSync(out).size;
+console.log(`package: ${out}`);
+console.log(`package: ${(size / 1024 / 1024).toFixed(2)} MB (${size} bytes), ${files.length || "?"} files, ${Date.now() - t0} ms`);
+if (bad.length) {
+  console.error(`package: the VSIX holds files that must stay out:\n  ${bad.join("\n  ")}`);
+  process.exit(1);
+}

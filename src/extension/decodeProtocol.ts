@@ -1,0 +1,99 @@
+/**
+ * Messages between the extension host and the decode worker (src/extension/decodeWorker.ts).
+ * The worker decodes; the host does every file read through vscode.workspace.fs and answers the
+ * worker's `fs` calls. Only types here: both sides import it.
+ */
+import type { ModelInfo, ModelVariables, ObjectNodeInfo, FunctionInfo, ModelStats } from "../savedmodel/modelTypes.js";
+import type { VariablePageResult, VariableResult } from "../protocol/variable.js";
+export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from "../protocol/variable.js";
+import type { DirEntry } from "../savedmodel/fileAccess.js";
+
+/** A SavedModelError (or any error) flattened for postMessage. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  file?: string;
+  detail?: string;
+  offset?: number;
+  field?: string;
+  hint?: string;
+}
+
+export interface OpenResult {
+  info: ModelInfo;
+  /** Undefined with `variablesError` set when the checkpoint could not be read at all. */
+  variables?: ModelVariables;
+  variablesError?: SerializedError;
+  timings: { openMs: number; describeMs: number; variablesMs: number };
+}
+
+export interface DetailsResult {
+  metaGraph: number;
+  functions: FunctionInfo[];
+  objectTree?: ObjectNodeInfo;
+  stats?: ModelStats;
+  /** Problems met while decoding the graph/functions/object graph (the rest is still returned). */
+  errors: SerializedError[];
+  ms: number;
+}
+
+export interface DecodeLimits {
+  maxProtoBytes: number;
+  /** Largest tensor decoded for statistics (elements). */
+  maxElements: number;
+  /** Largest tensor kept for the paged table (elements). */
+  tableMaxElements: number;
+}
+
+export type DecodeRequest =
+  | { op: "open"; exportId: string; display: string; limits: DecodeLimits }
+  | { op: "details"; exportId: string; metaGraph: number }
+  | { op: "variable"; exportId: string; checkpointKey: string; limits: DecodeLimits; firstCount: number; bins: number }
+  | { op: "variablePage"; exportId: string; checkpointKey: string; offset: number; count: number }
+  | { op: "close"; exportId: string };
+
+export interface DecodeResultMap {
+  open: OpenResult;
+  details: DetailsResult;
+  variable: VariableResult;
+  variablePage: VariablePageResult;
+  close: null;
+}
+
+export type FsCall =
+  | { fn: "readFile"; exportId: string; path: string }
+  | { fn: "readRange"; exportId: string; path: string; offset: number; length: number }
+  | { fn: "list"; exportId: string; path: string }
+  | { fn: "size"; exportId: string; path: string };
+
+export type FsValue = Uint8Array | DirEntry[] | number | undefined;
+
+/** host → worker */
+export type ToWorker =
+  | { type: "request"; id: number; req: DecodeRequest }
+  | { type: "fsReply"; id: number; ok: true; value: FsValue }
+  | { type: "fsReply"; id: number; ok: false; error: SerializedError };
+
+/** worker → host */
+export type FromWorker =
+  | { type: "reply"; id: number; ok: true; result: unknown }
+  | { type: "reply"; id: number; ok: false; error: SerializedError }
+  | { type: "progress"; id: number; message: string }
+  | { type: "fs"; id: number; call: FsCall };
+
+export function serializeError(e: unknown): SerializedError {
+  if (e && typeof e === "object") {
+    const o = e as Record<string, unknown>;
+    const pick = <T>(k: string, t: string) => (typeof o[k] === t ? (o[k] as T) : undefined);
+    return {
+      name: pick<string>("name", "string") ?? "Error",
+      message: pick<string>("message", "string") ?? String(e),
+      file: pick<string>("file", "string"),
+      detail: pick<string>("detail", "string"),
+      offset: pick<number>("offset", "number"),
+      field: pick<string>("field", "string"),
+      hint: pick<string>("hint", "string"),
+    };
+  }
+  return { name: "Error", message: String(e) };
+}

@@ -1,0 +1,265 @@
+/**
+ * The decode worker (node:worker_threads): opens exports, describes them, reads the checkpoint and
+ * tensor values off the extension host thread. It never touches the disk itself: every read is an
+ * `fs` message answered by the host through vscode.workspace.fs, so remote and virtual workspaces work.
+ */
+import { parentPort } from "node:worker_threads";
+import { bin } from "d3-array";
+import type { DirEntry, FileAccess } from "../savedmodel/fileAccess.js";
+import { openSavedModel, type SavedModelExport } from "../savedmodel/savedModel.js";
+import {
+  computeStats,
+  describeModel,
+  listFunctions,
+  loadVariables,
+  objectTree,
+  readVariable,
+  type ModelInfo,
+  type ModelVariables,
+} from "../savedmodel/model.js";
+import { formatValue, tensorStats, type DecodedTensor } from "../savedmodel/tensor.js";
+import { DataType } from "../savedmodel/dtypes.js";
+import {
+  serializeError,
+  type DecodeRequest,
+  type DecodeResultMap,
+  type DetailsResult,
+  type FromWorker,
+  type FsCall,
+  type FsValue,
+  type HistogramBin,
+  type OpenResult,
+  type SerializedError,
+  type ToWorker,
+  type VariablePageResult,
+  type VariableResult,
+} from "./decodeProtocol.js";
+
+const port = parentPort;
+if (!port) throw new Error("decodeWorker must run in a worker thread");
+
+let nextFsId = 1;
+const fsPending = new Map<number, { resolve: (v: FsValue) => void; reject: (e: Error) => void }>();
+
+function post(msg: FromWorker): void {
+  port!.postMessage(msg);
+}
+
+function fsCall(call: FsCall): Promise<FsValue> {
+  const id = nextFsId++;
+  return new Promise((resolve, reject) => {
+    fsPending.set(id, { resolve, reject });
+    post({ type: "fs", id, call });
+  });
+}
+
+class ProxyFileAccess implements FileAccess {
+  constructor(
+    private readonly exportId: string,
+    private readonly display: string,
+  ) {}
+  async readFile(path: string): Promise<Uint8Array> {
+    return (await fsCall({ fn: "readFile", exportId: this.exportId, path })) as Uint8Array;
+  }
+  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+    return (await fsCall({ fn: "readRange", exportId: this.exportId, path, offset, length })) as Uint8Array;
+  }
+  async list(path: string): Promise<DirEntry[]> {
+    return (await fsCall({ fn: "list", exportId: this.exportId, path })) as DirEntry[];
+  }
+  async size(path: string): Promise<number | undefined> {
+    return (await fsCall({ fn: "size", exportId: this.exportId, path })) as number | undefined;
+  }
+  describe(path: string): string {
+    return path ? `${this.display.replace(/\/$/, "")}/${path}` : this.display;
+  }
+}
+
+interface OpenExport {
+  exp: SavedModelExport;
+  info: ModelInfo;
+  variables?: ModelVariables;
+  details: Map<number, DetailsResult>;
+}
+
+const exportsById = new Map<string, Promise<OpenExport>>();
+/** Decoded tensors kept for paging, most recent last. */
+const tensorCache = new Map<string, DecodedTensor>();
+const TENSOR_CACHE_SIZE = 4;
+
+function getExport(exportId: string): Promise<OpenExport> {
+  const e = exportsById.get(exportId);
+  if (!e) throw new Error(`export ${exportId} is not open in the decode worker`);
+  return e;
+}
+
+async function open(req: Extract<DecodeRequest, { op: "open" }>, progress: (m: string) => void): Promise<OpenResult> {
+  for (const k of [...tensorCache.keys()]) if (k.startsWith(`${req.exportId}\n`)) tensorCache.delete(k);
+  const t0 = performance.now();
+  progress("reading saved_model");
+  const opening = (async (): Promise<OpenExport> => {
+    const exp = await openSavedModel(new ProxyFileAccess(req.exportId, req.display), { maxProtoBytes: req.limits.maxProtoBytes });
+    const info = await describeModel(exp);
+    return { exp, info, details: new Map() };
+  })();
+  exportsById.set(req.exportId, opening);
+  opening.catch(() => exportsById.delete(req.exportId));
+  const o = await opening;
+  const t1 = performance.now();
+  progress("reading variables");
+  let variablesError: SerializedError | undefined;
+  try {
+    o.variables = await loadVariables(o.exp);
+  } catch (e) {
+    variablesError = serializeError(e);
+  }
+  const t2 = performance.now();
+  return {
+    info: o.info,
+    variables: o.variables,
+    variablesError,
+    timings: { openMs: o.exp.openMs, describeMs: t1 - t0 - o.exp.openMs, variablesMs: t2 - t1 },
+  };
+}
+
+async function details(req: Extract<DecodeRequest, { op: "details" }>): Promise<DetailsResult> {
+  const o = await getExport(req.exportId);
+  const cached = o.details.get(req.metaGraph);
+  if (cached) return cached;
+  const t0 = performance.now();
+  const mg = o.exp.metaGraphs[req.metaGraph];
+  if (!mg) throw new Error(`meta graph ${req.metaGraph} does not exist`);
+  const errors: SerializedError[] = [];
+  const result: DetailsResult = { metaGraph: req.metaGraph, functions: [], errors, ms: 0 };
+  const sigs = o.info.metaGraphs[req.metaGraph]?.signatures ?? [];
+  try {
+    result.functions = listFunctions(mg, sigs);
+  } catch (e) {
+    errors.push(serializeError(e));
+  }
+  try {
+    result.objectTree = await objectTree(o.exp, mg, o.variables);
+  } catch (e) {
+    errors.push(serializeError(e));
+  }
+  try {
+    result.stats = computeStats(mg, o.variables);
+  } catch (e) {
+    errors.push(serializeError(e));
+  }
+  result.ms = performance.now() - t0;
+  o.details.set(req.metaGraph, result);
+  return result;
+}
+
+function histogram(t: DecodedTensor, min: number, max: number, bins: number): HistogramBin[] | undefined {
+  if (Array.isArray(t.values) || !Number.isFinite(min) || !Number.isFinite(max)) return undefined;
+  if (t.dtype === DataType.DT_COMPLEX64 || t.dtype === DataType.DT_COMPLEX128) return undefined;
+  const v = t.values;
+  const big = v instanceof BigInt64Array || v instanceof BigUint64Array;
+  const numbers: ArrayLike<number> = big ? Float64Array.from(v as BigInt64Array, (x) => Number(x)) : (v as Float32Array);
+  if (min === max) return [{ x0: min, x1: max, count: numbers.length }];
+  const gen = bin<number, number>().domain([min, max]).thresholds(bins);
+  return gen(numbers as unknown as number[]).map((b) => ({ x0: b.x0 ?? min, x1: b.x1 ?? max, count: b.length }));
+}
+
+async function variable(req: Extract<DecodeRequest, { op: "variable" }>): Promise<VariableResult> {
+  const t0 = performance.now();
+  const o = await getExport(req.exportId);
+  const info = o.variables?.variables.find((v) => v.checkpointKey === req.checkpointKey);
+  if (!info) throw new Error(`no variable with checkpoint key "${req.checkpointKey}" in this export`);
+  const result: VariableResult = { info, decoded: false, first: [], pageable: false, ms: 0 };
+  if (info.elements > req.limits.maxElements) {
+    result.reason = `${info.elements.toLocaleString("en-US")} elements is over the preview limit of ${req.limits.maxElements.toLocaleString("en-US")} (setting savedModelExplorer.preview.maxElements)`;
+  } else {
+    try {
+      const t = await readVariable(o.exp, req.checkpointKey, { maxElements: req.limits.maxElements });
+      const n = Array.isArray(t.values) ? t.values.length : t.values.length / (isComplex(t.dtype) ? 2 : 1);
+      result.decoded = true;
+      result.stats = tensorStats(t);
+      result.histogram = histogram(t, result.stats.min, result.stats.max, req.bins);
+      for (let i = 0; i < Math.min(n, req.firstCount); i++) result.first.push(formatValue(t, i));
+      if (n <= req.limits.tableMaxElements) {
+        result.pageable = true;
+        const key = `${req.exportId}\n${req.checkpointKey}`;
+        tensorCache.delete(key);
+        tensorCache.set(key, t);
+        while (tensorCache.size > TENSOR_CACHE_SIZE) tensorCache.delete(tensorCache.keys().next().value!);
+      }
+    } catch (e) {
+      result.error = serializeError(e);
+      result.reason = result.error.message;
+    }
+  }
+  result.ms = performance.now() - t0;
+  return result;
+}
+
+function isComplex(dtype: number): boolean {
+  return dtype === DataType.DT_COMPLEX64 || dtype === DataType.DT_COMPLEX128;
+}
+
+function multiIndex(i: number, shape: number[]): string {
+  if (shape.length === 0) return "[]";
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const s = shape[d] || 1;
+    idx[d] = i % s;
+    i = Math.floor(i / s);
+  }
+  return `[${idx.join(", ")}]`;
+}
+
+async function variablePage(req: Extract<DecodeRequest, { op: "variablePage" }>): Promise<VariablePageResult> {
+  const key = `${req.exportId}\n${req.checkpointKey}`;
+  let t = tensorCache.get(key);
+  if (!t) {
+    const o = await getExport(req.exportId);
+    t = await readVariable(o.exp, req.checkpointKey);
+    tensorCache.set(key, t);
+    while (tensorCache.size > TENSOR_CACHE_SIZE) tensorCache.delete(tensorCache.keys().next().value!);
+  }
+  const total = Array.isArray(t.values) ? t.values.length : t.values.length / (isComplex(t.dtype) ? 2 : 1);
+  const offset = Math.max(0, Math.min(req.offset, total));
+  const end = Math.min(total, offset + Math.max(0, Math.min(req.count, 10_000)));
+  const rows = [];
+  for (let i = offset; i < end; i++) rows.push({ i, index: multiIndex(i, t.shape), value: formatValue(t, i) });
+  return { offset, total, rows };
+}
+
+async function handle<K extends DecodeRequest["op"]>(
+  req: Extract<DecodeRequest, { op: K }>,
+  progress: (m: string) => void,
+): Promise<DecodeResultMap[K]> {
+  const r = req as DecodeRequest;
+  switch (r.op) {
+    case "open":
+      return (await open(r, progress)) as DecodeResultMap[K];
+    case "details":
+      return (await details(r)) as DecodeResultMap[K];
+    case "variable":
+      return (await variable(r)) as DecodeResultMap[K];
+    case "variablePage":
+      return (await variablePage(r)) as DecodeResultMap[K];
+    case "close":
+      exportsById.delete(r.exportId);
+      for (const k of [...tensorCache.keys()]) if (k.startsWith(`${r.exportId}\n`)) tensorCache.delete(k);
+      return null as DecodeResultMap[K];
+  }
+}
+
+port.on("message", (msg: ToWorker) => {
+  if (msg.type === "fsReply") {
+    const p = fsPending.get(msg.id);
+    if (!p) return;
+    fsPending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name }));
+    return;
+  }
+  const { id, req } = msg;
+  handle(req, (message) => post({ type: "progress", id, message })).then(
+    (result) => post({ type: "reply", id, ok: true, result }),
+    (e) => post({ type: "reply", id, ok: false, error: serializeError(e) }),
+  );
+});

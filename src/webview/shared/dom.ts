@@ -1,0 +1,58 @@
+/**
+ * A tiny element builder for webviews. Children that are strings become text nodes, attributes are set
+ * with setAttribute and never parsed as markup, so model strings (node names, signature keys) always
+ * render as text: there is no innerHTML anywhere.
+ */
+export type Child = Node | string | number | false | null | undefined | Child[];
+
+export interface Props {
+  class?: string;
+  title?: string;
+  /** data-* attributes */
+  data?: Record<string, string>;
+  /** other attributes (aria-*, role, href="#", open, ...); `true` sets an empty attribute */
+  attrs?: Record<string, string | boolean | undefined>;
+  onClick?: (ev: MouseEvent) => void;
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement;
+export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  if (props?.class) el.className = props.class;
+  if (props?.title) el.title = props.title;
+  if (props?.data) for (const [k, v] of Object.entries(props.data)) el.dataset[k] = v;
+  if (props?.attrs)
+    for (const [k, v] of Object.entries(props.attrs)) {
+      if (v === true) el.setAttribute(k, "");
+      else if (typeof v === "string") el.setAttribute(k, v);
+    }
+  if (props?.onClick) el.addEventListener("click", props.onClick);
+  append(el, children);
+  return el;
+}
+
+export function append(el: Node, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else if (typeof c === "string" || typeof c === "number") el.appendChild(document.createTextNode(String(c)));
+    else el.appendChild(c);
+  }
+}
+
+/** Replaces all children of `el`. */
+export function replace(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+/** A link-styled button (keyboard accessible) that runs `fn`. */
+export function linkButton(text: string, fn: () => void, title?: string): HTMLButtonElement {
+  return h("button", { class: "link", title, attrs: { type: "button" }, onClick: (e) => (e.preventDefault(), fn()) }, text);
+}
+
+/** A codicon glyph. */
+export function codicon(name: string): HTMLElement {
+  return h("span", { class: `codicon codicon-${name}`, attrs: { "aria-hidden": "true" } });
+}
