@@ -11,3 +11,4 @@ export { initBackends, useBackend, wasmAvailable, type BackendName } from "./tfj
 export { UNSAFE_OPS, SCAN_DENYLIST } from "./unsafeOps.js";
 export { examplesFromJson, encodeExample, parseJsonKeepFloats } from "./example.js";
 export { evalGraph, type EvalOptions } from "./evalGraph.js";
+export { ExecutorWorker, ExecutorError, type WorkerOptions } from "./workerClient.js";

@@ -1,0 +1,188 @@
+/**
+ * `savedmodel run DIR --tag_set T --signature_def K [--inputs ...] [--input_exprs ...] [--input_examples ...]`:
+ * runs a signature with the bundled executor, with `saved_model_cli run`'s syntax. Outputs are printed
+ * (numpy-like), written as .npy to --outdir, or printed as JSON. Nothing is ever written inside DIR.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { dtypeShortName } from "../savedmodel/dtypes.js";
+import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
+import { decodeNpy, decodeNpz, encodeNpy } from "../savedmodel/npy.js";
+import type { DecodedTensor } from "../savedmodel/tensor.js";
+import { examplesFromJson } from "../executor/example.js";
+import { parseValueExpr, splitAssignments, tensorFromNested } from "../executor/feeds.js";
+import { loadSession, MissingOpsError, type TensorSpec } from "../executor/index.js";
+import { parseJsonKeepFloats } from "../executor/example.js";
+import { parseFlags, UsageError, type CliIO } from "./io.js";
+
+export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_set serve] [inputs...] [options]
+
+  DIR                       the SavedModel export folder (or --dir DIR)
+  --tag_set T               comma-separated tags of the meta graph (default: serve, else the only one)
+  --signature_def KEY       the signature to run (default: serving_default)
+  --inputs 'k=f.npy;k2=f.npz[name];k3=f.json'   input tensors from files
+  --input_exprs 'k=[[1.0, 2.0]];k2=np.ones((2,3))' input tensors from expressions
+  --input_examples 'inputs=[{"x":[1.0],"y":["a"]}]' serialized tf.Examples (classify/regress signatures)
+  --outdir D                write each output as D/<key>.npy
+  --overwrite               replace existing files in --outdir
+  --json                    print outputs, timings and warnings as JSON (schema "savedmodel.run/1")
+  --backend wasm|cpu        tfjs backend (default wasm with SIMD)
+  --profile                 print the slowest nodes
+  --timeout_ms N            give up after N ms (default 300000)`;
+
+async function readInputFile(cwd: string, spec: string, dtype: number, key: string): Promise<DecodedTensor> {
+  const m = /^(.*?)(?:\[([^\]]+)\])?$/.exec(spec.trim())!;
+  const file = resolve(cwd, m[1]);
+  const bytes = await readFile(file).catch((e: Error) => {
+    throw new UsageError(`--inputs ${key}: cannot read ${file}: ${e.message}`);
+  });
+  if (file.endsWith(".npz")) {
+    const arrays = await decodeNpz(bytes, file);
+    const names = Object.keys(arrays);
+    const name = m[2] ?? (names.length === 1 ? names[0] : undefined);
+    if (name === undefined) throw new UsageError(`--inputs ${key}: ${file} holds ${names.join(", ")}; pick one with ${m[1]}[NAME]`);
+    const t = arrays[name];
+    if (!t) throw new UsageError(`--inputs ${key}: ${file} has no array "${name}" (it has ${names.join(", ")})`);
+    return t;
+  }
+  if (file.endsWith(".json")) return tensorFromNested(parseJsonKeepFloats(new TextDecoder().decode(bytes)), dtype, `--inputs ${key}`);
+  if (m[2]) throw new UsageError(`--inputs ${key}: [${m[2]}] applies to .npz files only`);
+  return decodeNpy(bytes, file);
+}
+
+function formatTensor(t: DecodedTensor): string {
+  const v = t.values;
+  const flat: string[] = Array.isArray(v)
+    ? v.map((b) => JSON.stringify(new TextDecoder().decode(b)))
+    : Array.from(v as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : t.dtype === 10 ? (x ? "True" : "False") : String(x)));
+  if (t.shape.length === 0) return flat[0] ?? "";
+  let i = 0;
+  const rec = (d: number): string => {
+    const n = t.shape[d];
+    const parts: string[] = [];
+    for (let k = 0; k < n; k++) parts.push(d === t.shape.length - 1 ? flat[i++] : rec(d + 1));
+    return `[${parts.join(d === t.shape.length - 1 ? " " : "\n" + " ".repeat(d + 1))}]`;
+  };
+  return rec(0);
+}
+
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const { flags, positional } = parseFlags(argv, {
+    values: ["dir", "tag_set", "signature_def", "inputs", "input_exprs", "input_examples", "outdir", "backend", "timeout_ms"],
+    booleans: ["overwrite", "json", "help", "profile"],
+  });
+  if (flags.help) {
+    io.out(RUN_USAGE);
+    return 0;
+  }
+  const dir = (flags.dir as string | undefined) ?? positional[0];
+  if (!dir) throw new UsageError(`missing DIR\n\n${RUN_USAGE}`);
+  const root = resolve(io.cwd, dir);
+  const backend = (flags.backend as string | undefined) ?? "wasm";
+  if (backend !== "wasm" && backend !== "cpu") throw new UsageError(`--backend must be wasm or cpu`);
+  const tags = flags.tag_set ? String(flags.tag_set).split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  const key = (flags.signature_def as string | undefined) ?? "serving_default";
+  const outdir = flags.outdir ? resolve(io.cwd, String(flags.outdir)) : undefined;
+  if (outdir) {
+    const rel = relative(root, outdir);
+    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) throw new UsageError(`--outdir ${outdir} is inside the export folder; nothing is ever written there`);
+  }
+  const warnings: string[] = [];
+  const session = await loadSession(new NodeFileAccess(root), { tags, backend, onWarning: (w) => warnings.push(w) });
+  try {
+    const sig = session.signatures().find((s) => s.key === key);
+    if (!sig) throw new UsageError(`no signature "${key}"; available: ${session.signatures().map((s) => s.key).join(", ")}`);
+    const specOf = (k: string, flag: string): TensorSpec => {
+      const s = sig.inputs.find((i) => i.key === k);
+      if (!s) throw new UsageError(`${flag}: signature "${key}" has no input "${k}" (inputs: ${sig.inputs.map((i) => i.key).join(", ")})`);
+      return s;
+    };
+    const feeds: Record<string, DecodedTensor> = {};
+    const set = (k: string, t: DecodedTensor, flag: string) => {
+      if (feeds[k]) throw new UsageError(`${flag}: input "${k}" is given twice`);
+      feeds[k] = t;
+    };
+    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs")) set(k, await readInputFile(io.cwd, v, specOf(k, "--inputs").dtype, k), "--inputs");
+    for (const [k, v] of splitAssignments(String(flags.input_exprs ?? ""), "--input_exprs")) {
+      try {
+        set(k, parseValueExpr(v, specOf(k, "--input_exprs").dtype, `--input_exprs ${k}`), "--input_exprs");
+      } catch (e) {
+        throw e instanceof UsageError ? e : new UsageError((e as Error).message);
+      }
+    }
+    for (const [k, v] of splitAssignments(String(flags.input_examples ?? ""), "--input_examples")) {
+      specOf(k, "--input_examples");
+      let ex: Uint8Array[];
+      try {
+        ex = examplesFromJson(v);
+      } catch (e) {
+        throw new UsageError(`--input_examples ${k}: ${(e as Error).message}`);
+      }
+      set(k, { dtype: 7, shape: [ex.length], values: ex }, "--input_examples");
+    }
+    const missing = session.missingOps(key);
+    if (missing.length) {
+      io.err(new MissingOpsError(key, missing).message);
+      return 1;
+    }
+    const ctl = new AbortController();
+    const timeoutMs = Number(flags.timeout_ms ?? 300000);
+    const timer = setTimeout(() => ctl.abort(`timed out after ${timeoutMs} ms`), timeoutMs);
+    let r;
+    try {
+      r = await session.run(key, feeds, { signal: ctl.signal, profile: !!flags.profile });
+    } finally {
+      clearTimeout(timer);
+    }
+    const allWarnings = [...new Set([...warnings, ...r.warnings])];
+    if (outdir) {
+      mkdirSync(outdir, { recursive: true });
+      for (const [k, t] of Object.entries(r.outputs)) {
+        const isString = Array.isArray(t.values);
+        const file = join(outdir, `${k.replace(/[^\w.-]/g, "_")}.${isString ? "json" : "npy"}`);
+        if (existsSync(file) && !flags.overwrite) throw new UsageError(`${file} exists; pass --overwrite to replace it`);
+        // .npy has no variable-length strings: string outputs go to JSON (a nested list of strings).
+        await writeFile(file, isString ? JSON.stringify({ shape: t.shape, values: (t.values as Uint8Array[]).map((b) => new TextDecoder().decode(b)) }) : encodeNpy(t));
+        if (!flags.json) io.out(`Output ${k} is saved to ${file}`);
+      }
+    }
+    if (flags.json) {
+      const outputs = Object.fromEntries(
+        Object.entries(r.outputs).map(([k, t]) => [
+          k,
+          {
+            dtype: dtypeShortName(t.dtype),
+            shape: t.shape,
+            values: Array.isArray(t.values) ? t.values.map((b) => new TextDecoder().decode(b)) : Array.from(t.values as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : x)),
+          },
+        ]),
+      );
+      io.out(JSON.stringify({ schema: "savedmodel.run/1", signature: key, backend: session.backend, outputs, timings: r.timings, nodesExecuted: r.nodesExecuted, warnings: allWarnings }, null, 2));
+    } else if (!outdir) {
+      for (const [k, t] of Object.entries(r.outputs)) io.out(`Result for output key ${k}:\n${formatTensor(t)}`);
+    }
+    if (!flags.json) {
+      for (const w of allWarnings) io.err(`warning: ${w}`);
+      if (flags.profile && r.profile) {
+        const top = [...r.profile].sort((a, b) => b.ms - a.ms).slice(0, 15);
+        io.err(`slowest of ${r.profile.length} nodes:`);
+        for (const p of top) io.err(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`);
+      }
+      io.err(`(${session.backend}; load ${r.timings.loadMs.toFixed(1)} ms, restore+init ${r.timings.restoreInitMs.toFixed(1)} ms, run ${r.timings.execMs.toFixed(1)} ms, ${r.nodesExecuted} nodes)`);
+    }
+    return 0;
+  } finally {
+    session.dispose();
+  }
+}
+
+if (require.main === module) {
+  runCommand(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s), cwd: process.cwd() }).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(e instanceof UsageError ? 2 : 1);
+    },
+  );
+}
