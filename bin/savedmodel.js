@@ -8,6 +8,8 @@ const built = path.join(__dirname, "..", "dist", "cli.js");
 if (fs.existsSync(built) && !process.env.SAVEDMODEL_FROM_SOURCE) {
   require(built);
 } else {
-  require("tsx/cjs");
-  require(path.join(__dirname, "..", "src", "cli", "bin.ts"));
+  const { spawnSync } = require("node:child_process");
+  const src = path.join(__dirname, "..", "src", "cli", "bin.ts");
+  const r = spawnSync(process.execPath, ["--import", "tsx", src, ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exitCode = r.status ?? 1;
 }
