@@ -9,6 +9,7 @@ import type { OpSchema } from "../opRegistry/index.js";
 import { tensorflow, type IAttrValue, type ICollectionDef, type IFunctionDef, type IGraphDef } from "../proto.js";
 import { shapeElementCount, type DecodedTensor, type TensorValues } from "../tensor.js";
 import { attr, shapeProto, type ShapeLike } from "./attrs.js";
+import { canonical } from "./canonical.js";
 import { NodeScope, STATEFUL_OPS, type BuiltNode, type OpOptions, type Tensor, type TensorLike } from "./nodeScope.js";
 
 const DT = DataType;
@@ -295,14 +296,14 @@ export class GraphBuilder extends Ops {
     if (opts.shard !== undefined) rec.shard = opts.shard;
     this.variables.push(rec);
     if (opts.collect ?? init !== "none") {
-      const vd = tensorflow.VariableDef.encode({
+      const vd = tensorflow.VariableDef.encode(canonical({
         variableName: `${vname}:0`,
         initialValueName: rec.initializer ? `${rec.initializer.def.input![1]}${rec.initializer.def.input![1].includes(":") ? "" : ":0"}` : "",
         initializerName: rec.initializer?.name ?? "",
         snapshotName: `${rec.read.ref}${rec.read.ref.includes(":") ? "" : ":0"}`,
         trainable,
         isResource: kind === "resource",
-      }).finish();
+      }, "tensorflow.VariableDef")).finish();
       this.addToCollection("variables", "bytesList", vd);
       if (trainable) this.addToCollection("trainable_variables", "bytesList", vd);
     }

@@ -20,6 +20,7 @@ import { writeTensorBundle, type BundleTensor } from "../tensorBundle/index.js";
 import { tensorToProto, type DecodedTensor } from "../tensor.js";
 import { printTextFormat } from "../textFormat/index.js";
 import { shapeProto, type ShapeLike } from "./attrs.js";
+import { canonical } from "./canonical.js";
 import { tensorOf, type GraphBuilder } from "./graph.js";
 import type { BuiltNode, Tensor } from "./nodeScope.js";
 import type { ObjectGraphBuilder } from "./objects.js";
@@ -239,7 +240,8 @@ export class SavedModelBuilder {
   /** The SavedModel message as plain objects (for inspection or custom encoding). */
   savedModel(): ISavedModel {
     if (!this.metaGraphs.length) throw new SavedModelError("<builder>", "no meta graphs added");
-    return { savedModelSchemaVersion: 1, metaGraphs: this.metaGraphs.map((m) => this.metaGraphDef(m)) };
+    const sm = { savedModelSchemaVersion: 1, metaGraphs: this.metaGraphs.map((m) => this.metaGraphDef(m)) };
+    return canonical(sm, "tensorflow.SavedModel");
   }
 
   /** The checkpoint entries (variables of the first meta graph, the TF2 object graph, extra entries). */
@@ -253,7 +255,8 @@ export class SavedModelBuilder {
     });
     const og = m.opts.objectGraph;
     if (og) {
-      const bytes = tensorflow.TrackableObjectGraph.encode(og.trackableGraph()).finish();
+      const tog = canonical(og.trackableGraph(), "tensorflow.TrackableObjectGraph");
+      const bytes = tensorflow.TrackableObjectGraph.encode(tog).finish();
       out.push({ key: CHECKPOINT_OBJECT_GRAPH_KEY, dtype: DT.DT_STRING, shape: [], values: [bytes], shard: 0 });
     }
     out.push(...(m.opts.extraCheckpointEntries ?? []));
@@ -304,7 +307,7 @@ export class SavedModelBuilder {
     };
     const h = computed.savedModelChecksum as bigint;
     computed.uuid = uuidFrom(h ^ (computed.graphDefProgramHash as bigint));
-    return tensorflow.FingerprintDef.encode({ ...computed, ...(this.fingerprintOverride ?? {}) }).finish();
+    return tensorflow.FingerprintDef.encode(canonical({ ...computed, ...(this.fingerprintOverride ?? {}) }, "tensorflow.FingerprintDef")).finish();
   }
 }
 

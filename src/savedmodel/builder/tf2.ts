@@ -8,6 +8,7 @@ import { DataType } from "../dtypes.js";
 import { tensorflow } from "../proto.js";
 import type { DecodedTensor } from "../tensor.js";
 import { attr, type ShapeLike } from "./attrs.js";
+import { canonical } from "./canonical.js";
 import { tensorOf, type FunctionBuilder, type FunctionHandle, type GraphBuilder, type VariableRecord } from "./graph.js";
 import type { Tensor } from "./nodeScope.js";
 import type { ObjectGraphBuilder } from "./objects.js";
@@ -119,7 +120,7 @@ export function addTf2Signatures(graph: GraphBuilder, sigs: Record<string, Tf2Si
 export function addTf2Saver(graph: GraphBuilder, og: ObjectGraphBuilder): tensorflow.ISaverDef {
   const vars = [...graph.variables].sort((a, b) => (a.checkpointKey < b.checkpointKey ? -1 : 1));
   const S = DT.DT_STRING;
-  const tog = tensorflow.TrackableObjectGraph.encode(og.trackableGraph()).finish();
+  const tog = tensorflow.TrackableObjectGraph.encode(canonical(og.trackableGraph(), "tensorflow.TrackableObjectGraph")).finish();
   const togConst = graph.const_("Const", { dtype: S, shape: [], values: [tog] });
   const filename = graph.placeholder("saver_filename", S, []);
   const keys = [...vars.map((v) => v.checkpointKey), "_CHECKPOINTABLE_OBJECT_GRAPH"].sort();
