@@ -19,18 +19,8 @@ import {
   readVariable,
 } from "../src/savedmodel/model.js";
 import { fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
+import { mulberry32 as rng } from "../src/savedmodel/random.js";
 
-/** mulberry32: small, seeded, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(bytes: Uint8Array, r: () => number): { bytes: Uint8Array; how: string } {
   const n = bytes.length;

@@ -7,17 +7,8 @@ import type { DirEntry, FileAccess } from "../src/savedmodel/fileAccess.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
 import { TensorBundle } from "../src/savedmodel/tensorBundle/index.js";
 import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
+import { mulberry32 } from "../src/savedmodel/random.js";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class IndexOverride implements FileAccess {
   constructor(

@@ -6,18 +6,8 @@ import { SavedModel } from "../src/savedmodel/proto.js";
 import { SavedModelError } from "../src/savedmodel/errors.js";
 import { parseTextFormat } from "../src/savedmodel/textFormat/index.js";
 import { fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
+import { mulberry32 as rng } from "../src/savedmodel/random.js";
 
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   "{",
