@@ -23,13 +23,19 @@ export interface LazyFunction {
   nodeCount: number;
 }
 
+/** A library function known only by its byte range until something asks for names (see functionIndex). */
+export interface FunctionRange {
+  range: ByteRange;
+}
+
 export interface LazyGraphDef {
   range: ByteRange;
   nodeCount: number;
   versions?: tensorflow.VersionDef;
   /** Legacy `version` field (GraphDef.version), rarely set. */
   version?: number;
-  functions: LazyFunction[];
+  /** Byte ranges of the library's functions (names and node counts: functionIndex()). */
+  functionRanges: FunctionRange[];
   /** Gradient and registered-gradient entries of the library, decoded (they are tiny). */
   gradients: tensorflow.IGradientDef[];
   libraryRange?: ByteRange;
@@ -102,8 +108,7 @@ function walkLibrary(buf: Uint8Array, lib: ByteRange, out: LazyGraphDef): void {
     const range = lengthDelimited(r);
     const abs = { start: lib.start + range.start, end: lib.start + range.end };
     if (field === 1) {
-      const { name, nodeCount } = functionName(buf, abs);
-      out.functions.push({ name, range: abs, nodeCount });
+      out.functionRanges.push({ range: abs });
     } else if (field === 2) {
       out.gradients.push(tensorflow.GradientDef.decode(sub(buf, abs)));
     }
@@ -111,7 +116,7 @@ function walkLibrary(buf: Uint8Array, lib: ByteRange, out: LazyGraphDef): void {
 }
 
 function walkGraphDef(buf: Uint8Array, g: ByteRange): LazyGraphDef {
-  const out: LazyGraphDef = { range: g, nodeCount: 0, functions: [], gradients: [] };
+  const out: LazyGraphDef = { range: g, nodeCount: 0, functionRanges: [], gradients: [] };
   const r = Reader.create(sub(buf, g));
   while (r.pos < r.len) {
     const tag = r.uint32();
@@ -218,6 +223,14 @@ export function lazyDecodeSavedModel(buf: Uint8Array): LazySavedModel {
     else r.skipType(wt);
   }
   return out;
+}
+
+/** Names and node counts of the library functions (walks each function's header; a few ms for thousands). */
+export function functionIndex(buf: Uint8Array, graph: LazyGraphDef): LazyFunction[] {
+  return graph.functionRanges.map(({ range }) => {
+    const { name, nodeCount } = functionName(buf, range);
+    return { name, range, nodeCount };
+  });
 }
 
 export function sliceRange(buf: Uint8Array, range: ByteRange): Uint8Array {

@@ -235,7 +235,7 @@ function metaGraphInfo(exp: SavedModelExport, mg: MetaGraph, diagnostics: Diagno
     init: initInfo(mg, sigs.init),
     assets: assetInfos(exp, mg),
     nodeCount: mg.nodeCount,
-    functionCount: mg.functionSummaries.length,
+    functionCount: mg.functionCount,
     collections: collectionSummary(mg),
     functionAliases: { ...(mi?.functionAliases ?? {}) },
   };

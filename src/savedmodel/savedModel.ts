@@ -7,7 +7,7 @@
 import $protobuf from "../../proto/runtime.js";
 import { asSavedModelError, SavedModelError, type Diagnostic } from "./errors.js";
 import type { DirEntry, FileAccess } from "./fileAccess.js";
-import { lazyDecodeSavedModel, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
+import { functionIndex, lazyDecodeSavedModel, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
 import { tensorflow } from "./proto.js";
 import { sniffFolder, sniffProto, type FolderKind } from "./sniff.js";
 import { parseTextFormatBytes } from "./textFormat/index.js";
@@ -45,6 +45,7 @@ export class MetaGraph {
   private objectGraphCache?: tensorflow.SavedObjectGraph | null;
   private functionCache = new Map<string, tensorflow.FunctionDef>();
   private functionIndex?: Map<string, LazyFunction>;
+  private lazyFunctions?: LazyFunction[];
 
   /** @internal */
   constructor(
@@ -94,9 +95,25 @@ export class MetaGraph {
     if (this.lazy) return this.lazy.graph?.versions?.producer ?? undefined;
     return this.full?.graphDef?.versions?.producer ?? undefined;
   }
+  /** Number of library functions, known without looking inside them. */
+  get functionCount(): number {
+    if (this.lazy) return this.lazy.graph?.functionRanges.length ?? 0;
+    return this.full?.graphDef?.library?.function?.length ?? 0;
+  }
+
+  private lazyFunctionList(): LazyFunction[] {
+    if (this.lazyFunctions) return this.lazyFunctions;
+    if (!this.lazy?.graph || !this.bytes) return (this.lazyFunctions = []);
+    try {
+      return (this.lazyFunctions = functionIndex(this.bytes, this.lazy.graph));
+    } catch (e) {
+      throw asSavedModelError(this.file, e, this.field("graph_def.library"));
+    }
+  }
+
   /** Names and node counts of the library functions, known without decoding their bodies. */
   get functionSummaries(): { name: string; nodeCount: number }[] {
-    if (this.lazy) return (this.lazy.graph?.functions ?? []).map((f) => ({ name: f.name, nodeCount: f.nodeCount }));
+    if (this.lazy) return this.lazyFunctionList().map((f) => ({ name: f.name, nodeCount: f.nodeCount }));
     return (this.full?.graphDef?.library?.function ?? []).map((f) => ({
       name: f.signature?.name ?? "",
       nodeCount: f.nodeDef?.length ?? 0,
@@ -157,7 +174,7 @@ export class MetaGraph {
       if (f) this.functionCache.set(name, f as tensorflow.FunctionDef);
       return f as tensorflow.FunctionDef | undefined;
     }
-    if (!this.functionIndex) this.functionIndex = new Map((this.lazy.graph?.functions ?? []).map((f) => [f.name, f]));
+    if (!this.functionIndex) this.functionIndex = new Map(this.lazyFunctionList().map((f) => [f.name, f]));
     const lf = this.functionIndex.get(name);
     if (!lf) return undefined;
     try {
@@ -440,7 +457,7 @@ function whyNoSignatures(m: MetaGraph): string {
     );
   else parts.push("TF1 exports only get signatures when the exporter passed signature_def_map");
   if (m.nodeCount) parts.push(`the graph has ${m.nodeCount} nodes`);
-  if (m.functionSummaries.length) parts.push(`${m.functionSummaries.length} library functions`);
+  if (m.functionCount) parts.push(`${m.functionCount} library functions`);
   return parts.join("; ");
 }
 
