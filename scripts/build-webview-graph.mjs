@@ -1,11 +1,12 @@
 // Builds the graph webview bundle and its ELK layout worker into dist/webview/ (plus a dev/bench page).
-// Usage: node scripts/build-webview-graph.mjs [--watch] [--minify=false]
+// Usage: node scripts/build-webview-graph.mjs [--out DIR] [--minify=false]
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const out = join(root, "dist", "webview");
+const oi = process.argv.indexOf("--out");
+const out = oi > 0 ? process.argv[oi + 1] : join(root, "dist", "webview");
 mkdirSync(out, { recursive: true });
 const minify = !process.argv.includes("--minify=false");
 const common = {

@@ -149,7 +149,6 @@ class Builder {
       parent: container,
       fn,
       attrs: this.attrsOf(nd),
-      inputs: nd.input ?? [],
       outputs: this.outputsOf(nd),
     };
     if (nd.device) node.device = nd.device;
@@ -186,7 +185,6 @@ class Builder {
       parent: container,
       fn,
       attrs: [],
-      inputs: [],
       outputs: [out],
       role,
     });
@@ -320,7 +318,7 @@ class Builder {
       if (shapes?.[0]) d.shape = formatShape(shapes[0]);
       const n = this.synthetic(container, fnName, argName, "_Arg", "arg", d);
       args.push(n);
-      this.addItem(container, { kind: "node", index: n, name: argName });
+      this.addItem(container, { kind: "node", index: n, name: synthName("arg", argName) });
       byName.set(argName, { leaf: n, op: "_Arg", attrs: {}, ctlOut: n });
     });
     const defs = f.nodeDef ?? [];
@@ -350,7 +348,7 @@ class Builder {
       const d: TensorDesc = { ...(callOutputs[i] ?? {}) };
       if (!d.dtype && a.type) d.dtype = dtypeShortName(a.type);
       const n = this.synthetic(container, fnName, outName, "_Retval", "retval", d);
-      this.addItem(container, { kind: "node", index: n, name: outName });
+      this.addItem(container, { kind: "node", index: n, name: synthName("ret", outName) });
       const src = f.ret?.[outName];
       if (src) this.edge(resolve(src), n, 0, false);
       rets.push({ node: n, out: 0 });
@@ -358,7 +356,7 @@ class Builder {
     let ctlOut = rets[0]?.node;
     if (ctlOut === undefined) {
       ctlOut = this.synthetic(container, fnName, "(done)", "_ControlRet", "retval", {});
-      this.addItem(container, { kind: "node", index: ctlOut, name: "(done)" });
+      this.addItem(container, { kind: "node", index: ctlOut, name: synthName("ret", "(done)") });
     }
     for (const r of Object.values(f.controlRet ?? {})) {
       const p = byName.get(r);
@@ -421,6 +419,11 @@ class Builder {
     if (!p) return undefined;
     return p.outputs ? p.outputs[out] : { node: p.leaf!, out };
   }
+}
+
+/** Container item name for a synthetic node: no "/" (never nested in a scope) and never equal to a scope name. */
+function synthName(kind: string, name: string): string {
+  return `\u0000${kind}:${name.replace(/\//g, "\u2215")}`;
 }
 
 /** "__inference_dense_layer_call_fn_1234" -> "dense_layer_call_fn". */
@@ -488,7 +491,7 @@ export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: B
       if (t.dtype) d.dtype = dtypeShortName(t.dtype);
       if (t.tensorShape) d.shape = formatShape(t.tensorShape);
       const n = b["synthetic"](0, "", key, "Output", "sigOutput", d);
-      b.items.get(0)!.push({ kind: "node", index: n, name: `${key}` });
+      b.items.get(0)!.push({ kind: "node", index: n, name: synthName("out", key) });
       const srcEp = b.resolveTensor(byName, t.name ?? "");
       if (srcEp)
         b.edges.push({ s: srcEp.node, t: n, so: srcEp.out, ti: 0, ...descOf(b.nodes[srcEp.node], srcEp.out, d) });

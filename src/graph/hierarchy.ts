@@ -70,8 +70,37 @@ export function buildHierarchy(
   for (let gi = 0; gi < n0; gi++) chunk(nodes, groups, gi, opts.maxChildren, rank, groupRank);
 }
 
+/** More arguments/results than this in one body are boxed as one "inputs"/"outputs" group. */
+const MAX_LOOSE_ARGS = 4;
+
 function scopeContainer(nodes: GraphNode[], groups: GraphGroup[], container: number, list: ContainerItem[]): void {
   const root = newTrie();
+  const prefix0 = groups[container].kind === "root" ? "" : `${groups[container].id}::`;
+  for (const [tag, label] of [
+    ["\u0000arg:", "inputs"],
+    ["\u0000ret:", "outputs"],
+  ] as const) {
+    const these = list.filter((it) => it.kind === "node" && it.name.startsWith(tag));
+    if (these.length <= MAX_LOOSE_ARGS) continue;
+    groups.push({
+      id: `${prefix0}(${label})`,
+      label: `${label} (${these.length})`,
+      kind: "args",
+      parent: container,
+      nodes: [],
+      groups: [],
+      size: 0,
+      visibleSize: 0,
+    });
+    const gi = groups.length - 1;
+    groups[container].groups.push(gi);
+    for (const it of these) {
+      nodes[it.index].parent = gi;
+      groups[gi].nodes.push(it.index);
+    }
+    const set = new Set(these);
+    list = list.filter((it) => !set.has(it));
+  }
   for (const item of list) {
     const segs = item.name.split("/");
     let t = root;
@@ -267,21 +296,27 @@ function makeSeries(
     (isNode ? b.nodes : b.groups).push(i);
     b.nums.push(num);
   };
-  const bases = new Set<string>();
+  if (g.nodes.length + g.groups.length < min) return;
   const nodeBase = (n: number) => `n|${nodes[n].op}|${baseKey(nodes[n].label)}`;
   const groupBase = (c: number) => `g|${groups[c].kind}|${baseKey(groups[c].label)}`;
-  for (const n of g.nodes) bases.add(nodeBase(n));
-  for (const c of g.groups) bases.add(groupBase(c));
   for (const n of g.nodes) {
     const k = seriesKey(nodes[n].label);
-    if (k && !nodes[n].role) add(`n|${nodes[n].op}|${k[0]}`, k[1], true, n);
+    if (k && nodes[n].role !== "sigInput" && nodes[n].role !== "sigOutput")
+      add(`n|${nodes[n].op}|${k[0]}`, k[1], true, n);
   }
   for (const c of g.groups) {
     const k = seriesKey(groups[c].label);
     if (k && groups[c].kind === "scope") add(`g|scope|${k[0]}`, k[1], false, c);
   }
+  let bases: Set<string> | undefined;
   for (const [key, b] of buckets) {
+    if (b.nums.length + 1 < min) continue;
     const [, , base, rest] = key.split("|");
+    if (!bases) {
+      bases = new Set<string>();
+      for (const n of g.nodes) if (!SERIES_RE.test(nodes[n].label)) bases.add(nodeBase(n));
+      for (const c of g.groups) if (!SERIES_RE.test(groups[c].label)) bases.add(groupBase(c));
+    }
     // The unnumbered first member ("dense" before "dense_1") joins too.
     if (bases.has(key)) {
       if (key.startsWith("n|")) {

@@ -45,9 +45,7 @@ export interface GraphNode {
   device?: string;
   /** Attributes, formatted readably, defaults filled in where the op schema is known; sorted by key. */
   attrs: [string, string][];
-  /** Raw input references as written in the NodeDef (e.g. "dense/MatMul:product:0", "^init"). */
-  inputs: string[];
-  /** One entry per flat output tensor. */
+  /** One entry per flat output tensor (inputs are the edges into the node). */
   outputs: TensorDesc[];
   /** Variable name for variable handles and resource reads. */
   varName?: string;
@@ -60,7 +58,7 @@ export interface GraphNode {
   refs?: string[];
 }
 
-export type GroupKind = "root" | "scope" | "call" | "body" | "series" | "chunk";
+export type GroupKind = "root" | "scope" | "call" | "body" | "series" | "chunk" | "args";
 
 export interface CallInfo {
   /** The call node's name inside its own graph or function. */

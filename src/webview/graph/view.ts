@@ -178,15 +178,16 @@ export class GraphView {
       g.groups[gi].nodes.filter((n) => !m.nodeHidden(n)).length +
       g.groups[gi].groups.filter((c) => !m.groupHidden(c)).length;
     let visible = kids(0);
-    const queue = g.groups[0].groups.filter((c) => !m.groupHidden(c));
+    const worth = (c: number) => !m.groupHidden(c) && g.groups[c].kind !== "args";
+    const queue = g.groups[0].groups.filter(worth);
     while (queue.length) {
       queue.sort((a, b) => g.groups[b].visibleSize - g.groups[a].visibleSize);
       const c = queue.shift()!;
       const add = kids(c) - 1;
-      if (visible + add > AUTO_EXPAND_ITEMS) continue;
+      if (visible + add > AUTO_EXPAND_ITEMS) break;
       m.expanded.add(c);
       visible += add;
-      for (const cc of g.groups[c].groups) if (!m.groupHidden(cc)) queue.push(cc);
+      for (const cc of g.groups[c].groups) if (worth(cc)) queue.push(cc);
     }
   }
 

@@ -11,6 +11,8 @@ export const LEAF_H = 34;
 export const LEAF_H1 = 24;
 export const BOX_H = 40;
 export const MAX_W = 220;
+/** Groups with more visible children than this get cheaper ELK options. */
+export const BIG_GROUP = 300;
 
 export type Measure = (text: string, px: number, bold?: boolean) => number;
 
@@ -155,7 +157,7 @@ export class GraphModel {
     if (key[0] === "g" && this.expanded.has(idx)) {
       const l = this.layouts.get(idx);
       if (!l) return undefined;
-      const head = this.measure(this.g.groups[idx].label, 12, true) + 60;
+      const head = this.measure(`${this.g.groups[idx].label}  ·  ${groupSubtitle(this.g, idx)}`, 12, true) + 40;
       return [Math.max(l.out.width, head), l.out.height + HEADER];
     }
     const cached = this.sizeCache.get(key);
@@ -211,7 +213,10 @@ export class GraphModel {
       }
       members[li].push(ei);
     }
-    return { group: gi, input: { key: `g${gi}`, children, edges }, members, sig: sigParts.join(",") };
+    const input: LayoutInput = { key: `g${gi}`, children, edges };
+    // Brandes-Koepf placement costs several times more on big groups with long edges; SIMPLE stays fast.
+    if (children.length > BIG_GROUP) input.options = { "elk.layered.nodePlacement.strategy": "SIMPLE" };
+    return { group: gi, input, members, sig: sigParts.join(",") };
   }
 
   /** Groups (visible, expanded) whose layout is missing or stale and whose children are all sized. */

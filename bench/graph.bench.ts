@@ -1,0 +1,226 @@
+/**
+ * Graph view benchmark in headless Chromium with the real webview bundle (dist/webview, cold layout worker
+ * per page). Usage:
+ *   npm run bench:graph -- DIR... [--synthetic] [--screens OUTDIR]
+ * Prints one JSON line per folder and signature:
+ *   {"dir","signature","nodes","groups","firstPaintMs","expandLargestMs", ...extra fields}
+ * firstPaintMs: posting graph/load -> first picture painted (layout in the worker included; host-side
+ * decode + build is `buildMs`). expandLargestMs: click-expand of the largest collapsed group on screen
+ * (`expandLargestNodes` ops) -> repainted. --synthetic adds a 50,000-node / 2,000-function export and
+ * "expand all" on a 10,000-node function with panning frame rates.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { buildDisplayGraph, graphSourceFromMetaGraph, type GraphSource } from "../src/graph/index.js";
+import { openSavedModel } from "../src/savedmodel/savedModel.js";
+import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
+import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
+import type { DisplayGraph } from "../src/graph/model.js";
+import { GraphHarness, timeInPage } from "./graphHarness.js";
+import { bigFunction, manyFunctions } from "./graphSynthetic.js";
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+async function sources(dir: string, bytes?: Uint8Array): Promise<GraphSource> {
+  const fs = bytes ? memoryFs(bytes) : new NodeFileAccess(dir);
+  const exp = await openSavedModel(fs);
+  const mg = exp.metaGraphByTags(["serve"]) ?? exp.metaGraphs[0];
+  return graphSourceFromMetaGraph(mg);
+}
+
+function memoryFs(bytes: Uint8Array): MemoryFileAccess {
+  return new MemoryFileAccess(new Map([["saved_model.pb", bytes]]));
+}
+
+/** The largest collapsed group box on screen, by op count. */
+async function largestBox(page: Page): Promise<{ gi: number; size: number } | undefined> {
+  return page.evaluate(() => {
+    const v = (
+      window as unknown as {
+        __graphView: { currentScene: { items: { kind: string; index: number }[] }; g: DisplayGraph };
+      }
+    ).__graphView;
+    let best: { gi: number; size: number } | undefined;
+    for (const it of v.currentScene.items)
+      if (it.kind === "box" && (!best || v.g.groups[it.index].visibleSize > best.size))
+        best = { gi: it.index, size: v.g.groups[it.index].visibleSize };
+    return best;
+  });
+}
+
+/** Frames per second while panning continuously for `ms` (one translate per animation frame). */
+async function panFps(page: Page, ms = 1500, scale?: number): Promise<number> {
+  return page.evaluate(
+    async ([dur, k]) => {
+      const v = (
+        window as unknown as {
+          __graphView: {
+            renderer: { panBy(dx: number, dy: number): void; zoomBy(f: number): void; currentTransform: { k: number } };
+          };
+        }
+      ).__graphView;
+      if (k) v.renderer.zoomBy(k / v.renderer.currentTransform.k);
+      await new Promise((r) => requestAnimationFrame(r));
+      let frames = 0;
+      const t0 = performance.now();
+      await new Promise<void>((resolve) => {
+        const step = () => {
+          frames++;
+          v.renderer.panBy(frames % 200 < 100 ? -6 : 6, frames % 120 < 60 ? -3 : 3);
+          if (performance.now() - t0 < dur) requestAnimationFrame(step);
+          else resolve();
+        };
+        requestAnimationFrame(step);
+      });
+      return (frames * 1000) / (performance.now() - t0);
+    },
+    [ms, scale ?? 0] as const,
+  );
+}
+
+/** Longest gap between 10 ms timer ticks on the UI thread while `script` runs (responsiveness). */
+async function withBlockProbe(page: Page, script: string): Promise<{ ms: number; maxBlockMs: number }> {
+  return page.evaluate(async (src) => {
+    const view = (window as unknown as { __graphView: unknown }).__graphView;
+    let last = performance.now();
+    let maxGap = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 10);
+    const t0 = performance.now();
+    await (new Function("view", `return (async () => { ${src} })()`) as (v: unknown) => Promise<unknown>)(view);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    return { ms, maxBlockMs: maxGap };
+  }, script);
+}
+
+async function benchOne(
+  h: GraphHarness,
+  dir: string,
+  sig: string | { function: string },
+  src: GraphSource,
+  screens?: string,
+  extra: Record<string, unknown> = {},
+) {
+  const t0 = performance.now();
+  const g = buildDisplayGraph(src, typeof sig === "string" ? { signature: sig } : sig);
+  const buildMs = performance.now() - t0;
+  const { page, firstPaintMs } = await h.open(g);
+  const label = typeof sig === "string" ? sig : `function ${sig.function}`;
+  if (screens)
+    await page.screenshot({ path: join(screens, `${dir.split("/").pop()}-${label.replace(/\W+/g, "_")}.png`) });
+  const box = await largestBox(page);
+  let expandLargestMs: number | null = null;
+  let maxBlockMs: number | null = null;
+  if (box) {
+    const r = await withBlockProbe(page, `await view.toggle(${box.gi});`);
+    expandLargestMs = r.ms;
+    maxBlockMs = r.maxBlockMs;
+  }
+  const row: Record<string, unknown> = {
+    dir,
+    signature: label,
+    nodes: g.nodes.length,
+    groups: g.groups.length,
+    firstPaintMs: round(firstPaintMs),
+    expandLargestMs: expandLargestMs === null ? null : round(expandLargestMs),
+    expandLargestNodes: box?.size ?? 0,
+    buildMs: round(buildMs),
+    edges: g.edges.length,
+    maxBlockMs: maxBlockMs === null ? null : round(maxBlockMs),
+    ...extra,
+  };
+  return { page, row, g };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const synthetic = args.includes("--synthetic");
+  const si = args.indexOf("--screens");
+  const screens = si >= 0 ? args[si + 1] : undefined;
+  if (screens) mkdirSync(screens, { recursive: true });
+  const dirs = args.filter((a, i) => !a.startsWith("--") && (si < 0 || i !== si + 1));
+  const h = new GraphHarness();
+  await h.start();
+  try {
+    for (const dir of dirs) {
+      if (!existsSync(dir)) {
+        console.log(JSON.stringify({ dir, error: "no such folder" }));
+        continue;
+      }
+      let src: GraphSource;
+      try {
+        const t0 = performance.now();
+        src = await sources(dir);
+        void t0;
+      } catch (e) {
+        console.log(JSON.stringify({ dir, error: (e as Error).message }));
+        continue;
+      }
+      for (const sig of Object.keys(src.signatures ?? {})) {
+        if (sig.startsWith("__")) continue;
+        try {
+          const { page, row } = await benchOne(h, dir, sig, src, screens);
+          console.log(JSON.stringify(row));
+          await page.close();
+        } catch (e) {
+          console.log(JSON.stringify({ dir, signature: sig, error: (e as Error).message }));
+        }
+      }
+    }
+    if (synthetic) {
+      // 50,000 nodes over 2,000 functions, decoded from real saved_model.pb bytes.
+      const bytes = manyFunctions();
+      const t0 = performance.now();
+      const src = await sources("synthetic-50k", bytes);
+      const decodeMs = performance.now() - t0;
+      const { page, row } = await benchOne(h, "synthetic:50k-nodes-2000-functions", "serving_default", src, screens, {
+        functions: src.graphDef.library?.function?.length ?? 0,
+        decodeMs: round(decodeMs),
+        pbBytes: bytes.length,
+      });
+      console.log(JSON.stringify(row));
+      await page.close();
+      // Expand all on a 10,000-node function, then pan.
+      const big = await sources("synthetic-big", bigFunction());
+      const fnName = big.graphDef.library!.function![0].signature!.name!;
+      const r2 = await benchOne(h, "synthetic:10k-node-function", { function: fnName }, big, screens);
+      const all = await withBlockProbe(
+        r2.page,
+        "await view.expandAll(0); view.renderer.fit(false); view.renderer.draw();",
+      );
+      if (screens) await r2.page.screenshot({ path: join(screens, "synthetic-10k-expand-all-fit.png") });
+      const fpsFit = await panFps(r2.page);
+      const fps1 = await panFps(r2.page, 1500, 1);
+      if (screens) await r2.page.screenshot({ path: join(screens, "synthetic-10k-expand-all-zoom1.png") });
+      const visible = await r2.page.evaluate(
+        () =>
+          (window as unknown as { __graphView: { currentScene: { items: unknown[] } } }).__graphView.currentScene.items
+            .length,
+      );
+      console.log(
+        JSON.stringify({
+          ...r2.row,
+          expandAllMs: round(all.ms),
+          expandAllMaxBlockMs: round(all.maxBlockMs),
+          expandAllItems: visible,
+          panFpsFit: round(fpsFit),
+          panFpsZoom1: round(fps1),
+        }),
+      );
+      await r2.page.close();
+    }
+  } finally {
+    await h.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+/**
+ * Headless-Chromium harness for the graph webview: serves dist/webview (the real bundle + layout worker)
+ * on 127.0.0.1, opens graph-dev.html, posts a DisplayGraph the way the extension host does, and reads back
+ * timings. Used by bench/graph.bench.ts and the screenshot script.
+ */
+import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { DisplayGraph } from "../src/graph/model.js";
+
+const ROOT = join(__dirname, "..");
+/** The bench builds its own copy of the bundle here, so concurrent `npm run build`s (which wipe dist/) do not interfere. */
+export const WEBVIEW_DIR = join(ROOT, ".cache", "bench-webview-graph");
+const TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".map": "application/json",
+};
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export class GraphHarness {
+  private server!: Server;
+  private browser!: Browser;
+  base = "";
+  /** JSON bodies served at /graph/<id>.json */
+  readonly graphs = new Map<string, string>();
+
+  async start(): Promise<void> {
+    execFileSync(process.execPath, [join(ROOT, "scripts", "build-webview-graph.mjs"), "--out", WEBVIEW_DIR], {
+      stdio: "inherit",
+    });
+    if (!existsSync(join(WEBVIEW_DIR, "graph.js"))) throw new Error(`${WEBVIEW_DIR}/graph.js missing after the build`);
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://x");
+      if (url.pathname === "/favicon.ico") return void res.writeHead(204).end();
+      if (url.pathname.startsWith("/graph/")) {
+        const body = this.graphs.get(url.pathname.slice(7, -5));
+        if (!body) return void res.writeHead(404).end();
+        res.writeHead(200, { "content-type": "application/json" }).end(body);
+        return;
+      }
+      const p = normalize(join(WEBVIEW_DIR, url.pathname === "/" ? "graph-dev.html" : url.pathname));
+      if (!p.startsWith(WEBVIEW_DIR) || !existsSync(p)) return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream" }).end(readFileSync(p));
+    });
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    const addr = this.server.address();
+    this.base = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+    this.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: CHROMIUM_ARGS,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close();
+    await new Promise<void>((r) => this.server?.close(() => r()));
+  }
+
+  /**
+   * Opens a fresh page (cold layout worker), loads `g`, and resolves once the first picture is painted.
+   * firstPaintMs runs from posting graph/load to two animation frames after the view reported it.
+   */
+  async open(
+    g: DisplayGraph,
+    opts: { width?: number; height?: number; theme?: "dark" | "light" | "hc" } = {},
+  ): Promise<{ page: Page; firstPaintMs: number }> {
+    const page = await this.browser.newPage({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    // tsx/esbuild may wrap functions passed to page.evaluate in its __name helper.
+    await page.addInitScript("window.__name = (f) => f;");
+    const id = String(this.graphs.size + 1);
+    this.graphs.set(id, JSON.stringify(g));
+    await page.goto(`${this.base}/graph-dev.html`);
+    if (opts.theme) await page.evaluate((t) => document.documentElement.classList.add(`theme-${t}`), opts.theme);
+    const firstPaintMs = await page.evaluate(async (url) => {
+      const graph = await (await fetch(url)).json();
+      return await new Promise<number>((resolve, reject) => {
+        const t0 = performance.now();
+        window.addEventListener("webview-to-host", (ev) => {
+          const m = (ev as CustomEvent).detail as { type: string; reason?: string };
+          if (m.type === "graph/rendered" && m.reason === "first")
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+        });
+        setTimeout(() => reject(new Error("no first picture within 60 s")), 60_000);
+        window.postMessage({ type: "graph/load", graph }, "*");
+      });
+    }, `${this.base}/graph/${id}.json`);
+    this.graphs.delete(id);
+    if (errors.length) throw new Error(`page errors: ${errors.join("\n")}`);
+    return { page, firstPaintMs };
+  }
+}
+
+/** Runs `fn` in the page against window.__graphView and waits two frames after it settles. */
+export async function timeInPage(page: Page, script: string): Promise<number> {
+  return page.evaluate(async (src) => {
+    const view = (window as unknown as { __graphView: unknown }).__graphView;
+    const t0 = performance.now();
+    await (new Function("view", `return (async () => { ${src} })()`) as (v: unknown) => Promise<unknown>)(view);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  }, script);
+}

@@ -1,0 +1,188 @@
+/**
+ * The graph view panel (a WebviewPanel): builds the display graph for a signature, a function or the whole
+ * meta graph, sends it to the graph webview, and answers the webview (save exports, open a function in its
+ * own panel, report selections for tree sync). One panel per (source, view); asking again reveals it.
+ */
+import * as vscode from "vscode";
+import { buildDisplayGraph, type BuildOptions, type BuildTarget, type GraphSource } from "../../graph/build.js";
+import type { DisplayGraph } from "../../graph/model.js";
+import type { GraphNodeRef, GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
+import { graphHtml, graphWebviewOptions } from "./graphHtml.js";
+
+/** Where the graph comes from. `load` is called once per panel; `build` (optional) replaces the host-side build. */
+export interface GraphPanelSource {
+  /** Shown in the panel title, e.g. the export's name ("mnist/1"). */
+  label: string;
+  /** Stable id of the export (its folder URI), so panels are reused per export + view. Defaults to `label`. */
+  id?: string;
+  /** The meta graph's GraphDef + stripped ops + signatures (e.g. `graphSourceFromMetaGraph(metaGraph)`). */
+  load: () => Promise<GraphSource>;
+  /** Optional: build the DisplayGraph elsewhere (a worker); default is `buildDisplayGraph` on the host. */
+  build?: (target: BuildTarget, opts: BuildOptions) => Promise<DisplayGraph>;
+}
+
+/**
+ * What to show and select. `signature` -> that signature's slice; else `function` -> that function's body;
+ * else the whole meta graph. `node` is then selected: a node name inside `nodeFunction` (when given), else
+ * inside `function` when viewing a function, else in the meta graph's GraphDef.
+ */
+export interface GraphPanelTarget {
+  signature?: string;
+  function?: string;
+  node?: string;
+  nodeFunction?: string;
+}
+
+export interface GraphPanelHandle {
+  readonly panel: vscode.WebviewPanel;
+  /** Selects and reveals a node in this panel. */
+  reveal(node: GraphNodeRef): void;
+  /** Fires when the user selects a node in the graph (graph -> tree navigation). */
+  readonly onDidSelectNode: vscode.Event<GraphNodeRef & { op: string }>;
+}
+
+const panels = new Map<string, GraphPanel>();
+
+function viewOf(target: GraphPanelTarget): BuildTarget {
+  if (target.signature) return { signature: target.signature };
+  if (target.function) return { function: target.function };
+  return { graph: true };
+}
+
+function revealOf(target: GraphPanelTarget): GraphNodeRef | undefined {
+  if (!target.node) return undefined;
+  const fn = target.nodeFunction ?? (target.signature ? "" : (target.function ?? ""));
+  return { fn, node: target.node };
+}
+
+function titleOf(source: GraphPanelSource, view: BuildTarget): string {
+  if ("signature" in view) return `${source.label} · ${view.signature}`;
+  if ("function" in view)
+    return `${source.label} · ƒ ${view.function.replace(/^__inference_/, "").replace(/_\d+$/, "")}`;
+  return `${source.label} · graph`;
+}
+
+/** Opens (or reveals) the graph panel for `source` and `target`. */
+export function openGraphPanel(
+  context: vscode.ExtensionContext,
+  source: GraphPanelSource,
+  target: GraphPanelTarget = {},
+): GraphPanelHandle {
+  const view = viewOf(target);
+  const key = `${source.id ?? source.label}\u0000${JSON.stringify(view)}`;
+  const existing = panels.get(key);
+  if (existing) {
+    existing.panel.reveal(undefined, false);
+    const r = revealOf(target);
+    if (r) existing.reveal(r);
+    return existing;
+  }
+  const p = new GraphPanel(context, source, view, revealOf(target), key);
+  panels.set(key, p);
+  return p;
+}
+
+class GraphPanel implements GraphPanelHandle {
+  readonly panel: vscode.WebviewPanel;
+  private readonly selectEmitter = new vscode.EventEmitter<GraphNodeRef & { op: string }>();
+  readonly onDidSelectNode = this.selectEmitter.event;
+  private ready = false;
+  private pendingReveal: GraphNodeRef | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly source: GraphPanelSource,
+    private readonly view: BuildTarget,
+    reveal: GraphNodeRef | undefined,
+    key: string,
+  ) {
+    this.pendingReveal = reveal;
+    const title = titleOf(source, view);
+    this.panel = vscode.window.createWebviewPanel(
+      "savedModelExplorer.graph",
+      title,
+      vscode.ViewColumn.Active,
+      graphWebviewOptions(context.extensionUri),
+    );
+    this.panel.webview.html = graphHtml(this.panel.webview, context.extensionUri, title);
+    this.disposables.push(
+      this.selectEmitter,
+      this.panel.webview.onDidReceiveMessage((m: GraphToHostMessage) => void this.onMessage(m)),
+      this.panel.onDidDispose(() => {
+        panels.delete(key);
+        for (const d of this.disposables) d.dispose();
+      }),
+    );
+    context.subscriptions.push(this.panel);
+  }
+
+  reveal(node: GraphNodeRef): void {
+    if (this.ready) this.post({ type: "graph/reveal", target: node });
+    else this.pendingReveal = node;
+  }
+
+  private post(m: HostToGraphMessage): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(m: GraphToHostMessage): Promise<void> {
+    switch (m.type) {
+      case "graph/ready":
+        await this.load();
+        break;
+      case "graph/selected":
+        this.selectEmitter.fire({ ...m.target, op: m.op });
+        break;
+      case "graph/openFunction":
+        openGraphPanel(this.context, this.source, { function: m.fn });
+        break;
+      case "graph/saveFile":
+        await this.save(m.format, m.suggestedName, m.data);
+        break;
+      case "graph/rendered":
+        break;
+    }
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const graph = await vscode.window.withProgress(
+        { location: { viewId: "savedModelExplorer.exports" }, title: "Building graph…" },
+        async () => {
+          if (this.source.build) return this.source.build(this.view, {});
+          const src = await this.source.load();
+          return buildDisplayGraph(src, this.view);
+        },
+      );
+      this.ready = true;
+      this.post({ type: "graph/load", graph, reveal: this.pendingReveal });
+      this.pendingReveal = undefined;
+    } catch (e) {
+      this.post({
+        type: "graph/error",
+        message: `Cannot show the graph: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  }
+
+  private async save(format: "svg" | "png", suggestedName: string, data: string): Promise<void> {
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: base ? vscode.Uri.joinPath(base, suggestedName) : undefined,
+      filters: format === "svg" ? { "SVG image": ["svg"] } : { "PNG image": ["png"] },
+      saveLabel: `Export ${format.toUpperCase()}`,
+    });
+    if (!uri) return;
+    try {
+      const bytes = format === "svg" ? new TextEncoder().encode(data) : Uint8Array.from(Buffer.from(data, "base64"));
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      this.post({ type: "graph/saved", path: uri.toString() });
+      void vscode.window.showInformationMessage(`Graph exported to ${vscode.workspace.asRelativePath(uri)}`);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.post({ type: "graph/saved", error: msg });
+      void vscode.window.showErrorMessage(`Could not write ${uri.fsPath}: ${msg}`);
+    }
+  }
+}
