@@ -32,11 +32,20 @@ if (existsSync(dir)) {
   const entries = readdirSync(dir);
   if (entries.length) {
     if (!existsSync(join(dir, DEMO_MARKER_FILE))) {
-      console.error(`make-demo-export: refusing to write into ${dir}: it is not empty and is not a previous demo export`);
+      console.error(
+        `make-demo-export: refusing to write into ${dir}: it is not empty and is not a previous demo export`,
+      );
       process.exit(1);
     }
     // a previous demo: clear only what a demo export contains
-    for (const name of ["saved_model.pb", "saved_model.pbtxt", "fingerprint.pb", "variables", "assets", "assets.extra"]) {
+    for (const name of [
+      "saved_model.pb",
+      "saved_model.pbtxt",
+      "fingerprint.pb",
+      "variables",
+      "assets",
+      "assets.extra",
+    ]) {
       rmSync(join(dir, name), { recursive: true, force: true });
     }
   }
@@ -44,4 +53,6 @@ if (existsSync(dir)) {
 const t0 = performance.now();
 const files = demoExportFiles();
 const bytes = await writeExportToDir(files, dir);
-console.log(`wrote demo export to ${dir}: ${files.size} files, ${bytes} bytes in ${Math.round(performance.now() - t0)} ms`);
+console.log(
+  `wrote demo export to ${dir}: ${files.size} files, ${bytes} bytes in ${Math.round(performance.now() - t0)} ms`,
+);

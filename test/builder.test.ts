@@ -32,7 +32,10 @@ const root = mkdtempSync(join(tmpdir(), "builder-test-"));
 after(() => rmSync(root, { recursive: true, force: true }));
 let dirCount = 0;
 
-async function roundTrip(b: SavedModelBuilder, opts: SaveOptions = {}): Promise<{ exp: SavedModelExport; files: Map<string, Uint8Array>; dir: string }> {
+async function roundTrip(
+  b: SavedModelBuilder,
+  opts: SaveOptions = {},
+): Promise<{ exp: SavedModelExport; files: Map<string, Uint8Array>; dir: string }> {
   const files = b.save(opts);
   const dir = join(root, `m${dirCount++}`);
   await writeExportToDir(files, dir);
@@ -61,7 +64,8 @@ function typedVariables(g: GraphBuilder): Record<string, DecodedTensor> {
     scalar: tensorOf(DT.DT_FLOAT, [], [9]),
     empty: tensorOf(DT.DT_FLOAT, [0, 4], []),
   };
-  for (const [name, value] of Object.entries(t)) g.variable(`vars/${name}`, value, { kind: name === "str" ? "ref" : "resource" });
+  for (const [name, value] of Object.entries(t))
+    g.variable(`vars/${name}`, value, { kind: name === "str" ? "ref" : "resource" });
   return t;
 }
 
@@ -129,7 +133,10 @@ describe("GraphBuilder", () => {
       ],
     );
     for (const n of def.nodeDef!) for (const i of n.input ?? []) resolveFunctionTensor(i, def, resolver);
-    const call = g.call(fn, [g.placeholder("in", DT.DT_FLOAT, [-1]), g.variable("w", tensorOf(DT.DT_FLOAT, [], [2])).handle]);
+    const call = g.call(fn, [
+      g.placeholder("in", DT.DT_FLOAT, [-1]),
+      g.variable("w", tensorOf(DT.DT_FLOAT, [], [2])).handle,
+    ]);
     assert.equal(call.op, "StatefulPartitionedCall");
     assert.deepEqual(call.def.attr!.Tin.list!.type, [DT.DT_FLOAT, DT.DT_RESOURCE]);
     assert.deepEqual(call.def.attr!.Tout.list!.type, [DT.DT_FLOAT, DT.DT_FLOAT]);
@@ -187,8 +194,14 @@ describe("SavedModelBuilder round trip", () => {
     const train = mk(true);
     const gpu = mk(false);
     const b = new SavedModelBuilder()
-      .addMetaGraphAndVariables(["serve"], { graph: serve.g, signatureDefs: { serving_default: { inputs: { x: serve.x }, outputs: { y: serve.y } } } })
-      .addMetaGraph(["train"], { graph: train.g, signatureDefs: { train: { inputs: { x: train.x }, outputs: { y: train.y } } } })
+      .addMetaGraphAndVariables(["serve"], {
+        graph: serve.g,
+        signatureDefs: { serving_default: { inputs: { x: serve.x }, outputs: { y: serve.y } } },
+      })
+      .addMetaGraph(["train"], {
+        graph: train.g,
+        signatureDefs: { train: { inputs: { x: train.x }, outputs: { y: train.y } } },
+      })
       .addMetaGraph(["serve", "gpu"], { graph: gpu.g });
     assert.throws(() => b.addMetaGraph(["gpu", "serve"], { graph: gpu.g }), /already exists/);
     assert.throws(() => b.addMetaGraphAndVariables(["x"], { graph: gpu.g }), /already added/);
@@ -198,18 +211,27 @@ describe("SavedModelBuilder round trip", () => {
       [["serve"], ["train"], ["serve", "gpu"]],
     );
     const info = await describeModel(exp);
-    assert.deepEqual(info.metaGraphs[1].signatures.map((s) => s.key), ["train"]);
+    assert.deepEqual(
+      info.metaGraphs[1].signatures.map((s) => s.key),
+      ["train"],
+    );
     assert.equal(info.metaGraphs[1].nodeCount, info.metaGraphs[0].nodeCount + 1);
     assert.equal(exp.metaGraphByTags(["gpu", "serve"])!.index, 2);
     const vars = await loadVariables(exp);
-    assert.deepEqual(vars.variables.map((v) => v.checkpointKey), ["w"]);
+    assert.deepEqual(
+      vars.variables.map((v) => v.checkpointKey),
+      ["w"],
+    );
     const sd = exp.metaGraphs[0].shell.saverDef!;
     assert.equal(sd.restoreOpName, "save/restore_all");
     assert.equal(sd.filenameTensorName, "save/Const:0");
     const restore = exp.metaGraphs[0].nodes().find((n) => n.name === "save/RestoreV2")!;
     assert.deepEqual(restore.attr.dtypes.list!.type, [DT.DT_FLOAT]);
     const ops = exp.metaGraphs[0].metaInfo!.strippedOpList!.op!.map((o) => o.name);
-    assert.ok(["Mul", "RestoreV2", "SaveV2", "VarHandleOp", "AssignVariableOp"].every((o) => ops.includes(o)), ops.join());
+    assert.ok(
+      ["Mul", "RestoreV2", "SaveV2", "VarHandleOp", "AssignVariableOp"].every((o) => ops.includes(o)),
+      ops.join(),
+    );
     assert.deepEqual(ops, [...ops].sort());
     assert.ok(exp.metaGraphs[1].metaInfo!.strippedOpList!.op!.some((o) => o.name === "Neg"));
   });
@@ -225,8 +247,14 @@ describe("SavedModelBuilder round trip", () => {
           dtype: DT.DT_FLOAT,
           shape: [4, 3],
           slices: [
-            [{ start: 0, length: 2 }, { start: 0, length: -1 }],
-            [{ start: 2, length: 2 }, { start: 0, length: -1 }],
+            [
+              { start: 0, length: 2 },
+              { start: 0, length: -1 },
+            ],
+            [
+              { start: 2, length: 2 },
+              { start: 0, length: -1 },
+            ],
           ],
           sliceValues: [Float32Array.from([1, 2, 3, 4, 5, 6]), Float32Array.from([7, 8, 9, 10, 11, 12])],
         },
@@ -240,8 +268,14 @@ describe("SavedModelBuilder round trip", () => {
     assert.deepEqual(emb.shape, [4, 3]);
     const bundle = await TensorBundle.open(exp.fs);
     assert.deepEqual(bundle.get("emb")!.slices, [
-      [{ start: 0, length: 2 }, { start: 0, length: -1 }],
-      [{ start: 2, length: 2 }, { start: 0, length: -1 }],
+      [
+        { start: 0, length: 2 },
+        { start: 0, length: -1 },
+      ],
+      [
+        { start: 2, length: 2 },
+        { start: 0, length: -1 },
+      ],
     ]);
     const full = await bundle.readTensor("emb");
     assert.deepEqual(Array.from(full.values as Float32Array), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
@@ -253,7 +287,10 @@ describe("SavedModelBuilder round trip", () => {
       const g = new GraphBuilder();
       typedVariables(g);
       const x = g.placeholder("x", DT.DT_STRING, null);
-      const fn = g.function("__inference_id_1", { inputs: [{ name: "s", dtype: DT.DT_STRING }], body: (f, s) => [f.op("StringUpper", "up", [s]).output] });
+      const fn = g.function("__inference_id_1", {
+        inputs: [{ name: "s", dtype: DT.DT_STRING }],
+        body: (f, s) => [f.op("StringUpper", "up", [s]).output],
+      });
       const y = g.call(fn, [x], { stateful: false }).output;
       g.saver();
       return new SavedModelBuilder().addMetaGraphAndVariables(["serve"], {
@@ -272,21 +309,31 @@ describe("SavedModelBuilder round trip", () => {
     assert.ok(a.length > 1000);
     assert.deepEqual(Buffer.from(c), Buffer.from(a));
     // and both equal what the builder itself encoded
-    assert.deepEqual(Buffer.from(a), Buffer.from(SavedModel.encode(SavedModel.decode(bin.files.get("saved_model.pb")!)).finish()));
+    assert.deepEqual(
+      Buffer.from(a),
+      Buffer.from(SavedModel.encode(SavedModel.decode(bin.files.get("saved_model.pb")!)).finish()),
+    );
   });
 
   test("TF2 object graph: checkpoint keys join to variable names, object paths and trainable flags", async () => {
     const g = new GraphBuilder();
     const og = new ObjectGraphBuilder("_tf_keras_model", JSON.stringify({ name: "model", class_name: "Functional" }));
     const k = g.variable("dense/kernel", tensorOf(DT.DT_FLOAT, [2, 2], [1, 2, 3, 4]), { initializer: "none" });
-    const m = g.variable("bn/moving.mean", tensorOf(DT.DT_FLOAT, [2], [0, 0]), { initializer: "none", trainable: false });
+    const m = g.variable("bn/moving.mean", tensorOf(DT.DT_FLOAT, [2], [0, 0]), {
+      initializer: "none",
+      trainable: false,
+    });
     const layer = og.kerasLayer(og.root, "layer_with_weights-0", "Dense", "dense");
     og.variable(layer, "kernel", k);
     const bn = og.kerasLayer(og.root, "layer/bn", "BatchNormalization", "bn");
     og.variable(bn, "moving.mean", m);
     assert.equal(k.checkpointKey, "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE");
     assert.equal(m.checkpointKey, "layer.Sbn/moving..mean/.ATTRIBUTES/VARIABLE_VALUE");
-    const b = new SavedModelBuilder().addMetaGraphAndVariables(["serve"], { graph: g, objectGraph: og, mainOp: g.noOp("NoOp") });
+    const b = new SavedModelBuilder().addMetaGraphAndVariables(["serve"], {
+      graph: g,
+      objectGraph: og,
+      mainOp: g.noOp("NoOp"),
+    });
     const { exp } = await roundTrip(b, { numShards: 2, fingerprint: true });
     const vars = await loadVariables(exp);
     const byName = new Map(vars.variables.map((v) => [v.name, v]));
@@ -317,7 +364,14 @@ describe("SavedModelBuilder round trip", () => {
       assetsExtra: [{ filename: "tf_serving_warmup_requests", contents: "warm" }],
     });
     assert.throws(
-      () => new SavedModelBuilder().addMetaGraphAndVariables(["a"], { graph: new GraphBuilder(), assets: [{ filename: "v", contents: "1" }, { filename: "v", contents: "2" }] }),
+      () =>
+        new SavedModelBuilder().addMetaGraphAndVariables(["a"], {
+          graph: new GraphBuilder(),
+          assets: [
+            { filename: "v", contents: "1" },
+            { filename: "v", contents: "2" },
+          ],
+        }),
       /same asset name/,
     );
     const { exp } = await roundTrip(b);

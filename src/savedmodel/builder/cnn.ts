@@ -72,10 +72,16 @@ export function cnn(opts: CnnOptions = {}): SavedModelBuilder {
   const next = rng(opts.seed ?? 7);
   const F = DT.DT_FLOAT;
   const g = new GraphBuilder();
-  const og = tf2 ? new ObjectGraphBuilder("_tf_keras_network", JSON.stringify({ name: big ? "mobilenetv2_1.00_224" : "small_cnn", class_name: "Functional" })) : undefined;
+  const og = tf2
+    ? new ObjectGraphBuilder(
+        "_tf_keras_network",
+        JSON.stringify({ name: big ? "mobilenetv2_1.00_224" : "small_cnn", class_name: "Functional" }),
+      )
+    : undefined;
   const init = tf2 ? "none" : undefined;
   let weighted = 0;
-  const layerObj = (className: string, name: string) => (og ? og.kerasLayer(og.root, `layer_with_weights-${weighted++}`, className, name) : -1);
+  const layerObj = (className: string, name: string) =>
+    og ? og.kerasLayer(og.root, `layer_with_weights-${weighted++}`, className, name) : -1;
   const bn = (name: string, c: number): Bn => {
     const o = layerObj("BatchNormalization", name);
     const mk = (v: string, value: number, trainable: boolean) => {
@@ -83,14 +89,37 @@ export function cnn(opts: CnnOptions = {}): SavedModelBuilder {
       if (og) og.variable(o, v, r);
       return r;
     };
-    return { name, gamma: mk("gamma", 1, true), beta: mk("beta", 0, true), mean: mk("moving_mean", 0, false), variance: mk("moving_variance", 1, false) };
+    return {
+      name,
+      gamma: mk("gamma", 1, true),
+      beta: mk("beta", 0, true),
+      mean: mk("moving_mean", 0, false),
+      variance: mk("moving_variance", 1, false),
+    };
   };
   const layers: Layer[] = [];
-  const conv = (name: string, k: number, cin: number, cout: number, stride: number, depthwise: boolean, relu6: boolean) => {
+  const conv = (
+    name: string,
+    k: number,
+    cin: number,
+    cout: number,
+    stride: number,
+    depthwise: boolean,
+    relu6: boolean,
+  ) => {
     const shape = depthwise ? [k, k, cin, 1] : [k, k, cin, cout];
     const fanIn = k * k * (depthwise ? 1 : cin);
-    const kernel = g.variable(`${name}/${depthwise ? "depthwise_kernel" : "kernel"}`, randomTensor(F, shape, Math.sqrt(3 / fanIn), next), { initializer: init });
-    if (og) og.variable(layerObj(depthwise ? "DepthwiseConv2D" : "Conv2D", name), depthwise ? "depthwise_kernel" : "kernel", kernel);
+    const kernel = g.variable(
+      `${name}/${depthwise ? "depthwise_kernel" : "kernel"}`,
+      randomTensor(F, shape, Math.sqrt(3 / fanIn), next),
+      { initializer: init },
+    );
+    if (og)
+      og.variable(
+        layerObj(depthwise ? "DepthwiseConv2D" : "Conv2D", name),
+        depthwise ? "depthwise_kernel" : "kernel",
+        kernel,
+      );
     layers.push({ kind: "conv", name, kernel, stride, depthwise, bn: bn(`${name}_BN`, cout), relu6 });
   };
   conv("Conv1", 3, 3, first, 2, false, true);
@@ -111,7 +140,9 @@ export function cnn(opts: CnnOptions = {}): SavedModelBuilder {
     }
   }
   conv("Conv_1", 1, cin, last, 1, false, true);
-  const dk = g.variable("predictions/kernel", randomTensor(F, [last, classes], Math.sqrt(3 / last), next), { initializer: init });
+  const dk = g.variable("predictions/kernel", randomTensor(F, [last, classes], Math.sqrt(3 / last), next), {
+    initializer: init,
+  });
   const db = g.variable("predictions/bias", filledTensor(F, [classes], 0), { initializer: init });
   if (og) {
     const o = layerObj("Dense", "predictions");
@@ -127,19 +158,34 @@ export function cnn(opts: CnnOptions = {}): SavedModelBuilder {
       if (l.kind === "conv") {
         h = ops.scope(l.name, () => {
           const strides = attr.listI([1, l.stride, l.stride, 1]);
-          return ops.op(l.depthwise ? "DepthwiseConv2dNative" : "Conv2D", l.depthwise ? "depthwise" : "Conv2D", [h, read(l.kernel)], { strides, padding: attr.s("SAME") }).output;
+          return ops.op(
+            l.depthwise ? "DepthwiseConv2dNative" : "Conv2D",
+            l.depthwise ? "depthwise" : "Conv2D",
+            [h, read(l.kernel)],
+            { strides, padding: attr.s("SAME") },
+          ).output;
         });
-        h = ops.scope(l.bn.name, () =>
-          ops.op("FusedBatchNormV3", "FusedBatchNormV3", [h, read(l.bn.gamma), read(l.bn.beta), read(l.bn.mean), read(l.bn.variance)], {
-            epsilon: attr.f(0.001),
-            is_training: attr.b(false),
-          }).output,
+        h = ops.scope(
+          l.bn.name,
+          () =>
+            ops.op(
+              "FusedBatchNormV3",
+              "FusedBatchNormV3",
+              [h, read(l.bn.gamma), read(l.bn.beta), read(l.bn.mean), read(l.bn.variance)],
+              {
+                epsilon: attr.f(0.001),
+                is_training: attr.b(false),
+              },
+            ).output,
         );
         if (l.relu6) h = ops.op("Relu6", `${l.name}_relu`, [h]).output;
       } else if (l.kind === "add") {
         h = ops.op("AddV2", `${l.name}/add`, [outs[l.from], h]).output;
       } else {
-        const pooled = ops.scope("global_average_pooling2d", () => ops.op("Mean", "Mean", [h, ops.constI32("Mean/reduction_indices", [1, 2])]).output);
+        const pooled = ops.scope(
+          "global_average_pooling2d",
+          () => ops.op("Mean", "Mean", [h, ops.constI32("Mean/reduction_indices", [1, 2])]).output,
+        );
         h = ops.scope(l.name, () => {
           const mm = ops.op("MatMul", "MatMul", [pooled, read(l.kernel)]).output;
           return ops.op("BiasAdd", "BiasAdd", [mm, read(l.bias)]).output;
@@ -156,15 +202,33 @@ export function cnn(opts: CnnOptions = {}): SavedModelBuilder {
   const inShape = [-1, size, size, 3];
   const b = new SavedModelBuilder();
   if (tf2 && og) {
-    const sigs = addTf2Signatures(g, { serving_default: { inputs: [{ name: "input", dtype: F, shape: inShape }], functionName: "model_call", body: (f, [x], read) => forward(f, x, read) } }, og);
+    const sigs = addTf2Signatures(
+      g,
+      {
+        serving_default: {
+          inputs: [{ name: "input", dtype: F, shape: inShape }],
+          functionName: "model_call",
+          body: (f, [x], read) => forward(f, x, read),
+        },
+      },
+      og,
+    );
     addTf2Saver(g, og);
     const noop = g.noOp("NoOp");
-    return b.addMetaGraphAndVariables(["serve"], { graph: g, signatureDefs: sigs.signatureDefs, mainOp: noop, objectGraph: og });
+    return b.addMetaGraphAndVariables(["serve"], {
+      graph: g,
+      signatureDefs: sigs.signatureDefs,
+      mainOp: noop,
+      objectGraph: og,
+    });
   }
   const x = g.placeholder("input", F, inShape);
   x.shape = inShape;
   const out = forward(g, x, (v) => v.read);
   g.initAllVariables();
   g.saver();
-  return b.addMetaGraphAndVariables(["serve"], { graph: g, signatureDefs: { serving_default: { inputs: { input: x }, outputs: out } } });
+  return b.addMetaGraphAndVariables(["serve"], {
+    graph: g,
+    signatureDefs: { serving_default: { inputs: { input: x }, outputs: out } },
+  });
 }

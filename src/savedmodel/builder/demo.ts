@@ -30,40 +30,76 @@ export function demoExport(): SavedModelBuilder {
   const F = DT.DT_FLOAT;
   const next = rng(2024);
   const g = new GraphBuilder();
-  const keras = (name: string, cls: string) => JSON.stringify({ name, class_name: cls, trainable: true, dtype: "float32" });
+  const keras = (name: string, cls: string) =>
+    JSON.stringify({ name, class_name: cls, trainable: true, dtype: "float32" });
   const og = new ObjectGraphBuilder("_tf_keras_sequential", keras("digits_cnn", "Sequential"));
-  const layer = (index: number, weighted: number | undefined, cls: string, name: string, config: Record<string, unknown>) => {
-    const id = og.kerasLayer(og.root, weighted === undefined ? `layer-${index}` : `layer_with_weights-${weighted}`, cls, name, config);
+  const layer = (
+    index: number,
+    weighted: number | undefined,
+    cls: string,
+    name: string,
+    config: Record<string, unknown>,
+  ) => {
+    const id = og.kerasLayer(
+      og.root,
+      weighted === undefined ? `layer-${index}` : `layer_with_weights-${weighted}`,
+      cls,
+      name,
+      config,
+    );
     if (weighted !== undefined) og.addChild(og.root, `layer-${index}`, id);
     return id;
   };
   const weights = (lid: number, name: string, kshape: number[], units: number): DenseLayer => {
     const fanIn = kshape.slice(0, -1).reduce((a, b) => a * b, 1);
-    const kernel = g.variable(`${name}/kernel`, randomTensor(F, kshape, Math.sqrt(6 / (fanIn + units)), next), { initializer: "none" });
+    const kernel = g.variable(`${name}/kernel`, randomTensor(F, kshape, Math.sqrt(6 / (fanIn + units)), next), {
+      initializer: "none",
+    });
     const bias = g.variable(`${name}/bias`, filledTensor(F, [units], 0.01), { initializer: "none" });
     og.variable(lid, "kernel", kernel);
     og.variable(lid, "bias", bias);
     return { name, kernel, bias };
   };
-  const conv1 = weights(layer(0, 0, "Conv2D", "conv2d", { filters: 8, kernel_size: [3, 3], activation: "relu", padding: "same" }), "conv2d", [3, 3, 1, 8], 8);
+  const conv1 = weights(
+    layer(0, 0, "Conv2D", "conv2d", { filters: 8, kernel_size: [3, 3], activation: "relu", padding: "same" }),
+    "conv2d",
+    [3, 3, 1, 8],
+    8,
+  );
   layer(1, undefined, "MaxPooling2D", "max_pooling2d", { pool_size: [2, 2] });
-  const conv2 = weights(layer(2, 1, "Conv2D", "conv2d_1", { filters: 16, kernel_size: [3, 3], activation: "relu", padding: "same" }), "conv2d_1", [3, 3, 8, 16], 16);
+  const conv2 = weights(
+    layer(2, 1, "Conv2D", "conv2d_1", { filters: 16, kernel_size: [3, 3], activation: "relu", padding: "same" }),
+    "conv2d_1",
+    [3, 3, 8, 16],
+    16,
+  );
   layer(3, undefined, "MaxPooling2D", "max_pooling2d_1", { pool_size: [2, 2] });
   layer(4, undefined, "Flatten", "flatten", {});
   const dense = weights(layer(5, 2, "Dense", "dense", { units: 32, activation: "relu" }), "dense", [784, 32], 32);
-  const logitsLayer = weights(layer(6, 3, "Dense", "dense_1", { units: 10, activation: "linear" }), "dense_1", [32, 10], 10);
+  const logitsLayer = weights(
+    layer(6, 3, "Dense", "dense_1", { units: 10, activation: "linear" }),
+    "dense_1",
+    [32, 10],
+    10,
+  );
   const labelsAsset = og.asset(og.root, "labels_file", 0);
   void labelsAsset;
 
   const features = (f: FunctionBuilder, image: Tensor, read: (v: VariableRecord) => Tensor): Tensor => {
     const convBlock = (l: DenseLayer, x: Tensor, pool: string) => {
       const y = f.scope(l.name, () => {
-        const c = f.op("Conv2D", "Conv2D", [x, read(l.kernel)], { strides: attr.listI([1, 1, 1, 1]), padding: attr.s("SAME") }).output;
+        const c = f.op("Conv2D", "Conv2D", [x, read(l.kernel)], {
+          strides: attr.listI([1, 1, 1, 1]),
+          padding: attr.s("SAME"),
+        }).output;
         const b = f.op("BiasAdd", "BiasAdd", [c, read(l.bias)]).output;
         return f.op("Relu", "Relu", [b]).output;
       });
       const k = attr.listI([1, 2, 2, 1]);
-      return f.scope(pool, () => f.op("MaxPool", "MaxPool", [y], { ksize: k, strides: k, padding: attr.s("VALID") }).output);
+      return f.scope(
+        pool,
+        () => f.op("MaxPool", "MaxPool", [y], { ksize: k, strides: k, padding: attr.s("VALID") }).output,
+      );
     };
     const p1 = convBlock(conv1, image, "max_pooling2d");
     const p2 = convBlock(conv2, p1, "max_pooling2d_1");
@@ -83,7 +119,9 @@ export function demoExport(): SavedModelBuilder {
     logits.shape = [-1, 10];
     const probabilities = f.op("Softmax", "Softmax", [logits]).output;
     probabilities.shape = [-1, 10];
-    const classIds = f.op("ArgMax", "ArgMax", [probabilities, f.constI32("ArgMax/dimension", -1)], { output_type: attr.type(DT.DT_INT64) }).output;
+    const classIds = f.op("ArgMax", "ArgMax", [probabilities, f.constI32("ArgMax/dimension", -1)], {
+      output_type: attr.type(DT.DT_INT64),
+    }).output;
     classIds.shape = [-1];
     return { logits, probabilities, class_ids: classIds };
   };
@@ -91,7 +129,11 @@ export function demoExport(): SavedModelBuilder {
   const sigs = addTf2Signatures(
     g,
     {
-      serving_default: { inputs: image, functionName: "call", body: (f, [x], read) => head(f, features(f, x, read), read) },
+      serving_default: {
+        inputs: image,
+        functionName: "call",
+        body: (f, [x], read) => head(f, features(f, x, read), read),
+      },
       embed: {
         inputs: image,
         functionName: "embed",
@@ -114,7 +156,10 @@ export function demoExport(): SavedModelBuilder {
     },
     og,
   );
-  og.function(og.root, "__call__", [sigs.bodies.serving_default.name], { args: [{ name: "inputs", dtype: F, shape: [-1, 28, 28, 1] }], argNames: ["inputs"] });
+  og.function(og.root, "__call__", [sigs.bodies.serving_default.name], {
+    args: [{ name: "inputs", dtype: F, shape: [-1, 28, 28, 1] }],
+    argNames: ["inputs"],
+  });
   const init = g.noOp("NoOp");
   addTf2Saver(g, og);
   return new SavedModelBuilder({ tfVersion: "2.15.0" }).addMetaGraphAndVariables(["serve"], {
@@ -124,7 +169,9 @@ export function demoExport(): SavedModelBuilder {
     assetsExtra: [
       {
         filename: DEMO_MARKER_FILE.slice("assets.extra/".length),
-        contents: JSON.stringify({ generator: "savedmodel-explorer demoExport()", model: "digits_cnn", version: 1 }, null, 2) + "\n",
+        contents:
+          JSON.stringify({ generator: "savedmodel-explorer demoExport()", model: "digits_cnn", version: 1 }, null, 2) +
+          "\n",
       },
     ],
     mainOp: init,

@@ -82,7 +82,9 @@ export interface CallOptions extends OpOptions {
 }
 
 /** TF2's usual config_proto on call nodes (CPU/GPU device counts, allow soft placement). */
-const CONFIG_PROTO = new Uint8Array([10, 7, 10, 3, 71, 80, 85, 16, 0, 10, 7, 10, 3, 67, 80, 85, 16, 1, 50, 2, 74, 0, 56, 1]);
+const CONFIG_PROTO = new Uint8Array([
+  10, 7, 10, 3, 71, 80, 85, 16, 0, 10, 7, 10, 3, 67, 80, 85, 16, 1, 50, 2, 74, 0, 56, 1,
+]);
 
 /** Builds `{dtype, shape, values}` with checks that values fit the shape. */
 export function tensorOf(dtype: number, shape: number[], values: TensorValues | number[] | string[]): DecodedTensor {
@@ -97,7 +99,8 @@ export function tensorOf(dtype: number, shape: number[], values: TensorValues | 
     v = typedArrayFor(dtype, values as number[]);
   } else v = values as TensorValues;
   const lanes = dtype === DT.DT_COMPLEX64 || dtype === DT.DT_COMPLEX128 ? 2 : 1;
-  if (v.length !== n * lanes) throw new SavedModelError("<builder>", `${v.length} values for shape [${shape.join(", ")}]`);
+  if (v.length !== n * lanes)
+    throw new SavedModelError("<builder>", `${v.length} values for shape [${shape.join(", ")}]`);
   return { dtype, shape, values: v };
 }
 
@@ -142,12 +145,19 @@ abstract class Ops extends NodeScope {
   }
 
   placeholder(name: string, dtype: number, shape: ShapeLike = null): Tensor {
-    const n = this.op("Placeholder", name, [], { dtype: attr.type(dtype), shape: attr.shape(shape) }, { outputShapes: [shape] });
+    const n = this.op(
+      "Placeholder",
+      name,
+      [],
+      { dtype: attr.type(dtype), shape: attr.shape(shape) },
+      { outputShapes: [shape] },
+    );
     return n.output;
   }
 
   const_(name: string, t: DecodedTensor): Tensor {
-    return this.op("Const", name, [], { value: attr.tensor(t), dtype: attr.type(t.dtype) }, { outputShapes: [t.shape] }).output;
+    return this.op("Const", name, [], { value: attr.tensor(t), dtype: attr.type(t.dtype) }, { outputShapes: [t.shape] })
+      .output;
   }
 
   /** A float32 constant (scalar when shape is omitted). */
@@ -179,7 +189,10 @@ abstract class Ops extends NodeScope {
     const stateful = opts.stateful ?? fn.stateful;
     const opType = stateful ? "StatefulPartitionedCall" : "PartitionedCall";
     if (inputs.length !== fn.inputs.length) {
-      throw new SavedModelError("<builder>", `function ${fn.name} takes ${fn.inputs.length} inputs, ${inputs.length} given`);
+      throw new SavedModelError(
+        "<builder>",
+        `function ${fn.name} takes ${fn.inputs.length} inputs, ${inputs.length} given`,
+      );
     }
     return this.op(
       opType,
@@ -222,7 +235,8 @@ export class GraphBuilder extends Ops {
   }
 
   addToCollection(key: string, kind: "nodeList" | "bytesList", value: string | Uint8Array): void {
-    const c = (this.collections[key] ??= kind === "nodeList" ? { nodeList: { value: [] } } : { bytesList: { value: [] } });
+    const c = (this.collections[key] ??=
+      kind === "nodeList" ? { nodeList: { value: [] } } : { bytesList: { value: [] } });
     if (kind === "nodeList") c.nodeList!.value!.push(value as string);
     else c.bytesList!.value!.push(value as Uint8Array);
   }
@@ -247,14 +261,16 @@ export class GraphBuilder extends Ops {
     const initValue = (): Tensor =>
       init === "value"
         ? this.absScope(vname, () => this.const_(kind === "ref" ? "initial_value" : "Initializer/initial_value", value))
-        : this.absScope(vname, () =>
-            this.op(
-              "Const",
-              kind === "ref" ? "initial_value" : "Initializer/zeros",
-              [],
-              { value: { tensor: { dtype, tensorShape: shapeProto(value.shape) } }, dtype: attr.type(dtype) },
-              { outputShapes: [value.shape] },
-            ).output,
+        : this.absScope(
+            vname,
+            () =>
+              this.op(
+                "Const",
+                kind === "ref" ? "initial_value" : "Initializer/zeros",
+                [],
+                { value: { tensor: { dtype, tensorShape: shapeProto(value.shape) } }, dtype: attr.type(dtype) },
+                { outputShapes: [value.shape] },
+              ).output,
           );
     let rec: VariableRecord;
     const cls = attr.listS([`loc:@${vname}`]);
@@ -269,11 +285,26 @@ export class GraphBuilder extends Ops {
       );
       const assign = iv
         ? this.absScope(vname, () =>
-            this.op("Assign", "Assign", [v.output, iv], { validate_shape: attr.b(true), use_locking: attr.b(true), _class: cls }),
+            this.op("Assign", "Assign", [v.output, iv], {
+              validate_shape: attr.b(true),
+              use_locking: attr.b(true),
+              _class: cls,
+            }),
           )
         : undefined;
-      const read = this.absScope(vname, () => this.op("Identity", "read", [v.output], { _class: cls }, { outputShapes: [value.shape] }));
-      rec = { name: vname, checkpointKey: opts.checkpointKey ?? vname, value, kind, trainable, handle: v.output, read: read.output, initializer: assign };
+      const read = this.absScope(vname, () =>
+        this.op("Identity", "read", [v.output], { _class: cls }, { outputShapes: [value.shape] }),
+      );
+      rec = {
+        name: vname,
+        checkpointKey: opts.checkpointKey ?? vname,
+        value,
+        kind,
+        trainable,
+        handle: v.output,
+        read: read.output,
+        initializer: assign,
+      };
     } else {
       const h = this.opReserved(
         "VarHandleOp",
@@ -285,25 +316,49 @@ export class GraphBuilder extends Ops {
       let assign: BuiltNode | undefined;
       if (init !== "none") {
         const iv = initValue();
-        assign = this.absScope(vname, () => this.op("AssignVariableOp", "Assign", [h.output, iv], { dtype: attr.type(dtype) }));
+        assign = this.absScope(vname, () =>
+          this.op("AssignVariableOp", "Assign", [h.output, iv], { dtype: attr.type(dtype) }),
+        );
       }
       const read = this.absScope(vname, () =>
-        this.op("ReadVariableOp", "Read/ReadVariableOp", [h.output], { dtype: attr.type(dtype) }, { outputShapes: [value.shape] }),
+        this.op(
+          "ReadVariableOp",
+          "Read/ReadVariableOp",
+          [h.output],
+          { dtype: attr.type(dtype) },
+          { outputShapes: [value.shape] },
+        ),
       );
-      rec = { name: vname, checkpointKey: opts.checkpointKey ?? vname, value, kind, trainable, handle: h.output, read: read.output, initializer: assign };
+      rec = {
+        name: vname,
+        checkpointKey: opts.checkpointKey ?? vname,
+        value,
+        kind,
+        trainable,
+        handle: h.output,
+        read: read.output,
+        initializer: assign,
+      };
     }
     rec.read.shape = [...value.shape];
     if (opts.shard !== undefined) rec.shard = opts.shard;
     this.variables.push(rec);
     if (opts.collect ?? init !== "none") {
-      const vd = tensorflow.VariableDef.encode(canonical({
-        variableName: `${vname}:0`,
-        initialValueName: rec.initializer ? `${rec.initializer.def.input![1]}${rec.initializer.def.input![1].includes(":") ? "" : ":0"}` : "",
-        initializerName: rec.initializer?.name ?? "",
-        snapshotName: `${rec.read.ref}${rec.read.ref.includes(":") ? "" : ":0"}`,
-        trainable,
-        isResource: kind === "resource",
-      }, "tensorflow.VariableDef")).finish();
+      const vd = tensorflow.VariableDef.encode(
+        canonical(
+          {
+            variableName: `${vname}:0`,
+            initialValueName: rec.initializer
+              ? `${rec.initializer.def.input![1]}${rec.initializer.def.input![1].includes(":") ? "" : ":0"}`
+              : "",
+            initializerName: rec.initializer?.name ?? "",
+            snapshotName: `${rec.read.ref}${rec.read.ref.includes(":") ? "" : ":0"}`,
+            trainable,
+            isResource: kind === "resource",
+          },
+          "tensorflow.VariableDef",
+        ),
+      ).finish();
       this.addToCollection("variables", "bytesList", vd);
       if (trainable) this.addToCollection("trainable_variables", "bytesList", vd);
     }
@@ -312,7 +367,10 @@ export class GraphBuilder extends Ops {
 
   /** A NoOp running every variable initializer (TF1 `init`). */
   initAllVariables(name = "init"): BuiltNode {
-    return this.noOp(name, this.variables.filter((v) => v.initializer).map((v) => v.initializer!));
+    return this.noOp(
+      name,
+      this.variables.filter((v) => v.initializer).map((v) => v.initializer!),
+    );
   }
 
   /**
@@ -321,7 +379,9 @@ export class GraphBuilder extends Ops {
    * variables (and their checkpoint keys) are final.
    */
   saver(): tensorflow.ISaverDef {
-    const vars = [...this.variables].sort((a, b) => (a.checkpointKey < b.checkpointKey ? -1 : a.checkpointKey > b.checkpointKey ? 1 : 0));
+    const vars = [...this.variables].sort((a, b) =>
+      a.checkpointKey < b.checkpointKey ? -1 : a.checkpointKey > b.checkpointKey ? 1 : 0,
+    );
     const S = DT.DT_STRING;
     const str = (v: string[]) => tensorOf(S, [v.length], v);
     return this.scope("save", () => {
@@ -330,15 +390,37 @@ export class GraphBuilder extends Ops {
       const file = this.op("PlaceholderWithDefault", "Const", [fname], { shape: attr.shape([]) }).output;
       const keys = vars.map((v) => v.checkpointKey);
       const blanks = vars.map(() => "");
-      const save = this.scope("SaveV2", () => [this.const_("tensor_names", str(keys)), this.const_("shape_and_slices", str(blanks))]);
-      const saveOp = this.op("SaveV2", "SaveV2", [file, ...save, ...vars.map((v) => (v.kind === "ref" ? v.handle : v.read))]);
-      const dep = this.op("Identity", "control_dependency", [file], { _class: attr.listS([`loc:@${file.node}`]) }, { control: [saveOp] });
-      const rs = this.scope("RestoreV2", () => [this.const_("tensor_names", str(keys)), this.const_("shape_and_slices", str(blanks))]);
-      const restore = this.op("RestoreV2", "RestoreV2", [file, ...rs], { dtypes: attr.listType(vars.map((v) => v.value.dtype)) });
+      const save = this.scope("SaveV2", () => [
+        this.const_("tensor_names", str(keys)),
+        this.const_("shape_and_slices", str(blanks)),
+      ]);
+      const saveOp = this.op("SaveV2", "SaveV2", [
+        file,
+        ...save,
+        ...vars.map((v) => (v.kind === "ref" ? v.handle : v.read)),
+      ]);
+      const dep = this.op(
+        "Identity",
+        "control_dependency",
+        [file],
+        { _class: attr.listS([`loc:@${file.node}`]) },
+        { control: [saveOp] },
+      );
+      const rs = this.scope("RestoreV2", () => [
+        this.const_("tensor_names", str(keys)),
+        this.const_("shape_and_slices", str(blanks)),
+      ]);
+      const restore = this.op("RestoreV2", "RestoreV2", [file, ...rs], {
+        dtypes: attr.listType(vars.map((v) => v.value.dtype)),
+      });
       const assigns = vars.map((v, i) => {
         const t = restore.outputs[i];
         if (v.kind === "ref") {
-          return this.op("Assign", "Assign", [v.handle, t], { validate_shape: attr.b(true), use_locking: attr.b(true), _class: attr.listS([`loc:@${v.name}`]) });
+          return this.op("Assign", "Assign", [v.handle, t], {
+            validate_shape: attr.b(true),
+            use_locking: attr.b(true),
+            _class: attr.listS([`loc:@${v.name}`]),
+          });
         }
         const id = this.op("Identity", "Identity", [t]).output;
         return this.op("AssignVariableOp", "AssignVariableOp", [v.handle, id], { dtype: attr.type(v.value.dtype) });
@@ -373,7 +455,11 @@ export class GraphBuilder extends Ops {
       outputs.push({ name: key, dtype: t.dtype, shape: t.shape });
       ret[key] = t.ref;
     }
-    return this.addFunction(f.toFunctionDef(outputs, ret, spec.attrs));
+    const h = this.addFunction(f.toFunctionDef(outputs, ret, spec.attrs));
+    // keep the static shapes the signature does not record
+    h.inputs = f.inputs.map((a) => ({ ...a }));
+    h.outputs = outputs;
+    return h;
   }
 
   /** Adds a ready FunctionDef to the library. */
@@ -430,11 +516,27 @@ export class FunctionBuilder extends Ops {
     return `function ${this.name}`;
   }
 
+  /** Appends an input argument while the body is being built (TF2 captures: variables read on first use). */
+  addInput(spec: FunctionArgSpec): Tensor {
+    this.claim(spec.name);
+    const t: Tensor = { ref: spec.name, node: spec.name, index: this.args.length, dtype: spec.dtype };
+    if (spec.shape) t.shape = [...spec.shape];
+    this.inputs.push(spec);
+    this.args.push(t);
+    this.argByName.set(spec.name, t);
+    return t;
+  }
+
   protected override resolveOther(ref: string): Tensor | undefined {
     return this.argByName.get(ref);
   }
 
-  protected outputRef(node: string, schema: OpSchema | undefined, attrs: Record<string, IAttrValue>, flat: number): string {
+  protected outputRef(
+    node: string,
+    schema: OpSchema | undefined,
+    attrs: Record<string, IAttrValue>,
+    flat: number,
+  ): string {
     if (!schema) return `${node}:output:${flat}`;
     let start = 0;
     for (const a of schema.outputs) {
@@ -449,7 +551,11 @@ export class FunctionBuilder extends Ops {
     return `${node}:output:${flat}`;
   }
 
-  toFunctionDef(outputs: FunctionArgSpec[], ret: Record<string, string>, attrs?: Record<string, IAttrValue>): IFunctionDef {
+  toFunctionDef(
+    outputs: FunctionArgSpec[],
+    ret: Record<string, string>,
+    attrs?: Record<string, IAttrValue>,
+  ): IFunctionDef {
     const stateful = [...this.opsUsed].some((op) => STATEFUL_OPS.has(op) || this.graph.library.get(op)?.stateful);
     const argAttr: Record<string, tensorflow.FunctionDef.IArgAttrs> = {};
     this.inputs.forEach((a, i) => {

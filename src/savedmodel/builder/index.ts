@@ -3,7 +3,15 @@
  * (pure TS; write the returned files with nodeWriter.ts in Node).
  */
 export { attr, shapeProto, type ShapeLike } from "./attrs.js";
-export { NodeScope, STATEFUL_OPS, inferAttrs, type BuiltNode, type OpOptions, type Tensor, type TensorLike } from "./nodeScope.js";
+export {
+  NodeScope,
+  STATEFUL_OPS,
+  inferAttrs,
+  type BuiltNode,
+  type OpOptions,
+  type Tensor,
+  type TensorLike,
+} from "./nodeScope.js";
 export {
   GraphBuilder,
   FunctionBuilder,

@@ -40,7 +40,11 @@ export function largeGraph(opts: LargeGraphOptions = {}): SavedModelBuilder {
     const m = new Float32Array(w * w).map(() => next() * 0.2 - 0.1);
     const b = new Float32Array(w).map(() => next() * 0.02);
     return {
-      weight: { dtype: DT.DT_FLOAT, tensorShape: { dim: [{ size: w }, { size: w }] }, tensorContent: new Uint8Array(m.buffer) },
+      weight: {
+        dtype: DT.DT_FLOAT,
+        tensorShape: { dim: [{ size: w }, { size: w }] },
+        tensorContent: new Uint8Array(m.buffer),
+      },
       bias: { dtype: DT.DT_FLOAT, tensorShape: { dim: [{ size: w }] }, tensorContent: new Uint8Array(b.buffer) },
     };
   });

@@ -8,30 +8,56 @@ import { attr } from "./attrs.js";
 import { GraphBuilder, tensorOf, type FunctionBuilder, type VariableRecord } from "./graph.js";
 import type { Tensor } from "./nodeScope.js";
 import { ObjectGraphBuilder } from "./objects.js";
-import { CLASSIFY_METHOD, PREDICT_METHOD, REGRESS_METHOD, SavedModelBuilder, type SignatureSpec } from "./savedModelBuilder.js";
+import {
+  CLASSIFY_METHOD,
+  PREDICT_METHOD,
+  REGRESS_METHOD,
+  SavedModelBuilder,
+  type SignatureSpec,
+} from "./savedModelBuilder.js";
 import { addTf2Saver, addTf2Signatures, randomTensor, rng, filledTensor } from "./tf2.js";
 
 export { cnn, type CnnOptions } from "./cnn.js";
 export { largeGraph, type LargeGraphOptions } from "./largeGraph.js";
-export { demoExport, demoExportFiles, demoSampleImage, DEMO_MARKER_FILE, DEMO_LABELS, DEMO_SAVE_OPTIONS } from "./demo.js";
+export {
+  demoExport,
+  demoExportFiles,
+  demoSampleImage,
+  DEMO_MARKER_FILE,
+  DEMO_LABELS,
+  DEMO_SAVE_OPTIONS,
+} from "./demo.js";
 
 const DT = DataType;
 const scalar = (v: number) => tensorOf(DT.DT_FLOAT, [], [v]);
 
 /** ParseExample of one dense float feature per key (shape [1]); returns the dense values ([-1, 1] each). */
-export function parseExampleDense(g: GraphBuilder | FunctionBuilder, serialized: Tensor, keys: string[], defaults: (number | undefined)[]): Tensor[] {
+export function parseExampleDense(
+  g: GraphBuilder | FunctionBuilder,
+  serialized: Tensor,
+  keys: string[],
+  defaults: (number | undefined)[],
+): Tensor[] {
   return g.scope("ParseExample", () => {
     const names = g.const_("Const", tensorOf(DT.DT_STRING, [0], []));
     const dk = keys.map((k, i) => g.constStr(`dense_keys_${i}`, k));
     const dd = defaults.map((d, i) =>
-      d === undefined ? g.const_(`Const_${i + 1}`, tensorOf(DT.DT_FLOAT, [0], [])) : g.const_(`default_${i}`, tensorOf(DT.DT_FLOAT, [1], [d])),
+      d === undefined
+        ? g.const_(`Const_${i + 1}`, tensorOf(DT.DT_FLOAT, [0], []))
+        : g.const_(`default_${i}`, tensorOf(DT.DT_FLOAT, [1], [d])),
     );
-    const pe = g.op("ParseExample", "ParseExample", [serialized, names, ...dk, ...dd], {
-      Nsparse: attr.i(0),
-      Ndense: attr.i(keys.length),
-      sparse_types: attr.listType([]),
-      dense_shapes: attr.listShape(keys.map(() => [1])),
-    }, { outputShapes: keys.map(() => [-1, 1]) });
+    const pe = g.op(
+      "ParseExample",
+      "ParseExample",
+      [serialized, names, ...dk, ...dd],
+      {
+        Nsparse: attr.i(0),
+        Ndense: attr.i(keys.length),
+        sparse_types: attr.listType([]),
+        dense_shapes: attr.listShape(keys.map(() => [1])),
+      },
+      { outputShapes: keys.map(() => [-1, 1]) },
+    );
     return pe.outputs;
   });
 }
@@ -156,17 +182,26 @@ export function denseMlp(opts: DenseMlpOptions = {}): SavedModelBuilder {
   const tf2 = opts.tf2 ?? true;
   const next = rng(opts.seed ?? 1);
   const g = new GraphBuilder();
-  const og = tf2 ? new ObjectGraphBuilder("_tf_keras_sequential", JSON.stringify({ name: "sequential", class_name: "Sequential" })) : undefined;
+  const og = tf2
+    ? new ObjectGraphBuilder("_tf_keras_sequential", JSON.stringify({ name: "sequential", class_name: "Sequential" }))
+    : undefined;
   const dense: { kernel: VariableRecord; bias: VariableRecord; name: string }[] = [];
   let fanIn = inputSize;
   for (let i = 0; i <= layers; i++) {
     const name = i === 0 ? "dense" : `dense_${i}`;
     const out = i === layers ? classes : units;
-    const kernel = g.variable(`${name}/kernel`, randomTensor(dtype, [fanIn, out], Math.sqrt(6 / (fanIn + out)), next), { initializer: tf2 ? "none" : undefined });
-    const bias = g.variable(`${name}/bias`, filledTensor(dtype, [out], 0.01), { initializer: tf2 ? "none" : undefined });
+    const kernel = g.variable(`${name}/kernel`, randomTensor(dtype, [fanIn, out], Math.sqrt(6 / (fanIn + out)), next), {
+      initializer: tf2 ? "none" : undefined,
+    });
+    const bias = g.variable(`${name}/bias`, filledTensor(dtype, [out], 0.01), {
+      initializer: tf2 ? "none" : undefined,
+    });
     dense.push({ kernel, bias, name });
     if (og) {
-      const layer = og.kerasLayer(og.root, `layer_with_weights-${i}`, "Dense", name, { units: out, activation: i === layers ? "linear" : "relu" });
+      const layer = og.kerasLayer(og.root, `layer_with_weights-${i}`, "Dense", name, {
+        units: out,
+        activation: i === layers ? "linear" : "relu",
+      });
       og.variable(layer, "kernel", kernel);
       og.variable(layer, "bias", bias);
     }
@@ -182,25 +217,40 @@ export function denseMlp(opts: DenseMlpOptions = {}): SavedModelBuilder {
       });
     }
     const probs = ops.op("Softmax", "Softmax", [h]).output;
+    h.shape = probs.shape = [-1, classes];
     return { logits: h, probabilities: probs };
   };
   const b = new SavedModelBuilder();
   if (tf2) {
     const sigs = addTf2Signatures(
       g,
-      { serving_default: { inputs: [{ name: "input", dtype, shape: [-1, inputSize] }], functionName: "call", body: (f, [x], read) => forward(f, x, read) } },
+      {
+        serving_default: {
+          inputs: [{ name: "input", dtype, shape: [-1, inputSize] }],
+          functionName: "call",
+          body: (f, [x], read) => forward(f, x, read),
+        },
+      },
       og,
     );
     addTf2Saver(g, og!);
     const init = g.noOp("NoOp");
-    return b.addMetaGraphAndVariables(["serve"], { graph: g, signatureDefs: sigs.signatureDefs, mainOp: init, objectGraph: og });
+    return b.addMetaGraphAndVariables(["serve"], {
+      graph: g,
+      signatureDefs: sigs.signatureDefs,
+      mainOp: init,
+      objectGraph: og,
+    });
   }
   const x = g.placeholder("input", dtype, [-1, inputSize]);
   x.shape = [-1, inputSize];
   const out = forward(g, x, (v) => v.read);
   g.initAllVariables();
   g.saver();
-  return b.addMetaGraphAndVariables(["serve"], { graph: g, signatureDefs: { serving_default: { inputs: { input: x }, outputs: out } } });
+  return b.addMetaGraphAndVariables(["serve"], {
+    graph: g,
+    signatureDefs: { serving_default: { inputs: { input: x }, outputs: out } },
+  });
 }
 
 /** The hostile name used by xssModel() everywhere a name can go. */

@@ -93,7 +93,12 @@ export abstract class NodeScope {
   /** Function-call ops by name (the library), for schemas of direct function calls. */
   protected abstract libraryFunction(name: string): IFunctionDef | undefined;
   /** How an output is referenced inside this container. */
-  protected abstract outputRef(node: string, schema: OpSchema | undefined, attrs: Record<string, IAttrValue>, flat: number): string;
+  protected abstract outputRef(
+    node: string,
+    schema: OpSchema | undefined,
+    attrs: Record<string, IAttrValue>,
+    flat: number,
+  ): string;
   /** A tensor for a name that is not a built node (function args). */
   protected resolveOther(_ref: string): Tensor | undefined {
     return undefined;
@@ -176,21 +181,45 @@ export abstract class NodeScope {
    * Adds a node. `name` is scoped and made unique. Missing type attrs of the op's schema (`T`, `dtype` of
    * typed inputs, `N`, list(type) attrs) are inferred from the inputs' dtypes.
    */
-  op(opType: string, name: string, inputs: TensorLike[] = [], attrs: Record<string, IAttrValue> = {}, opts: OpOptions = {}): BuiltNode {
+  op(
+    opType: string,
+    name: string,
+    inputs: TensorLike[] = [],
+    attrs: Record<string, IAttrValue> = {},
+    opts: OpOptions = {},
+  ): BuiltNode {
     return this.addNode(this.uniqueName(name), opType, inputs, attrs, opts);
   }
 
   /** Like op() but with an exact, unscoped name. */
-  opExact(opType: string, fullName: string, inputs: TensorLike[] = [], attrs: Record<string, IAttrValue> = {}, opts: OpOptions = {}): BuiltNode {
+  opExact(
+    opType: string,
+    fullName: string,
+    inputs: TensorLike[] = [],
+    attrs: Record<string, IAttrValue> = {},
+    opts: OpOptions = {},
+  ): BuiltNode {
     return this.addNode(this.claim(fullName), opType, inputs, attrs, opts);
   }
 
   /** Adds a node under a name already reserved with uniqueName(). */
-  protected opReserved(opType: string, name: string, inputs: TensorLike[] = [], attrs: Record<string, IAttrValue> = {}, opts: OpOptions = {}): BuiltNode {
+  protected opReserved(
+    opType: string,
+    name: string,
+    inputs: TensorLike[] = [],
+    attrs: Record<string, IAttrValue> = {},
+    opts: OpOptions = {},
+  ): BuiltNode {
     return this.addNode(name, opType, inputs, attrs, opts);
   }
 
-  private addNode(name: string, opType: string, inputs: TensorLike[], attrsIn: Record<string, IAttrValue>, opts: OpOptions): BuiltNode {
+  private addNode(
+    name: string,
+    opType: string,
+    inputs: TensorLike[],
+    attrsIn: Record<string, IAttrValue>,
+    opts: OpOptions,
+  ): BuiltNode {
     const data: Tensor[] = [];
     const refs: string[] = [];
     for (const i of inputs) {
@@ -226,7 +255,12 @@ export abstract class NodeScope {
     return b;
   }
 
-  private makeOutputs(name: string, schema: OpSchema | undefined, attrs: Record<string, IAttrValue>, opts: OpOptions): Tensor[] {
+  private makeOutputs(
+    name: string,
+    schema: OpSchema | undefined,
+    attrs: Record<string, IAttrValue>,
+    opts: OpOptions,
+  ): Tensor[] {
     const shapes = opts.outputShapes;
     const mk = (flat: number, dtype: number, ref: string): Tensor => {
       const t: Tensor = { ref, node: name, index: flat, dtype };

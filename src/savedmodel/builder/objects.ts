@@ -70,7 +70,12 @@ export class ObjectGraphBuilder {
   readonly variables = new Map<number, VariableRecord>();
 
   constructor(rootIdentifier = "_generic_user_object", rootMetadata?: string) {
-    this.add({ userObject: { identifier: rootIdentifier, version: VERSION, metadata: rootMetadata } }, undefined, "", true);
+    this.add(
+      { userObject: { identifier: rootIdentifier, version: VERSION, metadata: rootMetadata } },
+      undefined,
+      "",
+      true,
+    );
   }
 
   readonly root = 0;
@@ -95,8 +100,12 @@ export class ObjectGraphBuilder {
     if (parent < 0 || parent >= this.nodes.length || child < 0 || child >= this.nodes.length) {
       throw new SavedModelError("<builder>", `object graph edge ${parent} -> ${child} out of range`);
     }
-    (this.nodes[parent].children as tensorflow.TrackableObjectGraph.TrackableObject.IObjectReference[]).push({ nodeId: child, localName });
-    if (this.checkpointable[parent] && this.checkpointable[child]) this.trackable[parent].children!.push({ nodeId: child, localName });
+    (this.nodes[parent].children as tensorflow.TrackableObjectGraph.TrackableObject.IObjectReference[]).push({
+      nodeId: child,
+      localName,
+    });
+    if (this.checkpointable[parent] && this.checkpointable[child])
+      this.trackable[parent].children!.push({ nodeId: child, localName });
   }
 
   /** A user object (a Keras layer/model, a tf.Module, a dict wrapper). `metadata` is Keras's JSON. */
@@ -107,8 +116,25 @@ export class ObjectGraphBuilder {
   }
 
   /** A Keras layer with the metadata the explorer reads (class_name, name). */
-  kerasLayer(parent: number, localName: string, className: string, layerName: string, config: Record<string, unknown> = {}, identifier = "_tf_keras_layer"): number {
-    const metadata = JSON.stringify({ name: layerName, trainable: true, expects_training_arg: false, dtype: "float32", batch_input_shape: null, stateful: false, must_restore_from_config: false, class_name: className, config: { name: layerName, ...config } });
+  kerasLayer(
+    parent: number,
+    localName: string,
+    className: string,
+    layerName: string,
+    config: Record<string, unknown> = {},
+    identifier = "_tf_keras_layer",
+  ): number {
+    const metadata = JSON.stringify({
+      name: layerName,
+      trainable: true,
+      expects_training_arg: false,
+      dtype: "float32",
+      batch_input_shape: null,
+      stateful: false,
+      must_restore_from_config: false,
+      class_name: className,
+      config: { name: layerName, ...config },
+    });
     return this.userObject(parent, localName, identifier, metadata);
   }
 
@@ -128,7 +154,12 @@ export class ObjectGraphBuilder {
   }
 
   /** A tf.function with its concrete functions (argument names for FullArgSpec; isMethod adds "self"). */
-  function(parent: number, localName: string, concrete: string[], spec?: { args: SpecLike[]; argNames?: string[]; isMethod?: boolean }): number {
+  function(
+    parent: number,
+    localName: string,
+    concrete: string[],
+    spec?: { args: SpecLike[]; argNames?: string[]; isMethod?: boolean },
+  ): number {
     const fn: tensorflow.ISavedFunction = { concreteFunctions: concrete };
     if (spec) {
       const names = spec.argNames ?? spec.args.map((a, i) => a.name ?? `arg_${i}`);
@@ -173,13 +204,24 @@ export class ObjectGraphBuilder {
   ): void {
     const name = typeof fn === "string" ? fn : fn.name;
     const args = spec.kwargs
-      ? tupleValue([tupleValue([]), dictValue(Object.fromEntries(spec.args.map((a) => [a.name ?? "", tensorSpecValue(a)])))])
+      ? tupleValue([
+          tupleValue([]),
+          dictValue(Object.fromEntries(spec.args.map((a) => [a.name ?? "", tensorSpecValue(a)]))),
+        ])
       : tupleValue([tupleValue(spec.args.map((a) => tensorSpecValue(a))), dictValue({})]);
     const out =
       "dtype" in spec.outputs && typeof spec.outputs.dtype === "number"
         ? tensorSpecValue(spec.outputs as SpecLike, "")
-        : dictValue(Object.fromEntries(Object.entries(spec.outputs as Record<string, SpecLike>).map(([k, s]) => [k, tensorSpecValue(s, k)])));
-    this.concreteFunctions[name] = { boundInputs: spec.boundInputs ?? [], canonicalizedInputSignature: args, outputSignature: out };
+        : dictValue(
+            Object.fromEntries(
+              Object.entries(spec.outputs as Record<string, SpecLike>).map(([k, s]) => [k, tensorSpecValue(s, k)]),
+            ),
+          );
+    this.concreteFunctions[name] = {
+      boundInputs: spec.boundInputs ?? [],
+      canonicalizedInputSignature: args,
+      outputSignature: out,
+    };
   }
 
   /** Object path (checkpoint form, "/"-joined escaped local names) of a node. */

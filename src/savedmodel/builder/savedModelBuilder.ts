@@ -122,7 +122,11 @@ function tensorName(ref: string): string {
 export function tensorInfo(s: SpecInput): ITensorInfo {
   if ("tensorInfo" in s) return s.tensorInfo;
   if ("ref" in s) {
-    return { name: tensorName(s.ref), dtype: s.dtype > 100 ? s.dtype - 100 : s.dtype, tensorShape: shapeProto(s.shape) };
+    return {
+      name: tensorName(s.ref),
+      dtype: s.dtype > 100 ? s.dtype - 100 : s.dtype,
+      tensorShape: shapeProto(s.shape),
+    };
   }
   return { name: tensorName(s.name), dtype: s.dtype, tensorShape: shapeProto(s.shape ?? null) };
 }
@@ -144,14 +148,19 @@ export class SavedModelBuilder {
 
   /** The first meta graph, whose graph's variables (and object graph) make the checkpoint. */
   addMetaGraphAndVariables(tags: string[], opts: MetaGraphOptions): this {
-    if (this.variablesFrom) throw new SavedModelError("<builder>", "variables were already added (addMetaGraphAndVariables may be called once)");
+    if (this.variablesFrom)
+      throw new SavedModelError(
+        "<builder>",
+        "variables were already added (addMetaGraphAndVariables may be called once)",
+      );
     this.variablesFrom = this.pend(tags, opts);
     return this;
   }
 
   /** A further meta graph sharing the variables (its graph should name the same variables). */
   addMetaGraph(tags: string[], opts: MetaGraphOptions): this {
-    if (opts.extraCheckpointEntries?.length) throw new SavedModelError("<builder>", "checkpoint entries belong with addMetaGraphAndVariables");
+    if (opts.extraCheckpointEntries?.length)
+      throw new SavedModelError("<builder>", "checkpoint entries belong with addMetaGraphAndVariables");
     this.pend(tags, opts);
     return this;
   }
@@ -179,7 +188,8 @@ export class SavedModelBuilder {
     for (const a of opts.assets ?? []) {
       const bytes = typeof a.contents === "string" ? utf8.encode(a.contents) : a.contents;
       const prev = this.assetFiles.get(a.filename);
-      if (prev && !sameBytes(prev, bytes)) throw new SavedModelError(`assets/${a.filename}`, "two different files with the same asset name");
+      if (prev && !sameBytes(prev, bytes))
+        throw new SavedModelError(`assets/${a.filename}`, "two different files with the same asset name");
       this.assetFiles.set(a.filename, bytes);
       let name = a.tensorName;
       if (!name) {
@@ -190,7 +200,10 @@ export class SavedModelBuilder {
       assetDefs.push({ tensorInfo: { name, dtype: DT.DT_STRING, tensorShape: {} }, filename: a.filename });
     }
     for (const a of opts.assetsExtra ?? []) {
-      this.assetFiles.set(`\0extra/${a.filename}`, typeof a.contents === "string" ? utf8.encode(a.contents) : a.contents);
+      this.assetFiles.set(
+        `\0extra/${a.filename}`,
+        typeof a.contents === "string" ? utf8.encode(a.contents) : a.contents,
+      );
     }
     const m = { tags: [...tags], opts, assetDefs };
     this.metaGraphs.push(m);
@@ -211,7 +224,8 @@ export class SavedModelBuilder {
         outputs: Object.fromEntries(Object.entries(s.outputs).map(([k, v]) => [k, tensorInfo(v)])),
         methodName: s.methodName ?? PREDICT_METHOD,
       };
-      if (s.defaults) sd.defaults = Object.fromEntries(Object.entries(s.defaults).map(([k, t]) => [k, tensorToProto(t)]));
+      if (s.defaults)
+        sd.defaults = Object.fromEntries(Object.entries(s.defaults).map(([k, t]) => [k, tensorToProto(t)]));
       signatureDef[key] = sd;
     }
     if (opts.objectGraph && opts.mainOp && !signatureDef[INIT_OP_SIGNATURE_KEY]) {
@@ -249,7 +263,12 @@ export class SavedModelBuilder {
     const m = this.variablesFrom;
     if (!m) return [];
     const out: BundleTensor[] = m.opts.graph.variables.map((v) => {
-      const t: BundleTensor = { key: v.checkpointKey, dtype: v.value.dtype, shape: v.value.shape, values: v.value.values };
+      const t: BundleTensor = {
+        key: v.checkpointKey,
+        dtype: v.value.dtype,
+        shape: v.value.shape,
+        values: v.value.values,
+      };
       if (v.shard !== undefined) t.shard = v.shard;
       return t;
     });
@@ -288,7 +307,10 @@ export class SavedModelBuilder {
       files.set(name.startsWith("\0extra/") ? `assets.extra/${name.slice(7)}` : `assets/${name}`, bytes);
     }
     if (opts.fingerprint || this.fingerprintOverride) {
-      files.set("fingerprint.pb", this.fingerprint(sm, files.get("saved_model.pb") ?? files.get("saved_model.pbtxt")!, indexBytes));
+      files.set(
+        "fingerprint.pb",
+        this.fingerprint(sm, files.get("saved_model.pb") ?? files.get("saved_model.pbtxt")!, indexBytes),
+      );
     }
     return files;
   }
@@ -301,19 +323,25 @@ export class SavedModelBuilder {
       savedModelChecksum: enc(smBytes),
       graphDefProgramHash: enc(tensorflow.GraphDef.encode(mg.graphDef ?? {}).finish()),
       signatureDefHash: enc(sigBytes),
-      savedObjectGraphHash: mg.objectGraphDef ? enc(tensorflow.SavedObjectGraph.encode(mg.objectGraphDef).finish()) : 0n,
+      savedObjectGraphHash: mg.objectGraphDef
+        ? enc(tensorflow.SavedObjectGraph.encode(mg.objectGraphDef).finish())
+        : 0n,
       checkpointHash: enc(indexBytes),
       version: { producer: 1 },
     };
     const h = computed.savedModelChecksum as bigint;
     computed.uuid = uuidFrom(h ^ (computed.graphDefProgramHash as bigint));
-    return tensorflow.FingerprintDef.encode(canonical({ ...computed, ...(this.fingerprintOverride ?? {}) }, "tensorflow.FingerprintDef")).finish();
+    return tensorflow.FingerprintDef.encode(
+      canonical({ ...computed, ...(this.fingerprintOverride ?? {}) }, "tensorflow.FingerprintDef"),
+    ).finish();
   }
 }
 
 function uuidFrom(h: bigint): string {
   const a = BigInt.asUintN(64, h).toString(16).padStart(16, "0");
-  const b = BigInt.asUintN(64, h * 0x9e3779b97f4a7c15n).toString(16).padStart(16, "0");
+  const b = BigInt.asUintN(64, h * 0x9e3779b97f4a7c15n)
+    .toString(16)
+    .padStart(16, "0");
   const x = a + b;
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-8${x.slice(17, 20)}-${x.slice(20, 32)}`;
 }

@@ -9,7 +9,13 @@ import { tensorflow } from "../proto.js";
 import type { DecodedTensor } from "../tensor.js";
 import { attr, type ShapeLike } from "./attrs.js";
 import { canonical } from "./canonical.js";
-import { tensorOf, type FunctionBuilder, type FunctionHandle, type GraphBuilder, type VariableRecord } from "./graph.js";
+import {
+  tensorOf,
+  type FunctionBuilder,
+  type FunctionHandle,
+  type GraphBuilder,
+  type VariableRecord,
+} from "./graph.js";
 import type { Tensor } from "./nodeScope.js";
 import type { ObjectGraphBuilder } from "./objects.js";
 import type { SignatureSpec } from "./savedModelBuilder.js";
@@ -25,7 +31,7 @@ export interface Tf2Input {
 export interface Tf2SignatureSpec {
   inputs: Tf2Input[];
   methodName?: string;
-  /** Variables the computation reads (captured inputs); default: every variable of the graph. */
+  /** Variables the computation may read (captured on first read); default: every variable of the graph. */
   variables?: VariableRecord[];
   /** Name for the traced body function (`__inference_<name>_<n>`); default the signature key. */
   functionName?: string;
@@ -52,30 +58,43 @@ function resourceArgName(v: VariableRecord): string {
  * and (when `og` is given) the signature map and concrete function specs to the object graph. Variables must
  * already be in the object graph for their bound-input ids.
  */
-export function addTf2Signatures(graph: GraphBuilder, sigs: Record<string, Tf2SignatureSpec>, og?: ObjectGraphBuilder): Tf2Signatures {
+export function addTf2Signatures(
+  graph: GraphBuilder,
+  sigs: Record<string, Tf2SignatureSpec>,
+  og?: ObjectGraphBuilder,
+): Tf2Signatures {
   const out: Tf2Signatures = { signatureDefs: {}, bodies: {}, wrappers: {} };
   const mapEntries: Record<string, { fn: string; argumentKeywords: string[] }> = {};
   for (const [key, s] of Object.entries(sigs)) {
-    const vars = s.variables ?? graph.variables;
-    const resInputs = vars.map((v) => ({ name: resourceArgName(v), dtype: DT.DT_RESOURCE, shape: [] as number[] }));
+    const allowed = s.variables ?? graph.variables;
+    // variables become captured resource inputs in the order the body first reads them (as tf.function does)
+    const vars: VariableRecord[] = [];
     const body = graph.function(`__inference_${s.functionName ?? key}_${graph.uid()}`, {
-      inputs: [...s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })), ...resInputs],
+      inputs: s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })),
       body: (f, ...args) => {
         const reads = new Map<VariableRecord, Tensor>();
         const read = (v: VariableRecord): Tensor => {
           let t = reads.get(v);
           if (!t) {
-            const i = vars.indexOf(v);
-            if (i < 0) throw new Error(`variable ${v.name} is not captured by signature ${key}`);
-            t = f.op("ReadVariableOp", "ReadVariableOp", [args[s.inputs.length + i]], { dtype: attr.type(v.value.dtype) }, { outputShapes: [v.value.shape] }).output;
+            if (!allowed.includes(v)) throw new Error(`variable ${v.name} is not captured by signature ${key}`);
+            vars.push(v);
+            const res = f.addInput({ name: resourceArgName(v), dtype: DT.DT_RESOURCE, shape: [] });
+            t = f.op(
+              "ReadVariableOp",
+              "ReadVariableOp",
+              [res],
+              { dtype: attr.type(v.value.dtype) },
+              { outputShapes: [v.value.shape] },
+            ).output;
             t.shape = [...v.value.shape];
             reads.set(v, t);
           }
           return t;
         };
-        return s.body(f, args.slice(0, s.inputs.length), read);
+        return s.body(f, args, read);
       },
     });
+    const resInputs = vars.map((v) => ({ name: resourceArgName(v), dtype: DT.DT_RESOURCE, shape: [] as number[] }));
     const wrapper = graph.function(`__inference_signature_wrapper_${graph.uid()}`, {
       inputs: [...s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })), ...resInputs],
       body: (f, ...args) => {
@@ -120,7 +139,9 @@ export function addTf2Signatures(graph: GraphBuilder, sigs: Record<string, Tf2Si
 export function addTf2Saver(graph: GraphBuilder, og: ObjectGraphBuilder): tensorflow.ISaverDef {
   const vars = [...graph.variables].sort((a, b) => (a.checkpointKey < b.checkpointKey ? -1 : 1));
   const S = DT.DT_STRING;
-  const tog = tensorflow.TrackableObjectGraph.encode(canonical(og.trackableGraph(), "tensorflow.TrackableObjectGraph")).finish();
+  const tog = tensorflow.TrackableObjectGraph.encode(
+    canonical(og.trackableGraph(), "tensorflow.TrackableObjectGraph"),
+  ).finish();
   const togConst = graph.const_("Const", { dtype: S, shape: [], values: [tog] });
   const filename = graph.placeholder("saver_filename", S, []);
   const keys = [...vars.map((v) => v.checkpointKey), "_CHECKPOINTABLE_OBJECT_GRAPH"].sort();
@@ -134,18 +155,37 @@ export function addTf2Saver(graph: GraphBuilder, og: ObjectGraphBuilder): tensor
       const byKey = new Map<string, Tensor>(vars.map((v, i) => [v.checkpointKey, rest[i]]));
       byKey.set("_CHECKPOINTABLE_OBJECT_GRAPH", rest[rest.length - 1]);
       const names = f.const_("SaveV2/tensor_names", tensorOf(S, [keys.length], keys));
-      const slices = f.const_("SaveV2/shape_and_slices", tensorOf(S, [keys.length], keys.map(() => "")));
+      const slices = f.const_(
+        "SaveV2/shape_and_slices",
+        tensorOf(
+          S,
+          [keys.length],
+          keys.map(() => ""),
+        ),
+      );
       const sv = f.op("SaveV2", "SaveV2", [file, names, slices, ...keys.map((k) => byKey.get(k)!)]);
       return { identity: f.identity("Identity_1", file, { control: [sv] }) };
     },
   });
   const restore = graph.function(`__inference__traced_restore_${graph.uid()}`, {
-    inputs: [{ name: "file_prefix", dtype: S, shape: [] }, ...vars.map((v, i) => ({ name: `assignvariableop_${i}_resource`, dtype: DT.DT_RESOURCE, shape: [] }))],
+    inputs: [
+      { name: "file_prefix", dtype: S, shape: [] },
+      ...vars.map((v, i) => ({ name: `assignvariableop_${i}_resource`, dtype: DT.DT_RESOURCE, shape: [] })),
+    ],
     body: (f, file, ...res) => {
       const vkeys = vars.map((v) => v.checkpointKey);
       const names = f.const_("RestoreV2/tensor_names", tensorOf(S, [vkeys.length], vkeys));
-      const slices = f.const_("RestoreV2/shape_and_slices", tensorOf(S, [vkeys.length], vkeys.map(() => "")));
-      const rv = f.op("RestoreV2", "RestoreV2", [file, names, slices], { dtypes: attr.listType(vars.map((v) => v.value.dtype)) });
+      const slices = f.const_(
+        "RestoreV2/shape_and_slices",
+        tensorOf(
+          S,
+          [vkeys.length],
+          vkeys.map(() => ""),
+        ),
+      );
+      const rv = f.op("RestoreV2", "RestoreV2", [file, names, slices], {
+        dtypes: attr.listType(vars.map((v) => v.value.dtype)),
+      });
       const assigns = vars.map((v, i) => {
         const id = f.identity("Identity", rv.outputs[i]);
         return f.op("AssignVariableOp", "AssignVariableOp", [res[i], id], { dtype: attr.type(v.value.dtype) });
@@ -154,8 +194,12 @@ export function addTf2Saver(graph: GraphBuilder, og: ObjectGraphBuilder): tensor
       return { identity: f.identity("Identity_1", file, { control: [noop] }) };
     },
   });
-  const saveCall = graph.call(save, [filename, ...vars.map((v) => v.read), togConst], { name: "StatefulPartitionedCall_save" });
-  const restoreCall = graph.call(restore, [filename, ...vars.map((v) => v.handle)], { name: "StatefulPartitionedCall_restore" });
+  const saveCall = graph.call(save, [filename, ...vars.map((v) => v.read), togConst], {
+    name: "StatefulPartitionedCall_save",
+  });
+  const restoreCall = graph.call(restore, [filename, ...vars.map((v) => v.handle)], {
+    name: "StatefulPartitionedCall_restore",
+  });
   graph.saverDef = {
     filenameTensorName: `${filename.ref}:0`,
     saveTensorName: `${saveCall.name}:0`,
