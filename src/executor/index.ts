@@ -12,3 +12,5 @@ export { UNSAFE_OPS, SCAN_DENYLIST } from "./unsafeOps.js";
 export { examplesFromJson, encodeExample, parseJsonKeepFloats } from "./example.js";
 export { evalGraph, type EvalOptions } from "./evalGraph.js";
 export { ExecutorWorker, ExecutorError, type WorkerOptions } from "./workerClient.js";
+export { converterCategories, converterCategory } from "./ops/converter.js";
+export { OUR_FAMILIES, kernelFamily, allKernels } from "./ops/index.js";

@@ -178,6 +178,7 @@ const SANITY: [string, string][] = [
   ["serving-matrix-half-plus-two", "serving_default"],
   ["tfcc-x-plus-y-v2-debuginfo", "serving_default"],
   ["tfjs-uint8-multiply", "serving_default"],
+  ["odapi-tf1-ssd-traffic-sign", "serving_default"],
 ];
 
 describe("other complete fixtures: serving signature runs, finite, deterministic", { skip: skipNoFixtures }, () => {

@@ -116,3 +116,8 @@ export function converterKernels(): KernelTable {
 export function converterCategory(op: string): string | undefined {
   return mapper().opMappers[op]?.category;
 }
+
+/** Every category the converter's mapper (plus the ragged list) assigns. */
+export function converterCategories(): string[] {
+  return [...new Set(Object.values(mapper().opMappers).map((m) => m.category ?? ""))].filter(Boolean).sort();
+}

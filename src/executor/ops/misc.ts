@@ -36,7 +36,19 @@ function raggedToTensor(c: OpContext): Value[] {
   }
 }
 
+/** The converter's BiasAdd ignores data_format; NCHW adds along dimension 1. */
+function biasAdd(c: OpContext): Value[] {
+  const x = c.inputs[0] as tf.Tensor;
+  const b = c.inputs[1] as tf.Tensor;
+  const fmt = c.attrs["data_format"]?.s;
+  const nchw = fmt !== undefined && fmt !== null && new TextDecoder().decode(fmt as Uint8Array).startsWith("NC");
+  if (!nchw || x.rank < 3) return [tf.add(x, b)];
+  return [tf.tidy(() => tf.add(x, tf.reshape(b, [b.size, ...new Array<number>(x.rank - 2).fill(1)])))];
+}
+
 export const miscKernels: KernelTable = {
+  BiasAdd: { run: biasAdd },
+  BiasAddV1: { run: biasAdd },
   RaggedTensorToTensor: { run: raggedToTensor },
   Bucketize: {
     run: (c) => {
