@@ -226,6 +226,44 @@ describe("other complete fixtures: serving signature runs, finite, deterministic
   });
 });
 
+describe("TFX exports", { skip: skipNoFixtures }, () => {
+  test("tfx-taxi-keras (penguin): tf.Example serving function", async () => {
+    const s = await open("tfx-taxi-keras");
+    const ex = X.examplesFromJson('[{"body_mass_g":[3750.0],"culmen_length_mm":[39.1],"culmen_depth_mm":[18.7],"flipper_length_mm":[181.0]}]');
+    const r = await s.run("serving_default", { examples: { dtype: 7, shape: [1], values: ex } });
+    assert.deepEqual(r.outputs.output_0.shape, [1, 3]);
+    await assert.rejects(
+      s.run("serving_default", { examples: { dtype: 7, shape: [1], values: X.examplesFromJson('[{"body_mass_g":[1.0]}]') } }),
+      /ParseExampleV2.*no feature "culmen_length_mm"|no feature "(culmen|flipper)/,
+    );
+  });
+  test("tfx-tft-tf2-transform: sparse-component inputs, vocabulary tables from assets", async () => {
+    const s = await open("tfx-tft-tf2-transform");
+    const sig = s.signatures()[0];
+    const keys = sig.inputs.map((i) => i.key).sort((x, y) => Number(x.split("_")[1] ?? 0) - Number(y.split("_")[1] ?? 0));
+    const feeds: Record<string, unknown> = {};
+    for (let g = 0; g < keys.length / 3; g++) {
+      const [ki, kv, ks] = keys.slice(3 * g, 3 * g + 3);
+      const vs = sig.inputs.find((i) => i.key === kv)!;
+      feeds[ki] = { dtype: 9, shape: [2, 2], values: BigInt64Array.of(0n, 0n, 1n, 0n) };
+      feeds[kv] =
+        vs.dtype === 7
+          ? { dtype: 7, shape: [2], values: [new TextEncoder().encode("Cash"), new TextEncoder().encode("no such value")] }
+          : vs.dtype === 9
+            ? { dtype: 9, shape: [2], values: BigInt64Array.of(3n, 4n) }
+            : { dtype: 1, shape: [2], values: Float32Array.of(1.5, 2.5) };
+      feeds[ks] = { dtype: 9, shape: [2], values: BigInt64Array.of(2n, 1n) };
+    }
+    const r = await s.run("serving_default", feeds as never);
+    assert.equal(Object.keys(r.outputs).length, 17);
+    // "Cash" is in the payment_type vocabulary; an unknown value falls in an OOV bucket past it.
+    const pay = nums(r.outputs.payment_type_xf);
+    assert.equal(pay.length, 2);
+    assert.ok(pay[0] < pay[1], `payment_type_xf ${pay}`);
+    for (const v of nums(r.outputs.fare_xf)) assert.ok(Number.isFinite(v));
+  });
+});
+
 describe("custom ops are reported, not crashed on", { skip: skipNoFixtures }, () => {
   test("tfdf-adult-rf-custom-ops lists the SimpleML ops with their nodes", async () => {
     const s = await open("tfdf-adult-rf-custom-ops");
