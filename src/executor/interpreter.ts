@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { DataType } from "../savedmodel/dtypes.js";
 import { neededNodes, type Body, type CNode, type NodeInput } from "./graph.js";
 import { NodeError, type KernelDef, type OpContext, type RunState } from "./kernel.js";
+import { SIZE_GUARDS } from "./guards.js";
 import { CPU_ROUTED, NOT_REGISTERED, onCpu } from "./tfjs/runtime.js";
 import { Dead, RefVar, describeValue, isTensor, type Value } from "./values.js";
 
@@ -173,6 +174,13 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
           throw fail((e as Error).message, e);
         }
       }
+    }
+  }
+  const guard = SIZE_GUARDS[node.op];
+  if (guard) {
+    const n = await guard(inputs);
+    if (n > run.session.maxElements) {
+      throw fail(`would create a tensor of ${n.toExponential(2)} elements, over the limit of ${run.session.maxElements.toExponential(2)}`);
     }
   }
   const ctx: OpContext = { node, body, attrs: node.attrs, inputs, run };

@@ -61,12 +61,14 @@ export class ExecutorWorker {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb ?? 2048, maxYoungGenerationSizeMb: 64 },
     });
     w.on("message", (m: WorkerToHost) => void this.onMessage(m));
-    w.on("error", (e) => this.failAll(new ExecutorError("WorkerError", `executor worker crashed: ${e.message}`)));
+    // Only a failure of the current worker fails pending calls (a terminated one may exit after its successor started).
+    w.on("error", (e) => {
+      if (this.worker === w) this.failAll(new ExecutorError("WorkerError", `executor worker crashed: ${e.message}`));
+    });
     w.on("exit", (code) => {
-      if (this.worker === w) {
-        this.worker = undefined;
-        this.loaded = undefined;
-      }
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      this.loaded = undefined;
       this.failAll(new ExecutorError("WorkerExit", `executor worker exited (code ${code}; out of memory or terminated)`));
     });
     this.worker = w;

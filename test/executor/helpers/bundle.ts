@@ -9,13 +9,15 @@ export type ExecutorBundle = typeof import("./cliEntry.js");
 
 let cached: Promise<ExecutorBundle> | undefined;
 const root = resolve(__dirname, "..", "..", "..");
+/** Where this process's bundles are (executor.cjs, executorWorker.cjs, cli.cjs). */
+export const bundleDir = join(root, "node_modules", ".cache", `executor-test-${process.pid}`);
 
 export function loadExecutorBundle(): Promise<ExecutorBundle> {
   cached ??= (async () => {
     const mod = (await import(join(root, "scripts", "build-executor-test.mjs"))) as {
       buildExecutorBundles(outdir?: string): Promise<string>;
     };
-    const outdir = join(root, "node_modules", ".cache", `executor-test-${process.pid}`);
+    const outdir = bundleDir;
     await mod.buildExecutorBundles(outdir);
     const req = createRequire(join(outdir, "x.cjs"));
     return req(join(outdir, "cli.cjs")) as ExecutorBundle;
