@@ -1,0 +1,120 @@
+/**
+ * Validating what a user types for one input against the signature's dtype and shape: JSON (or the
+ * Python-ish literals `saved_model_cli --input_exprs` takes), text lines for string inputs, and the
+ * concrete shape for `-1` / unknown dimensions. Pure.
+ */
+import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
+import type { DecodedTensor } from "../../savedmodel/tensor.js";
+import { parseValueExpr } from "../../executor/feeds.js";
+
+export type ParseResult = { ok: true; tensor: DecodedTensor } | { ok: false; error: string };
+
+const INT_RANGE: Partial<Record<number, [number, number]>> = {
+  [DT.DT_INT8]: [-128, 127],
+  [DT.DT_UINT8]: [0, 255],
+  [DT.DT_INT16]: [-32768, 32767],
+  [DT.DT_UINT16]: [0, 65535],
+  [DT.DT_INT32]: [-(2 ** 31), 2 ** 31 - 1],
+  [DT.DT_UINT32]: [0, 2 ** 32 - 1],
+  [DT.DT_INT64]: [-(2 ** 63), 2 ** 63],
+  [DT.DT_UINT64]: [0, 2 ** 64],
+};
+
+/** "[-1, 3]" vs [2, 3]: the first mismatch as text, or undefined when `shape` fits `spec`. */
+export function shapeMismatch(spec: readonly number[] | undefined, shape: readonly number[]): string | undefined {
+  if (!spec) return undefined;
+  if (spec.length !== shape.length) return `expects rank ${spec.length} [${spec.join(", ")}], got rank ${shape.length} [${shape.join(", ")}]`;
+  for (let i = 0; i < spec.length; i++) {
+    if (spec[i] >= 0 && spec[i] !== shape[i]) return `dimension ${i} must be ${spec[i]}, got ${shape[i]} (shape [${shape.join(", ")}] vs [${spec.join(", ")}])`;
+  }
+  return undefined;
+}
+
+/** The dims the user must give: indices of unknown (-1) dimensions; all of them for unknown rank. */
+export function unknownDims(spec: readonly number[] | undefined): number[] {
+  return spec ? spec.flatMap((d, i) => (d < 0 ? [i] : [])) : [];
+}
+
+/**
+ * A concrete shape: `spec` with its -1 dims replaced, in order, by `sizes` (missing ones default to
+ * `fallback`). Unknown rank: `sizes` is the whole shape.
+ */
+export function concreteShape(spec: readonly number[] | undefined, sizes: readonly number[], fallback = 1): number[] {
+  if (!spec) return sizes.map((s) => Math.max(0, Math.trunc(s)));
+  let j = 0;
+  return spec.map((d) => (d >= 0 ? d : Math.max(0, Math.trunc(sizes[j++] ?? fallback))));
+}
+
+function checkElements(flat: unknown[], dtype: number): string | undefined {
+  const range = INT_RANGE[dtype];
+  for (let i = 0; i < flat.length; i++) {
+    const x = flat[i];
+    if (dtype === DT.DT_STRING) continue;
+    if (dtype === DT.DT_BOOL) {
+      if (typeof x !== "boolean" && x !== 0 && x !== 1) return `element ${i} (${JSON.stringify(x)}) is not a bool (true/false, 1/0)`;
+      continue;
+    }
+    if (typeof x === "string" && /^[-+]?(nan|inf|infinity)$/i.test(x)) {
+      if (range) return `element ${i} (${x}) is not an integer`;
+      continue;
+    }
+    if (typeof x !== "number" && typeof x !== "boolean") return `element ${i} (${JSON.stringify(x)}) is not a number`;
+    const n = Number(x);
+    if (range) {
+      if (!Number.isInteger(n)) return `element ${i} (${n}) is not an integer (${dtypeShortName(dtype)})`;
+      if (n < range[0] || n > range[1]) return `element ${i} (${n}) is out of range for ${dtypeShortName(dtype)} [${range[0]}, ${range[1]}]`;
+    }
+  }
+  return undefined;
+}
+
+function flatten(v: unknown): unknown[] {
+  const unwrap = (x: unknown) => (x && typeof x === "object" && !Array.isArray(x) && "v" in (x as object) ? (x as { v: unknown }).v : x);
+  return Array.isArray(v) ? (v as unknown[]).flat(Infinity).map(unwrap) : [unwrap(v)];
+}
+
+/** Bare nan / inf / -inf / Infinity (Python and JS spellings) as strings the tensor builder understands. */
+function quoteSpecials(text: string): string {
+  return text.replace(/(^|[\[,\s(])(-?(?:nan|NaN|inf|Infinity))(?=[\],\s)]|$)/g, '$1"$2"');
+}
+
+/** Parses JSON (or Python-ish literals) for an input of `dtype`, checked against `spec`. */
+export function parseInputText(text: string, dtype: number, spec: readonly number[] | undefined, key = "value"): ParseResult {
+  if (!text.trim()) return { ok: false, error: "empty: type a value such as [1.0, 2.0]" };
+  let tensor: DecodedTensor;
+  try {
+    tensor = parseValueExpr(quoteSpecials(text), dtype, key);
+  } catch (e) {
+    return { ok: false, error: (e as Error).message.replace(`${key}: `, "") };
+  }
+  const bad = shapeMismatch(spec, tensor.shape);
+  if (bad) return { ok: false, error: bad };
+  if (!/^\s*(np|numpy)\./.test(text)) {
+    try {
+      const json = text.trim().replace(/\bTrue\b/g, "true").replace(/\bFalse\b/g, "false").replace(/\(/g, "[").replace(/\)/g, "]").replace(/'/g, '"');
+      const err = checkElements(flatten(JSON.parse(quoteSpecials(json))), dtype);
+      if (err) return { ok: false, error: err };
+    } catch {
+      // parseValueExpr accepted it: the float-marking parser is more lenient than JSON.parse; keep its result
+    }
+  }
+  return { ok: true, tensor };
+}
+
+/** One string per line (a trailing empty line ignored) as a string tensor of a fitting shape. */
+export function parseTextLines(text: string, spec: readonly number[] | undefined): ParseResult {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  const enc = new TextEncoder();
+  const values = lines.map((l) => enc.encode(l));
+  let shape: number[];
+  if (spec && spec.length === 0) {
+    if (values.length !== 1) return { ok: false, error: `a scalar string input takes one line, got ${values.length}` };
+    shape = [];
+  } else if (!spec || spec.length === 1) shape = [values.length];
+  else if (spec.length === 2 && (spec[1] === 1 || spec[1] < 0)) shape = [values.length, 1];
+  else return { ok: false, error: `text lines fill a [N] or [N, 1] string input; this one is [${spec.join(", ")}]: type JSON instead` };
+  const bad = shapeMismatch(spec, shape);
+  if (bad) return { ok: false, error: bad };
+  return { ok: true, tensor: { dtype: DT.DT_STRING, shape, values } };
+}
