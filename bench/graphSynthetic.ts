@@ -201,20 +201,29 @@ export function manyFunctions(stages = 20, layersPerStage = 99, opsPerLayer = 24
   return SavedModel.encode(sm).finish();
 }
 
-/** One function of ~10,000 nodes: 8 blocks x 8 layers x ~110 ops in scopes, plus a flat 3,000-op scope. */
+/** One function of ~10,000 nodes: 8 blocks x 8 layers x 27 parallel units (~110 ops per layer) in scopes, plus a flat 3,000-op scope. */
 export function bigFunction(): Uint8Array {
   const nodes: INodeDef[] = [];
   let prevRef = "x";
+  // 64 layers of 27 parallel units (const, matmul, residual add, relu) summed into the next layer's input.
   for (let b = 0; b < 8; b++)
     for (let l = 0; l < 8; l++) {
+      const outs: string[] = [];
       for (let i = 0; i < 27; i++) {
         const s = `block_${b}/layer_${l}/unit_${i}`;
         nodes.push({ name: `${s}/w`, op: "Const", attr: { dtype: f32 } });
         nodes.push({ name: `${s}/MatMul`, op: "MatMul", input: [prevRef, `${s}/w:output:0`], attr: { T: f32 } });
         nodes.push({ name: `${s}/add`, op: "AddV2", input: [`${s}/MatMul:product:0`, prevRef], attr: { T: f32 } });
         nodes.push({ name: `${s}/Relu`, op: "Relu", input: [`${s}/add:z:0`], attr: { T: f32 } });
-        prevRef = `${s}/Relu:activations:0`;
+        outs.push(`${s}/Relu:activations:0`);
       }
+      nodes.push({
+        name: `block_${b}/layer_${l}/sum`,
+        op: "AddN",
+        input: outs,
+        attr: { T: f32, N: { i: outs.length } },
+      });
+      prevRef = `block_${b}/layer_${l}/sum:sum:0`;
     }
   for (let i = 0; i < 3000; i++) {
     const ins = [prevRef];

@@ -1,7 +1,7 @@
 /** SVG and PNG export of the current view (everything laid out, not only what is on screen). */
 import type { DisplayGraph } from "../../graph/model.js";
 import { ellipsize, escapeXml } from "../shared/escape.js";
-import { pathD } from "./render.js";
+import { pathD } from "./paths.js";
 import { groupSubtitle, HEADER, type Scene } from "./viewModel.js";
 
 export interface ExportStyle {

@@ -6,6 +6,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import type { LayoutInput, LayoutMethods, LayoutOutput } from "../../protocol/graph.js";
 import { serveRpc } from "../../protocol/rpc.js";
+import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
 
 interface WorkerScope {
   onmessage: ((ev: MessageEvent) => void) | null;
@@ -35,10 +36,14 @@ export const DEFAULT_OPTIONS: Record<string, string> = {
 const elk = new ELK();
 
 async function layoutOne(g: LayoutInput): Promise<LayoutOutput> {
+  if (g.children.length <= TINY_MAX && !g.options?.["elk.force"]) return tinyLayout(g);
   const t0 = performance.now();
   const graph: ElkNode = {
     id: "root",
-    layoutOptions: { ...DEFAULT_OPTIONS, ...(g.options ?? {}) },
+    layoutOptions: {
+      ...DEFAULT_OPTIONS,
+      ...Object.fromEntries(Object.entries(g.options ?? {}).filter(([k]) => k !== "elk.force")),
+    },
     children: g.children.map((c) => ({ id: c.id, width: c.width, height: c.height })),
     edges: g.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   };
@@ -70,6 +75,7 @@ const handle = serveRpc<LayoutMethods>(
       const t0 = performance.now();
       await layoutOne({
         key: "warm",
+        options: { "elk.force": "true" },
         children: [
           { id: "a", width: 40, height: 20 },
           { id: "b", width: 40, height: 20 },

@@ -215,7 +215,11 @@ export class GraphModel {
     }
     const input: LayoutInput = { key: `g${gi}`, children, edges };
     // Brandes-Koepf placement costs several times more on big groups with long edges; SIMPLE stays fast.
-    if (children.length > BIG_GROUP) input.options = { "elk.layered.nodePlacement.strategy": "SIMPLE" };
+    if (children.length > BIG_GROUP)
+      input.options = {
+        "elk.layered.nodePlacement.strategy": "SIMPLE",
+        "elk.layered.cycleBreaking.strategy": "MODEL_ORDER",
+      };
     return { group: gi, input, members, sig: sigParts.join(",") };
   }
 
