@@ -119,6 +119,8 @@ describe("GraphBuilder", () => {
     });
     const def = fn.def as IFunctionDef;
     assert.equal(def.signature!.isStateful, true);
+    assert.deepEqual(def.signature!.controlOutput, ["ReadVariableOp"]);
+    assert.deepEqual(def.controlRet, { ReadVariableOp: "ReadVariableOp" });
     assert.deepEqual(def.ret, { y: "Identity:output:0", second: "Identity_1:output:0" });
     const mul = def.nodeDef!.find((n) => n.name === "mul")!;
     assert.deepEqual(mul.input, ["x", "ReadVariableOp:value:0"]);

@@ -1,7 +1,8 @@
 /**
  * The demo export opened by `npm start` with no folder: a small Keras-like TF2 digit classifier (Conv2D +
  * MaxPool ×2, Flatten, Dense ×2) with a Sequential layer tree in the object graph, three signatures
- * (serving_default, embed, predict_labels), a labels asset tracked by the object graph, variables in two
+ * (serving_default, embed, predict_labels — the last through a lookup table the init op fills from the labels
+ * asset), a labels asset tracked by the object graph, variables in two
  * shards, a fingerprint and an assets.extra marker that identifies the folder as a demo export.
  */
 import { DataType } from "../dtypes.js";
@@ -82,8 +83,29 @@ export function demoExport(): SavedModelBuilder {
     [32, 10],
     10,
   );
-  const labelsAsset = og.asset(og.root, "labels_file", 0);
-  void labelsAsset;
+  og.asset(og.root, "labels_file", 0);
+  // class id -> label: a StaticHashTable filled from the labels asset by the init op (line number -> line)
+  const assetPath = g.constStr("asset_path_initializer", "labels.txt");
+  const table = g.op("HashTableV2", "hash_table", [], {
+    key_dtype: attr.type(DT.DT_INT64),
+    value_dtype: attr.type(DT.DT_STRING),
+    shared_name: attr.s(`hash_table_labels_txt_-1_-2_${g.uid()}`),
+  }).output;
+  const tableId = og.resource(og.root, "label_table");
+  const initFn = g.function(`__inference__initializer_${g.uid()}`, {
+    inputs: [
+      { name: "asset_path", dtype: DT.DT_STRING, shape: [] },
+      { name: "table", dtype: DT.DT_RESOURCE, shape: [] },
+    ],
+    body: (f, path, t) => {
+      f.op("InitializeTableFromTextFileV2", "text_file_init/InitializeTableFromTextFileV2", [t, path], {
+        key_index: attr.i(-1), // TextFileIndex.LINE_NUMBER
+        value_index: attr.i(-2), // TextFileIndex.WHOLE_LINE
+      });
+      return {};
+    },
+  });
+  const tableInit = g.call(initFn, [assetPath, table]);
 
   const features = (f: FunctionBuilder, image: Tensor, read: (v: VariableRecord) => Tensor): Tensor => {
     const convBlock = (l: DenseLayer, x: Tensor, pool: string) => {
@@ -143,10 +165,14 @@ export function demoExport(): SavedModelBuilder {
       predict_labels: {
         inputs: image,
         functionName: "predict_labels",
-        body: (f, [x], read) => {
+        body: (f, [x], read, capture) => {
           const { class_ids, probabilities } = head(f, features(f, x, read), read);
-          const names = f.constStr("labels", DEMO_LABELS);
-          const label = f.op("GatherV2", "GatherV2", [names, class_ids, f.constI32("GatherV2/axis", 0)]).output;
+          const handle = capture(table, "lookuptablefindv2_table_handle", tableId);
+          const label = f.op("LookupTableFindV2", "label_lookup/LookupTableFindV2", [
+            handle,
+            class_ids,
+            f.constStr("label_lookup/Const", "unknown"),
+          ]).output;
           label.shape = [-1];
           const score = f.op("Max", "Max", [probabilities, f.constI32("Max/reduction_indices", -1)]).output;
           score.shape = [-1];
@@ -160,12 +186,12 @@ export function demoExport(): SavedModelBuilder {
     args: [{ name: "inputs", dtype: F, shape: [-1, 28, 28, 1] }],
     argNames: ["inputs"],
   });
-  const init = g.noOp("NoOp");
+  const init = g.noOp("NoOp", [tableInit]);
   addTf2Saver(g, og);
   return new SavedModelBuilder({ tfVersion: "2.15.0" }).addMetaGraphAndVariables(["serve"], {
     graph: g,
     signatureDefs: sigs.signatureDefs,
-    assets: [{ filename: "labels.txt", contents: DEMO_LABELS.join("\n") + "\n" }],
+    assets: [{ filename: "labels.txt", contents: DEMO_LABELS.join("\n") + "\n", tensorName: `${assetPath.ref}:0` }],
     assetsExtra: [
       {
         filename: DEMO_MARKER_FILE.slice("assets.extra/".length),

@@ -556,7 +556,11 @@ export class FunctionBuilder extends Ops {
     ret: Record<string, string>,
     attrs?: Record<string, IAttrValue>,
   ): IFunctionDef {
-    const stateful = [...this.opsUsed].some((op) => STATEFUL_OPS.has(op) || this.graph.library.get(op)?.stateful);
+    const isStateful = (op: string) => STATEFUL_OPS.has(op) || !!this.graph.library.get(op)?.stateful;
+    const stateful = [...this.opsUsed].some(isStateful);
+    // like tf.function's automatic control dependencies: every stateful node is a control output, so a runtime
+    // that prunes to the outputs still runs it
+    const controlOutput = this.nodes.filter((n) => isStateful(n.op ?? "")).map((n) => n.name ?? "");
     const argAttr: Record<string, tensorflow.FunctionDef.IArgAttrs> = {};
     this.inputs.forEach((a, i) => {
       const at: Record<string, IAttrValue> = { _user_specified_name: attr.s(a.name) };
@@ -574,6 +578,10 @@ export class FunctionBuilder extends Ops {
       ret,
       argAttr,
     };
+    if (controlOutput.length) {
+      def.signature!.controlOutput = controlOutput;
+      def.controlRet = Object.fromEntries(controlOutput.map((n) => [n, n]));
+    }
     if (attrs) def.attr = attrs;
     return def;
   }

@@ -189,6 +189,11 @@ export class ObjectGraphBuilder {
     return id;
   }
 
+  /** A captured resource (e.g. a lookup table), not part of the checkpoint. */
+  resource(parent: number, localName: string, device = ""): number {
+    return this.add({ resource: device ? { device } : {} }, parent, localName, false);
+  }
+
   /** A tracked asset (index into the meta graph's asset_file_def). */
   asset(parent: number, localName: string, assetFileDefIndex: number): number {
     return this.add({ asset: { assetFileDefIndex } }, parent, localName, false);

@@ -37,9 +37,21 @@ export interface Tf2SignatureSpec {
   functionName?: string;
   /**
    * The computation: `read(v)` gives the value of captured variable `v` (a ReadVariableOp made on first use in
-   * the current name scope). Returns the outputs by key.
+   * the current name scope); `capture(t, argName)` passes any other top-level tensor (e.g. a table handle) in as
+   * an extra input. Returns the outputs by key.
    */
-  body: (f: FunctionBuilder, inputs: Tensor[], read: (v: VariableRecord) => Tensor) => Record<string, Tensor>;
+  body: (
+    f: FunctionBuilder,
+    inputs: Tensor[],
+    read: (v: VariableRecord) => Tensor,
+    capture: (outer: Tensor, argName: string, objectId?: number) => Tensor,
+  ) => Record<string, Tensor>;
+}
+
+interface Capture {
+  outer: Tensor;
+  spec: { name: string; dtype: number; shape: number[] };
+  objectId?: number;
 }
 
 export interface Tf2Signatures {
@@ -67,18 +79,33 @@ export function addTf2Signatures(
   const mapEntries: Record<string, { fn: string; argumentKeywords: string[] }> = {};
   for (const [key, s] of Object.entries(sigs)) {
     const allowed = s.variables ?? graph.variables;
-    // variables become captured resource inputs in the order the body first reads them (as tf.function does)
-    const vars: VariableRecord[] = [];
+    // captured resources (variables, tables) become extra inputs in the order the body first uses them, as
+    // tf.function does; the call node passes the outer handles
+    const captures: Capture[] = [];
     const body = graph.function(`__inference_${s.functionName ?? key}_${graph.uid()}`, {
       inputs: s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })),
       body: (f, ...args) => {
+        const byOuter = new Map<Tensor, Tensor>();
+        const capture = (outer: Tensor, argName: string, objectId?: number): Tensor => {
+          let t = byOuter.get(outer);
+          if (!t) {
+            const spec = {
+              name: argName,
+              dtype: outer.dtype > 100 ? outer.dtype - 100 : outer.dtype,
+              shape: [] as number[],
+            };
+            t = f.addInput(spec);
+            captures.push({ outer, spec, objectId });
+            byOuter.set(outer, t);
+          }
+          return t;
+        };
         const reads = new Map<VariableRecord, Tensor>();
         const read = (v: VariableRecord): Tensor => {
           let t = reads.get(v);
           if (!t) {
             if (!allowed.includes(v)) throw new Error(`variable ${v.name} is not captured by signature ${key}`);
-            vars.push(v);
-            const res = f.addInput({ name: resourceArgName(v), dtype: DT.DT_RESOURCE, shape: [] });
+            const res = capture(v.handle, resourceArgName(v), v.objectId);
             t = f.op(
               "ReadVariableOp",
               "ReadVariableOp",
@@ -91,19 +118,21 @@ export function addTf2Signatures(
           }
           return t;
         };
-        return s.body(f, args, read);
+        return s.body(f, args, read, capture);
       },
     });
-    const resInputs = vars.map((v) => ({ name: resourceArgName(v), dtype: DT.DT_RESOURCE, shape: [] as number[] }));
     const wrapper = graph.function(`__inference_signature_wrapper_${graph.uid()}`, {
-      inputs: [...s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })), ...resInputs],
+      inputs: [
+        ...s.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })),
+        ...captures.map((c) => c.spec),
+      ],
       body: (f, ...args) => {
         const c = f.call(body, args);
         return Object.fromEntries(body.outputs.map((o, i) => [o.name, c.outputs[i]]));
       },
     });
     const placeholders = s.inputs.map((i) => graph.placeholder(`${key}_${i.name}`, i.dtype, i.shape));
-    const node = graph.call(wrapper, [...placeholders, ...vars.map((v) => v.handle)]);
+    const node = graph.call(wrapper, [...placeholders, ...captures.map((c) => c.outer)]);
     out.signatureDefs[key] = {
       methodName: s.methodName,
       inputs: Object.fromEntries(s.inputs.map((i, k) => [i.name, placeholders[k]])),
@@ -113,7 +142,7 @@ export function addTf2Signatures(
     out.wrappers[key] = wrapper;
     mapEntries[key] = { fn: wrapper.name, argumentKeywords: s.inputs.map((i) => i.name) };
     if (og) {
-      const bound = vars.map((v) => v.objectId ?? -1).filter((id) => id >= 0);
+      const bound = captures.map((c) => c.objectId ?? -1).filter((id) => id >= 0);
       og.concreteFunction(wrapper, {
         args: s.inputs,
         kwargs: true,
