@@ -1,5 +1,6 @@
 /**
- * Screenshots of the graph webview in headless Chromium (dev page, real bundle).
+ * Screenshots of the graph webview in headless Chromium (dev page, real bundle), in dark, light and
+ * high-contrast colours, plus one with search + selection + details panel.
  * Usage: node --import tsx bench/graph-screens.ts OUTDIR DIR[:signature] ...
  */
 import { mkdirSync, readFileSync } from "node:fs";
@@ -19,13 +20,24 @@ async function main(): Promise<void> {
       const src = graphSourceFromSavedModel(SavedModel.decode(readFileSync(join(dir, "saved_model.pb"))));
       const sig = sigWanted ?? Object.keys(src.signatures ?? {}).find((s) => !s.startsWith("__"))!;
       const g = buildDisplayGraph(src, { signature: sig });
-      const { page, firstPaintMs } = await h.open(g);
-      const name = basename(dir);
-      await page.screenshot({ path: join(out, `${name}.png`) });
-      console.log(
-        JSON.stringify({ name, sig, firstPaintMs: Math.round(firstPaintMs), shot: join(out, `${name}.png`) }),
-      );
-      await page.close();
+      for (const theme of ["dark", "light", "hc"] as const) {
+        const { page, firstPaintMs } = await h.open(g, { theme });
+        const name = `${basename(dir)}-${theme}`;
+        await page.screenshot({ path: join(out, `${name}.png`) });
+        console.log(
+          JSON.stringify({ name, sig, firstPaintMs: Math.round(firstPaintMs), shot: join(out, `${name}.png`) }),
+        );
+        if (theme === "dark") {
+          // Search for an op type, jump to the first hit: its ancestors expand, it is selected, details show.
+          await page.fill(".search input", "MatMul");
+          await page.press(".search input", "Enter");
+          await page.waitForTimeout(800);
+          await page.screenshot({ path: join(out, `${basename(dir)}-search-select.png`) });
+          const details = await page.textContent(".details");
+          console.log(JSON.stringify({ name: `${basename(dir)}-search-select`, details: details?.slice(0, 200) }));
+        }
+        await page.close();
+      }
     }
   } finally {
     await h.stop();

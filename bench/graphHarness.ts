@@ -32,6 +32,22 @@ export const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
+/** A few of the --vscode-* variables VS Code sets, for light and high-contrast screenshots of the plain page. */
+const THEMES: Record<"light" | "hc", string> = {
+  light: `:root { --vscode-editor-background: #ffffff; --vscode-editor-foreground: #3b3b3b; --vscode-descriptionForeground: #717171;
+    --vscode-editorWidget-background: #f8f8f8; --vscode-editorWidget-border: #c8c8c8; --vscode-sideBar-background: #f3f3f3;
+    --vscode-sideBarSectionHeader-background: #e4e4e4; --vscode-editorLineNumber-foreground: #8a8a8a; --vscode-focusBorder: #005fb8;
+    --vscode-input-background: #ffffff; --vscode-input-foreground: #3b3b3b; --vscode-input-border: #cecece;
+    --vscode-button-secondaryBackground: #e5e5e5; --vscode-button-secondaryForeground: #3b3b3b; --vscode-button-secondaryHoverBackground: #cccccc;
+    --vscode-charts-green: #388a34; --vscode-charts-orange: #d18616; --vscode-charts-blue: #1a85ff; --vscode-charts-purple: #652d90;
+    --vscode-charts-yellow: #bf8803; --vscode-charts-red: #e51400; --vscode-textLink-foreground: #005fb8; --vscode-terminal-ansiCyan: #0598bc; }`,
+  hc: `:root { --vscode-editor-background: #000000; --vscode-editor-foreground: #ffffff; --vscode-descriptionForeground: #ffffff;
+    --vscode-contrastBorder: #6fc3df; --vscode-editorWidget-background: #0c141f; --vscode-sideBar-background: #000000;
+    --vscode-sideBarSectionHeader-background: #000000; --vscode-editorLineNumber-foreground: #ffffff; --vscode-focusBorder: #f38518;
+    --vscode-charts-green: #89d185; --vscode-charts-orange: #d18616; --vscode-charts-blue: #3794ff; --vscode-charts-purple: #b180d7;
+    --vscode-charts-yellow: #cca700; --vscode-charts-red: #f14c4c; --vscode-textLink-foreground: #21a6ff; --vscode-terminal-ansiCyan: #29b8db; }`,
+};
+
 export class GraphHarness {
   private server!: Server;
   private browser!: Browser;
@@ -90,7 +106,7 @@ export class GraphHarness {
     const id = String(this.graphs.size + 1);
     this.graphs.set(id, JSON.stringify(g));
     await page.goto(`${this.base}/graph-dev.html`);
-    if (opts.theme) await page.evaluate((t) => document.documentElement.classList.add(`theme-${t}`), opts.theme);
+    if (opts.theme && opts.theme !== "dark") await page.addStyleTag({ content: THEMES[opts.theme] });
     const firstPaintMs = await page.evaluate(async (url) => {
       const graph = await (await fetch(url)).json();
       return await new Promise<number>((resolve, reject) => {

@@ -94,10 +94,6 @@ export class Renderer {
       if (key) this.cb.click(key, ev);
       else this.cb.background();
     });
-    this.svg.on("dblclick", (ev: MouseEvent) => {
-      const key = this.keyAt(ev);
-      if (key && key[0] === "g") this.cb.toggle(key);
-    });
     new ResizeObserver(() => this.schedule()).observe(host);
   }
 

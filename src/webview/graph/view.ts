@@ -13,6 +13,7 @@ import type { LayoutClient } from "./layoutClient.js";
 import { Minimap } from "./minimap.js";
 import { Renderer } from "./render.js";
 import { SearchBox, type SearchHit } from "./search.js";
+import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
 import { GraphModel, type ItemKey, type Scene } from "./viewModel.js";
 
 /** Auto-expand the largest groups at open while the picture stays this small. */
@@ -202,8 +203,13 @@ export class GraphView {
       const before = anchor ? this.scene?.byKey.get(anchor) : undefined;
       this.setStatus("laying out…");
       for (let pending = this.model.pendingLayouts(); pending.length; pending = this.model.pendingLayouts()) {
-        const { results } = await this.layout.run(pending.map((p) => p.input));
-        results.forEach((r, i) => this.model.setLayout(pending[i], r));
+        // Groups of a few boxes take microseconds (tinyLayout); everything else goes to the ELK worker.
+        const big = pending.filter((p) => p.input.children.length > TINY_MAX);
+        for (const p of pending) if (p.input.children.length <= TINY_MAX) this.model.setLayout(p, tinyLayout(p.input));
+        if (big.length) {
+          const { results } = await this.layout.run(big.map((p) => p.input));
+          results.forEach((r, i) => this.model.setLayout(big[i], r));
+        }
       }
       this.scene = this.model.scene();
       this.sceneEdgeOf.clear();
@@ -262,16 +268,9 @@ export class GraphView {
   }
 
   private onClick(key: ItemKey): void {
-    if (key[0] === "g") {
-      const gi = +key.slice(1);
-      if (this.selected === key || this.model.expanded.has(gi)) {
-        // Clicking a selected box or an expanded frame's header toggles it.
-        this.select(key);
-        void this.toggle(gi);
-        return;
-      }
-    }
+    // Clicking a group box expands it; clicking an expanded frame's header collapses it.
     this.select(key);
+    if (key[0] === "g") void this.toggle(+key.slice(1));
   }
 
   select(key: ItemKey | undefined): void {
@@ -343,6 +342,11 @@ export class GraphView {
   /** Expands the ancestors of a node or group, then selects it and centres it. */
   async reveal(key: ItemKey): Promise<void> {
     let changed = false;
+    if (key[0] === "n" && this.model.nodeHidden(+key.slice(1))) {
+      this.model.showBoiler = true;
+      this.model.clearLayouts();
+      changed = true;
+    }
     for (const a of this.model.ancestors(key))
       if (!this.model.expanded.has(a)) {
         this.model.expanded.add(a);
