@@ -10,6 +10,7 @@ import { after, describe, test } from "node:test";
 import {
   attr,
   CHECKPOINT_OBJECT_GRAPH_KEY,
+  encodeSavedModel,
   GraphBuilder,
   hash64,
   ObjectGraphBuilder,
@@ -17,6 +18,7 @@ import {
   tensorOf,
   type SaveOptions,
 } from "../src/savedmodel/builder/index.js";
+import { demoExport, halfPlusTwo, largeGraph } from "../src/savedmodel/builder/models.js";
 import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
 import { DataType } from "../src/savedmodel/dtypes.js";
 import { describeModel, loadVariables, readFingerprint } from "../src/savedmodel/model.js";
@@ -391,6 +393,18 @@ describe("SavedModelBuilder round trip", () => {
     assert.equal(info.files.variablesIndex, undefined, "no variables folder without variables");
     const node = exp.metaGraphs[0].nodes().find((n) => n.name === "asset_path_initializer_1")!;
     assert.equal(new TextDecoder().decode(node.attr.value.tensor!.stringVal![0]), "sub/table.bin");
+  });
+
+  test("the lean per-node encoder writes exactly what SavedModel.encode writes", () => {
+    for (const b of [
+      halfPlusTwo({ tf2: true }),
+      halfPlusTwo(),
+      demoExport(),
+      largeGraph({ nodes: 500, functions: 12 }),
+    ]) {
+      const sm = b.savedModel();
+      assert.deepEqual(Buffer.from(encodeSavedModel(sm)), Buffer.from(SavedModel.encode(sm).finish()));
+    }
   });
 
   test("setFingerprint overrides computed values", async () => {

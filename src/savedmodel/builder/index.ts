@@ -34,6 +34,8 @@ export {
   type SpecLike,
 } from "./objects.js";
 export { opDefOf, strippedOpList } from "./opDefs.js";
+export { encodeSavedModel } from "./encode.js";
+export { canonical } from "./canonical.js";
 export {
   SavedModelBuilder,
   tensorInfo,

@@ -21,6 +21,7 @@ import { tensorToProto, type DecodedTensor } from "../tensor.js";
 import { printTextFormat } from "../textFormat/index.js";
 import { shapeProto, type ShapeLike } from "./attrs.js";
 import { canonical } from "./canonical.js";
+import { encodeSavedModel } from "./encode.js";
 import { tensorOf, type GraphBuilder } from "./graph.js";
 import type { BuiltNode, Tensor } from "./nodeScope.js";
 import type { ObjectGraphBuilder } from "./objects.js";
@@ -286,7 +287,7 @@ export class SavedModelBuilder {
   save(opts: SaveOptions = {}): Map<string, Uint8Array> {
     const files = new Map<string, Uint8Array>();
     const sm = this.savedModel();
-    const binary = tensorflow.SavedModel.encode(sm).finish();
+    const binary = encodeSavedModel(sm);
     if ((opts.format ?? "binary") === "text") {
       const text = printTextFormat(tensorflow.SavedModel.decode(binary), "tensorflow.SavedModel");
       files.set("saved_model.pbtxt", utf8.encode(text));
