@@ -18,6 +18,8 @@ export interface WorkerOptions {
   maxHeapMb?: number;
   /** Default time limit per run (ms, default 120000). */
   timeoutMs?: number;
+  /** Time limit for loading (restore + init) (ms, default 120000). */
+  loadTimeoutMs?: number;
   onWarning?: (msg: string) => void;
 }
 
@@ -137,7 +139,7 @@ export class ExecutorWorker {
 
   async load(opts: Omit<LoadOptions, "onWarning"> = {}, signal?: AbortSignal): Promise<Loaded> {
     this.loadOpts = opts;
-    const m = await this.call({ type: "load", id: this.nextId++, opts }, signal, this.opts.timeoutMs ?? 120000);
+    const m = await this.call({ type: "load", id: this.nextId++, opts }, signal, this.opts.loadTimeoutMs ?? 120000);
     if (m.type !== "loaded") throw new Error(`unexpected reply ${m.type}`);
     this.loaded = m;
     return m;

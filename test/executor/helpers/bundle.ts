@@ -2,6 +2,7 @@
  * Loads the esbuild bundle of the executor (tfjs-converter's deep imports cannot load under tsx).
  * Each test process builds once into its own folder under node_modules/.cache (so node_modules resolves).
  */
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 
@@ -19,6 +20,7 @@ export function loadExecutorBundle(): Promise<ExecutorBundle> {
     };
     const outdir = bundleDir;
     await mod.buildExecutorBundles(outdir);
+    process.on("exit", () => rmSync(outdir, { recursive: true, force: true }));
     const req = createRequire(join(outdir, "x.cjs"));
     return req(join(outdir, "cli.cjs")) as ExecutorBundle;
   })();
