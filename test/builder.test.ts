@@ -333,11 +333,8 @@ describe("SavedModelBuilder round trip", () => {
     og.variable(bn, "moving.mean", m);
     assert.equal(k.checkpointKey, "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE");
     assert.equal(m.checkpointKey, "layer.Sbn/moving..mean/.ATTRIBUTES/VARIABLE_VALUE");
-    const b = new SavedModelBuilder().addMetaGraphAndVariables(["serve"], {
-      graph: g,
-      objectGraph: og,
-      mainOp: g.noOp("NoOp"),
-    });
+    const b = new SavedModelBuilder().addMetaGraphAndVariables(["serve"], { graph: g, mainOp: g.noOp("NoOp") });
+    b.setObjectGraph(og);
     const { exp } = await roundTrip(b, { numShards: 2, fingerprint: true });
     const vars = await loadVariables(exp);
     const byName = new Map(vars.variables.map((v) => [v.name, v]));
@@ -378,6 +375,17 @@ describe("SavedModelBuilder round trip", () => {
         }),
       /same asset name/,
     );
+    for (const bad of ["../escape.txt", "/abs", "a//b", "", "x/./y", "a\\b"]) {
+      assert.throws(
+        () =>
+          new SavedModelBuilder().addMetaGraphAndVariables(["s"], {
+            graph: new GraphBuilder(),
+            assets: [{ filename: bad, contents: "" }],
+          }),
+        /relative paths/,
+        bad,
+      );
+    }
     const { exp } = await roundTrip(b);
     const info = await describeModel(exp);
     const assets = info.metaGraphs[0].assets;

@@ -186,6 +186,7 @@ export class SavedModelBuilder {
       throw new SavedModelError("<builder>", `a meta graph with tags [${tags.join(", ")}] already exists`);
     }
     const assetDefs: tensorflow.IAssetFileDef[] = [];
+    for (const a of [...(opts.assets ?? []), ...(opts.assetsExtra ?? [])]) checkAssetName(a.filename);
     for (const a of opts.assets ?? []) {
       const bytes = typeof a.contents === "string" ? utf8.encode(a.contents) : a.contents;
       const prev = this.assetFiles.get(a.filename);
@@ -345,6 +346,20 @@ function uuidFrom(h: bigint): string {
     .padStart(16, "0");
   const x = a + b;
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-8${x.slice(17, 20)}-${x.slice(20, 32)}`;
+}
+
+/** Asset names are '/'-separated paths inside assets/: no empty, "." or ".." segments, no absolute paths. */
+function checkAssetName(name: string): void {
+  const bad =
+    !name ||
+    name.includes("\\") ||
+    name.includes("\0") ||
+    name.split("/").some((p) => p === "" || p === "." || p === "..");
+  if (bad)
+    throw new SavedModelError(
+      `assets/${name}`,
+      "asset file names must be relative paths without empty, '.' or '..' parts",
+    );
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
