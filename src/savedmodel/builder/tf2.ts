@@ -241,16 +241,7 @@ export function addTf2Saver(graph: GraphBuilder, og: ObjectGraphBuilder): tensor
 // ---- deterministic values ----
 
 /** A small seeded PRNG (mulberry32) so built models are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from "../random.js";
 
 /** A float tensor with uniform values in [-scale, scale). */
 export function randomTensor(dtype: number, shape: number[], scale: number, next: () => number): DecodedTensor {
