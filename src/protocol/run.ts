@@ -148,6 +148,8 @@ export type RunRpc = {
   "run/loadImage": { params: { path?: string }; result: { path: string; bytes: Uint8Array; mime: string } | null };
   /** Save one output as .npy (a save dialog that starts in the workspace, never in the export folder). */
   "run/saveNpy": { params: { key: string }; result: { path?: string } };
+  /** Save the inputs of the last run as an .npz (what "Copy as" command lines point at for big inputs). */
+  "run/saveInputsNpz": { params: { keys: string[] }; result: { path?: string } };
   /** The value a graph node produced in the last run (re-runs with the same inputs and fetches it). */
   "run/nodeValue": { params: { tensor: string }; result: { tensor: WireTensor; stats?: TensorStats; truncated: boolean; totalElements: number } };
 };

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DataType as DT } from "../../src/savedmodel/dtypes.js";
-import { concreteShape, parseInputText, parseTextLines, shapeMismatch, unknownDims } from "../../src/webview/run/inputParse.js";
+import { concreteShape, fitFlat, parseInputText, parseTextLines, shapeMismatch, unknownDims } from "../../src/webview/run/inputParse.js";
 import { fillTensor, MAX_FILL_ELEMENTS, seededRandom } from "../../src/webview/run/fill.js";
 import { fromWire, toWire } from "../../src/webview/run/tensorWire.js";
 import { buildExamples, splitValues, takesExamples } from "../../src/webview/run/examples.js";
@@ -20,8 +20,12 @@ test("JSON input is checked against dtype and shape as typed", () => {
   const wrongDim = parseInputText("[[1.0, 2.0]]", DT.DT_FLOAT, [-1, 1]);
   assert.equal(wrongDim.ok, false);
   if (!wrongDim.ok) assert.match(wrongDim.error, /dimension 1 must be 1, got 2/);
-  const rank = parseInputText("[1.0, 2.0]", DT.DT_FLOAT, [-1, 1]);
-  assert.ok(!rank.ok && /rank 2/.test(rank.error));
+  const flat = parseInputText("[1.0, 2.0, 5.0]", DT.DT_FLOAT, [-1, 1]);
+  assert.ok(flat.ok && flat.tensor.shape.join() === "3,1" && flat.reshapedFrom?.join() === "3", "a flat list fills [-1, 1]");
+  const rank = parseInputText("[1.0, 2.0, 3.0]", DT.DT_FLOAT, [-1, 2]);
+  assert.ok(!rank.ok && /rank 2/.test(rank.error), "3 values do not fill [-1, 2]");
+  assert.deepEqual(fitFlat([-1, 224, 224, 3], 224 * 224 * 3 * 2), [2, 224, 224, 3]);
+  assert.equal(fitFlat([-1, -1], 4), undefined);
   const ragged = parseInputText("[[1], [2, 3]]", DT.DT_FLOAT, undefined);
   assert.ok(!ragged.ok && /ragged/.test(ragged.error));
   const syntax = parseInputText("[1.0, 2.0", DT.DT_FLOAT, undefined);

@@ -7,7 +7,21 @@ import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import { parseValueExpr } from "../../executor/feeds.js";
 
-export type ParseResult = { ok: true; tensor: DecodedTensor } | { ok: false; error: string };
+export type ParseResult = { ok: true; tensor: DecodedTensor; /** the flat list was laid out to this shape */ reshapedFrom?: number[] } | { ok: false; error: string };
+
+/**
+ * A flat list for a shape with one unknown dimension, e.g. [1, 2, 5] for [-1, 1]: the shape it fills
+ * ([3, 1]), or undefined when it does not divide evenly or the spec has more than one unknown.
+ */
+export function fitFlat(spec: readonly number[] | undefined, count: number): number[] | undefined {
+  if (!spec || spec.length < 2) return undefined;
+  const unknown = spec.filter((d) => d < 0).length;
+  const known = spec.filter((d) => d >= 0).reduce((a, b) => a * b, 1);
+  if (unknown > 1 || known === 0) return undefined;
+  if (unknown === 0) return count === known ? [...spec] : undefined;
+  if (count % known !== 0) return undefined;
+  return spec.map((d) => (d < 0 ? count / known : d));
+}
 
 const INT_RANGE: Partial<Record<number, [number, number]>> = {
   [DT.DT_INT8]: [-128, 127],
@@ -87,8 +101,14 @@ export function parseInputText(text: string, dtype: number, spec: readonly numbe
   } catch (e) {
     return { ok: false, error: (e as Error).message.replace(`${key}: `, "") };
   }
+  let reshapedFrom: number[] | undefined;
   const bad = shapeMismatch(spec, tensor.shape);
-  if (bad) return { ok: false, error: bad };
+  if (bad) {
+    const fit = tensor.shape.length === 1 ? fitFlat(spec, tensor.shape[0]) : undefined;
+    if (!fit) return { ok: false, error: bad };
+    reshapedFrom = tensor.shape;
+    tensor = { ...tensor, shape: fit };
+  }
   if (!/^\s*(np|numpy)\./.test(text)) {
     try {
       const json = text.trim().replace(/\bTrue\b/g, "true").replace(/\bFalse\b/g, "false").replace(/\(/g, "[").replace(/\)/g, "]").replace(/'/g, '"');
@@ -98,7 +118,7 @@ export function parseInputText(text: string, dtype: number, spec: readonly numbe
       // parseValueExpr accepted it: the float-marking parser is more lenient than JSON.parse; keep its result
     }
   }
-  return { ok: true, tensor };
+  return reshapedFrom ? { ok: true, tensor, reshapedFrom } : { ok: true, tensor };
 }
 
 /** One string per line (a trailing empty line ignored) as a string tensor of a fitting shape. */

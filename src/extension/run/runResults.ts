@@ -1,0 +1,76 @@
+/**
+ * Turning an executor RunResult / error into what the run webview shows: outputs on the wire with
+ * statistics and histogram, the error with its node/op/function, the per-node and per-op profile.
+ * Pure (no vscode), tested in Node.
+ */
+import type { RunResult } from "../../executor/session.js";
+import type { ExecutorError } from "../../executor/workerClient.js";
+import { tensorStats, type DecodedTensor } from "../../savedmodel/tensor.js";
+import type { ProfileRow, RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
+import { toWire } from "../../webview/run/tensorWire.js";
+import { histogram } from "../../webview/run/tensorView.js";
+
+/** Outputs with more values than this are sent to the webview cut (the full tensor stays on the host for saving). */
+export const MAX_WIRE_VALUES = 4 * 1024 * 1024;
+
+export function outputResult(key: string, t: DecodedTensor): RunOutputResult {
+  const { wire, truncated } = toWire(t, MAX_WIRE_VALUES);
+  const numeric = !Array.isArray(t.values);
+  return {
+    key,
+    tensor: wire,
+    truncated,
+    totalElements: t.shape.reduce((a, b) => a * b, 1),
+    stats: numeric ? tensorStats(t) : undefined,
+    histogram: numeric ? histogram(t) : undefined,
+  };
+}
+
+export function runError(e: unknown): RunError {
+  const err = e as ExecutorError & { missing?: { op: string; nodes: string[] }[] };
+  const out: RunError = { message: err?.message ?? String(e), name: err?.name ?? "Error" };
+  if (err?.node) Object.assign(out, { node: err.node, op: err.op, fn: err.fn });
+  else {
+    // errors thrown inside functions name the node in the message: node "x" (op Y, in function "f")
+    const m = /node "([^"]+)" \(op ([^,)]+)(?:, in function "([^"]+)")?/.exec(out.message);
+    if (m) Object.assign(out, { node: m[1], op: m[2], fn: m[3] ?? "" });
+  }
+  if (err?.name === "MissingOpsError") {
+    out.missing = [...out.message.matchAll(/^ {2}(\S+?)(?: \(custom op\))?: (.+)$/gm)].map((x) => ({ op: x[1], nodes: x[2].split(", ") }));
+  }
+  return out;
+}
+
+/** Per node (summed over calls) and per op: the slowest nodes and the time by op type. */
+export function summarizeProfile(entries: { node: string; op: string; fn: string; ms: number }[]): NonNullable<RunResultState["profile"]> {
+  const nodes = new Map<string, ProfileRow>();
+  const ops = new Map<string, { op: string; ms: number; count: number }>();
+  let totalMs = 0;
+  for (const e of entries) {
+    totalMs += e.ms;
+    const k = `${e.fn}\u0000${e.node}`;
+    const n = nodes.get(k) ?? { node: e.node, op: e.op, fn: e.fn, ms: 0, count: 0 };
+    n.ms += e.ms;
+    n.count++;
+    nodes.set(k, n);
+    const o = ops.get(e.op) ?? { op: e.op, ms: 0, count: 0 };
+    o.ms += e.ms;
+    o.count++;
+    ops.set(e.op, o);
+  }
+  return {
+    nodes: [...nodes.values()].sort((a, b) => b.ms - a.ms).slice(0, 50),
+    ops: [...ops.values()].sort((a, b) => b.ms - a.ms),
+    totalMs,
+  };
+}
+
+export function nodeTimes(r: RunResult): Map<string, number> | undefined {
+  if (!r.profile) return undefined;
+  const out = new Map<string, number>();
+  for (const e of r.profile) {
+    const k = e.fn ? `${e.fn}/${e.node}` : e.node;
+    out.set(k, (out.get(k) ?? 0) + e.ms);
+  }
+  return out;
+}

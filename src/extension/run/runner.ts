@@ -1,0 +1,158 @@
+/**
+ * Runs signatures of one export in the executor's worker (through the shared SessionPool): progress
+ * notification with a Cancel that terminates the worker, timings split into load / restore+init /
+ * execution, the per-node profile, and the last run kept for saving outputs and fetching the value of
+ * any graph node afterwards. The only part of the run feature that talks to the executor.
+ */
+import * as vscode from "vscode";
+import { join } from "node:path";
+import { ExecutorWorker, ExecutorError } from "../../executor/workerClient.js";
+import type { RunResult } from "../../executor/session.js";
+import type { DecodedTensor } from "../../savedmodel/tensor.js";
+import type { ExportModel } from "../exportStore.js";
+import type { ProfileRow, RunOutputResult, RunResultState } from "../../protocol/run.js";
+import { SessionPool } from "./sessionPool.js";
+import { nodeTimes, outputResult, runError, summarizeProfile } from "./runResults.js";
+
+export interface LastRun {
+  exportId: string;
+  metaGraph: number;
+  signature: string;
+  feeds: Record<string, DecodedTensor>;
+  outputs: Record<string, DecodedTensor>;
+  profile?: ProfileRow[];
+  at: number;
+}
+
+export interface RunEvent {
+  exportId: string;
+  metaGraph: number;
+  signature: string;
+  ok: boolean;
+  /** Total measured ms per node ("fn/node" for nodes inside functions, plain name at top level). */
+  nodeMs?: Map<string, number>;
+}
+
+export function poolKey(m: ExportModel, tags: string[]): string {
+  return `${m.id}#${tags.join(",")}`;
+}
+
+export class Runner implements vscode.Disposable {
+  readonly pool: SessionPool<ExecutorWorker>;
+  private readonly last = new Map<string, LastRun>();
+  private readonly ran = new vscode.EventEmitter<RunEvent>();
+  readonly onDidRun = this.ran.event;
+  private nextRunId = 1;
+  private readonly models = new Map<string, ExportModel>();
+  private readonly warnings = new Map<string, string[]>();
+  /** Runs in flight, by pool key (their cancel functions). */
+  private readonly inFlight = new Map<string, AbortController>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: (line: string) => void,
+  ) {
+    this.pool = new SessionPool<ExecutorWorker>(
+      (key) => {
+        const m = this.models.get(key);
+        if (!m) throw new Error(`no export for ${key}`);
+        return new ExecutorWorker(m.fs, {
+          script: join(this.extensionUri.fsPath, "dist", "executorWorker.js"),
+          timeoutMs: vscode.workspace.getConfiguration("savedModelExplorer").get<number>("run.timeoutSeconds", 300) * 1000,
+          onWarning: (w) => {
+            this.warnings.get(key)?.push(w);
+            this.log(`run: ${w}`);
+          },
+        });
+      },
+      { onRelease: (key, why) => this.log(`run: released the executor session of ${key} (${why})`) },
+    );
+  }
+
+  lastRun(exportId: string): LastRun | undefined {
+    return this.last.get(exportId);
+  }
+
+  cancel(key: string): void {
+    this.inFlight.get(key)?.abort();
+  }
+
+  /** Runs with a progress notification (Cancel stops the worker); never throws: errors come back in the result. */
+  async run(m: ExportModel, metaGraph: number, tags: string[], signature: string, feeds: Record<string, DecodedTensor>): Promise<RunResultState> {
+    const key = poolKey(m, tags);
+    this.models.set(key, m);
+    const runId = this.nextRunId++;
+    const ac = new AbortController();
+    this.inFlight.set(key, ac);
+    const t0 = performance.now();
+    const loadWarnings: string[] = [];
+    this.warnings.set(key, loadWarnings);
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Running ${signature} of ${m.name}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => ac.abort());
+          const { worker, warm } = this.pool.get(key);
+          try {
+            if (!warm) {
+              progress.report({ message: "loading the model and restoring variables…" });
+              await worker.load({ tags }, ac.signal);
+            }
+            progress.report({ message: "executing…" });
+            const r: RunResult = await worker.run(signature, feeds, { signal: ac.signal, profile: true });
+            this.pool.markWarm(key, worker);
+            const state = this.resultState(runId, r, performance.now() - t0, warm, loadWarnings);
+            this.last.set(m.id, { exportId: m.id, metaGraph, signature, feeds, outputs: r.outputs, profile: state.profile?.nodes, at: Date.now() });
+            this.ran.fire({ exportId: m.id, metaGraph, signature, ok: true, nodeMs: nodeTimes(r) });
+            return state;
+          } catch (e) {
+            const err = e as ExecutorError;
+            if (err?.name === "AbortError" || err?.name === "TimeoutError" || err?.name === "WorkerExit" || err?.name === "WorkerError") this.pool.markCold(key);
+            this.ran.fire({ exportId: m.id, metaGraph, signature, ok: false });
+            if (err?.name === "AbortError") return { runId, ok: false, cancelled: true, outputs: [], warnings: loadWarnings };
+            return { runId, ok: false, outputs: [], warnings: loadWarnings, error: runError(err) };
+          }
+        },
+      );
+    } finally {
+      if (this.inFlight.get(key) === ac) this.inFlight.delete(key);
+    }
+  }
+
+  private resultState(runId: number, r: RunResult, totalMs: number, warm: boolean, loadWarnings: string[]): RunResultState {
+    const outputs: RunOutputResult[] = Object.entries(r.outputs)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, t]) => outputResult(key, t));
+    return {
+      runId,
+      ok: true,
+      outputs,
+      timings: { loadMs: warm ? 0 : r.timings.loadMs, restoreInitMs: warm ? 0 : r.timings.restoreInitMs, execMs: r.timings.execMs, totalMs, warm },
+      warnings: [...new Set([...loadWarnings, ...r.warnings])],
+      nodesExecuted: r.nodesExecuted,
+      profile: r.profile ? summarizeProfile(r.profile) : undefined,
+    };
+  }
+
+  /** The value graph tensor `tensor` ("node:0") had in the last run of this export (re-runs with the same feeds). */
+  async nodeValue(m: ExportModel, tags: string[], tensor: string): Promise<DecodedTensor> {
+    const last = this.last.get(m.id);
+    if (!last) throw new Error("run the signature first: node values come from the last run's inputs");
+    const key = poolKey(m, tags);
+    this.models.set(key, m);
+    const { worker, warm } = this.pool.get(key);
+    if (!warm) await worker.load({ tags });
+    const name = /:\d+$/.test(tensor) ? tensor : `${tensor}:0`;
+    const r = await worker.run(last.signature, last.feeds, { fetchIntermediates: [name] });
+    this.pool.markWarm(key, worker);
+    const v = r.intermediates?.[name];
+    if (!v) throw new Error(`the run did not produce ${name}`);
+    return v;
+  }
+
+  dispose(): void {
+    for (const ac of this.inFlight.values()) ac.abort();
+    void this.pool.dispose();
+    this.ran.dispose();
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The results half of the run form: timings (load / restore+init / execution), warnings, the error
+ * (with the failing node, its op and a link into the graph), each output as a tensor view (stats,
+ * top-k, image, paged 2-D table, histogram; copy JSON, save .npy), and the per-op / per-node profile
+ * with the value of any node on request.
+ */
+import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
+import { formatShape } from "../shared/modelFormat.js";
+import { dtypeShortName } from "../../savedmodel/dtypes.js";
+import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
+import type { HistogramBin, RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
+import { fromWire } from "./tensorWire.js";
+import { looksLikeClassifier, sliceGeometry, tablePage, topK } from "./tensorView.js";
+import { outputImageLayout, tensorToRgba } from "./image.js";
+import { toNested } from "./recipe.js";
+
+export interface ResultActions {
+  copy(text: string, what: string): void;
+  saveNpy(key: string): void;
+  showNode(node: string, fn?: string): void;
+  nodeValue(tensor: string): Promise<{ tensor: DecodedTensor; stats?: TensorStats; truncated: boolean; totalElements: number }>;
+  canShowGraph: boolean;
+}
+
+const ms = (x: number) => (x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`);
+const num = (x: number) => (Number.isNaN(x) ? "—" : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(+x.toPrecision(6)));
+
+function button(text: string, icon: string, fn: () => void): HTMLElement {
+  const b = h("vscode-button", { attrs: { icon, secondary: true } }, text);
+  b.addEventListener("click", fn);
+  return b;
+}
+
+export function statsLine(s: TensorStats | undefined): Child {
+  if (!s) return null;
+  return h(
+    "div",
+    { class: "stats mono" },
+    `min ${num(s.min)} · max ${num(s.max)} · mean ${num(s.mean)} · std ${num(s.std)}`,
+    s.nanCount ? ` · ${s.nanCount} NaN` : "",
+    s.infCount ? ` · ${s.infCount} ±Inf` : "",
+    ` · zeros ${(s.zeroFraction * 100).toFixed(1)}%`,
+  );
+}
+
+function histogramSvg(bins: HistogramBin[]): SVGSVGElement {
+  const NS = "http://www.w3.org/2000/svg";
+  const W = 320;
+  const H = 64;
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("class", "histogram");
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `histogram of ${bins.length} bins from ${num(bins[0].x0)} to ${num(bins[bins.length - 1].x1)}`);
+  const max = Math.max(...bins.map((b) => b.count), 1);
+  const bw = W / bins.length;
+  bins.forEach((b, i) => {
+    const r = document.createElementNS(NS, "rect");
+    const bh = b.count ? Math.max(1, (b.count / max) * (H - 2)) : 0;
+    r.setAttribute("x", String(i * bw + 0.5));
+    r.setAttribute("y", String(H - bh));
+    r.setAttribute("width", String(Math.max(1, bw - 1)));
+    r.setAttribute("height", String(bh));
+    const t = document.createElementNS(NS, "title");
+    t.textContent = `[${num(b.x0)}, ${num(b.x1)}]: ${b.count}`;
+    r.appendChild(t);
+    svg.appendChild(r);
+  });
+  return svg;
+}
+
+/** A paged table of a tensor's 2-D slices (leading dims chosen by index). */
+export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
+  const g = sliceGeometry(t.shape);
+  const lead = g.lead.map(() => 0);
+  let row = 0;
+  let col = 0;
+  const ROWS = 50;
+  const COLS = 20;
+  const holder = h("div", { class: "tensor-table" });
+  const draw = () => {
+    const p = tablePage(t, lead, row, ROWS, col, COLS);
+    const leadCtl = g.lead.map((n, d) => {
+      const f = h("vscode-textfield", { class: "dim", attrs: { value: String(lead[d]), type: "number", min: "0", max: String(n - 1), "aria-label": `index of dimension ${d}` } }) as HTMLElement & { value: string };
+      f.addEventListener("change", () => {
+        const v = Math.trunc(Number(f.value));
+        if (Number.isInteger(v) && v >= 0 && v < n) {
+          lead[d] = v;
+          draw();
+        }
+      });
+      return h("label", { class: "dim-field" }, `[${d}] `, f, ` / ${n}`);
+    });
+    const nav = h(
+      "div",
+      { class: "row table-nav" },
+      leadCtl,
+      g.lead.length ? h("span", { class: "muted" }, "· slice") : null,
+      h("span", { class: "muted" }, `rows ${p.rows ? p.rowStart : 0}–${p.rowStart + p.rows - 1} of ${p.totalRows}`, p.totalCols > 1 ? `, columns ${p.colStart}–${p.colStart + p.cols - 1} of ${p.totalCols}` : ""),
+      row > 0 ? linkButton("◀ rows", () => ((row = Math.max(0, row - ROWS)), draw()), "previous rows") : null,
+      row + ROWS < p.totalRows ? linkButton("rows ▶", () => ((row += ROWS), draw()), "next rows") : null,
+      col > 0 ? linkButton("◀ cols", () => ((col = Math.max(0, col - COLS)), draw()), "previous columns") : null,
+      col + COLS < p.totalCols ? linkButton("cols ▶", () => ((col += COLS), draw()), "next columns") : null,
+    );
+    const table = h(
+      "table",
+      { class: "data values", attrs: { "aria-label": `values of ${label}` } },
+      h("thead", null, h("tr", null, h("th", null, ""), Array.from({ length: p.cols }, (_, c) => h("th", null, String(p.colStart + c))))),
+      h("tbody", null, p.cells.map((cells, r) => h("tr", null, h("th", null, String(p.rowStart + r)), cells.map((c) => h("td", { class: "mono" }, c))))),
+    );
+    replace(holder, nav, table);
+  };
+  draw();
+  return holder;
+}
+
+function topKView(t: DecodedTensor): HTMLElement | null {
+  if (!looksLikeClassifier(t)) return null;
+  const rows = t.shape.length === 2 ? Math.min(t.shape[0], 4) : 1;
+  return h(
+    "div",
+    { class: "topk" },
+    h("h4", null, "Top-5"),
+    Array.from({ length: rows }, (_, r) =>
+      h(
+        "table",
+        { class: "data topk-table", data: { row: String(r) } },
+        h("thead", null, h("tr", null, h("th", null, rows > 1 || t.shape.length === 2 ? `row ${r}: rank` : "rank"), h("th", null, "index"), h("th", null, "value"))),
+        h("tbody", null, topK(t, 5, r).map((e, i) => h("tr", null, h("td", null, String(i + 1)), h("td", { class: "mono topk-index" }, String(e.index)), h("td", { class: "mono" }, num(e.value))))),
+      ),
+    ),
+  );
+}
+
+function imageView(t: DecodedTensor): HTMLElement | null {
+  const lay = outputImageLayout(t.shape);
+  if (!lay || Array.isArray(t.values)) return null;
+  const n = Math.min(lay.n ?? 1, 4);
+  const canvases = Array.from({ length: n }, (_, i) => {
+    const c = h("canvas", { class: "out-image", attrs: { "aria-label": `output image ${i}` } });
+    c.width = lay.w;
+    c.height = lay.h;
+    const rgba = tensorToRgba(t.values as ArrayLike<number>, lay, i);
+    c.getContext("2d")?.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, lay.w, lay.h), 0, 0);
+    return c;
+  });
+  return h("div", { class: "images" }, h("h4", null, "As image (min–max scaled)"), canvases);
+}
+
+function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
+  const t = fromWire(o.tensor);
+  const head = `${o.key}: ${dtypeShortName(t.dtype)} ${formatShape(o.truncated ? [o.totalElements] : t.shape)}`;
+  return h(
+    "section",
+    { class: "output", data: { key: o.key } },
+    h(
+      "div",
+      { class: "output-head" },
+      h("h3", { class: "mono" }, head),
+      h("span", { class: "spacer" }),
+      button("Copy as JSON", "copy", () => a.copy(JSON.stringify(toNested(t), (_k, v) => (typeof v === "bigint" ? v.toString() : v)), `${o.key} as JSON`)),
+      button("Save as .npy…", "save", () => a.saveNpy(o.key)),
+    ),
+    o.truncated ? h("p", { class: "warning" }, codicon("warning"), ` Showing the first ${t.values.length.toLocaleString("en-US")} of ${o.totalElements.toLocaleString("en-US")} values (save as .npy for all).`) : null,
+    statsLine(o.stats),
+    h("div", { class: "output-views" }, topKView(t), imageView(t), o.histogram ? h("div", { class: "hist" }, h("h4", null, "Histogram"), histogramSvg(o.histogram)) : null),
+    tensorTable(t, o.key),
+  );
+}
+
+function errorView(e: RunError, a: ResultActions): HTMLElement {
+  return h(
+    "div",
+    { class: "run-error", attrs: { role: "alert" } },
+    h("h3", null, codicon("error"), " ", e.name === "MissingOpsError" ? "Ops the executor does not have" : "The run failed"),
+    e.node
+      ? h(
+          "p",
+          { class: "failing-node" },
+          "Node ",
+          h("code", null, e.node),
+          ` (op ${e.op ?? "?"}${e.fn ? `, in function ${e.fn}` : ", top-level graph"}) `,
+          linkButton("Open in Graph", () => a.showNode(e.node!, e.fn), `show node ${e.node} in the graph view`),
+        )
+      : null,
+    h("pre", { class: "error-message" }, e.message),
+  );
+}
+
+function profileView(p: NonNullable<RunResultState["profile"]>, a: ResultActions): HTMLElement {
+  const valueHolder = h("div", { class: "node-value" });
+  const show = async (node: string) => {
+    replace(valueHolder, h("p", { class: "muted" }, `Fetching ${node}…`));
+    try {
+      const r = await a.nodeValue(node);
+      replace(
+        valueHolder,
+        h("h4", { class: "mono" }, `${node}: ${dtypeShortName(r.tensor.dtype)} ${formatShape(r.truncated ? [r.totalElements] : r.tensor.shape)}`),
+        statsLine(r.stats),
+        tensorTable(r.tensor, node),
+      );
+    } catch (e) {
+      replace(valueHolder, h("p", { class: "error" }, codicon("error"), " ", (e as Error).message));
+    }
+  };
+  const field = h("vscode-textfield", { class: "node-field", attrs: { placeholder: "node or tensor name, e.g. y:0", "aria-label": "graph tensor to show" } }) as HTMLElement & { value: string };
+  field.addEventListener("keydown", (ev) => {
+    if ((ev as KeyboardEvent).key === "Enter") void show(field.value.trim());
+  });
+  const showBtn = button("Show Value", "eye", () => void show(field.value.trim()));
+  return h(
+    "details",
+    { class: "profile", attrs: { open: true } },
+    h("summary", null, `Profile: ${ms(p.totalMs)} in ${p.nodes.length ? p.ops.reduce((s, o) => s + o.count, 0) : 0} kernel calls`),
+    h(
+      "div",
+      { class: "profile-tables" },
+      h(
+        "table",
+        { class: "data", attrs: { "aria-label": "time by op type" } },
+        h("thead", null, h("tr", null, h("th", null, "op"), h("th", null, "calls"), h("th", null, "time"), h("th", null, "share"))),
+        h("tbody", null, p.ops.slice(0, 20).map((o) => h("tr", null, h("td", { class: "mono" }, o.op), h("td", null, String(o.count)), h("td", null, ms(o.ms)), h("td", null, `${((o.ms / (p.totalMs || 1)) * 100).toFixed(1)}%`)))),
+      ),
+      h(
+        "table",
+        { class: "data", attrs: { "aria-label": "slowest nodes" } },
+        h("thead", null, h("tr", null, h("th", null, "node"), h("th", null, "op"), h("th", null, "time"), h("th", null, ""))),
+        h(
+          "tbody",
+          null,
+          p.nodes.slice(0, 15).map((n) =>
+            h(
+              "tr",
+              null,
+              h("td", { class: "mono", title: n.fn ? `in function ${n.fn}` : "top-level graph" }, n.node),
+              h("td", { class: "mono" }, n.op),
+              h("td", null, ms(n.ms), n.count > 1 ? ` (${n.count}×)` : ""),
+              h("td", null, !n.fn ? linkButton("value", () => void show(n.node), `value of ${n.node}`) : null, a.canShowGraph ? linkButton("graph", () => a.showNode(n.node, n.fn || undefined)) : null),
+            ),
+          ),
+        ),
+      ),
+    ),
+    h("div", { class: "row" }, h("span", null, "Value of any top-level graph tensor in this run:"), field, showBtn),
+    valueHolder,
+  );
+}
+
+export function renderResult(r: RunResultState, a: ResultActions): HTMLElement {
+  const parts: Child[] = [];
+  if (r.cancelled) parts.push(h("p", { class: "cancelled", attrs: { role: "status" } }, codicon("debug-stop"), " Run cancelled: the executor's worker was stopped (the model reloads on the next run)."));
+  if (r.timings) {
+    const t = r.timings;
+    parts.push(
+      h(
+        "div",
+        { class: "timings", attrs: { role: "status" } },
+        h("span", { class: "timing" }, "load ", h("b", null, t.warm ? "warm" : ms(t.loadMs))),
+        h("span", { class: "timing" }, "restore/init ", h("b", null, t.warm ? "warm" : ms(t.restoreInitMs))),
+        h("span", { class: "timing" }, "execution ", h("b", { class: "exec-ms" }, ms(t.execMs))),
+        h("span", { class: "timing muted" }, `total ${ms(t.totalMs)}`, r.nodesExecuted !== undefined ? ` · ${r.nodesExecuted.toLocaleString("en-US")} nodes` : ""),
+      ),
+    );
+  }
+  if (r.warnings.length)
+    parts.push(h("ul", { class: "warnings" }, r.warnings.map((w) => h("li", { class: "warning" }, codicon("warning"), " ", w))));
+  if (r.error) parts.push(errorView(r.error, a));
+  for (const o of r.outputs) parts.push(outputView(o, a));
+  if (r.profile) parts.push(profileView(r.profile, a));
+  return h("div", { class: "result", data: { run: String(r.runId), ok: String(r.ok) } }, parts);
+}
