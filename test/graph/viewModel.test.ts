@@ -117,3 +117,31 @@ test("model strings are escaped in SVG export; ellipsize fits", () => {
   const s = ellipsize("abcdefghijklmnop", 50, (t) => t.length * 6);
   assert.ok(s.endsWith("…") && s.length * 6 <= 50 + 6);
 });
+
+test("search ranks exact op/name matches first and finds attribute values", async () => {
+  const { searchGraph } = await import("../../src/webview/graph/search.js");
+  const g = buildDisplayGraph(
+    {
+      graphDef: {
+        node: [
+          { name: "matmul_resource_arg", op: "Placeholder" },
+          {
+            name: "dense/MatMul",
+            op: "MatMul",
+            input: ["matmul_resource_arg", "matmul_resource_arg"],
+            attr: { transpose_b: { b: true } },
+          },
+        ],
+      },
+    },
+    { graph: true },
+  );
+  const hits = searchGraph(g, "MatMul");
+  assert.equal(hits[0].title, "dense/MatMul");
+  assert.ok(hits.some((h) => h.title === "matmul_resource_arg"));
+  assert.deepEqual(
+    searchGraph(g, "transpose_b").map((h) => h.title),
+    ["dense/MatMul"],
+  );
+  assert.deepEqual(searchGraph(g, "   "), []);
+});

@@ -8,29 +8,30 @@ export interface SearchHit {
   detail: string;
 }
 
-/** Case-insensitive substring search over names, labels, ops, variable names and attribute values. */
+/** Case-insensitive search over names, labels, ops, variable names and attribute values; exact matches first. */
 export function searchGraph(g: DisplayGraph, query: string, limit = 5000): SearchHit[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
+  const exact: SearchHit[] = [];
   const hits: SearchHit[] = [];
   const attrHits: SearchHit[] = [];
-  for (let i = 0; i < g.nodes.length && hits.length < limit; i++) {
+  for (let i = 0; i < g.nodes.length && exact.length + hits.length < limit; i++) {
     const n = g.nodes[i];
-    if (
-      n.name.toLowerCase().includes(q) ||
-      n.op.toLowerCase().includes(q) ||
-      n.label.toLowerCase().includes(q) ||
-      n.varName?.toLowerCase().includes(q)
-    )
-      hits.push({ key: `n${i}`, title: n.name, detail: n.fn ? `${n.op} · ƒ ${n.fn}` : n.op });
+    const name = n.name.toLowerCase();
+    const op = n.op.toLowerCase();
+    const label = n.label.toLowerCase();
+    const hit = { key: `n${i}`, title: n.name, detail: n.fn ? `${n.op} · ƒ ${n.fn}` : n.op };
+    if (op === q || label === q || name === q || name.endsWith(`/${q}`)) exact.push(hit);
+    else if (name.includes(q) || op.includes(q) || label.includes(q) || n.varName?.toLowerCase().includes(q))
+      hits.push(hit);
     else if (attrHits.length < limit) {
       const a = n.attrs.find(([k, v]) => k.toLowerCase().includes(q) || v.toLowerCase().includes(q));
-      if (a) attrHits.push({ key: `n${i}`, title: n.name, detail: `${n.op} · ${a[0]} = ${a[1].slice(0, 60)}` });
+      if (a) attrHits.push({ ...hit, detail: `${n.op} · ${a[0]} = ${a[1].slice(0, 60)}` });
     }
   }
-  for (let i = 1; i < g.groups.length && hits.length < limit; i++) {
+  for (let i = 1; i < g.groups.length && exact.length + hits.length < limit; i++) {
     const grp = g.groups[i];
-    if (grp.kind === "chunk" || grp.kind === "series") continue;
+    if (grp.kind === "chunk" || grp.kind === "series" || grp.kind === "args") continue;
     if (
       grp.id.toLowerCase().includes(q) ||
       grp.fn?.toLowerCase().includes(q) ||
@@ -42,7 +43,7 @@ export function searchGraph(g: DisplayGraph, query: string, limit = 5000): Searc
         detail: grp.fn ? `ƒ ${grp.fn}` : `${grp.kind} · ${grp.size} ops`,
       });
   }
-  return hits.concat(attrHits).slice(0, limit);
+  return exact.concat(hits, attrHits).slice(0, limit);
 }
 
 export class SearchBox {

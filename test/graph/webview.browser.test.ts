@@ -1,0 +1,106 @@
+/**
+ * The real graph webview bundle in headless Chromium (skipped without /usr/bin/chromium): hostile names stay
+ * text, search jumps and selects, clicking a group expands it, keyboard moves the selection, SVG export.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { buildDisplayGraph } from "../../src/graph/index.js";
+import { GraphHarness } from "../../bench/graphHarness.js";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
+const EVIL = "<img src=x onerror=alert(1)>";
+
+test(
+  "graph webview in Chromium: escaping, search, expand, keyboard, SVG export",
+  { skip, timeout: 120_000 },
+  async () => {
+    const g = buildDisplayGraph(
+      {
+        graphDef: {
+          node: [
+            { name: "in", op: "Placeholder" },
+            ...Array.from({ length: 50 }, (_, i) => ({
+              name: `block/op${i}`,
+              op: "Neg",
+              input: [i ? `block/op${i - 1}` : "in"],
+            })),
+            { name: EVIL, op: "Abs", input: ["block/op49"] },
+            { name: "out", op: "Identity", input: [EVIL] },
+          ],
+        },
+      },
+      { graph: true },
+      { seriesMin: 100 },
+    );
+    const h = new GraphHarness();
+    await h.start();
+    try {
+      const { page, firstPaintMs } = await h.open(g);
+      assert.ok(firstPaintMs > 0);
+      let alerted = false;
+      page.on("dialog", async (d) => {
+        alerted = true;
+        await d.dismiss();
+      });
+      assert.equal(await page.locator("img").count(), 0, "no element created from a node name");
+      const labels = await page.locator(".node text.label").allTextContents();
+      assert.ok(
+        labels.some((t) => t.startsWith("<img")),
+        `labels: ${labels.join(" | ")}`,
+      );
+      // Search by op type: jump, select, details panel.
+      await page.fill(".search input", "Abs");
+      await page.press(".search input", "Enter");
+      await page.waitForFunction(() => document.querySelector(".details h2")?.textContent?.length);
+      assert.equal(await page.textContent(".details h2"), EVIL);
+      // Clicking the collapsed "block" group expands it.
+      const leaves = () =>
+        page.evaluate(
+          () =>
+            (
+              window as unknown as { __graphView: { currentScene: { items: { kind: string }[] } } }
+            ).__graphView.currentScene.items.filter((i) => i.kind === "leaf").length,
+        );
+      const before = await leaves();
+      await page.locator(".box", { hasText: "block" }).first().click();
+      await page.waitForFunction(
+        (n) => document.querySelectorAll(".node").length > n,
+        await page.locator(".node").count(),
+      );
+      assert.equal(
+        await leaves(),
+        before + 50,
+        "the 50 ops of block are laid out (the DOM holds only those on screen)",
+      );
+      // Keyboard: select `in`, ArrowDown moves to the next item below.
+      await page.fill(".search input", "in");
+      await page.press(".search input", "Enter");
+      await page.waitForFunction(() => document.querySelector(".details h2")?.textContent === "in");
+      await page.focus("#canvas");
+      await page.keyboard.press("ArrowDown");
+      await page.waitForFunction(() => document.querySelector(".details h2")?.textContent !== "in");
+      assert.match((await page.textContent(".details h2")) ?? "", /^block\/op0$/);
+      // SVG export goes to the host as text, escaped.
+      const svg = await page.evaluate(async () => {
+        const got = new Promise<string>((resolve) =>
+          window.addEventListener("webview-to-host", (ev) => {
+            const m = (ev as CustomEvent).detail as { type: string; data?: string };
+            if (m.type === "graph/saveFile") resolve(m.data ?? "");
+          }),
+        );
+        (
+          document.querySelector("#toolbar button[title^='Export the current view as SVG']") as HTMLButtonElement
+        ).click();
+        return got;
+      });
+      assert.match(svg, /^<svg xmlns/);
+      assert.ok(svg.includes("&lt;img src=x onerror=alert(1)&gt;") && !svg.includes("<img"));
+      assert.equal(alerted, false);
+      await page.close();
+    } finally {
+      await h.stop();
+    }
+  },
+);
