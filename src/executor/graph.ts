@@ -13,6 +13,7 @@ import {
   type OpSchema,
 } from "../savedmodel/opRegistry/index.js";
 import type { Attrs } from "./attrs.js";
+import { fuseConvBatchNorm } from "./fusion.js";
 
 /** A data input: `node >= 0` is a body node's flat output; `node < 0` is argument `-1 - node`. */
 export interface NodeInput {
@@ -66,6 +67,8 @@ export class Program {
   constructor(
     readonly graph: IGraphDef,
     strippedOpList: IOpDef[] | null | undefined,
+    /** Inference rewrites (conv + batch-norm folding). */
+    readonly optimize = false,
   ) {
     const fns = graph.library?.function ?? [];
     this.resolver = new OpResolver({ strippedOpList, functions: fns });
@@ -103,7 +106,10 @@ export class Program {
   }
 
   mainBody(): Body {
-    this.main ??= compileGraph(this.graph.node ?? [], this.resolver);
+    if (!this.main) {
+      this.main = compileGraph(this.graph.node ?? [], this.resolver);
+      if (this.optimize) fuseConvBatchNorm(this.main);
+    }
     return this.main;
   }
 
@@ -114,6 +120,7 @@ export class Program {
       const f = this.functions.get(name);
       if (!f) throw new Error(`function "${name}" is not in the graph's library`);
       b = compileFunction(f, this.resolver);
+      if (this.optimize) fuseConvBatchNorm(b);
       this.bodies.set(name, b);
     }
     return b;

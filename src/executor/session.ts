@@ -120,7 +120,7 @@ export class Session {
       throw new Error(`no meta graph with tags [${(opts.tags ?? []).join(",")}]; the export has ${have || "none"}`);
     }
     const graph = mg.graphDef();
-    const program = new Program(graph, mg.metaInfo?.strippedOpList?.op ?? []);
+    const program = new Program(graph, mg.metaInfo?.strippedOpList?.op ?? [], opts.optimize ?? true);
     const state = new SessionState(program, fs, allKernels(), opts);
     const t1 = performance.now();
     const s = new Session(state, mg, backend, t1 - t0, 0, mg.signatureDefs);

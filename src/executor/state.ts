@@ -29,6 +29,8 @@ export interface SessionOptions {
   maxElements?: number;
   /** Deepest function-call nesting. */
   maxCallDepth?: number;
+  /** Inference rewrites such as folding batch norm into convolutions (default true). */
+  optimize?: boolean;
 }
 
 export class SessionState {

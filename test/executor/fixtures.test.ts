@@ -279,3 +279,23 @@ describe("custom ops are reported, not crashed on", { skip: skipNoFixtures }, ()
     assert.ok(ops.some((o) => /Sentencepiece|Wordpiece|CaseFold/.test(o)), ops.join());
   });
 });
+
+describe("inference rewrites", { skip: skipNoFixtures }, () => {
+  test("conv + batch-norm folding gives the unfused answers (builder CNN and potato-cnn)", async () => {
+    const { cnn } = await import("../../src/savedmodel/builder/models.js");
+    const { MemoryFileAccess } = await import("../../src/savedmodel/memoryFileAccess.js");
+    const files = cnn({ inputSize: 32 }).save();
+    const img = { dtype: 1, shape: [2, 32, 32, 3], values: Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => ((i * 7) % 17) / 17) };
+    const outs: number[][] = [];
+    for (const optimize of [true, false]) {
+      const s = await X.loadSession(new MemoryFileAccess(files), { optimize });
+      sessions.push(s);
+      const key = s.signatures()[0].key;
+      const r = await s.run(key, { input: img }, { profile: true });
+      if (optimize) assert.ok(r.profile!.some((p) => p.op === "_FusedConvBatchNorm"), "fusion applied");
+      else assert.ok(!r.profile!.some((p) => p.op === "_FusedConvBatchNorm"));
+      outs.push(nums(r.outputs.logits ?? Object.values(r.outputs)[0]));
+    }
+    close(outs[0], outs[1], 1e-3);
+  });
+});

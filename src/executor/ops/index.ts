@@ -13,6 +13,7 @@ import { tableKernels } from "./tables.js";
 import { tf1FlowKernels } from "./tf1flow.js";
 import { variableKernels } from "./variables.js";
 import { miscKernels } from "./misc.js";
+import { fusedKernels } from "./fused.js";
 
 export const OUR_FAMILIES: Record<string, KernelTable> = {
   graph: graphKernels,
@@ -24,6 +25,7 @@ export const OUR_FAMILIES: Record<string, KernelTable> = {
   strings: stringKernels,
   tf1flow: tf1FlowKernels,
   misc: miscKernels,
+  fused: fusedKernels,
 };
 
 /** Converter ops that ours replace on purpose (hash tables keyed by node name, frames, Identity cloning, ...). */

@@ -3,3 +3,4 @@ export { runCommand } from "../../../src/cli/run.js";
 export { scanCommand } from "../../../src/cli/scan.js";
 export * from "../../../src/executor/index.js";
 export { NodeFileAccess } from "../../../src/savedmodel/node/nodeFileAccess.js";
+export * as tfjs from "@tensorflow/tfjs-core";
