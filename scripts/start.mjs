@@ -1,0 +1,114 @@
+// `npm start -- [DIR]`: opens SavedModel Explorer on DIR for a person.
+//   - with VS Code's `code` on PATH: builds the extension and runs `code --extensionDevelopmentPath=<repo> DIR`;
+//   - else: code-server (installed into .cache/ on first use) on 127.0.0.1 with the VSIX installed into a
+//     profile kept in .cache/start-profile, and prints the URL to open. Ctrl+C stops it.
+// Without DIR it opens the demo export written by the builder (scripts/make-demo-export.mjs) into
+// .cache/demo-export/1. Options: --port N (default: a free port), --code-server (skip `code` even if present).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { csBin, ensureCodeServer, ensureNode24, ensureOsPackages, node24Bin, sh } from "./codeServer.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const opt = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const positional = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--port");
+const say = (m) => console.log(`[start] ${m}`);
+
+function onPath(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function target() {
+  if (positional[0]) {
+    const dir = resolve(positional[0]);
+    if (!existsSync(dir)) throw new Error(`${dir} does not exist`);
+    return statSync(dir).isDirectory() ? dir : dirname(dir);
+  }
+  const demo = join(root, ".cache", "demo-export", "1");
+  if (!existsSync(join(demo, "saved_model.pb"))) {
+    say(`writing the demo export (SavedModelBuilder) to ${demo}`);
+    sh(process.execPath, [join(root, "scripts", "make-demo-export.mjs"), demo], { quiet: true });
+  }
+  return dirname(demo);
+}
+
+async function main() {
+  const dir = await target();
+  if (onPath("code") && !flag("--code-server")) {
+    say("building the extension");
+    sh(process.execPath, [join(root, "scripts", "build.mjs"), "--extension-only"], { quiet: true });
+    say(`opening ${dir} in VS Code (extension loaded from ${root})`);
+    sh("code", ["--new-window", `--extensionDevelopmentPath=${root}`, dir]);
+    return;
+  }
+  say("VS Code's `code` is not on PATH: using code-server");
+  await ensureOsPackages();
+  await ensureNode24();
+  say(await ensureCodeServer());
+  const vsix = join(root, ".cache", "start", "savedmodel-explorer.vsix");
+  mkdirSync(dirname(vsix), { recursive: true });
+  say("building and packaging the extension");
+  sh(process.execPath, [join(root, "scripts", "package.mjs"), "--out", vsix], { quiet: true });
+  const profile = join(root, ".cache", "start-profile");
+  const settings = join(profile, "ud", "User", "settings.json");
+  if (!existsSync(settings)) {
+    mkdirSync(dirname(settings), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off", "update.mode": "none", "extensions.autoCheckUpdates": false }, null, 2));
+  }
+  const csArgs = ["--user-data-dir", join(profile, "ud"), "--extensions-dir", join(profile, "exts"), "--config", join(profile, "config.yaml")];
+  const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
+  sh(csBin, [...csArgs, "--install-extension", vsix, "--force"], { env, quiet: true });
+  const port = Number(opt("--port") ?? (await freePort()));
+  const logFile = join(root, ".cache", "start", "code-server.log");
+  const out = openSync(logFile, "w");
+  // loopback only, so no password; detached: code-server leads its process group and Ctrl+C stops all of it
+  const server = spawn(csBin, [...csArgs, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check", dir], {
+    env,
+    stdio: ["ignore", out, out],
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      /* gone */
+    }
+  };
+  process.on("SIGINT", () => (stop(), process.exit(0)));
+  process.on("SIGTERM", () => (stop(), process.exit(0)));
+  server.on("exit", (code) => {
+    say(`code-server exited (${code}); log: ${logFile}`);
+    process.exit(code ?? 0);
+  });
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  say(`SavedModel Explorer is running on ${dir}`);
+  console.log(`\n    http://127.0.0.1:${port}/?folder=${encodeURIComponent(dir)}\n`);
+  say(`open that URL in a browser on this machine (log: ${logFile}); Ctrl+C stops the server`);
+}
+
+main().catch((e) => {
+  console.error(`[start] ${e?.message ?? e}`);
+  process.exit(1);
+});
