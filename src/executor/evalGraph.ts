@@ -19,6 +19,8 @@ export interface EvalOptions {
   backend?: BackendName;
   strippedOpList?: IOpDef[];
   warnings?: string[];
+  /** Apply the inference rewrites (conv + batch-norm folding), as sessions do by default. */
+  optimize?: boolean;
 }
 
 function ref(name: string): [string, number] {
@@ -34,7 +36,7 @@ export async function evalGraph(
   opts: EvalOptions = {},
 ): Promise<Record<string, DecodedTensor>> {
   await useBackend(opts.backend ?? "wasm");
-  const program = new Program(graph, opts.strippedOpList ?? []);
+  const program = new Program(graph, opts.strippedOpList ?? [], opts.optimize ?? false);
   const state = new SessionState(program, new MemoryFileAccess(new Map()), allKernels(), {
     onWarning: (m) => opts.warnings?.push(m),
   });

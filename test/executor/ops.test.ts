@@ -320,6 +320,19 @@ describe("every op family runs one node", () => {
     },
     strings: () => [new G().const("a", str(["x", "y"], [2])).const("b", str(["!"], [])).op("o", "StringJoin", ["a", "b"], { N: a.i(2), separator: a.s("-") }), "o", (r) => assert.deepEqual(vals(r), ["x-!", "y-!"])],
     misc: () => [new G().const("a", f32([-1, 0.5, 3], [3])).op("o", "Bucketize", ["a"], { T: a.type(F), boundaries: a.floats([0, 1, 2]) }), "o", (r) => assert.deepEqual(vals(r), [0, 1, 3])],
+    fused: () => [
+      new G()
+        .const("x", img4)
+        .const("w", ones2)
+        .op("c", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 1, 1, 1]), padding: a.s("VALID") })
+        .const("scale", f32([2], [1]))
+        .const("offset", f32([1], [1]))
+        .const("mean", f32([4], [1]))
+        .const("var", f32([0.999], [1]))
+        .op("o", "FusedBatchNormV3", ["c", "scale", "offset", "mean", "var"], { T: a.type(F), U: a.type(F), epsilon: a.f(0.001), is_training: a.b(false) }),
+      "o",
+      (r) => vals(r).forEach((v, i) => assert.ok(Math.abs(Number(v) - [21, 29, 37, 53, 61, 69, 85, 93, 101][i]) < 1e-3, `${v} at ${i}`)),
+    ],
     tf1flow: () => [
       new G()
         .const("x", f32([2], []))
@@ -344,8 +357,9 @@ describe("every op family runs one node", () => {
         await assert.rejects(X.evalGraph(g.graph(), {}, [fetch]), /refused|not an asset/);
         return;
       }
-      const out = await X.evalGraph(g.graph(), {}, [fetch]);
+      const out = await X.evalGraph(g.graph(), {}, [fetch], { optimize: family === "fused" });
       check(out[fetch]);
+      if (family === "fused") check((await X.evalGraph(g.graph(), {}, [fetch], { optimize: false }))[fetch]);
     });
   }
 });
