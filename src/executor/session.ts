@@ -34,6 +34,8 @@ export interface TensorSpec {
   dtype: number;
   /** -1 for unknown dims; undefined for unknown rank. */
   shape?: number[];
+  /** A COO sparse tensor (three graph tensors). Feed it a dense tensor (every element present). */
+  sparse?: { indices: string; values: string; denseShape: string };
 }
 
 export interface SignatureInfo {
@@ -87,12 +89,19 @@ function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): Te
     return node && /^Placeholder/.test(node.op) ? Number(node.attrs["dtype"]?.type ?? 0) : 0;
   };
   return Object.entries(m)
-    .map(([key, t]) => ({
-      key,
-      name: t.name ?? (t.cooSparse ? `coo_sparse(${t.cooSparse.valuesTensorName})` : ""),
-      dtype: placeholderDtype(t.name ?? "") || Number(t.dtype ?? 0) || graphDtype(t.name ?? ""),
-      shape: t.tensorShape && !t.tensorShape.unknownRank ? (t.tensorShape.dim ?? []).map((d) => Number(d.size ?? -1)) : undefined,
-    }))
+    .map(([key, t]) => {
+      const spec: TensorSpec = {
+        key,
+        name: t.name ?? "",
+        dtype: placeholderDtype(t.name || (t.cooSparse?.valuesTensorName ?? "")) || Number(t.dtype ?? 0) || graphDtype(t.name ?? ""),
+        shape: t.tensorShape && !t.tensorShape.unknownRank ? (t.tensorShape.dim ?? []).map((d) => Number(d.size ?? -1)) : undefined,
+      };
+      const c = t.cooSparse;
+      if (!t.name && c?.valuesTensorName && c.indicesTensorName && c.denseShapeTensorName) {
+        spec.sparse = { indices: c.indicesTensorName, values: c.valuesTensorName, denseShape: c.denseShapeTensorName };
+      }
+      return spec;
+    })
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -245,10 +254,14 @@ export class Session {
   missingOps(key: string): MissingOp[] {
     const sig = this.signature(key);
     const main = this.state.program.mainBody();
-    const fetches = Object.values(sig.outputs ?? {}).map((t) => this.tensorRef(main, t.name ?? "").node);
+    const fetches = tensorSpecs(sig.outputs ?? {}, main).flatMap((o) =>
+      (o.sparse ? [o.sparse.indices, o.sparse.values, o.sparse.denseShape] : [o.name]).map((n) => this.tensorRef(main, n).node),
+    );
     const fed = new Set<number>();
     for (const t of Object.values(sig.inputs ?? {})) {
       if (t.name) fed.add(this.tensorRef(main, t.name).node);
+      const c = t.cooSparse;
+      for (const n of [c?.indicesTensorName, c?.valuesTensorName, c?.denseShapeTensorName]) if (n) fed.add(this.tensorRef(main, n).node);
     }
     const init = this.initTargets.map((n) => this.tensorRef(main, n).node);
     return this.missingFrom([...fetches, ...init], fed);
@@ -294,7 +307,7 @@ export class Session {
     if (missing.length) throw new MissingOpsError(key, missing);
     if (this.initError) throw new Error(`the model did not load completely: ${this.initError.message}`, { cause: this.initError });
     for (const [k, t] of Object.entries(sig.inputs ?? {})) {
-      if (!t.name) throw new Error(`input "${k}" is a sparse (COO) or composite tensor; the executor feeds dense tensors only`);
+      if (!t.name && !t.cooSparse) throw new Error(`input "${k}" is a composite tensor; the executor feeds dense and COO sparse tensors only`);
     }
     if (this.backend !== tf.getBackend()) await useBackend(this.backend);
     const body = this.state.program.mainBody();
@@ -308,8 +321,23 @@ export class Session {
     tf.engine().startScope();
     try {
       const feedMap = new Map<number, Map<number, Value>>();
+      const feedAt = (name: string, t: Value) => {
+        const ref = this.tensorRef(body, name);
+        const m = feedMap.get(ref.node) ?? new Map<number, Value>();
+        m.set(ref.index, t);
+        feedMap.set(ref.node, m);
+      };
       for (const spec of inputs) {
         const d = feeds[spec.key];
+        if (spec.sparse) {
+          if (!d) throw new Error(`input "${spec.key}" (sparse, ${dtypeShortName(spec.dtype)}) was not given`);
+          const coo = denseToCoo(d);
+          const warn = (m: string) => this.state.warn(m);
+          feedAt(spec.sparse.indices, toTfTensor(coo.indices, warn, `input "${spec.key}" indices`));
+          feedAt(spec.sparse.values, toTfTensor({ ...coo.values, dtype: spec.dtype }, warn, `input "${spec.key}"`));
+          feedAt(spec.sparse.denseShape, toTfTensor(coo.denseShape, warn, `input "${spec.key}" shape`));
+          continue;
+        }
         const ref = this.tensorRef(body, spec.name);
         if (!d) {
           if (body.nodes[ref.node].op === "PlaceholderWithDefault") continue;
@@ -322,7 +350,17 @@ export class Session {
         feedMap.set(ref.node, m);
       }
       const extra = opts.fetchIntermediates ?? [];
-      const fetches = [...outputs.map((o) => this.tensorRef(body, o.name)), ...extra.map((n) => this.tensorRef(body, n))];
+      // Sparse outputs are fetched as their three tensors and reported as key/indices, key/values, key/dense_shape.
+      const outNames: { key: string; name: string; dtype: number }[] = outputs.flatMap((o) =>
+        o.sparse
+          ? [
+              { key: `${o.key}/indices`, name: o.sparse.indices, dtype: 9 },
+              { key: `${o.key}/values`, name: o.sparse.values, dtype: o.dtype },
+              { key: `${o.key}/dense_shape`, name: o.sparse.denseShape, dtype: 9 },
+            ]
+          : [{ key: o.key, name: o.name, dtype: o.dtype }],
+      );
+      const fetches = [...outNames.map((o) => this.tensorRef(body, o.name)), ...extra.map((n) => this.tensorRef(body, n))];
       const vals = await executeBody(body, run, { feeds: feedMap, fetches });
       const out: Record<string, DecodedTensor> = {};
       const read = async (v: Value, dtype: number, what: string): Promise<DecodedTensor> => {
@@ -335,12 +373,12 @@ export class Session {
         if (!isTensor(t)) throw new Error(`${what} is not a tensor (${String(t)})`);
         return fromTfTensor(t, dtype);
       };
-      for (let i = 0; i < outputs.length; i++) out[outputs[i].key] = await read(vals[i], outputs[i].dtype, `output "${outputs[i].key}"`);
+      for (let i = 0; i < outNames.length; i++) out[outNames[i].key] = await read(vals[i], outNames[i].dtype, `output "${outNames[i].key}"`);
       let intermediates: Record<string, DecodedTensor> | undefined;
       if (extra.length) {
         intermediates = {};
         for (let i = 0; i < extra.length; i++) {
-          const v = vals[outputs.length + i];
+          const v = vals[outNames.length + i];
           intermediates[extra[i]] = await read(v, isTensor(v) ? dtypeFromTfjs(v.dtype) : 0, extra[i]);
         }
       }
@@ -368,6 +406,26 @@ export class Session {
       if (c && !c.isDisposed) c.dispose();
     }
   }
+}
+
+/** A dense tensor as a COO sparse tensor with every element present (row-major indices). */
+export function denseToCoo(d: DecodedTensor): { indices: DecodedTensor; values: DecodedTensor; denseShape: DecodedTensor } {
+  const rank = d.shape.length;
+  const n = d.shape.reduce((a, b) => a * b, 1);
+  const idx = new BigInt64Array(n * rank);
+  const pos = new Array<number>(rank).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < rank; r++) idx[i * rank + r] = BigInt(pos[r]);
+    for (let r = rank - 1; r >= 0; r--) {
+      if (++pos[r] < d.shape[r]) break;
+      pos[r] = 0;
+    }
+  }
+  return {
+    indices: { dtype: 9, shape: [n, rank], values: idx },
+    values: { dtype: d.dtype, shape: [n], values: d.values },
+    denseShape: { dtype: 9, shape: [rank], values: BigInt64Array.from(d.shape, (x) => BigInt(x)) },
+  };
 }
 
 function dtypeFromTfjs(d: string): number {

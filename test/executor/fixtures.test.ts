@@ -264,6 +264,33 @@ describe("TFX exports", { skip: skipNoFixtures }, () => {
   });
 });
 
+describe("COO sparse signature inputs", { skip: skipNoFixtures }, () => {
+  test("denseToCoo lists every element row-major", () => {
+    const c = X.denseToCoo({ dtype: 1, shape: [2, 2], values: Float32Array.of(1, 2, 3, 4) });
+    assert.deepEqual(Array.from(c.indices.values as BigInt64Array, Number), [0, 0, 0, 1, 1, 0, 1, 1]);
+    assert.deepEqual(Array.from(c.denseShape.values as BigInt64Array, Number), [2, 2]);
+  });
+  test("tfx-tft-tf1-transform: a dense feed becomes the three COO tensors", async () => {
+    const s = await open("tfx-tft-tf1-transform");
+    const sig = s.signatures()[0];
+    assert.ok(sig.inputs.every((i) => i.sparse), "inputs are COO sparse");
+    const feeds: Record<string, unknown> = {};
+    for (const i of sig.inputs) {
+      feeds[i.key] =
+        i.dtype === 7
+          ? { dtype: 7, shape: [2, 1], values: [new TextEncoder().encode("Cash"), new TextEncoder().encode("no such value")] }
+          : i.dtype === 9
+            ? { dtype: 9, shape: [2, 1], values: BigInt64Array.of(3n, 4n) }
+            : { dtype: 1, shape: [2, 1], values: Float32Array.of(1.5, 2.5) };
+    }
+    const r = await s.run(sig.key, feeds as never);
+    assert.equal(Object.keys(r.outputs).length, sig.outputs.length);
+    for (const t of Object.values(r.outputs)) assert.deepEqual(t.shape, [2]);
+    const pay = nums(r.outputs.payment_type_xf);
+    assert.ok(pay[0] >= 0 && pay[0] !== pay[1], `payment_type_xf ${pay}`);
+  });
+});
+
 describe("custom ops are reported, not crashed on", { skip: skipNoFixtures }, () => {
   test("tfdf-adult-rf-custom-ops lists the SimpleML ops with their nodes", async () => {
     const s = await open("tfdf-adult-rf-custom-ops");
