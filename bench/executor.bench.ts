@@ -38,31 +38,51 @@ async function timeRuns(f: () => Promise<unknown>, budgetMs = quick ? 300 : 1500
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-function feedsFor(X: ExecutorBundle, fixture: string, sig: { key: string; method: string; inputs: { key: string; dtype: number; shape?: number[] }[] }): Feeds | undefined {
+function feedsFor(
+  X: ExecutorBundle,
+  fixture: string,
+  sig: { key: string; method: string; inputs: { key: string; dtype: number; shape?: number[] }[] },
+): Feeds | undefined {
   const examples = (json: string): DecodedTensor => {
     const ex = X.examplesFromJson(json);
     return { dtype: 7, shape: [ex.length], values: ex };
   };
-  if (fixture === "tfx-taxi-keras") return { examples: examples('[{"body_mass_g":[3750.0],"culmen_length_mm":[39.1],"culmen_depth_mm":[18.7],"flipper_length_mm":[181.0]}]') };
+  if (fixture === "tfx-taxi-keras")
+    return {
+      examples: examples(
+        '[{"body_mass_g":[3750.0],"culmen_length_mm":[39.1],"culmen_depth_mm":[18.7],"flipper_length_mm":[181.0]}]',
+      ),
+    };
   if (fixture.startsWith("tfx-taxi-estimator")) {
     if (!/classif|regress|serving_default/.test(sig.key)) return undefined;
     return { inputs: examples('[{"trip_miles":[3.5],"fare":[12.0]}]') };
   }
   if (fixture === "tfx-tft-tf2-transform") {
-    const keys = sig.inputs.map((i) => i.key).sort((a, b) => Number(a.split("_")[1] ?? 0) - Number(b.split("_")[1] ?? 0));
+    const keys = sig.inputs
+      .map((i) => i.key)
+      .sort((a, b) => Number(a.split("_")[1] ?? 0) - Number(b.split("_")[1] ?? 0));
     const feeds: Feeds = {};
     for (let g = 0; g < keys.length / 3; g++) {
       const [ki, kv, ks] = keys.slice(3 * g, 3 * g + 3);
       const vs = sig.inputs.find((i) => i.key === kv)!;
       feeds[ki] = { dtype: 9, shape: [2, 2], values: BigInt64Array.of(0n, 0n, 1n, 0n) };
-      feeds[kv] = vs.dtype === 7 ? { dtype: 7, shape: [2], values: [enc("Cash"), enc("x")] } : vs.dtype === 9 ? { dtype: 9, shape: [2], values: BigInt64Array.of(3n, 4n) } : { dtype: 1, shape: [2], values: Float32Array.of(1.5, 2.5) };
+      feeds[kv] =
+        vs.dtype === 7
+          ? { dtype: 7, shape: [2], values: [enc("Cash"), enc("x")] }
+          : vs.dtype === 9
+            ? { dtype: 9, shape: [2], values: BigInt64Array.of(3n, 4n) }
+            : { dtype: 1, shape: [2], values: Float32Array.of(1.5, 2.5) };
       feeds[ks] = { dtype: 9, shape: [2], values: BigInt64Array.of(2n, 1n) };
     }
     return feeds;
   }
   const feeds: Feeds = {};
   for (const i of sig.inputs) {
-    if (i.dtype === 7 && (/classify|regress/.test(sig.method) || /^(inputs|tf_example)$/.test(i.key)) && fixture.includes("half-plus")) {
+    if (
+      i.dtype === 7 &&
+      (/classify|regress/.test(sig.method) || /^(inputs|tf_example)$/.test(i.key)) &&
+      fixture.includes("half-plus")
+    ) {
       feeds[i.key] = examples('[{"x":[1.0],"x2":[2.0]}]');
       continue;
     }
@@ -87,7 +107,15 @@ async function fixtures(X: ExecutorBundle): Promise<void> {
   console.log("\n## Per-signature median latency (ms), deterministic inputs\n");
   console.log("| fixture | signature | nodes | wasm ms | cpu ms | load+restore+init ms (wasm) |");
   console.log("|---|---|---:|---:|---:|---:|");
-  const names = existsSync(FIXTURES_DIR) ? (await import("node:fs")).readdirSync(FIXTURES_DIR).filter((n) => !/^(corrupt|incomplete|novars)-/.test(n) && existsSync(join(FIXTURES_DIR, n, "saved_model.pb")) || existsSync(join(FIXTURES_DIR, n, "saved_model.pbtxt"))) : [];
+  const names = existsSync(FIXTURES_DIR)
+    ? (await import("node:fs"))
+        .readdirSync(FIXTURES_DIR)
+        .filter(
+          (n) =>
+            (!/^(corrupt|incomplete|novars)-/.test(n) && existsSync(join(FIXTURES_DIR, n, "saved_model.pb"))) ||
+            existsSync(join(FIXTURES_DIR, n, "saved_model.pbtxt")),
+        )
+    : [];
   for (const name of names.sort()) {
     const row: Record<string, { wasm?: number; cpu?: number; nodes?: number; err?: string }> = {};
     let loadMs = 0;
@@ -104,7 +132,10 @@ async function fixtures(X: ExecutorBundle): Promise<void> {
         const r = (row[sig.key] ??= {});
         const missing = s.missingOps(sig.key);
         if (missing.length) {
-          r.err = `missing ${missing.map((m) => m.op).slice(0, 2).join(", ")}${missing.length > 2 ? "…" : ""}`;
+          r.err = `missing ${missing
+            .map((m) => m.op)
+            .slice(0, 2)
+            .join(", ")}${missing.length > 2 ? "…" : ""}`;
           continue;
         }
         const feeds = feedsFor(X, name, sig);
@@ -127,7 +158,9 @@ async function fixtures(X: ExecutorBundle): Promise<void> {
     }
     for (const [key, r] of Object.entries(row)) {
       const f = (x?: number) => (x === undefined ? "—" : x < 10 ? x.toFixed(2) : x.toFixed(1));
-      console.log(`| ${name} | ${key} | ${r.nodes ?? ""} | ${r.err && r.wasm === undefined ? r.err : f(r.wasm)} | ${f(r.cpu)} | ${loadMs.toFixed(0)} |`);
+      console.log(
+        `| ${name} | ${key} | ${r.nodes ?? ""} | ${r.err && r.wasm === undefined ? r.err : f(r.wasm)} | ${f(r.cpu)} | ${loadMs.toFixed(0)} |`,
+      );
     }
   }
 }
@@ -135,7 +168,14 @@ async function fixtures(X: ExecutorBundle): Promise<void> {
 function chain(op: "Identity" | "AddV2", n: number): IGraphDef {
   const nodes: INodeDef[] = [
     { name: "x", op: "Placeholder", attr: { dtype: { type: 1 } } },
-    { name: "one", op: "Const", attr: { dtype: { type: 1 }, value: { tensor: tensorToProto({ dtype: 1, shape: [], values: Float32Array.of(1) }) } } },
+    {
+      name: "one",
+      op: "Const",
+      attr: {
+        dtype: { type: 1 },
+        value: { tensor: tensorToProto({ dtype: 1, shape: [], values: Float32Array.of(1) }) },
+      },
+    },
   ];
   let prev = "x";
   for (let i = 0; i < n; i++) {
@@ -181,23 +221,39 @@ async function mobilenet(X: ExecutorBundle): Promise<void> {
   const tf = X.tfjs;
   for (const backend of ["wasm", "cpu"] as const) {
     const s = await X.loadSession(new MemoryFileAccess(files), { backend });
-    const img: DecodedTensor = { dtype: 1, shape: [1, 224, 224, 3], values: Float32Array.from({ length: 224 * 224 * 3 }, (_, i) => (i % 255) / 255) };
+    const img: DecodedTensor = {
+      dtype: 1,
+      shape: [1, 224, 224, 3],
+      values: Float32Array.from({ length: 224 * 224 * 3 }, (_, i) => (i % 255) / 255),
+    };
     const key = s.signatures()[0].key;
-    const ms = await timeRuns(() => s.run(key, { input: img }), quick || backend === "cpu" ? 2000 : 5000, backend === "cpu" ? 3 : 20);
+    const ms = await timeRuns(
+      () => s.run(key, { input: img }),
+      quick || backend === "cpu" ? 2000 : 5000,
+      backend === "cpu" ? 3 : 20,
+    );
     const r = await s.run(key, { input: img }, { profile: true });
     const byOp = new Map<string, number>();
     for (const p of r.profile ?? []) byOp.set(p.op, (byOp.get(p.op) ?? 0) + p.ms);
-    const top = [...byOp.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([op, t]) => `${op} ${t.toFixed(1)}`).join(", ");
+    const top = [...byOp.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([op, t]) => `${op} ${t.toFixed(1)}`)
+      .join(", ");
     // Machine peak as tfjs sees it: a large matmul on the same backend.
     await X.useBackend(backend);
     const N = 768;
     const a = tf.randomUniform([N, N]);
     const b = tf.randomUniform([N, N]);
-    const mm = await timeRuns(async () => {
-      const c = tf.matMul(a, b);
-      await c.data();
-      c.dispose();
-    }, 1500, 10);
+    const mm = await timeRuns(
+      async () => {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      },
+      1500,
+      10,
+    );
     a.dispose();
     b.dispose();
     const peak = (2 * N * N * N) / (mm / 1000) / 1e9;
@@ -223,7 +279,9 @@ async function bigRestore(X: ExecutorBundle): Promise<void> {
       times.push(s.restoreInitMs);
       s.dispose();
     }
-    console.log(`- ${backend}: ${(bytes / 1e6).toFixed(0)} MB of variables: restore + init median ${median(times).toFixed(0)} ms (from memory; disk reads add their own time)`);
+    console.log(
+      `- ${backend}: ${(bytes / 1e6).toFixed(0)} MB of variables: restore + init median ${median(times).toFixed(0)} ms (from memory; disk reads add their own time)`,
+    );
   }
 }
 

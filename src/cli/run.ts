@@ -41,12 +41,14 @@ async function readInputFile(cwd: string, spec: string, dtype: number, key: stri
     const arrays = await decodeNpz(bytes, file);
     const names = Object.keys(arrays);
     const name = m[2] ?? (names.length === 1 ? names[0] : undefined);
-    if (name === undefined) throw new UsageError(`--inputs ${key}: ${file} holds ${names.join(", ")}; pick one with ${m[1]}[NAME]`);
+    if (name === undefined)
+      throw new UsageError(`--inputs ${key}: ${file} holds ${names.join(", ")}; pick one with ${m[1]}[NAME]`);
     const t = arrays[name];
     if (!t) throw new UsageError(`--inputs ${key}: ${file} has no array "${name}" (it has ${names.join(", ")})`);
     return t;
   }
-  if (file.endsWith(".json")) return tensorFromNested(parseJsonKeepFloats(new TextDecoder().decode(bytes)), dtype, `--inputs ${key}`);
+  if (file.endsWith(".json"))
+    return tensorFromNested(parseJsonKeepFloats(new TextDecoder().decode(bytes)), dtype, `--inputs ${key}`);
   if (m[2]) throw new UsageError(`--inputs ${key}: [${m[2]}] applies to .npz files only`);
   return decodeNpy(bytes, file);
 }
@@ -55,7 +57,9 @@ function formatTensor(t: DecodedTensor): string {
   const v = t.values;
   const flat: string[] = Array.isArray(v)
     ? v.map((b) => JSON.stringify(new TextDecoder().decode(b)))
-    : Array.from(v as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : t.dtype === 10 ? (x ? "True" : "False") : String(x)));
+    : Array.from(v as ArrayLike<number | bigint>, (x) =>
+        typeof x === "bigint" ? x.toString() : t.dtype === 10 ? (x ? "True" : "False") : String(x),
+      );
   if (t.shape.length === 0) return flat[0] ?? "";
   let i = 0;
   const rec = (d: number): string => {
@@ -69,7 +73,17 @@ function formatTensor(t: DecodedTensor): string {
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const { flags, positional } = parseFlags(argv, {
-    values: ["dir", "tag_set", "signature_def", "inputs", "input_exprs", "input_examples", "outdir", "backend", "timeout_ms"],
+    values: [
+      "dir",
+      "tag_set",
+      "signature_def",
+      "inputs",
+      "input_exprs",
+      "input_examples",
+      "outdir",
+      "backend",
+      "timeout_ms",
+    ],
     booleans: ["overwrite", "json", "help", "profile"],
   });
   if (flags.help) {
@@ -81,21 +95,36 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const root = resolve(io.cwd, dir);
   const backend = (flags.backend as string | undefined) ?? "wasm";
   if (backend !== "wasm" && backend !== "cpu") throw new UsageError(`--backend must be wasm or cpu`);
-  const tags = flags.tag_set ? String(flags.tag_set).split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  const tags = flags.tag_set
+    ? String(flags.tag_set)
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
   const key = (flags.signature_def as string | undefined) ?? "serving_default";
   const outdir = flags.outdir ? resolve(io.cwd, String(flags.outdir)) : undefined;
   if (outdir) {
     const rel = relative(root, outdir);
-    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel))) throw new UsageError(`--outdir ${outdir} is inside the export folder; nothing is ever written there`);
+    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel)))
+      throw new UsageError(`--outdir ${outdir} is inside the export folder; nothing is ever written there`);
   }
   const warnings: string[] = [];
   const session = await loadSession(new NodeFileAccess(root), { tags, backend, onWarning: (w) => warnings.push(w) });
   try {
     const sig = session.signatures().find((s) => s.key === key);
-    if (!sig) throw new UsageError(`no signature "${key}"; available: ${session.signatures().map((s) => s.key).join(", ")}`);
+    if (!sig)
+      throw new UsageError(
+        `no signature "${key}"; available: ${session
+          .signatures()
+          .map((s) => s.key)
+          .join(", ")}`,
+      );
     const specOf = (k: string, flag: string): TensorSpec => {
       const s = sig.inputs.find((i) => i.key === k);
-      if (!s) throw new UsageError(`${flag}: signature "${key}" has no input "${k}" (inputs: ${sig.inputs.map((i) => i.key).join(", ")})`);
+      if (!s)
+        throw new UsageError(
+          `${flag}: signature "${key}" has no input "${k}" (inputs: ${sig.inputs.map((i) => i.key).join(", ")})`,
+        );
       return s;
     };
     const feeds: Record<string, DecodedTensor> = {};
@@ -103,7 +132,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       if (feeds[k]) throw new UsageError(`${flag}: input "${k}" is given twice`);
       feeds[k] = t;
     };
-    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs")) set(k, await readInputFile(io.cwd, v, specOf(k, "--inputs").dtype, k), "--inputs");
+    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs"))
+      set(k, await readInputFile(io.cwd, v, specOf(k, "--inputs").dtype, k), "--inputs");
     for (const [k, v] of splitAssignments(String(flags.input_exprs ?? ""), "--input_exprs")) {
       try {
         set(k, parseValueExpr(v, specOf(k, "--input_exprs").dtype, `--input_exprs ${k}`), "--input_exprs");
@@ -141,9 +171,18 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       for (const [k, t] of Object.entries(r.outputs)) {
         const isString = Array.isArray(t.values);
         const file = join(outdir, `${k.replace(/[^\w.-]/g, "_")}.${isString ? "json" : "npy"}`);
-        if (existsSync(file) && !flags.overwrite) throw new UsageError(`${file} exists; pass --overwrite to replace it`);
+        if (existsSync(file) && !flags.overwrite)
+          throw new UsageError(`${file} exists; pass --overwrite to replace it`);
         // .npy has no variable-length strings: string outputs go to JSON (a nested list of strings).
-        await writeFile(file, isString ? JSON.stringify({ shape: t.shape, values: (t.values as Uint8Array[]).map((b) => new TextDecoder().decode(b)) }) : encodeNpy(t));
+        await writeFile(
+          file,
+          isString
+            ? JSON.stringify({
+                shape: t.shape,
+                values: (t.values as Uint8Array[]).map((b) => new TextDecoder().decode(b)),
+              })
+            : encodeNpy(t),
+        );
         if (!flags.json) io.out(`Output ${k} is saved to ${file}`);
       }
     }
@@ -154,11 +193,27 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
           {
             dtype: dtypeShortName(t.dtype),
             shape: t.shape,
-            values: Array.isArray(t.values) ? t.values.map((b) => new TextDecoder().decode(b)) : Array.from(t.values as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : x)),
+            values: Array.isArray(t.values)
+              ? t.values.map((b) => new TextDecoder().decode(b))
+              : Array.from(t.values as ArrayLike<number | bigint>, (x) => (typeof x === "bigint" ? x.toString() : x)),
           },
         ]),
       );
-      io.out(JSON.stringify({ schema: "savedmodel.run/1", signature: key, backend: session.backend, outputs, timings: r.timings, nodesExecuted: r.nodesExecuted, warnings: allWarnings }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            schema: "savedmodel.run/1",
+            signature: key,
+            backend: session.backend,
+            outputs,
+            timings: r.timings,
+            nodesExecuted: r.nodesExecuted,
+            warnings: allWarnings,
+          },
+          null,
+          2,
+        ),
+      );
     } else if (!outdir) {
       for (const [k, t] of Object.entries(r.outputs)) io.out(`Result for output key ${k}:\n${formatTensor(t)}`);
     }
@@ -167,9 +222,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       if (flags.profile && r.profile) {
         const top = [...r.profile].sort((a, b) => b.ms - a.ms).slice(0, 15);
         io.err(`slowest of ${r.profile.length} nodes:`);
-        for (const p of top) io.err(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`);
+        for (const p of top)
+          io.err(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`);
       }
-      io.err(`(${session.backend}; load ${r.timings.loadMs.toFixed(1)} ms, restore+init ${r.timings.restoreInitMs.toFixed(1)} ms, run ${r.timings.execMs.toFixed(1)} ms, ${r.nodesExecuted} nodes)`);
+      io.err(
+        `(${session.backend}; load ${r.timings.loadMs.toFixed(1)} ms, restore+init ${r.timings.restoreInitMs.toFixed(1)} ms, run ${r.timings.execMs.toFixed(1)} ms, ${r.nodesExecuted} nodes)`,
+      );
     }
     return 0;
   } finally {
@@ -178,7 +236,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (require.main === module) {
-  runCommand(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s), cwd: process.cwd() }).then(
+  runCommand(process.argv.slice(2), {
+    out: (s) => console.log(s),
+    err: (s) => console.error(s),
+    cwd: process.cwd(),
+  }).then(
     (code) => process.exit(code),
     (e) => {
       console.error(e instanceof Error ? e.message : e);

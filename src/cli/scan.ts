@@ -20,7 +20,10 @@ export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denyli
 Exit code 0: nothing found; 3: denylisted ops found; 1: error; 2: usage.`;
 
 export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { values: ["dir", "tag_set", "op_denylist"], booleans: ["json", "help", "all"] });
+  const { flags, positional } = parseFlags(argv, {
+    values: ["dir", "tag_set", "op_denylist"],
+    booleans: ["json", "help", "all"],
+  });
   if (flags.help) {
     io.out(SCAN_USAGE);
     return 0;
@@ -28,13 +31,24 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const dir = (flags.dir as string | undefined) ?? positional[0];
   if (!dir) throw new UsageError(`missing DIR\n\n${SCAN_USAGE}`);
   const exp = await openSavedModel(new NodeFileAccess(resolve(io.cwd, dir)));
-  const want = flags.tag_set ? String(flags.tag_set).split(",").map((t) => t.trim()).filter(Boolean) : undefined;
-  const graphs = want ? exp.metaGraphs.filter((m) => [...m.tags].sort().join(",") === [...want].sort().join(",")) : exp.metaGraphs;
+  const want = flags.tag_set
+    ? String(flags.tag_set)
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : undefined;
+  const graphs = want
+    ? exp.metaGraphs.filter((m) => [...m.tags].sort().join(",") === [...want].sort().join(","))
+    : exp.metaGraphs;
   if (want && graphs.length === 0) throw new UsageError(`no meta graph with tag set [${want.join(", ")}]`);
   let denylist = SCAN_DENYLIST;
   if (flags.op_denylist) {
     denylist = {};
-    for (const op of String(flags.op_denylist).split(",").map((s) => s.trim()).filter(Boolean)) denylist[op] = SCAN_DENYLIST[op] ?? "on the given denylist";
+    for (const op of String(flags.op_denylist)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean))
+      denylist[op] = SCAN_DENYLIST[op] ?? "on the given denylist";
   }
   const results: { tags: string[]; findings: ScanFinding[] }[] = [];
   for (const mg of graphs) {
@@ -50,17 +64,24 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     const tagText = `[${r.tags.map((t) => `'${t}'`).join(", ")}]`;
     const saverOnly = r.findings.filter((f) => f.saver);
     const shown = flags.all ? r.findings : r.findings.filter((f) => !f.saver);
-    const note = saverOnly.length && !flags.all ? ` (${saverOnly.length} op(s) of the checkpoint saver not listed; --all lists them)` : "";
+    const note =
+      saverOnly.length && !flags.all
+        ? ` (${saverOnly.length} op(s) of the checkpoint saver not listed; --all lists them)`
+        : "";
     if (!shown.length) {
       io.out(`MetaGraph with tag set ${tagText} does not contain denylisted ops${note}`);
       continue;
     }
     const ops = [...new Set(shown.map((f) => f.op))].sort();
-    io.out(`MetaGraph with tag set ${tagText} contains the following denylisted ops: {${ops.map((o) => `'${o}'`).join(", ")}}`);
+    io.out(
+      `MetaGraph with tag set ${tagText} contains the following denylisted ops: {${ops.map((o) => `'${o}'`).join(", ")}}`,
+    );
     if (note) io.out(` ${note.trim()}`);
     for (const f of shown) {
       const where = f.fn ? `in function "${f.fn}"` : "in the top-level graph";
-      const reached = f.reachedFrom.length ? `reached from ${f.reachedFrom.join(", ")}` : "not reached from any signature or init op";
+      const reached = f.reachedFrom.length
+        ? `reached from ${f.reachedFrom.join(", ")}`
+        : "not reached from any signature or init op";
       io.out(`  ${f.op}: node "${f.node}" ${where}; ${f.saver ? "checkpoint saver" : reached} — ${f.why}`);
     }
   }
@@ -68,7 +89,11 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (require.main === module) {
-  scanCommand(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s), cwd: process.cwd() }).then(
+  scanCommand(process.argv.slice(2), {
+    out: (s) => console.log(s),
+    err: (s) => console.error(s),
+    cwd: process.cwd(),
+  }).then(
     (code) => process.exit(code),
     (e) => {
       console.error(e instanceof Error ? e.message : e);

@@ -81,7 +81,9 @@ export function attrShape(attrs: Attrs, name: string): number[] | undefined {
 }
 
 export function attrShapeList(attrs: Attrs, name: string): (number[] | undefined)[] {
-  return (attrs[name]?.list?.shape ?? []).map((s) => (s.unknownRank ? undefined : (s.dim ?? []).map((d) => Number(d.size ?? 0))));
+  return (attrs[name]?.list?.shape ?? []).map((s) =>
+    s.unknownRank ? undefined : (s.dim ?? []).map((d) => Number(d.size ?? 0)),
+  );
 }
 
 /** Function name of a `func` attr. */

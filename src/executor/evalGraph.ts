@@ -62,7 +62,10 @@ export async function evalGraph(
     for (const [name, d] of Object.entries(feeds)) {
       const r = at(name);
       const m = feedMap.get(r.node) ?? new Map<number, Value>();
-      m.set(r.index, toTfTensor(d, (w) => state.warn(w), name));
+      m.set(
+        r.index,
+        toTfTensor(d, (w) => state.warn(w), name),
+      );
       feedMap.set(r.node, m);
     }
     const vals = await executeBody(body, run, { feeds: feedMap, fetches: fetches.map(at) });

@@ -125,7 +125,11 @@ export function parseValueExpr(text: string, dtype: number, what: string): Decod
   const t = text.trim();
   const np = /^(?:np|numpy)\.(zeros|ones|full)\(\s*(\(?[\d,\s]*\)?|\[[\d,\s]*\])\s*(?:,\s*([^)]*?))?\s*\)$/.exec(t);
   if (np) {
-    const shape = np[2].replace(/[()[\]\s]/g, "").split(",").filter(Boolean).map(Number);
+    const shape = np[2]
+      .replace(/[()[\]\s]/g, "")
+      .split(",")
+      .filter(Boolean)
+      .map(Number);
     const fill = np[1] === "zeros" ? 0 : np[1] === "ones" ? 1 : Number(np[3]);
     if (!Number.isFinite(fill)) throw new Error(`${what}: np.full needs a numeric fill value`);
     const n = shape.reduce((a, b) => a * b, 1);
@@ -134,7 +138,12 @@ export function parseValueExpr(text: string, dtype: number, what: string): Decod
     const d = tensorFromNested(flat, dtype, what);
     return { ...d, shape };
   }
-  const json = t.replace(/\bTrue\b/g, "true").replace(/\bFalse\b/g, "false").replace(/\(/g, "[").replace(/\)/g, "]").replace(/'/g, '"');
+  const json = t
+    .replace(/\bTrue\b/g, "true")
+    .replace(/\bFalse\b/g, "false")
+    .replace(/\(/g, "[")
+    .replace(/\)/g, "]")
+    .replace(/'/g, '"');
   let v: unknown;
   try {
     v = parseJsonKeepFloats(json);

@@ -27,7 +27,9 @@ export interface ConvBnFusion {
 export function fuseConvBatchNorm(body: Body): number {
   const uses = new Map<string, number>();
   const key = (n: number, i: number) => `${n}:${i}`;
-  for (const node of body.nodes) for (const i of node.inputs) if (i.node >= 0) uses.set(key(i.node, i.index), (uses.get(key(i.node, i.index)) ?? 0) + 1);
+  for (const node of body.nodes)
+    for (const i of node.inputs)
+      if (i.node >= 0) uses.set(key(i.node, i.index), (uses.get(key(i.node, i.index)) ?? 0) + 1);
   for (const r of body.rets) if (r.node >= 0) uses.set(key(r.node, r.index), (uses.get(key(r.node, r.index)) ?? 0) + 1);
   let fused = 0;
   for (const bn of body.nodes) {
@@ -65,7 +67,13 @@ export function fuseConvBatchNorm(body: Body): number {
     fused++;
     // A sole Relu/Relu6 consumer takes the fused node's place (the batch-norm node stays, unreferenced).
     if ((uses.get(key(bn.idx, 0)) ?? 0) === 1) {
-      const act = body.nodes.find((n) => (n.op === "Relu" || n.op === "Relu6") && n.inputs.length === 1 && n.inputs[0].node === bn.idx && n.inputs[0].index === 0);
+      const act = body.nodes.find(
+        (n) =>
+          (n.op === "Relu" || n.op === "Relu6") &&
+          n.inputs.length === 1 &&
+          n.inputs[0].node === bn.idx &&
+          n.inputs[0].index === 0,
+      );
       if (act && Number(act.attrs["T"]?.type ?? 1) === 1) {
         act.cache.fusion = { ...fusion, activation: act.op === "Relu" ? "relu" : "relu6" };
         act.cache.fusedFrom = bn.name;

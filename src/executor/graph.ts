@@ -55,7 +55,19 @@ export interface Body {
   hasTf1Flow: boolean;
 }
 
-export const TF1_FLOW_OPS = new Set(["Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration", "LoopCond"]);
+export const TF1_FLOW_OPS = new Set([
+  "Switch",
+  "RefSwitch",
+  "Merge",
+  "RefMerge",
+  "Enter",
+  "RefEnter",
+  "Exit",
+  "RefExit",
+  "NextIteration",
+  "RefNextIteration",
+  "LoopCond",
+]);
 
 export class Program {
   readonly resolver: OpResolver;
@@ -98,7 +110,9 @@ export class Program {
     const key = typeof impl === "string" ? impl : new TextDecoder().decode(impl);
     const device = (n: string) => {
       const d = this.functions.get(n)?.attr?.["_api_preferred_device"]?.s;
-      return d === undefined || d === null ? "" : (typeof d === "string" ? d : new TextDecoder().decode(d)).toUpperCase();
+      return d === undefined || d === null
+        ? ""
+        : (typeof d === "string" ? d : new TextDecoder().decode(d)).toUpperCase();
     };
     const cands = this.implementations.get(key) ?? [name];
     if (device(name) === "CPU" || device(name) === "") return name;
@@ -140,7 +154,19 @@ function makeNode(idx: number, def: INodeDef, resolver: OpResolver): CNode {
       outputDtypes = lay.flatMap((a) => a.dtypes);
     }
   }
-  return { idx, name: def.name ?? "", op, def, attrs, schema, inputs: [], control: [], outputCount, outputDtypes, cache: {} };
+  return {
+    idx,
+    name: def.name ?? "",
+    op,
+    def,
+    attrs,
+    schema,
+    inputs: [],
+    control: [],
+    outputCount,
+    outputDtypes,
+    cache: {},
+  };
 }
 
 export function compileGraph(nodeDefs: INodeDef[], resolver: OpResolver): Body {
@@ -224,4 +250,3 @@ export function neededNodes(body: Body, roots: number[], fed: Set<number>): Set<
   }
   return needed;
 }
-

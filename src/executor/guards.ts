@@ -54,5 +54,6 @@ export const SIZE_GUARDS: Record<string, (inputs: Value[]) => Promise<number>> =
   MirrorPad: async (inputs) => SIZE_GUARDS.Pad(inputs),
   TensorListReserve: async (inputs) => ((await ints(inputs[1]))[0] ?? 0) * Math.max(1, prod(await ints(inputs[0]))),
   TensorArrayV3: async (inputs) => (await ints(inputs[0]))[0] ?? 0,
-  UnsortedSegmentSum: async (inputs) => ((await ints(inputs[2]))[0] ?? 0) * Math.max(1, trailing(inputs[0]) / Math.max(1, trailing(inputs[1]))),
+  UnsortedSegmentSum: async (inputs) =>
+    ((await ints(inputs[2]))[0] ?? 0) * Math.max(1, trailing(inputs[0]) / Math.max(1, trailing(inputs[1]))),
 };

@@ -79,8 +79,13 @@ function makePlan(body: Body, req: ExecRequest): Plan {
     }
   }
   if (order.length !== needed.size) {
-    const stuck = [...needed].filter((n) => !order.includes(n)).slice(0, 5).map((n) => body.nodes[n].name);
-    throw new Error(`${body.name ? `function "${body.name}"` : "graph"} has a cycle through ${stuck.join(", ")} (TF1 loops need NextIteration/Merge)`);
+    const stuck = [...needed]
+      .filter((n) => !order.includes(n))
+      .slice(0, 5)
+      .map((n) => body.nodes[n].name);
+    throw new Error(
+      `${body.name ? `function "${body.name}"` : "graph"} has a cycle through ${stuck.join(", ")} (TF1 loops need NextIteration/Merge)`,
+    );
   }
   const uses: number[][] = [];
   const use = (i: NodeInput) => {
@@ -111,7 +116,8 @@ export function release(run: RunState, v: Value | undefined, dispose = true): vo
 }
 
 export function checkAbort(run: RunState): void {
-  if (run.signal?.aborted) throw new AbortError(typeof run.signal.reason === "string" ? run.signal.reason : "run cancelled");
+  if (run.signal?.aborted)
+    throw new AbortError(typeof run.signal.reason === "string" ? run.signal.reason : "run cancelled");
 }
 
 export function lookupKernel(run: RunState, node: CNode): KernelDef | undefined {
@@ -132,7 +138,21 @@ export function derefValue(run: RunState, v: Value, node: CNode): Value {
   return slot.value;
 }
 
-const INT64_GUARD = new Set(["Mul", "Add", "AddV2", "Sub", "Sum", "Prod", "MatMul", "BatchMatMulV2", "Cumsum", "AddN", "Square", "Pow", "Neg"]);
+const INT64_GUARD = new Set([
+  "Mul",
+  "Add",
+  "AddV2",
+  "Sub",
+  "Sum",
+  "Prod",
+  "MatMul",
+  "BatchMatMulV2",
+  "Cumsum",
+  "AddN",
+  "Square",
+  "Pow",
+  "Neg",
+]);
 
 /** tfjs computes int64 as int32 and wraps silently; recompute int64 arithmetic in float32 to detect overflow. */
 async function guardInt64(c: OpContext, kernel: KernelDef, out: Value[]): Promise<void> {
@@ -154,7 +174,8 @@ async function guardInt64(c: OpContext, kernel: KernelDef, out: Value[]): Promis
     }
     for (const f of r) if (isTensor(f) && !out.includes(f)) f.dispose();
   } finally {
-    for (let i = 0; i < asFloat.length; i++) if (asFloat[i] !== c.inputs[i] && isTensor(asFloat[i])) (asFloat[i] as tf.Tensor).dispose();
+    for (let i = 0; i < asFloat.length; i++)
+      if (asFloat[i] !== c.inputs[i] && isTensor(asFloat[i])) (asFloat[i] as tf.Tensor).dispose();
   }
 }
 
@@ -180,7 +201,9 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
   if (guard) {
     const n = await guard(inputs);
     if (n > run.session.maxElements) {
-      throw fail(`would create a tensor of ${n.toExponential(2)} elements, over the limit of ${run.session.maxElements.toExponential(2)}`);
+      throw fail(
+        `would create a tensor of ${n.toExponential(2)} elements, over the limit of ${run.session.maxElements.toExponential(2)}`,
+      );
     }
   }
   const ctx: OpContext = { node, body, attrs: node.attrs, inputs, run };
@@ -248,7 +271,13 @@ export async function executeBody(body: Body, run: RunState, req: ExecRequest): 
       if (v === undefined) {
         const src = node.inputs[j];
         const what = src.node < 0 ? `argument ${-1 - src.node}` : `"${body.nodes[src.node].name}:${src.index}"`;
-        throw new NodeError(node.name, node.op, body.name, [], `input ${j} (${what}) was not computed (the producer has fewer outputs or was fed partially)`);
+        throw new NodeError(
+          node.name,
+          node.op,
+          body.name,
+          [],
+          `input ${j} (${what}) was not computed (the producer has fewer outputs or was fed partially)`,
+        );
       }
       inputs[j] = v;
     }

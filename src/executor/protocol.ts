@@ -10,7 +10,15 @@ export type HostToWorker =
   | { type: "fsReply"; id: number; ok: boolean; value?: unknown; error?: string };
 
 export type WorkerToHost =
-  | { type: "loaded"; id: number; signatures: SignatureInfo[]; backend: string; loadMs: number; restoreInitMs: number; initError?: string }
+  | {
+      type: "loaded";
+      id: number;
+      signatures: SignatureInfo[];
+      backend: string;
+      loadMs: number;
+      restoreInitMs: number;
+      initError?: string;
+    }
   | { type: "result"; id: number; result: RunResult }
   | { type: "missing"; id: number; missing: MissingOp[] }
   | { type: "error"; id: number; name: string; message: string; node?: string; op?: string; fn?: string }

@@ -37,16 +37,21 @@ function reach(program: Program, roots: number[]): { mainNodes: Set<number>; fns
   const fns = new Set<string>();
   const queue: string[] = [];
   const add = (body: Body, nodes: Iterable<number>) => {
-    for (const n of nodes) for (const f of calledFunctions(body, n, program)) if (!fns.has(f) && program.functions.has(f)) {
-      fns.add(f);
-      queue.push(f);
-    }
+    for (const n of nodes)
+      for (const f of calledFunctions(body, n, program))
+        if (!fns.has(f) && program.functions.has(f)) {
+          fns.add(f);
+          queue.push(f);
+        }
   };
   add(main, mainNodes);
   while (queue.length) {
     const f = queue.pop()!;
     const b = program.functionBody(f);
-    add(b, b.nodes.map((x) => x.idx));
+    add(
+      b,
+      b.nodes.map((x) => x.idx),
+    );
   }
   return { mainNodes, fns };
 }
@@ -67,7 +72,8 @@ export function scanMetaGraph(mg: IMetaGraphDef, denylist: Record<string, string
     entries.push([key, roots]);
   }
   const initName =
-    mg.collectionDef?.["saved_model_main_op"]?.nodeList?.value?.[0] ?? mg.collectionDef?.["legacy_init_op"]?.nodeList?.value?.[0];
+    mg.collectionDef?.["saved_model_main_op"]?.nodeList?.value?.[0] ??
+    mg.collectionDef?.["legacy_init_op"]?.nodeList?.value?.[0];
   if (initName) {
     const n = tensorNode(main, initName);
     if (n !== undefined) entries.push(["<init op>", [n]]);
@@ -90,7 +96,8 @@ export function scanMetaGraph(mg: IMetaGraphDef, denylist: Record<string, string
       const f: ScanFinding = { op: node.op, why, node: node.name, fn, reachedFrom: from };
       // TF2 exports keep the object graph's save function (__inference__traced_save_N) unreferenced by the graph.
       const tracedSave = fn !== undefined && /^__inference__traced_save_\d+$/.test(fn);
-      if (!from.length && (tracedSave || (saver && (fn ? saver.fns.has(fn) : saver.mainNodes.has(node.idx))))) f.saver = true;
+      if (!from.length && (tracedSave || (saver && (fn ? saver.fns.has(fn) : saver.mainNodes.has(node.idx)))))
+        f.saver = true;
       findings.push(f);
     }
   };

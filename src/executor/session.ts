@@ -69,13 +69,19 @@ export class MissingOpsError extends Error {
   ) {
     super(
       `signature "${signature}" needs ops the executor does not have:\n` +
-        missing.map((m) => `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`).join("\n"),
+        missing
+          .map(
+            (m) =>
+              `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
+          )
+          .join("\n"),
     );
     this.name = "MissingOpsError";
   }
 }
 
-const CUSTOM_OP = /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|SimpleML|TFText|Addons>|TPU)/;
+const CUSTOM_OP =
+  /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|SimpleML|TFText|Addons>|TPU)/;
 
 function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): TensorSpec[] {
   // Old exports (TF 1.0) leave TensorInfo.dtype unset: take the producing node's dtype attr.
@@ -93,8 +99,14 @@ function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): Te
       const spec: TensorSpec = {
         key,
         name: t.name ?? "",
-        dtype: placeholderDtype(t.name || (t.cooSparse?.valuesTensorName ?? "")) || Number(t.dtype ?? 0) || graphDtype(t.name ?? ""),
-        shape: t.tensorShape && !t.tensorShape.unknownRank ? (t.tensorShape.dim ?? []).map((d) => Number(d.size ?? -1)) : undefined,
+        dtype:
+          placeholderDtype(t.name || (t.cooSparse?.valuesTensorName ?? "")) ||
+          Number(t.dtype ?? 0) ||
+          graphDtype(t.name ?? ""),
+        shape:
+          t.tensorShape && !t.tensorShape.unknownRank
+            ? (t.tensorShape.dim ?? []).map((d) => Number(d.size ?? -1))
+            : undefined,
       };
       const c = t.cooSparse;
       if (!t.name && c?.valuesTensorName && c.indicesTensorName && c.denseShapeTensorName) {
@@ -147,7 +159,8 @@ export class Session {
   private assetFeeds(): Map<string, string> {
     const shell = this.metaGraph.shell;
     const out = new Map<string, string>();
-    for (const a of shell.assetFileDef ?? []) if (a.tensorInfo?.name && a.filename) out.set(a.tensorInfo.name, `assets/${a.filename}`);
+    for (const a of shell.assetFileDef ?? [])
+      if (a.tensorInfo?.name && a.filename) out.set(a.tensorInfo.name, `assets/${a.filename}`);
     for (const any of shell.collectionDef?.["saved_model_assets"]?.anyList?.value ?? []) {
       try {
         const a = tensorflow.AssetFileDef.decode(any.value ?? new Uint8Array());
@@ -174,7 +187,11 @@ export class Session {
     const hasVars = (await this.state.fs.size(`${VARIABLES_PREFIX}.index`)) !== undefined;
     if (saver?.restoreOpName && saver.filenameTensorName && hasVars) {
       this.initTargets.push(saver.restoreOpName);
-      await this.runTargets([saver.restoreOpName], { ...feeds, [saver.filenameTensorName]: VARIABLES_PREFIX }, "restore");
+      await this.runTargets(
+        [saver.restoreOpName],
+        { ...feeds, [saver.filenameTensorName]: VARIABLES_PREFIX },
+        "restore",
+      );
     }
     const init = this.initOpName();
     if (init) {
@@ -186,7 +203,8 @@ export class Session {
   private tensorRef(body: Body, name: string): NodeInput {
     const clean = name.startsWith("^") ? name.slice(1) : name;
     const c = clean.lastIndexOf(":");
-    const [node, index] = c > 0 && /^\d+$/.test(clean.slice(c + 1)) ? [clean.slice(0, c), Number(clean.slice(c + 1))] : [clean, 0];
+    const [node, index] =
+      c > 0 && /^\d+$/.test(clean.slice(c + 1)) ? [clean.slice(0, c), Number(clean.slice(c + 1))] : [clean, 0];
     const idx = body.byName.get(node);
     if (idx === undefined) throw new Error(`tensor "${name}": no node "${node}" in the graph`);
     return { node: idx, index };
@@ -240,13 +258,25 @@ export class Session {
   signatures(): SignatureInfo[] {
     return Object.entries(this.sigs)
       .filter(([k]) => k !== INIT_OP_SIGNATURE_KEY)
-      .map(([key, s]) => ({ key, method: s.methodName ?? "", inputs: tensorSpecs(s.inputs ?? {}, this.state.program.mainBody()), outputs: tensorSpecs(s.outputs ?? {}, this.state.program.mainBody()) }))
+      .map(([key, s]) => ({
+        key,
+        method: s.methodName ?? "",
+        inputs: tensorSpecs(s.inputs ?? {}, this.state.program.mainBody()),
+        outputs: tensorSpecs(s.outputs ?? {}, this.state.program.mainBody()),
+      }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   private signature(key: string): ISignatureDef {
     const s = this.sigs[key];
-    if (!s) throw new Error(`no signature "${key}"; the model has ${Object.keys(this.sigs).filter((k) => k !== INIT_OP_SIGNATURE_KEY).join(", ") || "none"}`);
+    if (!s)
+      throw new Error(
+        `no signature "${key}"; the model has ${
+          Object.keys(this.sigs)
+            .filter((k) => k !== INIT_OP_SIGNATURE_KEY)
+            .join(", ") || "none"
+        }`,
+      );
     return s;
   }
 
@@ -255,13 +285,16 @@ export class Session {
     const sig = this.signature(key);
     const main = this.state.program.mainBody();
     const fetches = tensorSpecs(sig.outputs ?? {}, main).flatMap((o) =>
-      (o.sparse ? [o.sparse.indices, o.sparse.values, o.sparse.denseShape] : [o.name]).map((n) => this.tensorRef(main, n).node),
+      (o.sparse ? [o.sparse.indices, o.sparse.values, o.sparse.denseShape] : [o.name]).map(
+        (n) => this.tensorRef(main, n).node,
+      ),
     );
     const fed = new Set<number>();
     for (const t of Object.values(sig.inputs ?? {})) {
       if (t.name) fed.add(this.tensorRef(main, t.name).node);
       const c = t.cooSparse;
-      for (const n of [c?.indicesTensorName, c?.valuesTensorName, c?.denseShapeTensorName]) if (n) fed.add(this.tensorRef(main, n).node);
+      for (const n of [c?.indicesTensorName, c?.valuesTensorName, c?.denseShapeTensorName])
+        if (n) fed.add(this.tensorRef(main, n).node);
     }
     const init = this.initTargets.map((n) => this.tensorRef(main, n).node);
     return this.missingFrom([...fetches, ...init], fed);
@@ -297,7 +330,9 @@ export class Session {
       }
     };
     visit(main, neededNodes(main, roots, fed));
-    return [...missing.entries()].map(([op, nodes]) => ({ op, nodes, ...(CUSTOM_OP.test(op) ? { custom: true } : {}) })).sort((a, b) => (a.op < b.op ? -1 : 1));
+    return [...missing.entries()]
+      .map(([op, nodes]) => ({ op, nodes, ...(CUSTOM_OP.test(op) ? { custom: true } : {}) }))
+      .sort((a, b) => (a.op < b.op ? -1 : 1));
   }
 
   async run(key: string, feeds: Record<string, DecodedTensor>, opts: RunOptions = {}): Promise<RunResult> {
@@ -305,16 +340,21 @@ export class Session {
     const sig = this.signature(key);
     const missing = this.missingOps(key);
     if (missing.length) throw new MissingOpsError(key, missing);
-    if (this.initError) throw new Error(`the model did not load completely: ${this.initError.message}`, { cause: this.initError });
+    if (this.initError)
+      throw new Error(`the model did not load completely: ${this.initError.message}`, { cause: this.initError });
     for (const [k, t] of Object.entries(sig.inputs ?? {})) {
-      if (!t.name && !t.cooSparse) throw new Error(`input "${k}" is a composite tensor; the executor feeds dense and COO sparse tensors only`);
+      if (!t.name && !t.cooSparse)
+        throw new Error(`input "${k}" is a composite tensor; the executor feeds dense and COO sparse tensors only`);
     }
     if (this.backend !== tf.getBackend()) await useBackend(this.backend);
     const body = this.state.program.mainBody();
     const inputs = tensorSpecs(sig.inputs ?? {}, body);
     const outputs = tensorSpecs(sig.outputs ?? {}, body);
     for (const k of Object.keys(feeds)) {
-      if (!inputs.some((i) => i.key === k)) throw new Error(`signature "${key}" has no input "${k}" (inputs: ${inputs.map((i) => i.key).join(", ") || "none"})`);
+      if (!inputs.some((i) => i.key === k))
+        throw new Error(
+          `signature "${key}" has no input "${k}" (inputs: ${inputs.map((i) => i.key).join(", ") || "none"})`,
+        );
     }
     const run = this.newRun(opts.signal, opts.profile);
     const t0 = performance.now();
@@ -344,7 +384,11 @@ export class Session {
           throw new Error(`input "${spec.key}" (${spec.name}, ${dtypeShortName(spec.dtype)}) was not given`);
         }
         checkFeed(spec, d);
-        const t = toTfTensor({ ...d, dtype: d.dtype === spec.dtype ? d.dtype : spec.dtype, values: d.values }, (m) => this.state.warn(m), `input "${spec.key}"`);
+        const t = toTfTensor(
+          { ...d, dtype: d.dtype === spec.dtype ? d.dtype : spec.dtype, values: d.values },
+          (m) => this.state.warn(m),
+          `input "${spec.key}"`,
+        );
         const m = feedMap.get(ref.node) ?? new Map<number, Value>();
         m.set(ref.index, t);
         feedMap.set(ref.node, m);
@@ -360,7 +404,10 @@ export class Session {
             ]
           : [{ key: o.key, name: o.name, dtype: o.dtype }],
       );
-      const fetches = [...outNames.map((o) => this.tensorRef(body, o.name)), ...extra.map((n) => this.tensorRef(body, n))];
+      const fetches = [
+        ...outNames.map((o) => this.tensorRef(body, o.name)),
+        ...extra.map((n) => this.tensorRef(body, n)),
+      ];
       const vals = await executeBody(body, run, { feeds: feedMap, fetches });
       const out: Record<string, DecodedTensor> = {};
       const read = async (v: Value, dtype: number, what: string): Promise<DecodedTensor> => {
@@ -373,7 +420,8 @@ export class Session {
         if (!isTensor(t)) throw new Error(`${what} is not a tensor (${String(t)})`);
         return fromTfTensor(t, dtype);
       };
-      for (let i = 0; i < outNames.length; i++) out[outNames[i].key] = await read(vals[i], outNames[i].dtype, `output "${outNames[i].key}"`);
+      for (let i = 0; i < outNames.length; i++)
+        out[outNames[i].key] = await read(vals[i], outNames[i].dtype, `output "${outNames[i].key}"`);
       let intermediates: Record<string, DecodedTensor> | undefined;
       if (extra.length) {
         intermediates = {};
@@ -409,7 +457,11 @@ export class Session {
 }
 
 /** A dense tensor as a COO sparse tensor with every element present (row-major indices). */
-export function denseToCoo(d: DecodedTensor): { indices: DecodedTensor; values: DecodedTensor; denseShape: DecodedTensor } {
+export function denseToCoo(d: DecodedTensor): {
+  indices: DecodedTensor;
+  values: DecodedTensor;
+  denseShape: DecodedTensor;
+} {
   const rank = d.shape.length;
   const n = d.shape.reduce((a, b) => a * b, 1);
   const idx = new BigInt64Array(n * rank);
@@ -441,7 +493,8 @@ function checkFeed(spec: TensorSpec, d: DecodedTensor): void {
   if (want === "string" && !Array.isArray(d.values)) throw new Error(`input "${spec.key}" expects strings`);
   if (spec.shape) {
     const ok = spec.shape.length === d.shape.length && spec.shape.every((s, i) => s < 0 || s === d.shape[i]);
-    if (!ok) throw new Error(`input "${spec.key}" expects shape [${spec.shape.join(", ")}], got [${d.shape.join(", ")}]`);
+    if (!ok)
+      throw new Error(`input "${spec.key}" expects shape [${spec.shape.join(", ")}], got [${d.shape.join(", ")}]`);
   }
 }
 

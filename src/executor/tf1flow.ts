@@ -49,7 +49,13 @@ function splitTag(tag: string): { parent: string; frame: string; iter: number } 
 }
 
 function showTag(tag: string): string {
-  return tag ? tag.split(SEP).filter(Boolean).map((s) => s.replace(ITER, " iteration ")).join(" / ") : "root";
+  return tag
+    ? tag
+        .split(SEP)
+        .filter(Boolean)
+        .map((s) => s.replace(ITER, " iteration "))
+        .join(" / ")
+    : "root";
 }
 
 export async function executeDynamic(body: Body, run: RunState, req: ExecRequest): Promise<Value[]> {
@@ -94,7 +100,15 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
     let I = insts.get(key);
     if (!I) {
       const node = body.nodes[n];
-      I = { node: n, tag, inputs: new Array(node.inputs.length), arrived: 0, need: node.inputs.length + node.control.length, ctrlDead: false, fired: false };
+      I = {
+        node: n,
+        tag,
+        inputs: new Array(node.inputs.length),
+        arrived: 0,
+        need: node.inputs.length + node.control.length,
+        ctrlDead: false,
+        fired: false,
+      };
       insts.set(key, I);
     }
     return I;
@@ -126,9 +140,11 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
   const startIteration = (frameKey: string, iter: number): void => {
     const f = frameOf(frameKey);
     if (iter < f.started) return;
-    if (iter > MAX_ITERATIONS) throw new Error(`loop "${showTag(frameKey)}" ran more than ${MAX_ITERATIONS} iterations`);
+    if (iter > MAX_ITERATIONS)
+      throw new Error(`loop "${showTag(frameKey)}" ran more than ${MAX_ITERATIONS} iterations`);
     f.started = iter + 1;
-    for (const { enter, value } of f.consts) for (const e of dataCons.get(enter) ?? []) deliver(value, e.c, e.slot, `${frameKey}${ITER}${iter}`);
+    for (const { enter, value } of f.consts)
+      for (const e of dataCons.get(enter) ?? []) deliver(value, e.c, e.slot, `${frameKey}${ITER}${iter}`);
   };
 
   const propagate = (n: number, tag: string, outs: Value[], dead: boolean): void => {
@@ -140,7 +156,8 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
       if (!dead && attrBool(node.attrs, "is_constant")) {
         const f = frameOf(frameKey);
         f.consts.push({ enter: n, value: outs[0] });
-        for (let k = 1; k < f.started; k++) for (const e of dataCons.get(n) ?? []) deliver(outs[0], e.c, e.slot, `${frameKey}${ITER}${k}`);
+        for (let k = 1; k < f.started; k++)
+          for (const e of dataCons.get(n) ?? []) deliver(outs[0], e.c, e.slot, `${frameKey}${ITER}${k}`);
       }
     } else if (EXIT.has(node.op)) {
       const parent = splitTag(tag).parent;
@@ -159,10 +176,17 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
     if (outTag === "" && fetchNodes.has(n)) results.set(n, dead ? [] : outs);
     for (const e of dataCons.get(n) ?? []) {
       const v = dead ? Dead.instance : outs[e.index];
-      if (v === undefined) throw new NodeError(node.name, node.op, body.name, [], `output ${e.index} was not produced (the op returned ${outs.length})`);
+      if (v === undefined)
+        throw new NodeError(
+          node.name,
+          node.op,
+          body.name,
+          [],
+          `output ${e.index} was not produced (the op returned ${outs.length})`,
+        );
       deliver(v, e.c, e.slot, outTag);
     }
-    for (const c of ctrlCons.get(n) ?? []) deliver(dead ? Dead.instance : outs[0] ?? tf.scalar(0), c, -1, outTag);
+    for (const c of ctrlCons.get(n) ?? []) deliver(dead ? Dead.instance : (outs[0] ?? tf.scalar(0)), c, -1, outTag);
   };
 
   // Seed: feeds, arguments, input-less nodes.
@@ -230,7 +254,11 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
         .slice(0, typeof process !== "undefined" && process.env?.SME_DEBUG_FLOW ? 1000 : 6)
         .map((I) => {
           const w = body.nodes[I.node];
-          const missing = w.inputs.map((inp, j) => (I.inputs[j] === undefined ? (inp.node < 0 ? `arg${-1 - inp.node}` : body.nodes[inp.node].name) : "")).filter(Boolean);
+          const missing = w.inputs
+            .map((inp, j) =>
+              I.inputs[j] === undefined ? (inp.node < 0 ? `arg${-1 - inp.node}` : body.nodes[inp.node].name) : "",
+            )
+            .filter(Boolean);
           return `${w.name} [${showTag(I.tag)}] waits for ${missing.join(", ") || "control inputs"}`;
         });
       throw new NodeError(

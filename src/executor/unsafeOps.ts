@@ -44,7 +44,6 @@ export const UNSAFE_OPS: Record<string, string> = {
   Abort: "aborts the process",
 };
 
-
 /** What `scan` flags besides the refused ops: reads and prints that are allowed only in a safe form. */
 export const SCAN_DENYLIST: Record<string, string> = {
   ...UNSAFE_OPS,

@@ -120,7 +120,12 @@ export function toTfTensor(d: DecodedTensor, warn: (msg: string) => void, what =
     }
     return tf.complex(tf.tensor(re, d.shape), tf.tensor(im, d.shape));
   }
-  if (dt === "bool") return tf.tensor(Uint8Array.from(v as Uint8Array, (x) => (x ? 1 : 0)), d.shape, "bool");
+  if (dt === "bool")
+    return tf.tensor(
+      Uint8Array.from(v as Uint8Array, (x) => (x ? 1 : 0)),
+      d.shape,
+      "bool",
+    );
   // int32 family
   if (v instanceof Int32Array) return tf.tensor(v, d.shape, "int32");
   const out = new Int32Array(v.length);
@@ -139,7 +144,9 @@ export function toTfTensor(d: DecodedTensor, warn: (msg: string) => void, what =
     }
   }
   if (bad !== undefined) {
-    warn(`${what}: ${dtypeShortName(d.dtype)} value ${bad} does not fit int32, which tfjs uses to compute it; it wrapped to ${Number(BigInt.asIntN(32, BigInt(bad)))}`);
+    warn(
+      `${what}: ${dtypeShortName(d.dtype)} value ${bad} does not fit int32, which tfjs uses to compute it; it wrapped to ${Number(BigInt.asIntN(32, BigInt(bad)))}`,
+    );
   }
   return tf.tensor(out, d.shape, "int32");
 }
@@ -169,11 +176,19 @@ export async function fromTfTensor(t: tf.Tensor, dtype: number): Promise<Decoded
     case DT.DT_FLOAT:
     case DT.DT_HALF:
     case DT.DT_BFLOAT16:
-      return { dtype: base, shape, values: data instanceof Float32Array ? data : Float32Array.from(data as Int32Array) };
+      return {
+        dtype: base,
+        shape,
+        values: data instanceof Float32Array ? data : Float32Array.from(data as Int32Array),
+      };
     case DT.DT_INT64:
       return { dtype: base, shape, values: BigInt64Array.from(data as Int32Array, (x) => BigInt(Math.trunc(x))) };
     case DT.DT_UINT64:
-      return { dtype: base, shape, values: BigUint64Array.from(data as Int32Array, (x) => BigInt.asUintN(64, BigInt(Math.trunc(x)))) };
+      return {
+        dtype: base,
+        shape,
+        values: BigUint64Array.from(data as Int32Array, (x) => BigInt.asUintN(64, BigInt(Math.trunc(x)))),
+      };
     case DT.DT_UINT8:
     case DT.DT_QUINT8:
       return { dtype: base, shape, values: Uint8Array.from(data as Int32Array) };

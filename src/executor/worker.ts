@@ -69,7 +69,8 @@ port.on("message", async (m: HostToWorker) => {
       if (!session) throw new Error("no model loaded");
       const result = await session.run(m.key, m.feeds, m.opts);
       const transfer: ArrayBuffer[] = [];
-      for (const t of Object.values(result.outputs)) if (!Array.isArray(t.values)) transfer.push(t.values.buffer as ArrayBuffer);
+      for (const t of Object.values(result.outputs))
+        if (!Array.isArray(t.values)) transfer.push(t.values.buffer as ArrayBuffer);
       post({ type: "result", id: m.id, result }, [...new Set(transfer)]);
     }
   } catch (e) {

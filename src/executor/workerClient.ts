@@ -71,7 +71,9 @@ export class ExecutorWorker {
       if (this.worker !== w) return;
       this.worker = undefined;
       this.loaded = undefined;
-      this.failAll(new ExecutorError("WorkerExit", `executor worker exited (code ${code}; out of memory or terminated)`));
+      this.failAll(
+        new ExecutorError("WorkerExit", `executor worker exited (code ${code}; out of memory or terminated)`),
+      );
     });
     this.worker = w;
     return w;
@@ -119,10 +121,17 @@ export class ExecutorWorker {
         reject(e);
         void this.terminate();
       };
-      const onAbort = () => kill(new ExecutorError("AbortError", "run cancelled (the worker was stopped; the model reloads on the next run)"));
+      const onAbort = () =>
+        kill(
+          new ExecutorError("AbortError", "run cancelled (the worker was stopped; the model reloads on the next run)"),
+        );
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
-      if (timeoutMs && timeoutMs > 0) timer = setTimeout(() => kill(new ExecutorError("TimeoutError", `run exceeded ${timeoutMs} ms (the worker was stopped)`)), timeoutMs);
+      if (timeoutMs && timeoutMs > 0)
+        timer = setTimeout(
+          () => kill(new ExecutorError("TimeoutError", `run exceeded ${timeoutMs} ms (the worker was stopped)`)),
+          timeoutMs,
+        );
       this.pending.set(msg.id, {
         resolve: (m) => {
           cleanup();
@@ -166,7 +175,11 @@ export class ExecutorWorker {
   ): Promise<RunResult> {
     await this.ensureLoaded(opts.signal);
     const { signal, timeoutMs, ...rest } = opts;
-    const m = await this.call({ type: "run", id: this.nextId++, key, feeds, opts: rest }, signal, timeoutMs ?? this.opts.timeoutMs ?? 120000);
+    const m = await this.call(
+      { type: "run", id: this.nextId++, key, feeds, opts: rest },
+      signal,
+      timeoutMs ?? this.opts.timeoutMs ?? 120000,
+    );
     if (m.type !== "result") throw new Error(`unexpected reply ${m.type}`);
     return m.result;
   }

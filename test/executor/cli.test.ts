@@ -49,7 +49,10 @@ describe("input parsing (pure)", () => {
     const b = parseValueExpr("[True, False]", 10, "x");
     assert.deepEqual(Array.from(b.values as Uint8Array), [1, 0]);
     const s = parseValueExpr(`["a", 'b']`, 7, "x");
-    assert.deepEqual((s.values as Uint8Array[]).map((v) => new TextDecoder().decode(v)), ["a", "b"]);
+    assert.deepEqual(
+      (s.values as Uint8Array[]).map((v) => new TextDecoder().decode(v)),
+      ["a", "b"],
+    );
     const o = parseValueExpr("np.ones((2, 3))", 1, "x");
     assert.deepEqual(o.shape, [2, 3]);
     assert.equal((o.values as Float32Array)[5], 1);
@@ -68,12 +71,28 @@ describe("input parsing (pure)", () => {
 describe("savedmodel run", { skip: skipNoFixtures }, () => {
   const dir = fixturePath("serving-half-plus-two-cpu");
   test("--input_exprs prints numpy-like results", async () => {
-    const r = await cli("run", [dir, "--tag_set", "serve", "--signature_def", "serving_default", "--input_exprs", "x=[[1.0], [2.0], [5.0]]"]);
+    const r = await cli("run", [
+      dir,
+      "--tag_set",
+      "serve",
+      "--signature_def",
+      "serving_default",
+      "--input_exprs",
+      "x=[[1.0], [2.0], [5.0]]",
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /Result for output key y:\n\[\[2\.5\]\n \[3\]\n \[4\.5\]\]/);
   });
   test("--input_examples on a classify signature, --json", async () => {
-    const r = await cli("run", ["--dir", dir, "--signature_def", "classify_x_to_y", "--input_examples", 'inputs=[{"x":[1.0]},{"x":[3.0]}]', "--json"]);
+    const r = await cli("run", [
+      "--dir",
+      dir,
+      "--signature_def",
+      "classify_x_to_y",
+      "--input_examples",
+      'inputs=[{"x":[1.0]},{"x":[3.0]}]',
+      "--json",
+    ]);
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     assert.equal(j.schema, "savedmodel.run/1");
@@ -81,7 +100,13 @@ describe("savedmodel run", { skip: skipNoFixtures }, () => {
   });
   test("--inputs from .npy, .npz[name] and .json; --outdir writes .npy; --overwrite", async () => {
     writeFileSync(join(tmp, "x.npy"), encodeNpy({ dtype: 1, shape: [2, 1], values: Float32Array.of(2, 4) }));
-    writeFileSync(join(tmp, "in.npz"), encodeNpz({ a: { dtype: 1, shape: [1, 1], values: Float32Array.of(10) }, b: { dtype: 1, shape: [1, 1], values: Float32Array.of(0) } }));
+    writeFileSync(
+      join(tmp, "in.npz"),
+      encodeNpz({
+        a: { dtype: 1, shape: [1, 1], values: Float32Array.of(10) },
+        b: { dtype: 1, shape: [1, 1], values: Float32Array.of(0) },
+      }),
+    );
     writeFileSync(join(tmp, "x.json"), "[[6.0]]");
     const out = join(tmp, "out");
     let r = await cli("run", [dir, "--signature_def", "serving_default", "--inputs", "x=x.npy", "--outdir", out]);
@@ -91,7 +116,16 @@ describe("savedmodel run", { skip: skipNoFixtures }, () => {
     r = await cli("run", [dir, "--signature_def", "serving_default", "--inputs", "x=in.npz[a]", "--outdir", out]);
     assert.equal(r.code, 2);
     assert.match(r.err, /exists; pass --overwrite/);
-    r = await cli("run", [dir, "--signature_def", "serving_default", "--inputs", "x=in.npz[a]", "--outdir", out, "--overwrite"]);
+    r = await cli("run", [
+      dir,
+      "--signature_def",
+      "serving_default",
+      "--inputs",
+      "x=in.npz[a]",
+      "--outdir",
+      out,
+      "--overwrite",
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(Array.from(decodeNpy(readFileSync(join(out, "y.npy"))).values as Float32Array), [7]);
     r = await cli("run", [dir, "--signature_def", "serving_default", "--inputs", "x=x.json", "--json"]);

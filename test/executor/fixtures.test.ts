@@ -52,7 +52,12 @@ describe("half_plus_two / half_plus_three: y = 0.5x + 2 (or + 3)", { skip: skipN
         const plus = /y2$|y3$/.test(sig.key) || /x2/.test(sig.key) ? 3 : 2;
         // The mkl variant's y2/y3 are a Conv2D branch of shape [1, 10, 10, 1], not 0.5x + 3.
         if (out.shape?.length === 4) {
-          const r4 = await s.run(sig.key, input.dtype === 7 ? { [input.key]: { dtype: 7, shape: [1], values: X.examplesFromJson('[{"x":[1.0]}]') } } : { [input.key]: f32([1], [1, 1]) });
+          const r4 = await s.run(
+            sig.key,
+            input.dtype === 7
+              ? { [input.key]: { dtype: 7, shape: [1], values: X.examplesFromJson('[{"x":[1.0]}]') } }
+              : { [input.key]: f32([1], [1, 1]) },
+          );
           assert.deepEqual(r4.outputs[out.key].shape, [1, 10, 10, 1]);
           checked++;
           continue;
@@ -61,7 +66,9 @@ describe("half_plus_two / half_plus_three: y = 0.5x + 2 (or + 3)", { skip: skipN
         let r;
         if (input.dtype === 7) {
           const feature = /x2/.test(sig.key) ? "x2" : "x";
-          const ex = X.examplesFromJson(JSON.stringify(xs.map((x) => ({ [feature]: [{ __f: x }] }))).replace(/\{"__f":(\d+)\}/g, "$1.0"));
+          const ex = X.examplesFromJson(
+            JSON.stringify(xs.map((x) => ({ [feature]: [{ __f: x }] }))).replace(/\{"__f":(\d+)\}/g, "$1.0"),
+          );
           r = await s.run(sig.key, { [input.key]: { dtype: 7, shape: [xs.length], values: ex } });
         } else {
           const shape = input.shape?.length === 2 ? [xs.length, 1] : [xs.length];
@@ -69,7 +76,10 @@ describe("half_plus_two / half_plus_three: y = 0.5x + 2 (or + 3)", { skip: skipN
         }
         const y = r.outputs[out.key];
         assert.equal(y.dtype, 1, `${sig.key} output dtype`);
-        close(nums(y), xs.map((x) => 0.5 * x + plus));
+        close(
+          nums(y),
+          xs.map((x) => 0.5 * x + plus),
+        );
         checked++;
       }
       assert.ok(checked >= 2, `only ${checked} signatures checked`);
@@ -108,7 +118,10 @@ describe("tfjs test models", { skip: skipNoFixtures }, () => {
   test("module-with-multiple-signatures: timestwo and serving_default", async () => {
     const s = await open("tfjs-module-with-multiple-signatures");
     close(nums((await s.run("timestwo", { x: f32([4], []) })).outputs.output_0), [8]);
-    assert.deepEqual(s.signatures().map((g) => g.key), ["serving_default", "timestwo"]);
+    assert.deepEqual(
+      s.signatures().map((g) => g.key),
+      ["serving_default", "timestwo"],
+    );
   });
   test("int64-multiply: int64 out, and a clear warning when int32 wraps", async () => {
     const s = await open("tfjs-int64-multiply");
@@ -120,15 +133,21 @@ describe("tfjs test models", { skip: skipNoFixtures }, () => {
     assert.ok(out.values instanceof BigInt64Array);
     assert.deepEqual(nums(out), [18, 30]);
     assert.deepEqual(r.warnings, []);
-    const big = await s.run("serving_default", { [key]: { dtype: 9, shape: [2], values: BigInt64Array.of(3n, 1000000000n) } });
-    assert.ok(big.warnings.some((w) => /int32/.test(w) && /wrapped/.test(w)), `warnings: ${big.warnings}`);
+    const big = await s.run("serving_default", {
+      [key]: { dtype: 9, shape: [2], values: BigInt64Array.of(3n, 1000000000n) },
+    });
+    assert.ok(
+      big.warnings.some((w) => /int32/.test(w) && /wrapped/.test(w)),
+      `warnings: ${big.warnings}`,
+    );
   });
   test("multi-output models return every output", async () => {
     for (const name of ["tfjs-model-multi-output", "tfjs-model-single-input-multi-output"]) {
       const s = await open(name);
       const sig = s.signatures()[0];
       const feeds: Record<string, { dtype: number; shape: number[]; values: Int32Array | Float32Array }> = {};
-      for (const i of sig.inputs) feeds[i.key] = i.dtype === 3 ? { dtype: 3, shape: [], values: Int32Array.of(1) } : f32([1], []);
+      for (const i of sig.inputs)
+        feeds[i.key] = i.dtype === 3 ? { dtype: 3, shape: [], values: Int32Array.of(1) } : f32([1], []);
       const r = await s.run(sig.key, feeds);
       assert.deepEqual(Object.keys(r.outputs).sort(), sig.outputs.map((o) => o.key).sort());
     }
@@ -156,7 +175,9 @@ function inputsFor(sig: { inputs: { key: string; dtype: number; shape?: number[]
     const n = shape.reduce((a, b) => a * b, 1);
     const values =
       i.dtype === 7
-        ? Array.from({ length: n }, (_, k) => new TextEncoder().encode(["the quick brown fox", "jumps over", "hello"][k % 3]))
+        ? Array.from({ length: n }, (_, k) =>
+            new TextEncoder().encode(["the quick brown fox", "jumps over", "hello"][k % 3]),
+          )
         : i.dtype === 9
           ? BigInt64Array.from({ length: n }, (_, k) => BigInt(k % 5))
           : i.dtype === 3
@@ -229,18 +250,24 @@ describe("other complete fixtures: serving signature runs, finite, deterministic
 describe("TFX exports", { skip: skipNoFixtures }, () => {
   test("tfx-taxi-keras (penguin): tf.Example serving function", async () => {
     const s = await open("tfx-taxi-keras");
-    const ex = X.examplesFromJson('[{"body_mass_g":[3750.0],"culmen_length_mm":[39.1],"culmen_depth_mm":[18.7],"flipper_length_mm":[181.0]}]');
+    const ex = X.examplesFromJson(
+      '[{"body_mass_g":[3750.0],"culmen_length_mm":[39.1],"culmen_depth_mm":[18.7],"flipper_length_mm":[181.0]}]',
+    );
     const r = await s.run("serving_default", { examples: { dtype: 7, shape: [1], values: ex } });
     assert.deepEqual(r.outputs.output_0.shape, [1, 3]);
     await assert.rejects(
-      s.run("serving_default", { examples: { dtype: 7, shape: [1], values: X.examplesFromJson('[{"body_mass_g":[1.0]}]') } }),
+      s.run("serving_default", {
+        examples: { dtype: 7, shape: [1], values: X.examplesFromJson('[{"body_mass_g":[1.0]}]') },
+      }),
       /ParseExampleV2.*no feature "culmen_length_mm"|no feature "(culmen|flipper)/,
     );
   });
   test("tfx-tft-tf2-transform: sparse-component inputs, vocabulary tables from assets", async () => {
     const s = await open("tfx-tft-tf2-transform");
     const sig = s.signatures()[0];
-    const keys = sig.inputs.map((i) => i.key).sort((x, y) => Number(x.split("_")[1] ?? 0) - Number(y.split("_")[1] ?? 0));
+    const keys = sig.inputs
+      .map((i) => i.key)
+      .sort((x, y) => Number(x.split("_")[1] ?? 0) - Number(y.split("_")[1] ?? 0));
     const feeds: Record<string, unknown> = {};
     for (let g = 0; g < keys.length / 3; g++) {
       const [ki, kv, ks] = keys.slice(3 * g, 3 * g + 3);
@@ -248,7 +275,11 @@ describe("TFX exports", { skip: skipNoFixtures }, () => {
       feeds[ki] = { dtype: 9, shape: [2, 2], values: BigInt64Array.of(0n, 0n, 1n, 0n) };
       feeds[kv] =
         vs.dtype === 7
-          ? { dtype: 7, shape: [2], values: [new TextEncoder().encode("Cash"), new TextEncoder().encode("no such value")] }
+          ? {
+              dtype: 7,
+              shape: [2],
+              values: [new TextEncoder().encode("Cash"), new TextEncoder().encode("no such value")],
+            }
           : vs.dtype === 9
             ? { dtype: 9, shape: [2], values: BigInt64Array.of(3n, 4n) }
             : { dtype: 1, shape: [2], values: Float32Array.of(1.5, 2.5) };
@@ -273,12 +304,19 @@ describe("COO sparse signature inputs", { skip: skipNoFixtures }, () => {
   test("tfx-tft-tf1-transform: a dense feed becomes the three COO tensors", async () => {
     const s = await open("tfx-tft-tf1-transform");
     const sig = s.signatures()[0];
-    assert.ok(sig.inputs.every((i) => i.sparse), "inputs are COO sparse");
+    assert.ok(
+      sig.inputs.every((i) => i.sparse),
+      "inputs are COO sparse",
+    );
     const feeds: Record<string, unknown> = {};
     for (const i of sig.inputs) {
       feeds[i.key] =
         i.dtype === 7
-          ? { dtype: 7, shape: [2, 1], values: [new TextEncoder().encode("Cash"), new TextEncoder().encode("no such value")] }
+          ? {
+              dtype: 7,
+              shape: [2, 1],
+              values: [new TextEncoder().encode("Cash"), new TextEncoder().encode("no such value")],
+            }
           : i.dtype === 9
             ? { dtype: 9, shape: [2, 1], values: BigInt64Array.of(3n, 4n) }
             : { dtype: 1, shape: [2, 1], values: Float32Array.of(1.5, 2.5) };
@@ -298,12 +336,18 @@ describe("custom ops are reported, not crashed on", { skip: skipNoFixtures }, ()
     const ops = missing.map((m) => m.op);
     assert.ok(ops.includes("SimpleMLInferenceOpWithHandle"), ops.join());
     assert.ok(missing.every((m) => m.custom && m.nodes.length > 0));
-    await assert.rejects(s.run("serving_default", {}), (e: Error) => e.name === "MissingOpsError" && /SimpleML/.test(e.message));
+    await assert.rejects(
+      s.run("serving_default", {}),
+      (e: Error) => e.name === "MissingOpsError" && /SimpleML/.test(e.message),
+    );
   });
   test("serving-tf-text-regression lists TF Text ops", async () => {
     const s = await open("serving-tf-text-regression");
     const ops = s.missingOps("serving_default").map((m) => m.op);
-    assert.ok(ops.some((o) => /Sentencepiece|Wordpiece|CaseFold/.test(o)), ops.join());
+    assert.ok(
+      ops.some((o) => /Sentencepiece|Wordpiece|CaseFold/.test(o)),
+      ops.join(),
+    );
   });
 });
 
@@ -312,14 +356,22 @@ describe("inference rewrites", { skip: skipNoFixtures }, () => {
     const { cnn } = await import("../../src/savedmodel/builder/models.js");
     const { MemoryFileAccess } = await import("../../src/savedmodel/memoryFileAccess.js");
     const files = cnn({ inputSize: 32 }).save();
-    const img = { dtype: 1, shape: [2, 32, 32, 3], values: Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => ((i * 7) % 17) / 17) };
+    const img = {
+      dtype: 1,
+      shape: [2, 32, 32, 3],
+      values: Float32Array.from({ length: 2 * 32 * 32 * 3 }, (_, i) => ((i * 7) % 17) / 17),
+    };
     const outs: number[][] = [];
     for (const optimize of [true, false]) {
       const s = await X.loadSession(new MemoryFileAccess(files), { optimize });
       sessions.push(s);
       const key = s.signatures()[0].key;
       const r = await s.run(key, { input: img }, { profile: true });
-      if (optimize) assert.ok(r.profile!.some((p) => p.op === "_FusedConvBatchNorm"), "fusion applied");
+      if (optimize)
+        assert.ok(
+          r.profile!.some((p) => p.op === "_FusedConvBatchNorm"),
+          "fusion applied",
+        );
       else assert.ok(!r.profile!.some((p) => p.op === "_FusedConvBatchNorm"));
       outs.push(nums(r.outputs.logits ?? Object.values(r.outputs)[0]));
     }

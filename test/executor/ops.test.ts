@@ -13,7 +13,11 @@ before(async () => {
   X = await loadExecutorBundle();
 });
 
-const F = 1, I32 = 3, STR = 7, I64 = 9, BOOL = 10;
+const F = 1,
+  I32 = 3,
+  STR = 7,
+  I64 = 9,
+  BOOL = 10;
 const a = {
   type: (t: number): IAttrValue => ({ type: t }),
   i: (v: number): IAttrValue => ({ i: v }),
@@ -27,9 +31,21 @@ const a = {
   shapes: (v: number[][]): IAttrValue => ({ list: { shape: v.map((d) => ({ dim: d.map((size) => ({ size })) })) } }),
   func: (name: string): IAttrValue => ({ func: { name } }),
 };
-const f32 = (values: number[], shape: number[]): DecodedTensor => ({ dtype: F, shape, values: Float32Array.from(values) });
-const i32 = (values: number[], shape: number[]): DecodedTensor => ({ dtype: I32, shape, values: Int32Array.from(values) });
-const str = (values: string[], shape: number[]): DecodedTensor => ({ dtype: STR, shape, values: values.map((s) => new TextEncoder().encode(s)) });
+const f32 = (values: number[], shape: number[]): DecodedTensor => ({
+  dtype: F,
+  shape,
+  values: Float32Array.from(values),
+});
+const i32 = (values: number[], shape: number[]): DecodedTensor => ({
+  dtype: I32,
+  shape,
+  values: Int32Array.from(values),
+});
+const str = (values: string[], shape: number[]): DecodedTensor => ({
+  dtype: STR,
+  shape,
+  values: values.map((s) => new TextEncoder().encode(s)),
+});
 
 class G {
   nodes: INodeDef[] = [];
@@ -51,8 +67,16 @@ class G {
   }
 }
 
-const vals = (t: DecodedTensor) => (Array.isArray(t.values) ? t.values.map((b) => new TextDecoder().decode(b)) : Array.from(t.values as ArrayLike<number | bigint>, Number));
-async function run(g: G, fetch: string, feeds: Record<string, DecodedTensor> = {}, backend: "wasm" | "cpu" = "wasm"): Promise<DecodedTensor> {
+const vals = (t: DecodedTensor) =>
+  Array.isArray(t.values)
+    ? t.values.map((b) => new TextDecoder().decode(b))
+    : Array.from(t.values as ArrayLike<number | bigint>, Number);
+async function run(
+  g: G,
+  fetch: string,
+  feeds: Record<string, DecodedTensor> = {},
+  backend: "wasm" | "cpu" = "wasm",
+): Promise<DecodedTensor> {
   return (await X.evalGraph(g.graph(), feeds, [fetch], { backend }))[fetch];
 }
 const img4 = f32([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [1, 4, 4, 1]);
@@ -61,26 +85,42 @@ const ones2 = f32([1, 1, 1, 1], [2, 2, 1, 1]);
 for (const backend of ["wasm", "cpu"] as const) {
   describe(`op mapping by hand (${backend})`, () => {
     test("Conv2D VALID, stripped dilations/data_format defaults refilled", async () => {
-      const g = new G().const("x", img4).const("w", ones2).op("c", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 1, 1, 1]), padding: a.s("VALID") });
+      const g = new G()
+        .const("x", img4)
+        .const("w", ones2)
+        .op("c", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 1, 1, 1]), padding: a.s("VALID") });
       const r = await run(g, "c", {}, backend);
       assert.deepEqual(r.shape, [1, 3, 3, 1]);
       assert.deepEqual(vals(r), [14, 18, 22, 30, 34, 38, 46, 50, 54]);
     });
     test("Conv2D SAME with strides 2", async () => {
-      const g = new G().const("x", img4).const("w", ones2).op("c", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 2, 2, 1]), padding: a.s("SAME") });
+      const g = new G()
+        .const("x", img4)
+        .const("w", ones2)
+        .op("c", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 2, 2, 1]), padding: a.s("SAME") });
       assert.deepEqual(vals(await run(g, "c", {}, backend)), [14, 22, 46, 54]);
     });
     test("Conv2D VALID with dilations 2", async () => {
       const g = new G()
         .const("x", img4)
         .const("w", ones2)
-        .op("c", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 1, 1, 1]), padding: a.s("VALID"), dilations: a.ints([1, 2, 2, 1]) });
+        .op("c", "Conv2D", ["x", "w"], {
+          T: a.type(F),
+          strides: a.ints([1, 1, 1, 1]),
+          padding: a.s("VALID"),
+          dilations: a.ints([1, 2, 2, 1]),
+        });
       assert.deepEqual(vals(await run(g, "c", {}, backend)), [24, 28, 40, 44]);
     });
     test("MaxPool SAME stride 2", async () => {
       const g = new G()
         .const("x", f32([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]))
-        .op("p", "MaxPool", ["x"], { T: a.type(F), ksize: a.ints([1, 2, 2, 1]), strides: a.ints([1, 2, 2, 1]), padding: a.s("SAME") });
+        .op("p", "MaxPool", ["x"], {
+          T: a.type(F),
+          ksize: a.ints([1, 2, 2, 1]),
+          strides: a.ints([1, 2, 2, 1]),
+          padding: a.s("SAME"),
+        });
       const r = await run(g, "p", {}, backend);
       assert.deepEqual(r.shape, [1, 2, 2, 1]);
       assert.deepEqual(vals(r), [5, 6, 8, 9]);
@@ -89,7 +129,11 @@ for (const backend of ["wasm", "cpu"] as const) {
       const g = new G()
         .const("x", f32([1, 10, 2, 20, 3, 30, 4, 40], [1, 2, 2, 2]))
         .const("w", f32([2, 3], [1, 1, 2, 1]))
-        .op("d", "DepthwiseConv2dNative", ["x", "w"], { T: a.type(F), strides: a.ints([1, 1, 1, 1]), padding: a.s("VALID") });
+        .op("d", "DepthwiseConv2dNative", ["x", "w"], {
+          T: a.type(F),
+          strides: a.ints([1, 1, 1, 1]),
+          padding: a.s("VALID"),
+        });
       assert.deepEqual(vals(await run(g, "d", {}, backend)), [2, 30, 4, 60, 6, 90, 8, 120]);
     });
     test("BiasAdd NHWC and NCHW", async () => {
@@ -103,17 +147,40 @@ for (const backend of ["wasm", "cpu"] as const) {
     });
     test("MatMul transpose flags", async () => {
       const base = () => new G().const("A", f32([1, 2, 3, 4], [2, 2])).const("B", f32([5, 6, 7, 8], [2, 2]));
-      assert.deepEqual(vals(await run(base().op("m", "MatMul", ["A", "B"], { T: a.type(F) }), "m", {}, backend)), [19, 22, 43, 50]);
-      assert.deepEqual(vals(await run(base().op("m", "MatMul", ["A", "B"], { T: a.type(F), transpose_a: a.b(true) }), "m", {}, backend)), [26, 30, 38, 44]);
-      assert.deepEqual(vals(await run(base().op("m", "MatMul", ["A", "B"], { T: a.type(F), transpose_b: a.b(true) }), "m", {}, backend)), [17, 23, 39, 53]);
-      assert.deepEqual(vals(await run(base().op("m", "BatchMatMulV2", ["A", "B"], { T: a.type(F), adj_x: a.b(true) }), "m", {}, backend)), [26, 30, 38, 44]);
+      assert.deepEqual(
+        vals(await run(base().op("m", "MatMul", ["A", "B"], { T: a.type(F) }), "m", {}, backend)),
+        [19, 22, 43, 50],
+      );
+      assert.deepEqual(
+        vals(
+          await run(base().op("m", "MatMul", ["A", "B"], { T: a.type(F), transpose_a: a.b(true) }), "m", {}, backend),
+        ),
+        [26, 30, 38, 44],
+      );
+      assert.deepEqual(
+        vals(
+          await run(base().op("m", "MatMul", ["A", "B"], { T: a.type(F), transpose_b: a.b(true) }), "m", {}, backend),
+        ),
+        [17, 23, 39, 53],
+      );
+      assert.deepEqual(
+        vals(
+          await run(base().op("m", "BatchMatMulV2", ["A", "B"], { T: a.type(F), adj_x: a.b(true) }), "m", {}, backend),
+        ),
+        [26, 30, 38, 44],
+      );
     });
     test("GatherV2 with batch_dims 1", async () => {
       const g = new G()
         .const("p", f32([1, 2, 3, 4, 5, 6], [2, 3]))
         .const("i", i32([2, 0, 1, 1], [2, 2]))
         .const("ax", i32([1], []))
-        .op("g", "GatherV2", ["p", "i", "ax"], { Tparams: a.type(F), Tindices: a.type(I32), Taxis: a.type(I32), batch_dims: a.i(1) });
+        .op("g", "GatherV2", ["p", "i", "ax"], {
+          Tparams: a.type(F),
+          Tindices: a.type(I32),
+          Taxis: a.type(I32),
+          batch_dims: a.i(1),
+        });
       assert.deepEqual(vals(await run(g, "g", {}, backend)), [3, 1, 5, 5]);
     });
     test("StridedSlice shrink_axis_mask (other masks stripped)", async () => {
@@ -145,7 +212,9 @@ describe("graph semantics", () => {
     assert.deepEqual(vals(await run(g, "n")), [2, 4]);
   });
   test("function body refs node:out_arg:i are flattened (Unique's idx is flat output 1)", async () => {
-    const g = new G().const("x", f32([7, 7, 9], [3])).op("call", "PartitionedCall", ["x"], { Tin: a.types([F]), Tout: a.types([I32]), f: a.func("uniq_idx") });
+    const g = new G()
+      .const("x", f32([7, 7, 9], [3]))
+      .op("call", "PartitionedCall", ["x"], { Tin: a.types([F]), Tout: a.types([I32]), f: a.func("uniq_idx") });
     g.fns.push({
       signature: { name: "uniq_idx", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "idx", type: I32 }] },
       nodeDef: [{ name: "u", op: "Unique", input: ["x"], attr: { T: a.type(F), out_idx: a.type(I32) } }],
@@ -158,7 +227,13 @@ describe("graph semantics", () => {
       .const("i0", i32([0], []))
       .op("w", "StatelessWhile", ["i0"], { T: a.types([I32]), cond: a.func("lt5"), body: a.func("inc") })
       .const("t", { dtype: BOOL, shape: [], values: Uint8Array.of(0) })
-      .op("if", "If", ["t", "i0"], { Tcond: a.type(BOOL), Tin: a.types([I32]), Tout: a.types([I32]), then_branch: a.func("inc"), else_branch: a.func("dec") });
+      .op("if", "If", ["t", "i0"], {
+        Tcond: a.type(BOOL),
+        Tin: a.types([I32]),
+        Tout: a.types([I32]),
+        then_branch: a.func("inc"),
+        else_branch: a.func("dec"),
+      });
     const five = { dtype: I32, shape: [], values: Int32Array.of(5) };
     const one = { dtype: I32, shape: [], values: Int32Array.of(1) };
     g.fns.push(
@@ -191,22 +266,45 @@ describe("graph semantics", () => {
     assert.deepEqual(vals(await run(g, "if")), [-1]);
   });
   test("errors name the node, its op and input shapes", async () => {
-    const g = new G().const("a", f32([1, 2], [2])).const("b", f32([1, 2, 3], [3])).op("bad_add", "AddV2", ["a", "b"], { T: a.type(F) });
-    await assert.rejects(run(g, "bad_add"), (e: Error) => /node "bad_add" \(op AddV2/.test(e.message) && /float32\[2\], float32\[3\]/.test(e.message));
+    const g = new G()
+      .const("a", f32([1, 2], [2]))
+      .const("b", f32([1, 2, 3], [3]))
+      .op("bad_add", "AddV2", ["a", "b"], { T: a.type(F) });
+    await assert.rejects(
+      run(g, "bad_add"),
+      (e: Error) => /node "bad_add" \(op AddV2/.test(e.message) && /float32\[2\], float32\[3\]/.test(e.message),
+    );
   });
   test("a recursive function is stopped by the call-depth limit", async () => {
-    const g = new G().const("x", f32([1], [])).op("call", "PartitionedCall", ["x"], { Tin: a.types([F]), Tout: a.types([F]), f: a.func("rec") });
+    const g = new G()
+      .const("x", f32([1], []))
+      .op("call", "PartitionedCall", ["x"], { Tin: a.types([F]), Tout: a.types([F]), f: a.func("rec") });
     g.fns.push({
       signature: { name: "rec", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
-      nodeDef: [{ name: "again", op: "PartitionedCall", input: ["x"], attr: { Tin: a.types([F]), Tout: a.types([F]), f: a.func("rec") } }],
+      nodeDef: [
+        {
+          name: "again",
+          op: "PartitionedCall",
+          input: ["x"],
+          attr: { Tin: a.types([F]), Tout: a.types([F]), f: a.func("rec") },
+        },
+      ],
       ret: { y: "again:output:0" },
     });
     await assert.rejects(run(g, "call"), /nest deeper than/);
   });
   test("file-touching ops are refused", async () => {
-    const g = new G().const("f", str(["/etc/passwd"], [])).const("c", str(["x"], [])).op("w", "WriteFile", ["f", "c"]).op("r", "ReadFile", ["f"]);
+    const g = new G()
+      .const("f", str(["/etc/passwd"], []))
+      .const("c", str(["x"], []))
+      .op("w", "WriteFile", ["f", "c"])
+      .op("r", "ReadFile", ["f"]);
     await assert.rejects(X.evalGraph(g.graph(), {}, ["r"]), /refused/);
-    const g2 = new G().const("f", str(["/tmp/x"], [])).const("c", str(["x"], [])).op("w", "WriteFile", ["f", "c"]).op("id", "Identity", ["f", "^w"], { T: a.type(STR) });
+    const g2 = new G()
+      .const("f", str(["/tmp/x"], []))
+      .const("c", str(["x"], []))
+      .op("w", "WriteFile", ["f", "c"])
+      .op("id", "Identity", ["f", "^w"], { T: a.type(STR) });
     await assert.rejects(X.evalGraph(g2.graph(), {}, ["id"]), /refused: WriteFile/);
   });
 });
@@ -214,8 +312,16 @@ describe("graph semantics", () => {
 /** One node per converter category and per family of ours: an upgrade that breaks one shows here. */
 describe("every op family runs one node", () => {
   const samples: Record<string, () => [G, string, (r: DecodedTensor) => void]> = {
-    arithmetic: () => [new G().const("a", f32([1, 2], [2])).op("o", "AddV2", ["a", "a"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [2, 4])],
-    basic_math: () => [new G().const("a", f32([-1, 2], [2])).op("o", "Relu", ["a"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [0, 2])],
+    arithmetic: () => [
+      new G().const("a", f32([1, 2], [2])).op("o", "AddV2", ["a", "a"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [2, 4]),
+    ],
+    basic_math: () => [
+      new G().const("a", f32([-1, 2], [2])).op("o", "Relu", ["a"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [0, 2]),
+    ],
     control: () => [
       new G()
         .const("t", f32([1, 2, 3, 4], [2, 2]))
@@ -226,18 +332,41 @@ describe("every op family runs one node", () => {
       (r) => assert.deepEqual(vals(r), [1, 2, 3, 4]),
     ],
     convolution: () => [
-      new G().const("x", img4).const("w", ones2).op("o", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 1, 1, 1]), padding: a.s("VALID") }),
+      new G()
+        .const("x", img4)
+        .const("w", ones2)
+        .op("o", "Conv2D", ["x", "w"], { T: a.type(F), strides: a.ints([1, 1, 1, 1]), padding: a.s("VALID") }),
       "o",
       (r) => assert.equal(vals(r)[0], 14),
     ],
-    creation: () => [new G().const("d", i32([2], [1])).const("v", f32([3], [])).op("o", "Fill", ["d", "v"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [3, 3])],
-    dynamic: () => [new G().const("c", { dtype: BOOL, shape: [3], values: Uint8Array.of(0, 1, 1) }).op("o", "Where", ["c"], { T: a.type(BOOL) }), "o", (r) => assert.deepEqual(vals(r), [1, 2])],
+    creation: () => [
+      new G()
+        .const("d", i32([2], [1]))
+        .const("v", f32([3], []))
+        .op("o", "Fill", ["d", "v"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [3, 3]),
+    ],
+    dynamic: () => [
+      new G()
+        .const("c", { dtype: BOOL, shape: [3], values: Uint8Array.of(0, 1, 1) })
+        .op("o", "Where", ["c"], { T: a.type(BOOL) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [1, 2]),
+    ],
     evaluation: () => [
-      new G().const("x", f32([1, 5, 3], [3])).const("k", i32([1], [])).op("o", "TopKV2", ["x", "k"], { T: a.type(F) }),
+      new G()
+        .const("x", f32([1, 5, 3], [3]))
+        .const("k", i32([1], []))
+        .op("o", "TopKV2", ["x", "k"], { T: a.type(F) }),
       "o",
       (r) => assert.deepEqual(vals(r), [5]),
     ],
-    graph: () => [new G().const("x", f32([1], [1])).op("o", "Identity", ["x"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [1])],
+    graph: () => [
+      new G().const("x", f32([1], [1])).op("o", "Identity", ["x"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [1]),
+    ],
     hash_table: () => [
       new G()
         .op("t", "HashTableV2", [], { key_dtype: a.type(STR), value_dtype: a.type(I64) })
@@ -251,21 +380,53 @@ describe("every op family runs one node", () => {
       (r) => assert.deepEqual(vals(r), [8, -1]),
     ],
     image: () => [
-      new G().const("x", f32([1, 2, 3, 4], [1, 2, 2, 1])).const("s", i32([4, 4], [2])).op("o", "ResizeBilinear", ["x", "s"], { T: a.type(F) }),
+      new G()
+        .const("x", f32([1, 2, 3, 4], [1, 2, 2, 1]))
+        .const("s", i32([4, 4], [2]))
+        .op("o", "ResizeBilinear", ["x", "s"], { T: a.type(F) }),
       "o",
       (r) => assert.deepEqual(r.shape, [1, 4, 4, 1]),
     ],
-    logical: () => [new G().const("a", f32([1, 2], [2])).const("b", f32([1, 3], [2])).op("o", "Equal", ["a", "b"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [1, 0])],
-    matrices: () => [new G().const("a", f32([1, 2, 3, 4], [2, 2])).op("o", "MatMul", ["a", "a"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [7, 10, 15, 22])],
-    normalization: () => [new G().const("a", f32([0, 0], [1, 2])).op("o", "Softmax", ["a"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [0.5, 0.5])],
+    logical: () => [
+      new G()
+        .const("a", f32([1, 2], [2]))
+        .const("b", f32([1, 3], [2]))
+        .op("o", "Equal", ["a", "b"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [1, 0]),
+    ],
+    matrices: () => [
+      new G().const("a", f32([1, 2, 3, 4], [2, 2])).op("o", "MatMul", ["a", "a"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [7, 10, 15, 22]),
+    ],
+    normalization: () => [
+      new G().const("a", f32([0, 0], [1, 2])).op("o", "Softmax", ["a"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [0.5, 0.5]),
+    ],
     ragged: () => [
-      new G().const("s", i32([0, 5], [2])).const("l", i32([2, 7], [2])).const("d", i32([1, 1], [2])).op("o", "RaggedRange", ["s", "l", "d"], { T: a.type(I32), Tsplits: a.type(I32) }),
+      new G()
+        .const("s", i32([0, 5], [2]))
+        .const("l", i32([2, 7], [2]))
+        .const("d", i32([1, 1], [2]))
+        .op("o", "RaggedRange", ["s", "l", "d"], { T: a.type(I32), Tsplits: a.type(I32) }),
       "o:1",
       (r) => assert.deepEqual(vals(r), [0, 1, 5, 6]),
     ],
-    reduction: () => [new G().const("a", f32([1, 2, 3], [3])).const("ax", i32([0], [1])).op("o", "Sum", ["a", "ax"], { T: a.type(F) }), "o", (r) => assert.deepEqual(vals(r), [6])],
+    reduction: () => [
+      new G()
+        .const("a", f32([1, 2, 3], [3]))
+        .const("ax", i32([0], [1]))
+        .op("o", "Sum", ["a", "ax"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [6]),
+    ],
     slice_join: () => [
-      new G().const("a", f32([1], [1])).const("ax", i32([0], [])).op("o", "ConcatV2", ["a", "a", "ax"], { T: a.type(F), N: a.i(2) }),
+      new G()
+        .const("a", f32([1], [1]))
+        .const("ax", i32([0], []))
+        .op("o", "ConcatV2", ["a", "a", "ax"], { T: a.type(F), N: a.i(2) }),
       "o",
       (r) => assert.deepEqual(vals(r), [1, 1]),
     ],
@@ -279,7 +440,11 @@ describe("every op family runs one node", () => {
       (r) => assert.deepEqual(vals(r), [4]),
     ],
     spectral: () => [
-      new G().const("x", f32([1, 0, 0, 0], [4])).op("o", "RFFT", ["x", "len"], { Treal: a.type(F) }).const("len", i32([4], [1])).op("abs", "ComplexAbs", ["o"], { T: a.type(8) }),
+      new G()
+        .const("x", f32([1, 0, 0, 0], [4]))
+        .op("o", "RFFT", ["x", "len"], { Treal: a.type(F) })
+        .const("len", i32([4], [1]))
+        .op("abs", "ComplexAbs", ["o"], { T: a.type(8) }),
       "abs",
       (r) => assert.deepEqual(vals(r), [1, 1, 1]),
     ],
@@ -288,7 +453,14 @@ describe("every op family runs one node", () => {
       "o",
       (r) => assert.ok(Number(vals(r)[0]) >= 0 && Number(vals(r)[0]) < 10),
     ],
-    transformation: () => [new G().const("a", f32([1, 2, 3, 4], [4])).const("s", i32([2, 2], [2])).op("o", "Reshape", ["a", "s"], { T: a.type(F) }), "o", (r) => assert.deepEqual(r.shape, [2, 2])],
+    transformation: () => [
+      new G()
+        .const("a", f32([1, 2, 3, 4], [4]))
+        .const("s", i32([2, 2], [2]))
+        .op("o", "Reshape", ["a", "s"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(r.shape, [2, 2]),
+    ],
     // families of ours
     variables: () => [
       new G()
@@ -300,7 +472,9 @@ describe("every op family runs one node", () => {
       (r) => assert.deepEqual(vals(r), [4]),
     ],
     functional: () => {
-      const g = new G().const("x", f32([3], [])).op("o", "StatefulPartitionedCall", ["x"], { Tin: a.types([F]), Tout: a.types([F]), f: a.func("sq") });
+      const g = new G()
+        .const("x", f32([3], []))
+        .op("o", "StatefulPartitionedCall", ["x"], { Tin: a.types([F]), Tout: a.types([F]), f: a.func("sq") });
       g.fns.push({
         signature: { name: "sq", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
         nodeDef: [{ name: "m", op: "Mul", input: ["x", "x"], attr: { T: a.type(F) } }],
@@ -308,18 +482,42 @@ describe("every op family runs one node", () => {
       });
       return [g, "o", (r) => assert.deepEqual(vals(r), [9])];
     },
-    io: () => [new G().const("p", str(["assets/none.txt"], [])).op("o", "ReadFile", ["p"]), "o", () => assert.fail("must be refused")],
+    io: () => [
+      new G().const("p", str(["assets/none.txt"], [])).op("o", "ReadFile", ["p"]),
+      "o",
+      () => assert.fail("must be refused"),
+    ],
     tables: () => samples.hash_table(),
     parsing: () => {
       const ex = X.examplesFromJson('[{"x":[1.5, 2.5]}]')[0];
       const g = new G()
         .const("s", { dtype: STR, shape: [], values: [ex] })
         .const("d", f32([], [0]))
-        .op("o", "ParseSingleExample", ["s", "d"], { num_sparse: a.i(0), dense_keys: a.strs(["x"]), Tdense: a.types([F]), dense_shapes: a.shapes([[2]]), sparse_keys: a.strs([]), sparse_types: a.types([]) });
+        .op("o", "ParseSingleExample", ["s", "d"], {
+          num_sparse: a.i(0),
+          dense_keys: a.strs(["x"]),
+          Tdense: a.types([F]),
+          dense_shapes: a.shapes([[2]]),
+          sparse_keys: a.strs([]),
+          sparse_types: a.types([]),
+        });
       return [g, "o", (r) => assert.deepEqual(vals(r), [1.5, 2.5])];
     },
-    strings: () => [new G().const("a", str(["x", "y"], [2])).const("b", str(["!"], [])).op("o", "StringJoin", ["a", "b"], { N: a.i(2), separator: a.s("-") }), "o", (r) => assert.deepEqual(vals(r), ["x-!", "y-!"])],
-    misc: () => [new G().const("a", f32([-1, 0.5, 3], [3])).op("o", "Bucketize", ["a"], { T: a.type(F), boundaries: a.floats([0, 1, 2]) }), "o", (r) => assert.deepEqual(vals(r), [0, 1, 3])],
+    strings: () => [
+      new G()
+        .const("a", str(["x", "y"], [2]))
+        .const("b", str(["!"], []))
+        .op("o", "StringJoin", ["a", "b"], { N: a.i(2), separator: a.s("-") }),
+      "o",
+      (r) => assert.deepEqual(vals(r), ["x-!", "y-!"]),
+    ],
+    misc: () => [
+      new G()
+        .const("a", f32([-1, 0.5, 3], [3]))
+        .op("o", "Bucketize", ["a"], { T: a.type(F), boundaries: a.floats([0, 1, 2]) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [0, 1, 3]),
+    ],
     fused: () => [
       new G()
         .const("x", img4)
@@ -329,9 +527,17 @@ describe("every op family runs one node", () => {
         .const("offset", f32([1], [1]))
         .const("mean", f32([4], [1]))
         .const("var", f32([0.999], [1]))
-        .op("o", "FusedBatchNormV3", ["c", "scale", "offset", "mean", "var"], { T: a.type(F), U: a.type(F), epsilon: a.f(0.001), is_training: a.b(false) }),
+        .op("o", "FusedBatchNormV3", ["c", "scale", "offset", "mean", "var"], {
+          T: a.type(F),
+          U: a.type(F),
+          epsilon: a.f(0.001),
+          is_training: a.b(false),
+        }),
       "o",
-      (r) => vals(r).forEach((v, i) => assert.ok(Math.abs(Number(v) - [21, 29, 37, 53, 61, 69, 85, 93, 101][i]) < 1e-3, `${v} at ${i}`)),
+      (r) =>
+        vals(r).forEach((v, i) =>
+          assert.ok(Math.abs(Number(v) - [21, 29, 37, 53, 61, 69, 85, 93, 101][i]) < 1e-3, `${v} at ${i}`),
+        ),
     ],
     tf1flow: () => [
       new G()

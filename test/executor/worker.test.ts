@@ -17,14 +17,26 @@ after(async () => {
   for (const w of workers) await w.terminate();
 });
 
-const F = 1, I32 = 3, BOOL = 10;
+const F = 1,
+  I32 = 3,
+  BOOL = 10;
 const t = (v: number): IAttrValue => ({ type: v });
 const types = (v: number[]): IAttrValue => ({ list: { type: v } });
 const func = (name: string): IAttrValue => ({ func: { name } });
 const constNode = (name: string, dtype: number, values: number[], shape: number[]): INodeDef => ({
   name,
   op: "Const",
-  attr: { dtype: t(dtype), value: { tensor: tensorToProto({ dtype, shape, values: dtype === F ? Float32Array.from(values) : dtype === BOOL ? Uint8Array.from(values) : Int32Array.from(values) }) } },
+  attr: {
+    dtype: t(dtype),
+    value: {
+      tensor: tensorToProto({
+        dtype,
+        shape,
+        values:
+          dtype === F ? Float32Array.from(values) : dtype === BOOL ? Uint8Array.from(values) : Int32Array.from(values),
+      }),
+    },
+  },
 });
 
 /** A one-signature SavedModel (x float scalar → y) built in memory. */
@@ -34,7 +46,11 @@ function model(nodes: INodeDef[], fns: IFunctionDef[], out: string): MemoryFileA
     metaGraphs: [
       {
         metaInfoDef: { tags: ["serve"] },
-        graphDef: { node: [{ name: "x", op: "Placeholder", attr: { dtype: t(F) } }, ...nodes], library: { function: fns }, versions: { producer: 1000 } },
+        graphDef: {
+          node: [{ name: "x", op: "Placeholder", attr: { dtype: t(F) } }, ...nodes],
+          library: { function: fns },
+          versions: { producer: 1000 },
+        },
         signatureDef: {
           serving_default: {
             methodName: "tensorflow/serving/predict",
@@ -86,15 +102,26 @@ describe("executor worker", () => {
     await assert.rejects(w.run("serving_default", x1), (e: Error) => e.name === "TimeoutError");
     assert.ok(Date.now() - t0 < 6000);
     // the next call starts a fresh worker
-    assert.deepEqual((await w.signatures()).map((s) => s.key), ["serving_default"]);
+    assert.deepEqual(
+      (await w.signatures()).map((s) => s.key),
+      ["serving_default"],
+    );
   });
 
   test("cancellation through an AbortSignal", async () => {
     const fs = model(
       [{ name: "w", op: "While", input: ["x"], attr: { T: types([F]), cond: func("always"), body: func("same") } }],
       [
-        { signature: { name: "always", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "c", type: BOOL }] }, nodeDef: [constNode("t", BOOL, [1], [])], ret: { c: "t:output:0" } },
-        { signature: { name: "same", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "o", type: F }] }, nodeDef: [{ name: "id", op: "Identity", input: ["v"], attr: { T: t(F) } }], ret: { o: "id:output:0" } },
+        {
+          signature: { name: "always", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "c", type: BOOL }] },
+          nodeDef: [constNode("t", BOOL, [1], [])],
+          ret: { c: "t:output:0" },
+        },
+        {
+          signature: { name: "same", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "o", type: F }] },
+          nodeDef: [{ name: "id", op: "Identity", input: ["v"], attr: { T: t(F) } }],
+          ret: { o: "id:output:0" },
+        },
       ],
       "w:0",
     );
@@ -105,18 +132,42 @@ describe("executor worker", () => {
   });
 
   test("a huge Fill is refused before it allocates", async () => {
-    const fs = model([constNode("dims", I32, [1000000, 1000000], [2]), { name: "fill", op: "Fill", input: ["dims", "x"], attr: { T: t(F) } }], [], "fill:0");
+    const fs = model(
+      [
+        constNode("dims", I32, [1000000, 1000000], [2]),
+        { name: "fill", op: "Fill", input: ["dims", "x"], attr: { T: t(F) } },
+      ],
+      [],
+      "fill:0",
+    );
     const w = worker(fs);
-    await assert.rejects(w.run("serving_default", x1), (e: Error & { node?: string }) => /over the limit/.test(e.message) && e.node === "fill");
+    await assert.rejects(
+      w.run("serving_default", x1),
+      (e: Error & { node?: string }) => /over the limit/.test(e.message) && e.node === "fill",
+    );
   });
 
   test("a recursive function is stopped", async () => {
     const fs = model(
-      [{ name: "call", op: "PartitionedCall", input: ["x"], attr: { Tin: types([F]), Tout: types([F]), f: func("rec") } }],
+      [
+        {
+          name: "call",
+          op: "PartitionedCall",
+          input: ["x"],
+          attr: { Tin: types([F]), Tout: types([F]), f: func("rec") },
+        },
+      ],
       [
         {
           signature: { name: "rec", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "o", type: F }] },
-          nodeDef: [{ name: "again", op: "PartitionedCall", input: ["v"], attr: { Tin: types([F]), Tout: types([F]), f: func("rec") } }],
+          nodeDef: [
+            {
+              name: "again",
+              op: "PartitionedCall",
+              input: ["v"],
+              attr: { Tin: types([F]), Tout: types([F]), f: func("rec") },
+            },
+          ],
           ret: { o: "again:output:0" },
         },
       ],

@@ -28,13 +28,18 @@ function mapper(): MapperWithTable {
 /** Our decoded AttrValue → the JSON (MessageToDict-like) form OperationMapper reads. */
 function attrToJson(a: IAttrValue): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  const bytes = (s: Uint8Array | string) => (typeof s === "string" ? Array.from(new TextEncoder().encode(s)) : Array.from(s));
+  const bytes = (s: Uint8Array | string) =>
+    typeof s === "string" ? Array.from(new TextEncoder().encode(s)) : Array.from(s);
   if (a.s !== undefined && a.s !== null) o.s = bytes(a.s);
   if (a.i !== undefined && a.i !== null) o.i = Number(a.i);
   if (a.f !== undefined && a.f !== null) o.f = a.f;
   if (a.b !== undefined && a.b !== null) o.b = a.b;
   if (a.type !== undefined && a.type !== null) o.type = a.type;
-  if (a.shape) o.shape = { unknownRank: !!a.shape.unknownRank, dim: (a.shape.dim ?? []).map((d) => ({ size: Number(d.size ?? 0) })) };
+  if (a.shape)
+    o.shape = {
+      unknownRank: !!a.shape.unknownRank,
+      dim: (a.shape.dim ?? []).map((d) => ({ size: Number(d.size ?? 0) })),
+    };
   if (a.func) o.func = { name: a.func.name };
   if (a.list) {
     const l = a.list;
@@ -44,7 +49,11 @@ function attrToJson(a: IAttrValue): Record<string, unknown> {
     if (l.f?.length) list.f = [...l.f];
     if (l.b?.length) list.b = [...l.b];
     if (l.type?.length) list.type = [...l.type];
-    if (l.shape?.length) list.shape = l.shape.map((s) => ({ unknownRank: !!s.unknownRank, dim: (s.dim ?? []).map((d) => ({ size: Number(d.size ?? 0) })) }));
+    if (l.shape?.length)
+      list.shape = l.shape.map((s) => ({
+        unknownRank: !!s.unknownRank,
+        dim: (s.dim ?? []).map((d) => ({ size: Number(d.size ?? 0) })),
+      }));
     o.list = list;
   }
   return o;
@@ -66,7 +75,12 @@ export function buildConverterNode(node: CNode): ConverterNode {
   for (const [param, tfName] of Object.entries(KEEP_CASE[node.op] ?? {})) {
     const a = node.attrs[tfName];
     const p = cn.attrParams[param];
-    if (a && p) p.value = a.list?.s ? a.list.s.map((b) => (typeof b === "string" ? b : new TextDecoder().decode(b))) : a.s ? new TextDecoder().decode(a.s as Uint8Array) : p.value;
+    if (a && p)
+      p.value = a.list?.s
+        ? a.list.s.map((b) => (typeof b === "string" ? b : new TextDecoder().decode(b)))
+        : a.s
+          ? new TextDecoder().decode(a.s as Uint8Array)
+          : p.value;
   }
   cn.inputNames = inputNames;
   cn.inputs = inputNames.map(() => STUB_INPUT);

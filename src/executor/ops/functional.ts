@@ -9,7 +9,9 @@ export async function callFunction(run: RunState, name: string, args: Value[]): 
   const program = run.session.program;
   const chosen = program.selectImplementation(name);
   if (run.depth >= run.session.maxCallDepth) {
-    throw new Error(`function calls nest deeper than ${run.session.maxCallDepth} (recursive function?): ${run.stack.slice(-4).join(" → ")} → ${chosen}`);
+    throw new Error(
+      `function calls nest deeper than ${run.session.maxCallDepth} (recursive function?): ${run.stack.slice(-4).join(" → ")} → ${chosen}`,
+    );
   }
   const body = program.functionBody(chosen);
   if (args.length !== body.args.length) {
@@ -94,4 +96,3 @@ export const functionalKernels: KernelTable = {
     },
   },
 };
-

@@ -29,8 +29,17 @@ async function assertOp(c: OpContext): Promise<Value[]> {
   const parts: string[] = [];
   for (const v of c.inputs.slice(1)) {
     if (!isTensor(v)) continue;
-    const d = v.dtype === "string" ? ((await v.bytes()) as Uint8Array[]).map((b) => new TextDecoder().decode(b)) : Array.from(await v.data());
-    parts.push(d.length > 10 ? `[${d.slice(0, 10).join(" ")} ...]` : d.length === 1 && v.rank === 0 ? String(d[0]) : `[${d.join(" ")}]`);
+    const d =
+      v.dtype === "string"
+        ? ((await v.bytes()) as Uint8Array[]).map((b) => new TextDecoder().decode(b))
+        : Array.from(await v.data());
+    parts.push(
+      d.length > 10
+        ? `[${d.slice(0, 10).join(" ")} ...]`
+        : d.length === 1 && v.rank === 0
+          ? String(d[0])
+          : `[${d.join(" ")}]`,
+    );
   }
   throw new Error(`assertion failed: ${parts.join(" ")}`);
 }
@@ -49,7 +58,9 @@ async function printV2(c: OpContext): Promise<Value[]> {
 }
 
 function placeholder(c: OpContext): Value[] {
-  throw new Error(`placeholder "${c.node.name}" was not fed (dtype ${attrType(c.attrs, "dtype", 0)}, shape ${JSON.stringify(attrShape(c.attrs, "shape") ?? "unknown")})`);
+  throw new Error(
+    `placeholder "${c.node.name}" was not fed (dtype ${attrType(c.attrs, "dtype", 0)}, shape ${JSON.stringify(attrShape(c.attrs, "shape") ?? "unknown")})`,
+  );
 }
 
 function ensureShape(c: OpContext): Value[] {

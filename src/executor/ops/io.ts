@@ -66,7 +66,8 @@ export function applySliceSpec(full: tf.Tensor, spec: string, name: string): tf.
   const rank = full.rank;
   if (parts.length !== rank + 1) throw new Error(`slice spec "${spec}" of "${name}" does not match rank ${rank}`);
   const dims = parts.slice(0, rank).map(Number);
-  if (dims.some((d, i) => d !== full.shape[i])) throw new Error(`slice spec "${spec}": full shape [${dims}] differs from the checkpoint's [${full.shape}]`);
+  if (dims.some((d, i) => d !== full.shape[i]))
+    throw new Error(`slice spec "${spec}": full shape [${dims}] differs from the checkpoint's [${full.shape}]`);
   const ext = parts[rank].split(":");
   const begin: number[] = [];
   const size: number[] = [];
@@ -87,7 +88,7 @@ export function applySliceSpec(full: tf.Tensor, spec: string, name: string): tf.
 /** Maps a path from the graph to a path inside the export folder, or undefined when it is outside. */
 export async function assetPath(s: SessionState, path: string): Promise<string | undefined> {
   const norm = path.replace(/\\/g, "/");
-  const inside = (p: string) => !p.split("/").some((x) => x === ".." ) && /^(assets|assets\.extra)\//.test(p);
+  const inside = (p: string) => !p.split("/").some((x) => x === "..") && /^(assets|assets\.extra)\//.test(p);
   if (inside(norm) && (await s.fs.size(norm)) !== undefined) return norm;
   const k = Math.max(norm.lastIndexOf("/assets/"), norm.lastIndexOf("/assets.extra/"));
   if (k >= 0) {
@@ -107,7 +108,9 @@ function refuse(what: string): KernelDef {
   return {
     unsafe: true,
     run: (c) => {
-      throw new Error(`refused: ${c.node.op} ${what}; the executor never touches files, network or processes outside the export's assets`);
+      throw new Error(
+        `refused: ${c.node.op} ${what}; the executor never touches files, network or processes outside the export's assets`,
+      );
     },
   };
 }

@@ -72,6 +72,8 @@ export const miscKernels: KernelTable = {
     run: (c) => [bucketize(c.inputs[0] as tf.Tensor, c.inputs[1] as tf.Tensor)],
   },
   UnsortedSegmentSum: {
-    run: async (c) => [tf.unsortedSegmentSum(c.inputs[0] as tf.Tensor, c.inputs[1] as tf.Tensor1D, await segmentCount(c))],
+    run: async (c) => [
+      tf.unsortedSegmentSum(c.inputs[0] as tf.Tensor, c.inputs[1] as tf.Tensor1D, await segmentCount(c)),
+    ],
   },
 };

@@ -13,7 +13,8 @@ import { isTensor, type Value } from "../values.js";
 const DT = DataType;
 const utf8 = new TextDecoder();
 
-type Feature = { kind: "bytes"; values: Uint8Array[] } | { kind: "float"; values: number[] } | { kind: "int64"; values: number[] };
+type Feature =
+  { kind: "bytes"; values: Uint8Array[] } | { kind: "float"; values: number[] } | { kind: "int64"; values: number[] };
 
 function readList(r: $protobuf.Reader, end: number, kind: Feature["kind"]): Feature {
   const values: (number | Uint8Array)[] = [];
@@ -115,7 +116,8 @@ async function parse(examples: Uint8Array[], spec: ParseSpec, single: boolean): 
     parsed.forEach((ex, b) => {
       const f = ex.get(key);
       if (!f) return;
-      if (f.kind !== kind && f.values.length) throw new Error(`feature "${key}" in example ${b} is ${f.kind}, expected ${kind}`);
+      if (f.kind !== kind && f.values.length)
+        throw new Error(`feature "${key}" in example ${b} is ${f.kind}, expected ${kind}`);
       f.values.forEach((v, j) => {
         if (single) idx.push(j);
         else idx.push(b, j);
@@ -148,8 +150,12 @@ async function parse(examples: Uint8Array[], spec: ParseSpec, single: boolean): 
         vals.push(...defVals);
         return;
       }
-      if (f.kind !== kindOf(dtype)) throw new Error(`feature "${key}" in example ${b} is ${f.kind}, expected ${kindOf(dtype)}`);
-      if (f.values.length !== per) throw new Error(`feature "${key}" in example ${b} has ${f.values.length} values, expected ${per} (shape [${shape}])`);
+      if (f.kind !== kindOf(dtype))
+        throw new Error(`feature "${key}" in example ${b} is ${f.kind}, expected ${kindOf(dtype)}`);
+      if (f.values.length !== per)
+        throw new Error(
+          `feature "${key}" in example ${b} has ${f.values.length} values, expected ${per} (shape [${shape}])`,
+        );
       vals.push(...(f.values as (number | Uint8Array)[]));
     });
     dense.push(makeTensor(dtype, vals, single ? shape : [B, ...shape]));
@@ -165,7 +171,8 @@ async function bytesOf(v: Value, what: string): Promise<Uint8Array[]> {
 async function parseExample(c: OpContext): Promise<Value[]> {
   const ns = attrInt(c.attrs, "Nsparse", 0);
   const nd = attrInt(c.attrs, "Ndense", 0);
-  const keys = async (from: number, n: number) => Promise.all(c.inputs.slice(from, from + n).map(async (v) => utf8.decode((await bytesOf(v, "key"))[0])));
+  const keys = async (from: number, n: number) =>
+    Promise.all(c.inputs.slice(from, from + n).map(async (v) => utf8.decode((await bytesOf(v, "key"))[0])));
   const spec: ParseSpec = {
     sparseKeys: await keys(2, ns),
     sparseTypes: attrTypeList(c.attrs, "sparse_types"),

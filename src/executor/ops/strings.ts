@@ -22,7 +22,8 @@ async function elementwise(inputs: Value[], f: (xs: string[]) => string): Promis
   const vals = await Promise.all(inputs.map((v) => strs(v)));
   const shaped = inputs.filter((v) => (v as tf.Tensor).rank > 0) as tf.Tensor[];
   const shape = shaped[0]?.shape ?? [];
-  for (const t of shaped) if (t.shape.join() !== shape.join()) throw new Error(`shapes [${t.shape}] and [${shape}] differ`);
+  for (const t of shaped)
+    if (t.shape.join() !== shape.join()) throw new Error(`shapes [${t.shape}] and [${shape}] differ`);
   const n = shape.reduce((a, b) => a * b, 1);
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(f(vals.map((v) => (v.length === 1 ? v[0] : v[i]))));
@@ -52,7 +53,9 @@ async function asString(c: OpContext): Promise<Value[]> {
   const d = await t.data();
   const T = Number(c.attrs["T"]?.type ?? 0);
   const isFloat = t.dtype === "float32" && T !== DataType.DT_INT64;
-  const out = Array.from(d as ArrayLike<number>, (x) => (t.dtype === "bool" ? (x ? "true" : "false") : formatNumber(x, c, isFloat)));
+  const out = Array.from(d as ArrayLike<number>, (x) =>
+    t.dtype === "bool" ? (x ? "true" : "false") : formatNumber(x, c, isFloat),
+  );
   return [strTensor(out, t.shape)];
 }
 
@@ -76,7 +79,8 @@ async function splitV2(c: OpContext): Promise<Value[]> {
       }
     } else {
       parts = s.split(sep);
-      if (maxsplit >= 0 && parts.length > maxsplit + 1) parts = [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(sep)];
+      if (maxsplit >= 0 && parts.length > maxsplit + 1)
+        parts = [...parts.slice(0, maxsplit), parts.slice(maxsplit).join(sep)];
       if (s === "") parts = [];
     }
     parts.forEach((p, j) => {
@@ -85,7 +89,11 @@ async function splitV2(c: OpContext): Promise<Value[]> {
     });
     maxLen = Math.max(maxLen, parts.length);
   });
-  return [tf.tensor(indices, [values.length, 2], "int32"), strTensor(values, [values.length]), tf.tensor([input.length, maxLen], [2], "int32")];
+  return [
+    tf.tensor(indices, [values.length, 2], "int32"),
+    strTensor(values, [values.length]),
+    tf.tensor([input.length, maxLen], [2], "int32"),
+  ];
 }
 
 /** TF regexes are RE2; JavaScript's RegExp agrees on the syntax these models use. */
@@ -104,7 +112,12 @@ async function regexReplace(c: OpContext, pattern: string, rewrite: string, glob
   const t = c.inputs[0] as tf.Tensor;
   const r = re(pattern, global ? "g" : "");
   const js = rewrite.replace(/\$/g, "$$$$").replace(/\\(\d)/g, "$$$1");
-  return [strTensor((await strs(t)).map((s) => s.replace(r, js)), t.shape)];
+  return [
+    strTensor(
+      (await strs(t)).map((s) => s.replace(r, js)),
+      t.shape,
+    ),
+  ];
 }
 
 async function mapStrings(c: OpContext, f: (s: string) => string): Promise<Value[]> {
@@ -126,11 +139,22 @@ export const stringKernels: KernelTable = {
   StaticRegexFullMatch: { run: (c) => fullMatch(c, attrStr(c.attrs, "pattern")) },
   RegexFullMatch: { run: async (c) => fullMatch(c, (await strs(c.inputs[1], "pattern"))[0]) },
   StaticRegexReplace: {
-    run: (c) => regexReplace(c, attrStr(c.attrs, "pattern"), attrStr(c.attrs, "rewrite"), attrBool(c.attrs, "replace_global", true)),
+    run: (c) =>
+      regexReplace(
+        c,
+        attrStr(c.attrs, "pattern"),
+        attrStr(c.attrs, "rewrite"),
+        attrBool(c.attrs, "replace_global", true),
+      ),
   },
   RegexReplace: {
     run: async (c) =>
-      regexReplace(c, (await strs(c.inputs[1], "pattern"))[0], (await strs(c.inputs[2], "rewrite"))[0], attrBool(c.attrs, "replace_global", true)),
+      regexReplace(
+        c,
+        (await strs(c.inputs[1], "pattern"))[0],
+        (await strs(c.inputs[2], "rewrite"))[0],
+        attrBool(c.attrs, "replace_global", true),
+      ),
   },
   StringSplitV2: { run: splitV2 },
   StringLength: {
@@ -151,7 +175,9 @@ export const stringKernels: KernelTable = {
         if (s.trim() === "" || Number.isNaN(n)) throw new Error(`StringToNumber could not convert "${s}"`);
         return n;
       });
-      return [tf.tensor(vals, t.shape, outType === DataType.DT_FLOAT || outType === DataType.DT_DOUBLE ? "float32" : "int32")];
+      return [
+        tf.tensor(vals, t.shape, outType === DataType.DT_FLOAT || outType === DataType.DT_DOUBLE ? "float32" : "int32"),
+      ];
     },
   },
   ReduceJoin: {
@@ -184,7 +210,8 @@ export const stringKernels: KernelTable = {
         const p = pos.length === 1 ? pos[0] : pos[i];
         const l = len.length === 1 ? len[0] : len[i];
         const start = p < 0 ? x.length + p : p;
-        if (start < 0 || start > x.length) throw new Error(`Substr: position ${p} is out of range for a string of ${x.length} bytes`);
+        if (start < 0 || start > x.length)
+          throw new Error(`Substr: position ${p} is out of range for a string of ${x.length} bytes`);
         return x.subarray(start, start + l);
       });
       return [tf.tensor(out as unknown as string[], t.shape, "string")];

@@ -68,9 +68,18 @@ async function insert(t: HashTable, keys: Value, values: Value): Promise<void> {
 
 function makeValues(t: HashTable, vals: (string | number | Uint8Array)[], shape: number[]): tf.Tensor {
   if (isStringDtype(t.valueDtype)) {
-    return tf.tensor(vals.map((x) => (x instanceof Uint8Array ? x : new TextEncoder().encode(String(x)))) as unknown as string[], shape, "string");
+    return tf.tensor(
+      vals.map((x) => (x instanceof Uint8Array ? x : new TextEncoder().encode(String(x)))) as unknown as string[],
+      shape,
+      "string",
+    );
   }
-  const dt = t.valueDtype === DT.DT_FLOAT || t.valueDtype === DT.DT_DOUBLE ? "float32" : t.valueDtype === DT.DT_BOOL ? "bool" : "int32";
+  const dt =
+    t.valueDtype === DT.DT_FLOAT || t.valueDtype === DT.DT_DOUBLE
+      ? "float32"
+      : t.valueDtype === DT.DT_BOOL
+        ? "bool"
+        : "int32";
   return tf.tensor(vals as number[], shape, dt);
 }
 
@@ -101,11 +110,18 @@ async function initFromText(c: OpContext): Promise<Value[]> {
   if (lines.length && lines[lines.length - 1] === "") lines.pop();
   lines = lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
   if (vocabSize >= 0) {
-    if (lines.length < vocabSize) throw new Error(`vocabulary file "${file}" has ${lines.length} lines, vocab_size is ${vocabSize}`);
+    if (lines.length < vocabSize)
+      throw new Error(`vocabulary file "${file}" has ${lines.length} lines, vocab_size is ${vocabSize}`);
     lines = lines.slice(0, vocabSize);
   }
   const enc = new TextEncoder();
-  const field = (line: string, lineNo: number, index: number, dtype: number, what: string): string | number | Uint8Array => {
+  const field = (
+    line: string,
+    lineNo: number,
+    index: number,
+    dtype: number,
+    what: string,
+  ): string | number | Uint8Array => {
     let s: string;
     if (index === -1) return lineNo + offset;
     if (index === -2) s = line;
@@ -133,7 +149,11 @@ async function exportTable(c: OpContext): Promise<Value[]> {
   const keys = [...t.map.keys()];
   const vals = [...t.map.values()];
   const kt = isStringDtype(t.keyDtype)
-    ? tf.tensor(keys.map((k) => Uint8Array.from(String(k), (ch) => ch.charCodeAt(0))) as unknown as string[], [keys.length], "string")
+    ? tf.tensor(
+        keys.map((k) => Uint8Array.from(String(k), (ch) => ch.charCodeAt(0))) as unknown as string[],
+        [keys.length],
+        "string",
+      )
     : tf.tensor(keys as number[], [keys.length], "int32");
   return [kt, makeValues(t, vals, [vals.length])];
 }

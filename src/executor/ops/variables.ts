@@ -23,7 +23,9 @@ function slotOf(c: OpContext, v: Value, what = "resource"): VariableSlot {
 
 function valueOf(c: OpContext, s: VariableSlot): tf.Tensor {
   if (!s.value || s.value.isDisposed) {
-    throw new Error(`variable "${s.key.split("|")[1]}" is uninitialized (not restored from the checkpoint and not assigned by an init op)`);
+    throw new Error(
+      `variable "${s.key.split("|")[1]}" is uninitialized (not restored from the checkpoint and not assigned by an init op)`,
+    );
   }
   return s.value;
 }

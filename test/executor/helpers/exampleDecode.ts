@@ -1,7 +1,8 @@
 /** tf.Example decoding for tests (the executor's kernel decoder, minus tfjs). */
 import $protobuf from "../../../proto/runtime.js";
 
-type Feature = { kind: "bytes"; values: string[] } | { kind: "float"; values: number[] } | { kind: "int64"; values: number[] };
+type Feature =
+  { kind: "bytes"; values: string[] } | { kind: "float"; values: number[] } | { kind: "int64"; values: number[] };
 
 export function decodeExample(bytes: Uint8Array): Map<string, Feature> {
   const out = new Map<string, Feature>();
