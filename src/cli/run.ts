@@ -71,7 +71,9 @@ function formatTensor(t: DecodedTensor): string {
   return rec(0);
 }
 
-export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> {
+  // CliIO writes raw text: one call here is one line.
+  const io = { ...rawIo, out: (s: string) => rawIo.out(s + "\n"), err: (s: string) => rawIo.err(s + "\n") };
   const { flags, positional } = parseFlags(argv, {
     values: [
       "dir",
@@ -235,7 +237,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+// Stand-alone: `npx tsx src/cli/run.ts DIR ...` (scan), or a bundle named run.js/.cjs (run needs the esbuild bundle).
+if (/[\\/]run\.(ts|js|cjs)$/.test(process.argv[1] ?? "")) {
   runCommand(process.argv.slice(2), {
     out: (s) => console.log(s),
     err: (s) => console.error(s),

@@ -19,7 +19,9 @@ export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denyli
   --json          print JSON (schema "savedmodel.scan/1")
 Exit code 0: nothing found; 3: denylisted ops found; 1: error; 2: usage.`;
 
-export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
+export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number> {
+  // CliIO writes raw text: one call here is one line.
+  const io = { ...rawIo, out: (s: string) => rawIo.out(s + "\n"), err: (s: string) => rawIo.err(s + "\n") };
   const { flags, positional } = parseFlags(argv, {
     values: ["dir", "tag_set", "op_denylist"],
     booleans: ["json", "help", "all"],
@@ -88,7 +90,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   return any ? 3 : 0;
 }
 
-if (require.main === module) {
+// Stand-alone: `npx tsx src/cli/scan.ts DIR ...` (scan), or a bundle named scan.js/.cjs (run needs the esbuild bundle).
+if (/[\\/]scan\.(ts|js|cjs)$/.test(process.argv[1] ?? "")) {
   scanCommand(process.argv.slice(2), {
     out: (s) => console.log(s),
     err: (s) => console.error(s),

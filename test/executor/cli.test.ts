@@ -21,7 +21,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 async function cli(cmd: "run" | "scan", args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
-  const io = { out: (s: string) => (out += s + "\n"), err: (s: string) => (err += s + "\n"), cwd: tmp };
+  const io = { out: (s: string) => (out += s), err: (s: string) => (err += s), cwd: tmp };
   let code: number;
   try {
     code = await (cmd === "run" ? X.runCommand : X.scanCommand)(args, io);
