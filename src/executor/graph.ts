@@ -13,7 +13,7 @@ import {
   type OpSchema,
 } from "../savedmodel/opRegistry/index.js";
 import type { Attrs } from "./attrs.js";
-import { fuseConvBatchNorm } from "./fusion.js";
+import { optimizeBody } from "./fusion.js";
 
 /** A data input: `node >= 0` is a body node's flat output; `node < 0` is argument `-1 - node`. */
 export interface NodeInput {
@@ -122,7 +122,7 @@ export class Program {
   mainBody(): Body {
     if (!this.main) {
       this.main = compileGraph(this.graph.node ?? [], this.resolver);
-      if (this.optimize) fuseConvBatchNorm(this.main);
+      if (this.optimize) optimizeBody(this.main);
     }
     return this.main;
   }
@@ -134,7 +134,7 @@ export class Program {
       const f = this.functions.get(name);
       if (!f) throw new Error(`function "${name}" is not in the graph's library`);
       b = compileFunction(f, this.resolver);
-      if (this.optimize) fuseConvBatchNorm(b);
+      if (this.optimize) optimizeBody(b);
       this.bodies.set(name, b);
     }
     return b;

@@ -4,6 +4,7 @@
  * Cancelling or timing out terminates the worker; the next call starts a fresh one and reloads.
  */
 import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { FileAccess } from "../savedmodel/fileAccess.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
@@ -12,7 +13,7 @@ import type { HostToWorker, WorkerToHost } from "./protocol.js";
 import type { LoadOptions, RunOptions, RunResult, SignatureInfo } from "./session.js";
 
 export interface WorkerOptions {
-  /** The bundled worker script (default: executorWorker.cjs next to this bundle). */
+  /** The bundled worker script (default: executorWorker.js or .cjs next to this bundle). */
   script?: string;
   /** V8 heap cap of the worker (MB, default 2048). wasm memory is capped by tfjs-wasm's own 4 GB limit. */
   maxHeapMb?: number;
@@ -58,7 +59,9 @@ export class ExecutorWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const script = this.opts.script ?? join(__dirname, "executorWorker.cjs");
+    // scripts/build.mjs writes dist/executorWorker.js; scripts/build-executor-test.mjs writes .cjs.
+    const script = this.opts.script ?? [join(__dirname, "executorWorker.js"), join(__dirname, "executorWorker.cjs")].find((p) => existsSync(p));
+    if (!script) throw new ExecutorError("WorkerError", `executor worker script not found next to ${__dirname} (build it with scripts/build.mjs)`);
     const w = new Worker(script, {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb ?? 2048, maxYoungGenerationSizeMb: 64 },
     });

@@ -377,4 +377,18 @@ describe("inference rewrites", { skip: skipNoFixtures }, () => {
     }
     close(outs[0], outs[1], 1e-3);
   });
+
+  test("conv/matmul + bias (+ relu) fusion gives the unfused answers (potato-cnn)", async () => {
+    const outs: number[][] = [];
+    for (const optimize of [true, false]) {
+      const s = await X.loadSession(new X.NodeFileAccess(fixturePath("potato-cnn-tf29")), { optimize });
+      sessions.push(s);
+      const sig = s.signatures()[0];
+      const r = await s.run(sig.key, inputsFor(sig) as never, { profile: true });
+      const ops = new Set(r.profile!.map((p) => p.op));
+      assert.equal(ops.has("_FusedConvBias") && ops.has("_FusedMatMulBias"), optimize, [...ops].join());
+      outs.push(nums(Object.values(r.outputs)[0]));
+    }
+    close(outs[0], outs[1], 1e-4);
+  });
 });

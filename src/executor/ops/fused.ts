@@ -1,6 +1,13 @@
 /** Kernels of the inference rewrites in fusion.ts (tfjs-core's fused conv ops do the work). */
 import * as tf from "@tensorflow/tfjs-core";
-import { FUSED_CONV_BN, type ConvBnFusion } from "../fusion.js";
+import {
+  FUSED_CONV_BIAS,
+  FUSED_CONV_BN,
+  FUSED_MATMUL_BIAS,
+  type ConvBnFusion,
+  type ConvFusion,
+  type MatMulBiasFusion,
+} from "../fusion.js";
 import type { KernelTable, OpContext } from "../kernel.js";
 import type { Value } from "../values.js";
 
@@ -45,6 +52,38 @@ function convBn(c: OpContext): Value[] {
   return [f.convOp === "Conv2D" ? tf.fused.conv2d(args) : tf.fused.depthwiseConv2d(args)];
 }
 
+function convBias(c: OpContext): Value[] {
+  const f = c.node.cache.fusion as ConvFusion;
+  const [x, filter, bias] = c.inputs as tf.Tensor[];
+  const args = {
+    x: x as tf.Tensor4D,
+    filter: filter as tf.Tensor4D,
+    strides: f.strides as [number, number],
+    pad: f.padding.toLowerCase() as "same" | "valid",
+    dilations: f.dilations as [number, number],
+    bias,
+    activation: f.activation ?? ("linear" as const),
+  };
+  return [f.convOp === "Conv2D" ? tf.fused.conv2d(args) : tf.fused.depthwiseConv2d(args)];
+}
+
+function matMulBias(c: OpContext): Value[] {
+  const f = c.node.cache.fusion as MatMulBiasFusion;
+  const [a, b, bias] = c.inputs as tf.Tensor[];
+  return [
+    tf.fused.matMul({
+      a,
+      b,
+      transposeA: f.transposeA,
+      transposeB: f.transposeB,
+      bias,
+      activation: f.activation ?? "linear",
+    }),
+  ];
+}
+
 export const fusedKernels: KernelTable = {
   [FUSED_CONV_BN]: { run: convBn },
+  [FUSED_CONV_BIAS]: { run: convBias },
+  [FUSED_MATMUL_BIAS]: { run: matMulBias },
 };
