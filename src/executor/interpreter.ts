@@ -235,6 +235,21 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
   return out;
 }
 
+/** Keeps requested intermediate tensors of function bodies alive and records them. */
+export function captureTaps(run: RunState, body: Body, n: number, out: Value[]): void {
+  const taps = run.taps?.get(body.name)?.get(n);
+  if (!taps) return;
+  run.tapped ??= new Map();
+  for (const t of taps) {
+    const v = out[t.index];
+    if (v === undefined) continue;
+    const prev = run.tapped.get(t.key);
+    hold(run, v);
+    if (prev !== undefined) release(run, prev);
+    run.tapped.set(t.key, v);
+  }
+}
+
 /** Executes a body for the request; returns the fetched values (the caller takes over their slots). */
 export async function executeBody(body: Body, run: RunState, req: ExecRequest): Promise<Value[]> {
   if (body.hasTf1Flow) {
@@ -283,6 +298,7 @@ export async function executeBody(body: Body, run: RunState, req: ExecRequest): 
     }
     const out = await runNode(body, node, inputs, run);
     vals[n] = out;
+    if (run.taps) captureTaps(run, body, n, out);
     const u = rem[n];
     for (let i = 0; i < out.length; i++) {
       hold(run, out[i]);

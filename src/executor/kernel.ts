@@ -28,6 +28,10 @@ export interface RunState {
   pinnedThisRun: tf.Tensor[];
   /** Function-call stack, for error messages. */
   stack: string[];
+  /** Intermediate tensors to capture inside function bodies: body name → node index → (output index, key). */
+  taps?: Map<string, Map<number, { index: number; key: string }[]>>;
+  /** Captured tap values (the last execution wins, e.g. inside loops). */
+  tapped?: Map<string, Value>;
 }
 
 export interface OpContext {

@@ -47,7 +47,10 @@ export interface SignatureInfo {
 
 export interface RunOptions {
   signal?: AbortSignal;
-  /** Extra graph tensors to fetch ("node:0"), reported under their names. */
+  /**
+   * Extra tensors to report, under their names: top-level graph tensors ("node:0") or tensors inside a
+   * library function ("<function name>/<node>:0"; captured when the node runs, the last run in loops).
+   */
   fetchIntermediates?: string[];
   profile?: boolean;
 }
@@ -393,7 +396,15 @@ export class Session {
         m.set(ref.index, t);
         feedMap.set(ref.node, m);
       }
-      const extra = opts.fetchIntermediates ?? [];
+      const extra: string[] = [];
+      const tapKeys: string[] = [];
+      for (const name of opts.fetchIntermediates ?? []) {
+        if (body.byName.has(name.replace(/:\d+$/, ""))) extra.push(name);
+        else {
+          this.addTap(run, name);
+          tapKeys.push(name);
+        }
+      }
       // Sparse outputs are fetched as their three tensors and reported as key/indices, key/values, key/dense_shape.
       const outNames: { key: string; name: string; dtype: number }[] = outputs.flatMap((o) =>
         o.sparse
@@ -430,6 +441,12 @@ export class Session {
           intermediates[extra[i]] = await read(v, isTensor(v) ? dtypeFromTfjs(v.dtype) : 0, extra[i]);
         }
       }
+      for (const k of tapKeys) {
+        const v = run.tapped?.get(k);
+        intermediates ??= {};
+        if (v === undefined) this.state.warn(`intermediate "${k}" was not computed (its node did not run)`);
+        else intermediates[k] = await read(v, isTensor(v) ? dtypeFromTfjs(v.dtype) : 0, k);
+      }
       const execMs = performance.now() - t0;
       return {
         outputs: out,
@@ -443,6 +460,25 @@ export class Session {
       disposeConverterContext(run.converterCtx, new Set());
       tf.engine().endScope(run.pinnedThisRun);
     }
+  }
+
+  /** Registers "<function>/<node>:<index>" as a tensor to capture during the run. */
+  private addTap(run: RunState, name: string): void {
+    const m = /^(.*?)(?::(\d+))?$/.exec(name)!;
+    const path = m[1];
+    const index = Number(m[2] ?? 0);
+    const program = this.state.program;
+    let fn: string | undefined;
+    for (const f of program.functions.keys()) if (path.startsWith(f + "/") && (!fn || f.length > fn.length)) fn = f;
+    if (!fn) throw new Error(`intermediate "${name}": no node "${path}" in the graph and no library function prefix`);
+    const b = program.functionBody(fn);
+    const n = b.byName.get(path.slice(fn.length + 1));
+    if (n === undefined)
+      throw new Error(`intermediate "${name}": function "${fn}" has no node "${path.slice(fn.length + 1)}"`);
+    run.taps ??= new Map();
+    const byNode = run.taps.get(fn) ?? new Map<number, { index: number; key: string }[]>();
+    byNode.set(n, [...(byNode.get(n) ?? []), { index, key: name }]);
+    run.taps.set(fn, byNode);
   }
 
   dispose(): void {

@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { attrBool, attrStr } from "./attrs.js";
 import { neededNodes, type Body } from "./graph.js";
-import { checkAbort, runNode, type ExecRequest } from "./interpreter.js";
+import { captureTaps, checkAbort, runNode, type ExecRequest } from "./interpreter.js";
 import { NodeError, type RunState } from "./kernel.js";
 import { Dead, isTensor, type Value } from "./values.js";
 
@@ -230,6 +230,7 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
         continue;
       }
       const out = await runNode(body, node, inputs.slice(), run);
+      if (run.taps) captureTaps(run, body, I.node, out);
       propagate(I.node, I.tag, out, false);
     }
     // Loops that never produced a live Exit (e.g. inside an untaken branch) exit dead.

@@ -60,8 +60,14 @@ export class ExecutorWorker {
   private start(): Worker {
     if (this.worker) return this.worker;
     // scripts/build.mjs writes dist/executorWorker.js; scripts/build-executor-test.mjs writes .cjs.
-    const script = this.opts.script ?? [join(__dirname, "executorWorker.js"), join(__dirname, "executorWorker.cjs")].find((p) => existsSync(p));
-    if (!script) throw new ExecutorError("WorkerError", `executor worker script not found next to ${__dirname} (build it with scripts/build.mjs)`);
+    const script =
+      this.opts.script ??
+      [join(__dirname, "executorWorker.js"), join(__dirname, "executorWorker.cjs")].find((p) => existsSync(p));
+    if (!script)
+      throw new ExecutorError(
+        "WorkerError",
+        `executor worker script not found next to ${__dirname} (build it with scripts/build.mjs)`,
+      );
     const w = new Worker(script, {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb ?? 2048, maxYoungGenerationSizeMb: 64 },
     });

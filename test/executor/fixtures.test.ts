@@ -115,6 +115,26 @@ describe("tfjs test models", { skip: skipNoFixtures }, () => {
     assert.equal(r.outputs.output_0.dtype, 3);
     assert.deepEqual(nums(r.outputs.output_0), [42]);
   });
+  test("intermediates: a top-level tensor and a tensor inside a library function", async () => {
+    const s = await open("tfjs-times-three-float");
+    let inner = "";
+    for (const [name, f] of s.state.program.functions) {
+      const mul = (f.nodeDef ?? []).find((n) => n.op === "Mul");
+      if (mul) inner = `${name}/${mul.name}:0`;
+    }
+    assert.ok(inner, "a function with a Mul");
+    const r = await s.run(
+      "serving_default",
+      { x: f32([7], []) },
+      { fetchIntermediates: [inner, "serving_default_x:0"] },
+    );
+    close(nums(r.intermediates![inner]), [21]);
+    close(nums(r.intermediates!["serving_default_x:0"]), [7]);
+    await assert.rejects(
+      s.run("serving_default", { x: f32([7], []) }, { fetchIntermediates: ["nope/x:0"] }),
+      /no node "nope\/x"/,
+    );
+  });
   test("module-with-multiple-signatures: timestwo and serving_default", async () => {
     const s = await open("tfjs-module-with-multiple-signatures");
     close(nums((await s.run("timestwo", { x: f32([4], []) })).outputs.output_0), [8]);

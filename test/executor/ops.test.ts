@@ -113,14 +113,12 @@ for (const backend of ["wasm", "cpu"] as const) {
       assert.deepEqual(vals(await run(g, "c", {}, backend)), [24, 28, 40, 44]);
     });
     test("MaxPool SAME stride 2", async () => {
-      const g = new G()
-        .const("x", f32([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]))
-        .op("p", "MaxPool", ["x"], {
-          T: a.type(F),
-          ksize: a.ints([1, 2, 2, 1]),
-          strides: a.ints([1, 2, 2, 1]),
-          padding: a.s("SAME"),
-        });
+      const g = new G().const("x", f32([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1])).op("p", "MaxPool", ["x"], {
+        T: a.type(F),
+        ksize: a.ints([1, 2, 2, 1]),
+        strides: a.ints([1, 2, 2, 1]),
+        padding: a.s("SAME"),
+      });
       const r = await run(g, "p", {}, backend);
       assert.deepEqual(r.shape, [1, 2, 2, 1]);
       assert.deepEqual(vals(r), [5, 6, 8, 9]);

@@ -63,7 +63,8 @@ function refVariable(c: OpContext): Value[] {
 
 export const variableKernels: KernelTable = {
   VarHandleOp: { run: varHandle },
-  ReadVariableOp: { run: (c) => [tf.clone(valueOf(c, slotOf(c, c.inputs[0])))] },
+  // The stored tensor itself: it is pinned, and a later assignment only disposes it once no slot holds it.
+  ReadVariableOp: { run: (c) => [valueOf(c, slotOf(c, c.inputs[0]))] },
   AssignVariableOp: {
     run: (c) => {
       assign(c, slotOf(c, c.inputs[0]), c.inputs[1]);
