@@ -59,7 +59,8 @@ export function registerCommands(c: CommandContext): void {
       );
       return pick?.m;
     }
-    const uri = typeof arg === "object" && "exportUri" in arg ? toUri(arg.exportUri) : toUri(arg as vscode.Uri | string);
+    const uri =
+      typeof arg === "object" && "exportUri" in arg ? toUri(arg.exportUri) : toUri(arg as vscode.Uri | string);
     return store.get(uri) ?? store.findContaining(uri) ?? store.ensure(uri);
   };
 
@@ -96,7 +97,9 @@ export function registerCommands(c: CommandContext): void {
     }
     const st = await vscode.workspace.fs.stat(uri);
     let folder = st.type & vscode.FileType.Directory ? uri : vscode.Uri.joinPath(uri, "..");
-    const direct = (await exists(vscode.Uri.joinPath(folder, "saved_model.pb"))) || (await exists(vscode.Uri.joinPath(folder, "saved_model.pbtxt")));
+    const direct =
+      (await exists(vscode.Uri.joinPath(folder, "saved_model.pb"))) ||
+      (await exists(vscode.Uri.joinPath(folder, "saved_model.pbtxt")));
     if (!direct) {
       // a parent of versioned exports (model/1, model/2) or a project folder: offer what is inside
       const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, SAVED_MODEL_GLOB), null, 100);
@@ -148,8 +151,9 @@ export function registerCommands(c: CommandContext): void {
     let fn: string | undefined;
     let signature: string | undefined;
     if (arg instanceof MetaGraphNode) metaGraph = arg.info.index;
-    if (arg instanceof SignatureNode) (metaGraph = arg.metaGraph), (signature = arg.info.key), (fn = arg.info.functionName);
-    if (arg instanceof FunctionNode) (metaGraph = arg.metaGraph), (fn = arg.info.name);
+    if (arg instanceof SignatureNode)
+      ((metaGraph = arg.metaGraph), (signature = arg.info.key), (fn = arg.info.functionName));
+    if (arg instanceof FunctionNode) ((metaGraph = arg.metaGraph), (fn = arg.info.name));
     await showGraph(context, m, { metaGraph, fn, signature });
   });
 
@@ -175,16 +179,34 @@ export function registerCommands(c: CommandContext): void {
 
   reg("savedModelExplorer.revealInTree", async (target: RevealTarget) => {
     const node = await tree.reveal(target);
-    if (!node) void vscode.window.showInformationMessage(`SavedModel: nothing in the SavedModels view matches ${describeTarget(target)}.`);
+    if (!node)
+      void vscode.window.showInformationMessage(
+        `SavedModel: nothing in the SavedModels view matches ${describeTarget(target)}.`,
+      );
     return !!node;
   });
 
   // For the graph panel: reveal the tree item behind a graph node.
-  reg("savedModelExplorer.revealGraphNode", async (exportUri: string | vscode.Uri, node: string, opts: { fn?: string; op?: string; sharedName?: string; metaGraph?: number } = {}) => {
-    const target: RevealTarget = { exportUri: toUri(exportUri).toString(), metaGraph: opts.metaGraph, kind: "graphNode", node, fn: opts.fn, op: opts.op, sharedName: opts.sharedName };
-    const n = await tree.reveal(target);
-    return n ? n.id : undefined;
-  });
+  reg(
+    "savedModelExplorer.revealGraphNode",
+    async (
+      exportUri: string | vscode.Uri,
+      node: string,
+      opts: { fn?: string; op?: string; sharedName?: string; metaGraph?: number; focus?: boolean } = {},
+    ) => {
+      const target: RevealTarget = {
+        exportUri: toUri(exportUri).toString(),
+        metaGraph: opts.metaGraph,
+        kind: "graphNode",
+        node,
+        fn: opts.fn,
+        op: opts.op,
+        sharedName: opts.sharedName,
+      };
+      const n = await tree.reveal(target, { focus: opts.focus ?? true });
+      return n ? n.id : undefined;
+    },
+  );
 }
 
 function describeTarget(t: RevealTarget): string {

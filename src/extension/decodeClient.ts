@@ -67,7 +67,10 @@ export class DecodeClient implements vscode.Disposable {
     this.files.set(exportId, fs);
   }
 
-  async request<K extends DecodeRequest["op"]>(req: Extract<DecodeRequest, { op: K }>, opts: RequestOptions = {}): Promise<DecodeResultMap[K]> {
+  async request<K extends DecodeRequest["op"]>(
+    req: Extract<DecodeRequest, { op: K }>,
+    opts: RequestOptions = {},
+  ): Promise<DecodeResultMap[K]> {
     const r = req as DecodeRequest;
     if (r.op === "open") {
       this.openRequests.set(r.exportId, r);

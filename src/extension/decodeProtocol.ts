@@ -7,6 +7,8 @@ import type { ModelInfo, ModelVariables, ObjectNodeInfo, FunctionInfo, ModelStat
 import type { VariablePageResult, VariableResult } from "../protocol/variable.js";
 export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from "../protocol/variable.js";
 import type { DirEntry } from "../savedmodel/fileAccess.js";
+import type { BuildOptions, BuildTarget } from "../graph/build.js";
+import type { DisplayGraph } from "../graph/model.js";
 
 /** A SavedModelError (or any error) flattened for postMessage. */
 export interface SerializedError {
@@ -50,6 +52,7 @@ export type DecodeRequest =
   | { op: "details"; exportId: string; metaGraph: number }
   | { op: "variable"; exportId: string; checkpointKey: string; limits: DecodeLimits; firstCount: number; bins: number }
   | { op: "variablePage"; exportId: string; checkpointKey: string; offset: number; count: number }
+  | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
   | { op: "close"; exportId: string };
 
 export interface DecodeResultMap {
@@ -57,6 +60,7 @@ export interface DecodeResultMap {
   details: DetailsResult;
   variable: VariableResult;
   variablePage: VariablePageResult;
+  displayGraph: DisplayGraph;
   close: null;
 }
 

@@ -19,6 +19,8 @@ import {
 } from "../savedmodel/model.js";
 import { formatValue, tensorStats, type DecodedTensor } from "../savedmodel/tensor.js";
 import { DataType } from "../savedmodel/dtypes.js";
+import { buildDisplayGraph } from "../graph/build.js";
+import { graphSourceFromMetaGraph } from "../graph/source.js";
 import {
   serializeError,
   type DecodeRequest,
@@ -98,7 +100,9 @@ async function open(req: Extract<DecodeRequest, { op: "open" }>, progress: (m: s
   const t0 = performance.now();
   progress("reading saved_model");
   const opening = (async (): Promise<OpenExport> => {
-    const exp = await openSavedModel(new ProxyFileAccess(req.exportId, req.display), { maxProtoBytes: req.limits.maxProtoBytes });
+    const exp = await openSavedModel(new ProxyFileAccess(req.exportId, req.display), {
+      maxProtoBytes: req.limits.maxProtoBytes,
+    });
     const info = await describeModel(exp);
     return { exp, info, details: new Map() };
   })();
@@ -157,7 +161,9 @@ function histogram(t: DecodedTensor, min: number, max: number, bins: number): Hi
   if (t.dtype === DataType.DT_COMPLEX64 || t.dtype === DataType.DT_COMPLEX128) return undefined;
   const v = t.values;
   const big = v instanceof BigInt64Array || v instanceof BigUint64Array;
-  const numbers: ArrayLike<number> = big ? Float64Array.from(v as BigInt64Array, (x) => Number(x)) : (v as Float32Array);
+  const numbers: ArrayLike<number> = big
+    ? Float64Array.from(v as BigInt64Array, (x) => Number(x))
+    : (v as Float32Array);
   if (min === max) return [{ x0: min, x1: max, count: numbers.length }];
   const gen = bin<number, number>().domain([min, max]).thresholds(bins);
   return gen(numbers as unknown as number[]).map((b) => ({ x0: b.x0 ?? min, x1: b.x1 ?? max, count: b.length }));
@@ -241,6 +247,13 @@ async function handle<K extends DecodeRequest["op"]>(
       return (await variable(r)) as DecodeResultMap[K];
     case "variablePage":
       return (await variablePage(r)) as DecodeResultMap[K];
+    case "displayGraph": {
+      const o = await getExport(r.exportId);
+      const mg = o.exp.metaGraphs[r.metaGraph];
+      if (!mg) throw new Error(`meta graph ${r.metaGraph} does not exist`);
+      progress("building the graph view");
+      return buildDisplayGraph(graphSourceFromMetaGraph(mg), r.target, r.opts) as DecodeResultMap[K];
+    }
     case "close":
       exportsById.delete(r.exportId);
       for (const k of [...tensorCache.keys()]) if (k.startsWith(`${r.exportId}\n`)) tensorCache.delete(k);

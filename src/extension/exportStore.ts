@@ -50,8 +50,15 @@ export class ExportModel {
 
   /** Where the export is, relative to its workspace folder when inside one. */
   get relativeLocation(): string {
-    const rel = vscode.workspace.asRelativePath(this.uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1);
-    return rel === this.uri.fsPath || rel === this.uri.toString() ? (this.uri.scheme === "file" ? this.uri.fsPath : this.uri.toString(true)) : rel;
+    const rel = vscode.workspace.asRelativePath(
+      this.uri,
+      vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1,
+    );
+    return rel === this.uri.fsPath || rel === this.uri.toString()
+      ? this.uri.scheme === "file"
+        ? this.uri.fsPath
+        : this.uri.toString(true)
+      : rel;
   }
 
   get savedModelUri(): vscode.Uri {
@@ -179,7 +186,9 @@ export class ExportStore implements vscode.Disposable {
     w.onDidDelete(() => this.scheduleRescan(), undefined, this.disposables);
     w.onDidChange((u) => this.fileChanged(u), undefined, this.disposables);
     // a checkpoint, fingerprint or asset rewritten in place changes what the export shows
-    const w2 = vscode.workspace.createFileSystemWatcher("**/{variables/*,fingerprint.pb,keras_metadata.pb,assets/**,assets.extra/**}");
+    const w2 = vscode.workspace.createFileSystemWatcher(
+      "**/{variables/*,fingerprint.pb,keras_metadata.pb,assets/**,assets.extra/**}",
+    );
     w2.onDidCreate((u) => this.fileChanged(u), undefined, this.disposables);
     w2.onDidChange((u) => this.fileChanged(u), undefined, this.disposables);
     w2.onDidDelete((u) => this.fileChanged(u), undefined, this.disposables);
@@ -236,7 +245,10 @@ export class ExportStore implements vscode.Disposable {
           this.models.delete(key);
         }
       }
-      if (folders.size > maxExports) log(`found ${folders.size} exports; listing the first ${maxExports} (setting savedModelExplorer.scan.maxExports)`);
+      if (folders.size > maxExports)
+        log(
+          `found ${folders.size} exports; listing the first ${maxExports} (setting savedModelExplorer.scan.maxExports)`,
+        );
       log(`workspace scan: ${folders.size} export(s) in ${Date.now() - t0} ms`);
       this.scanned = true;
       this.changed.fire(undefined);

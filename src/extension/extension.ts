@@ -30,8 +30,12 @@ export interface SavedModelExplorerApi {
 
 export function activate(context: vscode.ExtensionContext): SavedModelExplorerApi {
   const channel = initLog(context);
-  log(`SavedModel Explorer ${context.extension.packageJSON.version} activated (${vscode.env.appName} ${vscode.version}, remote: ${vscode.env.remoteName ?? "none"})`);
-  const client = new DecodeClient(vscode.Uri.joinPath(context.extensionUri, "dist", "decodeWorker.js").fsPath, (l) => channel.warn(l));
+  log(
+    `SavedModel Explorer ${context.extension.packageJSON.version} activated (${vscode.env.appName} ${vscode.version}, remote: ${vscode.env.remoteName ?? "none"})`,
+  );
+  const client = new DecodeClient(vscode.Uri.joinPath(context.extensionUri, "dist", "decodeWorker.js").fsPath, (l) =>
+    channel.warn(l),
+  );
   const store = new ExportStore(client, context.workspaceState);
   const tree = new ExportsTreeProvider(store);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });

@@ -1,23 +1,75 @@
 /**
- * "Show Graph": the bridge to the graph panel (src/extension/graph, another part of the product).
- * STUB until that panel exposes `openGraphPanel(...)`: it says the graph view is not in this build.
+ * "Show Graph": opens the graph panel (src/extension/graph/graphPanel.ts) for an export. The graph is
+ * decoded and its display graph built in the decode worker, so a 50 MB graph never blocks the host;
+ * selecting a node in the graph reveals the item behind it in the SavedModels view.
  */
 import * as vscode from "vscode";
 import type { ExportModel } from "./exportStore.js";
+import { openGraphPanel } from "./graph/graphPanel.js";
+import { log } from "./log.js";
 
 export interface ShowGraphOptions {
   metaGraph: number;
-  /** Function whose body to show (a signature's function, or one picked in the tree). */
+  /** Function whose body to show (a function picked in the tree). */
   fn?: string;
+  /** Signature whose slice to show. */
   signature?: string;
+  /** Node to select once drawn (in `nodeFunction`'s body, or the top-level graph). */
+  node?: string;
+  nodeFunction?: string;
 }
 
 export function canShowGraph(): boolean {
-  return false;
+  return true;
 }
 
-export async function showGraph(_context: vscode.ExtensionContext, m: ExportModel, opts: ShowGraphOptions): Promise<void> {
-  void vscode.window.showInformationMessage(
-    `SavedModel: the graph view is not available in this build (asked for ${m.name}, meta graph ${opts.metaGraph}${opts.fn ? `, function ${opts.fn}` : ""}).`,
+export async function showGraph(
+  context: vscode.ExtensionContext,
+  m: ExportModel,
+  opts: ShowGraphOptions,
+): Promise<void> {
+  await m.load({ notify: true });
+  const metaGraph = opts.metaGraph;
+  const tags = m.result?.info.metaGraphs[metaGraph]?.tags ?? [];
+  const label = m.result && m.result.info.metaGraphs.length > 1 ? `${m.name} [${tags.join(",")}]` : m.name;
+  const handle = openGraphPanel(
+    context,
+    {
+      label,
+      id: `${m.id}#${metaGraph}`,
+      load: () => Promise.reject(new Error("the graph is built in the decode worker")),
+      build: (target, buildOpts) =>
+        Promise.resolve(
+          vscode.window.withProgress(
+            {
+              location: vscode.ProgressLocation.Notification,
+              title: `Building the graph of ${m.name}`,
+              cancellable: true,
+            },
+            (_p, token) =>
+              m.store.client.request(
+                { op: "displayGraph", exportId: m.id, metaGraph, target, opts: buildOpts },
+                { token },
+              ),
+          ),
+        ),
+    },
+    {
+      signature: opts.signature,
+      function: opts.signature ? undefined : opts.fn,
+      node: opts.node,
+      nodeFunction: opts.nodeFunction,
+    },
   );
+  const sub = handle.onDidSelectNode((sel) => {
+    void vscode.commands
+      .executeCommand("savedModelExplorer.revealGraphNode", m.id, sel.node, {
+        fn: sel.fn || undefined,
+        op: sel.op,
+        metaGraph,
+        focus: false,
+      })
+      .then(undefined, (e) => log(`reveal of graph node ${sel.node} failed: ${e}`));
+  });
+  handle.panel.onDidDispose(() => sub.dispose());
 }

@@ -36,7 +36,11 @@ export function toSerialized(e: unknown): SerializedError {
 }
 
 export function isCancelled(e: unknown): boolean {
-  return e instanceof CancelledError || (e instanceof Error && e.name === "CancelledError") || e instanceof vscode.CancellationError;
+  return (
+    e instanceof CancelledError ||
+    (e instanceof Error && e.name === "CancelledError") ||
+    e instanceof vscode.CancellationError
+  );
 }
 
 /** Logs and shows an error about `what` (e.g. the export folder). Cancellation is logged only. */
@@ -47,7 +51,10 @@ export function reportError(what: string, e: unknown): void {
   }
   const d = toSerialized(e);
   channel?.error(`${what}: ${d.message}`);
-  if (d.file) channel?.error(`  file: ${d.file}${d.offset !== undefined ? `, offset ${d.offset}` : ""}${d.field ? `, field ${d.field}` : ""}`);
+  if (d.file)
+    channel?.error(
+      `  file: ${d.file}${d.offset !== undefined ? `, offset ${d.offset}` : ""}${d.field ? `, field ${d.field}` : ""}`,
+    );
   if (d.hint) channel?.error(`  hint: ${d.hint}`);
   void vscode.window.showErrorMessage(`SavedModel: ${what}: ${d.message}`, "Show Log").then((pick) => {
     if (pick) showLog();
@@ -56,7 +63,9 @@ export function reportError(what: string, e: unknown): void {
 
 export function logDiagnostics(what: string, diags: readonly Diagnostic[]): void {
   for (const d of diags) {
-    const where = [d.file, d.field, d.offset !== undefined ? `offset ${d.offset}` : undefined].filter(Boolean).join(", ");
+    const where = [d.file, d.field, d.offset !== undefined ? `offset ${d.offset}` : undefined]
+      .filter(Boolean)
+      .join(", ");
     const line = `${what}: ${where}: ${d.message}${d.hint ? ` — ${d.hint}` : ""}`;
     if (d.severity === "error") channel?.error(line);
     else if (d.severity === "warning") channel?.warn(line);

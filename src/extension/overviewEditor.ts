@@ -4,7 +4,12 @@
  */
 import * as vscode from "vscode";
 import type { ExportModel, ExportStore } from "./exportStore.js";
-import type { HostToOverviewMessage, OverviewState, OverviewToHostMessage, OverviewVariables } from "../protocol/overview.js";
+import type {
+  HostToOverviewMessage,
+  OverviewState,
+  OverviewToHostMessage,
+  OverviewVariables,
+} from "../protocol/overview.js";
 import { topLayers } from "../protocol/overview.js";
 import { webviewHtml, webviewOptions } from "./webviewHtml.js";
 import { log } from "./log.js";
@@ -54,7 +59,11 @@ export class OverviewEditorProvider implements vscode.CustomReadonlyEditorProvid
 
   async resolveCustomEditor(doc: OverviewDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { title: "SavedModel Overview", script: "overview", css: ["overview.css"] });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, {
+      title: "SavedModel Overview",
+      script: "overview",
+      css: ["overview.css"],
+    });
     if (!this.store.scanned) await this.store.scan();
     const model = await this.store.ensure(doc.exportUri);
     const op = new OverviewPanel(panel, model, this.store, this.hooks);
@@ -75,7 +84,7 @@ export class OverviewPanel {
   constructor(
     readonly panel: vscode.WebviewPanel,
     model: ExportModel,
-    private readonly store: ExportStore,
+    store: ExportStore,
     private readonly hooks: OverviewHooks,
   ) {
     this.model = model;
@@ -99,7 +108,13 @@ export class OverviewPanel {
     m.load({ notify: true })
       .then((r) => {
         this.update();
-        r.info.metaGraphs.forEach((mg) => void m.loadDetails(mg.index, { notify: true }).then(() => this.update(), () => this.update()));
+        r.info.metaGraphs.forEach(
+          (mg) =>
+            void m.loadDetails(mg.index, { notify: true }).then(
+              () => this.update(),
+              () => this.update(),
+            ),
+        );
       })
       .catch(() => this.update());
     this.update();

@@ -17,7 +17,10 @@ export function decodeLimits(): DecodeLimits {
 }
 
 export function scanSettings(): { exclude: string; maxExports: number } {
-  return { exclude: get("scan.exclude", "**/{node_modules,.git}/**"), maxExports: Math.max(1, get("scan.maxExports", 500)) };
+  return {
+    exclude: get("scan.exclude", "**/{node_modules,.git}/**"),
+    maxExports: Math.max(1, get("scan.maxExports", 500)),
+  };
 }
 
 export function affectsSettings(e: vscode.ConfigurationChangeEvent): boolean {

@@ -4,7 +4,12 @@
  */
 import * as vscode from "vscode";
 import type { ExportModel } from "./exportStore.js";
-import type { HostToVariableMessage, VariableRpc, VariableToHostMessage, VariableViewState } from "../protocol/variable.js";
+import type {
+  HostToVariableMessage,
+  VariableRpc,
+  VariableToHostMessage,
+  VariableViewState,
+} from "../protocol/variable.js";
 import { serveRpc } from "../protocol/rpc.js";
 import { webviewHtml, webviewOptions } from "./webviewHtml.js";
 import { decodeLimits } from "./settings.js";
@@ -27,11 +32,17 @@ export class VariablePanel {
       existing.panel.reveal();
       return existing;
     }
-    const name = model.result?.variables?.variables.find((v) => v.checkpointKey === checkpointKey)?.name ?? checkpointKey;
-    const panel = vscode.window.createWebviewPanel(VARIABLE_VIEW_TYPE, `${name.split("/").slice(-2).join("/")} — ${model.name}`, vscode.ViewColumn.Active, {
-      ...webviewOptions(extensionUri),
-      enableFindWidget: true,
-    });
+    const name =
+      model.result?.variables?.variables.find((v) => v.checkpointKey === checkpointKey)?.name ?? checkpointKey;
+    const panel = vscode.window.createWebviewPanel(
+      VARIABLE_VIEW_TYPE,
+      `${name.split("/").slice(-2).join("/")} — ${model.name}`,
+      vscode.ViewColumn.Active,
+      {
+        ...webviewOptions(extensionUri),
+        enableFindWidget: true,
+      },
+    );
     const p = new VariablePanel(panel, extensionUri, model, checkpointKey);
     VariablePanel.open.set(key, p);
     panel.onDidDispose(() => VariablePanel.open.delete(key));
@@ -45,7 +56,11 @@ export class VariablePanel {
     readonly checkpointKey: string,
   ) {
     this.state = { exportName: model.name, exportLocation: model.fs.describe(""), checkpointKey, loading: true };
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, { title: "Variable", script: "variable", css: ["variable.css"] });
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, {
+      title: "Variable",
+      script: "variable",
+      css: ["variable.css"],
+    });
     const post = (m: unknown) => void panel.webview.postMessage(m);
     const rpc = serveRpc<VariableRpc>(
       {
@@ -61,7 +76,11 @@ export class VariablePanel {
           this.ready = true;
           this.post();
         } else if (m.type === "variable/reveal") {
-          void vscode.commands.executeCommand("savedModelExplorer.revealInTree", { exportUri: model.id, kind: "variable", name: checkpointKey });
+          void vscode.commands.executeCommand("savedModelExplorer.revealInTree", {
+            exportUri: model.id,
+            kind: "variable",
+            name: checkpointKey,
+          });
         } else if (m.type === "variable/reload") void this.load();
       },
       undefined,
@@ -81,15 +100,28 @@ export class VariablePanel {
         { location: vscode.ProgressLocation.Notification, title: `Reading ${this.checkpointKey}`, cancellable: true },
         (_p, token) =>
           this.model.store.client.request(
-            { op: "variable", exportId: this.model.id, checkpointKey: this.checkpointKey, limits, firstCount: FIRST_VALUES, bins: BINS },
+            {
+              op: "variable",
+              exportId: this.model.id,
+              checkpointKey: this.checkpointKey,
+              limits,
+              firstCount: FIRST_VALUES,
+              bins: BINS,
+            },
             { token },
           ),
       );
-      log(`${this.model.name}: read ${this.checkpointKey} in ${result.ms.toFixed(0)} ms${result.reason ? ` (${result.reason})` : ""}`);
+      log(
+        `${this.model.name}: read ${this.checkpointKey} in ${result.ms.toFixed(0)} ms${result.reason ? ` (${result.reason})` : ""}`,
+      );
       this.state = { ...this.state, loading: false, result };
     } catch (e) {
       if (!isCancelled(e)) reportError(`cannot read variable ${this.checkpointKey}`, e);
-      this.state = { ...this.state, loading: false, error: isCancelled(e) ? "Reading was cancelled." : describeError(e) };
+      this.state = {
+        ...this.state,
+        loading: false,
+        error: isCancelled(e) ? "Reading was cancelled." : describeError(e),
+      };
     }
     this.post();
   }

@@ -14,7 +14,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 export function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, "media"), vscode.Uri.joinPath(extensionUri, "dist", "webview"), vscode.Uri.joinPath(extensionUri, "dist", "media")];
+  return [
+    vscode.Uri.joinPath(extensionUri, "media"),
+    vscode.Uri.joinPath(extensionUri, "dist", "webview"),
+    vscode.Uri.joinPath(extensionUri, "dist", "media"),
+  ];
 }
 
 export function nonce(): string {
@@ -23,10 +27,15 @@ export function nonce(): string {
   return Buffer.from(bytes).toString("base64").replace(/[+/=]/g, "");
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeAttr = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** A page that loads dist/webview/<script>.js and media/<css>; `title` is escaped. */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: { title: string; script: string; css: string[] }): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  opts: { title: string; script: string; css: string[] },
+): string {
   const n = nonce();
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [
@@ -36,7 +45,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, o
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${n}'`,
   ].join("; ");
-  const styles = ["common.css", ...opts.css].map((c) => `<link rel="stylesheet" href="${escapeAttr(uri("media", c))}">`).join("\n    ");
+  const styles = ["common.css", ...opts.css]
+    .map((c) => `<link rel="stylesheet" href="${escapeAttr(uri("media", c))}">`)
+    .join("\n    ");
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

@@ -11,6 +11,13 @@ function specLabel(s) {
   return `${s.key}: ${s.dtypeShort} ${shape}${s.encoding === "coo_sparse" ? " (sparse)" : ""}`;
 }
 
+/** Expands an export, its (only) meta graph and its Signatures group. */
+async function openSignatures(wb, exportName) {
+  await wb.expand(exportName);
+  await wb.expand("serve");
+  await wb.expand("Signatures");
+}
+
 /** Checks every visible signature's inputs/outputs in the tree against the CLI's JSON for the same folder. */
 async function checkSignatures(wb, cliJson, { only } = {}) {
   const mg = cliJson.metaGraphs[0];
@@ -27,7 +34,10 @@ async function checkSignatures(wb, cliJson, { only } = {}) {
     for (const spec of [...s.inputs, ...s.outputs]) {
       const want = specLabel(spec);
       if (!want) continue;
-      assert.ok(labels.includes(want), `signature ${s.key}: tree shows ${JSON.stringify(labels)}, the CLI says ${want}`);
+      assert.ok(
+        labels.includes(want),
+        `signature ${s.key}: tree shows ${JSON.stringify(labels)}, the CLI says ${want}`,
+      );
       checked++;
     }
     // collapse it again so the next one is on screen
@@ -41,7 +51,14 @@ export const scenarios = [
     name: "SavedModels view lists every export, nested version folders included",
     async run({ wb, page }) {
       await wb.openSavedModelsView();
-      for (const name of ["serving-half-plus-two-cpu", "potato-cnn-tf29", "corrupt-binary-named-pbtxt", "half_plus_three/00000123", "xss", "demo/1"]) {
+      for (const name of [
+        "serving-half-plus-two-cpu",
+        "potato-cnn-tf29",
+        "corrupt-binary-named-pbtxt",
+        "half_plus_three/00000123",
+        "xss",
+        "demo/1",
+      ]) {
         await wb.row(name).waitFor({ timeout: 60000 });
       }
       const rows = await wb.rows();
@@ -54,8 +71,7 @@ export const scenarios = [
     name: "TF1 export (serving-half-plus-two-cpu): signatures match `savedmodel show --json`",
     async run({ wb, cli }) {
       await wb.collapseAll();
-      await wb.expand("serving-half-plus-two-cpu");
-      await wb.row("Signatures").waitFor({ timeout: 60000 });
+      await openSignatures(wb, "serving-half-plus-two-cpu");
       const n = await checkSignatures(wb, cli["serving-half-plus-two-cpu"]);
       await wb.expand("serving_default");
       await wb.row("x: float32 [-1, 1]").waitFor();
@@ -67,7 +83,7 @@ export const scenarios = [
     name: "TF2 Keras export (potato-cnn-tf29): signature, layers with parameter counts, variables",
     async run({ wb, cli }) {
       await wb.collapseAll();
-      await wb.expand("potato-cnn-tf29");
+      await openSignatures(wb, "potato-cnn-tf29");
       const n = await checkSignatures(wb, cli["potato-cnn-tf29"]);
       await wb.expand("Objects");
       const conv = wb.row("conv2d");
@@ -137,7 +153,9 @@ export const scenarios = [
       await err.waitFor({ timeout: 60000 });
       // headless, VS Code files the error in the notification centre (no toast while the page has no focus)
       await wb.command("Notifications: Show Notifications");
-      const note = wb.page.locator(".notifications-center .notification-list-item", { hasText: "saved_model.pbtxt" }).first();
+      const note = wb.page
+        .locator(".notifications-center .notification-list-item", { hasText: "saved_model.pbtxt" })
+        .first();
       await note.waitFor({ timeout: 30000 });
       assert.match((await note.textContent()) ?? "", /cannot open .*corrupt-binary-named-pbtxt.*offset \d+/);
       await wb.screenshot("06-corrupt-tree");
@@ -157,6 +175,8 @@ export const scenarios = [
       await wb.closeAllEditors();
       await wb.collapseAll();
       await wb.expand("xss");
+      await wb.expand(`serve, ${XSS}`);
+      await wb.expand("Signatures");
       await wb.row(XSS).waitFor({ timeout: 60000 });
       await wb.rowAction("xss", "Open Overview");
       const view = wb.webview();
@@ -168,6 +188,31 @@ export const scenarios = [
       assert.deepEqual(dialogs, [], "no alert() ran");
       await wb.screenshot("08-xss-overview");
       return "signature, input and tree label shown as text; no <img>, no dialog";
+    },
+  },
+  {
+    name: "Show Graph from a signature opens the graph panel (decoded in the worker)",
+    async run({ wb }) {
+      await wb.closeAllEditors();
+      await wb.collapseAll();
+      await openSignatures(wb, "serving-half-plus-two-cpu");
+      await wb.rowAction("serving_default", "Show Graph");
+      const view = wb.webview();
+      await view.locator("svg").first().waitFor({ timeout: 60000 });
+      await wb.page.waitForTimeout(1000);
+      const texts = await view.locator("svg text").allTextContents();
+      assert.ok(texts.length > 0, "the graph draws labelled nodes");
+      // selecting variable node "a" in the graph reveals variable a in the SavedModels view
+      await view.locator("svg text", { hasText: /^a$/ }).last().click({ force: true });
+      const varRow = wb.row("a: float32 []");
+      await varRow.waitFor({ timeout: 30000 });
+      await wb.page.waitForFunction(
+        (el) => el?.getAttribute("aria-selected") === "true",
+        await varRow.elementHandle(),
+        { timeout: 15000 },
+      );
+      await wb.screenshot("11-graph-panel");
+      return `${texts.length} labels drawn; clicking node a revealed variable a in the tree`;
     },
   },
   {

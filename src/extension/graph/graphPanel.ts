@@ -148,7 +148,7 @@ class GraphPanel implements GraphPanelHandle {
   private async load(): Promise<void> {
     try {
       const graph = await vscode.window.withProgress(
-        { location: { viewId: "savedModelExplorer.exports" }, title: "Building graph…" },
+        { location: vscode.ProgressLocation.Window, title: "SavedModel: building graph…" },
         async () => {
           if (this.source.build) return this.source.build(this.view, {});
           const src = await this.source.load();

@@ -195,7 +195,7 @@ export class RunPanel {
           uri = picked?.[0];
           if (!uri) return null;
         }
-        const bytes = await vscode.workspace.fs.readFile(uri);
+        const bytes = new Uint8Array(await vscode.workspace.fs.readFile(uri));
         const shown = uri.scheme === "file" ? uri.fsPath : uri.toString();
         const lower = uri.path.toLowerCase();
         if (lower.endsWith(".json")) return { path: shown, json: new TextDecoder().decode(bytes) };
@@ -229,7 +229,9 @@ export class RunPanel {
         const bytes = await vscode.workspace.fs.readFile(uri);
         const ext = uri.path.toLowerCase().split(".").pop() ?? "";
         const mime = ext === "jpg" || ext === "jpeg" ? "image/jpeg" : `image/${ext}`;
-        return { path: uri.scheme === "file" ? uri.fsPath : uri.toString(), bytes, mime };
+        // a fresh array: readFile may hand out a Node Buffer (a view into a shared pool), which the
+        // webview message serializer does not carry as bytes
+        return { path: uri.scheme === "file" ? uri.fsPath : uri.toString(), bytes: new Uint8Array(bytes), mime };
       },
       "run/saveNpy": async ({ key }) => {
         const last = this.hooks.runner.lastRun(this.model.id);

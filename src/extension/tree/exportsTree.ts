@@ -92,8 +92,10 @@ export class ExportsTreeProvider implements vscode.TreeDataProvider<ModelNode>, 
     const kids = await root.children();
     const mgIndex = target.metaGraph ?? 0;
     const mg = kids.find((k): k is MetaGraphNode => k instanceof MetaGraphNode && k.info.index === mgIndex);
-    const of = async <T extends ModelNode>(n: ModelNode | undefined, cls: abstract new (...a: never[]) => T): Promise<T[]> =>
-      n ? (await n.children()).filter((c): c is T => c instanceof cls) : [];
+    const of = async <T extends ModelNode>(
+      n: ModelNode | undefined,
+      cls: abstract new (...a: never[]) => T,
+    ): Promise<T[]> => (n ? (await n.children()).filter((c): c is T => c instanceof cls) : []);
     const signatures = async () => (await of(mg, SignaturesGroupNode))[0];
     const findFunction = async (name: string) => {
       const g = (await of(mg, FunctionsGroupNode))[0];
@@ -105,7 +107,13 @@ export class ExportsTreeProvider implements vscode.TreeDataProvider<ModelNode>, 
       const want = new Set(names.filter(Boolean));
       const walk = async (n: ModelNode): Promise<VariableNode | undefined> => {
         for (const c of await n.children()) {
-          if (c instanceof VariableNode && (want.has(c.info.name) || want.has(c.info.checkpointKey) || (c.info.objectPath && want.has(c.info.objectPath)))) return c;
+          if (
+            c instanceof VariableNode &&
+            (want.has(c.info.name) ||
+              want.has(c.info.checkpointKey) ||
+              (c.info.objectPath && want.has(c.info.objectPath)))
+          )
+            return c;
           if (c instanceof VariableScopeNode) {
             const hit = await walk(c);
             if (hit) return hit;
@@ -140,7 +148,10 @@ export class ExportsTreeProvider implements vscode.TreeDataProvider<ModelNode>, 
         return findTensor(target.tensorName);
       case "graphNode": {
         const n = target.node;
-        const stripped = n.replace(/\/(Read\/ReadVariableOp|read|Assign|AssignVariableOp|IsInitialized\/VarIsInitializedOp|Initializer\/.*)$/, "");
+        const stripped = n.replace(
+          /\/(Read\/ReadVariableOp|read|Assign|AssignVariableOp|IsInitialized\/VarIsInitializedOp|Initializer\/.*)$/,
+          "",
+        );
         const v = await findVariable([target.sharedName ?? "", n, stripped]);
         if (v) return v;
         if (!target.fn) {
@@ -157,7 +168,11 @@ export class ExportsTreeProvider implements vscode.TreeDataProvider<ModelNode>, 
   async reveal(target: RevealTarget, opts: { focus?: boolean; select?: boolean } = {}): Promise<ModelNode | undefined> {
     const node = await this.resolve(target);
     if (!node || !this.view) return node;
-    await this.view.reveal(node, { select: opts.select ?? true, focus: opts.focus ?? true, expand: node instanceof ExportNode ? 1 : false });
+    await this.view.reveal(node, {
+      select: opts.select ?? true,
+      focus: opts.focus ?? true,
+      expand: node instanceof ExportNode ? 1 : false,
+    });
     return node;
   }
 
