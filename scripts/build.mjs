@@ -46,7 +46,8 @@ const webEntries = [
 ];
 // the graph webview (scripts/build-webview-graph.mjs builds the same two entries for its dev page)
 if (optional("src/webview/graph/main.ts")) webEntries.push({ in: "src/webview/graph/main.ts", out: "webview/graph" });
-if (optional("src/webview/graph/layout.worker.ts")) webEntries.push({ in: "src/webview/graph/layout.worker.ts", out: "webview/graphLayout.worker" });
+if (optional("src/webview/graph/layout.worker.ts"))
+  webEntries.push({ in: "src/webview/graph/layout.worker.ts", out: "webview/graphLayout.worker" });
 
 const configs = [
   {
@@ -94,7 +95,8 @@ async function main() {
   const results = await Promise.all(configs.map((c) => esbuild.build({ ...c, metafile: true })));
   if (args.has("--metafile")) {
     const merged = { inputs: {}, outputs: {} };
-    for (const r of results) Object.assign(merged.inputs, r.metafile.inputs), Object.assign(merged.outputs, r.metafile.outputs);
+    for (const r of results)
+      (Object.assign(merged.inputs, r.metafile.inputs), Object.assign(merged.outputs, r.metafile.outputs));
     writeFileSync(join(dist, "meta.json"), JSON.stringify(merged));
   }
   const sizes = results.flatMap((r) =>

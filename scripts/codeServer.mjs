@@ -12,7 +12,11 @@ export const CS_VERSION = process.env.CS_VERSION ?? "4.139.1";
 const cache = join(root, ".cache");
 
 export function sh(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : "inherit", encoding: "utf8", ...opts });
+  const r = spawnSync(cmd, argv, {
+    stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : "inherit",
+    encoding: "utf8",
+    ...opts,
+  });
   if (r.status !== 0) {
     const out = opts.quiet ? `\n${r.stdout ?? ""}${r.stderr ?? ""}`.slice(-4000) : "";
     throw new Error(`${cmd} ${argv.join(" ")} failed (exit ${r.status})${out}`);
@@ -30,7 +34,10 @@ function missingAptPackages() {
 export async function ensureOsPackages() {
   const missing = missingAptPackages();
   if (!missing.length) return "all present";
-  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(", ")}: run as root or apt-get install -y ${missing.join(" ")}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      `missing Debian packages ${missing.join(", ")}: run as root or apt-get install -y ${missing.join(" ")}`,
+    );
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   sh("apt-get", ["update", "-qq"], { env, quiet: true });
   sh("apt-get", ["install", "-y", "-qq", ...missing], { env, quiet: true });
@@ -44,7 +51,8 @@ const csDir = join(cache, "code-server");
 export const csBin = join(csDir, "node_modules", ".bin", "code-server");
 
 export async function ensureNode24() {
-  if (existsSync(join(node24Bin, "node"))) return execFileSync(join(node24Bin, "node"), ["--version"], { encoding: "utf8" }).trim();
+  if (existsSync(join(node24Bin, "node")))
+    return execFileSync(join(node24Bin, "node"), ["--version"], { encoding: "utf8" }).trim();
   mkdirSync(node24Dir, { recursive: true });
   sh("npm", ["i", "--prefix", node24Dir, "--no-audit", "--no-fund", "node@24"], { quiet: true });
   return "installed";
@@ -52,15 +60,19 @@ export async function ensureNode24() {
 
 export async function ensureCodeServer() {
   const pkg = join(csDir, "node_modules", "code-server", "package.json");
-  if (existsSync(csBin) && existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === CS_VERSION) return `code-server ${CS_VERSION} cached`;
+  if (existsSync(csBin) && existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).version === CS_VERSION)
+    return `code-server ${CS_VERSION} cached`;
   rmSync(csDir, { recursive: true, force: true });
   mkdirSync(csDir, { recursive: true });
   // code-server's postinstall wants Node 24; its native addons build against Node 24's headers (offline)
   const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Headers };
   const logFile = join(cache, "code-server-install.log");
-  const r = spawnSync("npm", ["i", "--prefix", csDir, "--no-audit", "--no-fund", `code-server@${CS_VERSION}`], { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const r = spawnSync("npm", ["i", "--prefix", csDir, "--no-audit", "--no-fund", `code-server@${CS_VERSION}`], {
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   writeFileSync(logFile, `${r.stdout}\n${r.stderr}`);
   if (r.status !== 0 || !existsSync(csBin)) throw new Error(`code-server install failed (see ${logFile})`);
   return `installed code-server ${CS_VERSION}`;
 }
-

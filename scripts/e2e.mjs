@@ -30,7 +30,6 @@ async function step(name, fn) {
   return r;
 }
 
-
 // ---- 2. the extension, the workspace, the profile -------------------------------------------------------
 
 function freePort() {
@@ -45,7 +44,10 @@ function freePort() {
 }
 
 function cliJson(args) {
-  const out = sh(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], { quiet: true, env: { ...process.env, SAVEDMODEL_FROM_SOURCE: "1" } });
+  const out = sh(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], {
+    quiet: true,
+    env: { ...process.env, SAVEDMODEL_FROM_SOURCE: "1" },
+  });
   return JSON.parse(out);
 }
 
@@ -81,13 +83,23 @@ async function main() {
   await step("code-server", ensureCodeServer);
   const vsix = join(cache, "e2e", "savedmodel-explorer.vsix");
   mkdirSync(dirname(vsix), { recursive: true });
-  await step("build + package VSIX", async () => sh(process.execPath, [join(root, "scripts", "package.mjs"), "--out", vsix], { quiet: true }).split("\n").filter((l) => l.startsWith("package:")).join("; "));
+  await step("build + package VSIX", async () =>
+    sh(process.execPath, [join(root, "scripts", "package.mjs"), "--out", vsix], { quiet: true })
+      .split("\n")
+      .filter((l) => l.startsWith("package:"))
+      .join("; "),
+  );
 
   scratch = mkdtempSync(join(tmpdir(), "sme-e2e-"));
   const ws = join(scratch, "ws");
   const state = join(scratch, "state");
   const ws_ = await step("workspace", async () =>
-    JSON.parse(sh(process.execPath, ["--import", "tsx", join(root, "test", "e2e", "makeWorkspace.ts"), ws, join(cache, "e2e")], { quiet: true, cwd: root })),
+    JSON.parse(
+      sh(process.execPath, ["--import", "tsx", join(root, "test", "e2e", "makeWorkspace.ts"), ws, join(cache, "e2e")], {
+        quiet: true,
+        cwd: root,
+      }),
+    ),
   );
   const names = ["serving-half-plus-two-cpu", "potato-cnn-tf29", "serving-half-plus-three"];
   const cli = {};
@@ -117,7 +129,14 @@ async function main() {
       "workbench.secondarySideBar.defaultVisibility": "hidden",
     }),
   );
-  const csArgs = ["--user-data-dir", join(state, "ud"), "--extensions-dir", join(state, "exts"), "--config", join(state, "config.yaml")];
+  const csArgs = [
+    "--user-data-dir",
+    join(state, "ud"),
+    "--extensions-dir",
+    join(state, "exts"),
+    "--config",
+    join(state, "config.yaml"),
+  ];
   const csEnv = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
   await step("install VSIX into the profile", async () => {
     sh(csBin, [...csArgs, "--install-extension", vsix], { env: csEnv, quiet: true });
@@ -147,7 +166,11 @@ async function main() {
         "enable-smoke-test-driver",
         ws,
       ],
-      { env: { ...csEnv, SME_E2E_INFO: infoFile, SME_E2E_RESULT_FILE: resultFile }, stdio: ["ignore", out, out], detached: true },
+      {
+        env: { ...csEnv, SME_E2E_INFO: infoFile, SME_E2E_RESULT_FILE: resultFile },
+        stdio: ["ignore", out, out],
+        detached: true,
+      },
     );
     for (let i = 0; i < 300; i++) {
       try {
@@ -165,7 +188,15 @@ async function main() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: !args.has("--headed"),
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
   const report = { codeServer: readCsVersion(), ui: [], host: undefined, timings };
   try {
@@ -179,7 +210,9 @@ async function main() {
         const dialogs = [];
         page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
         page.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss().catch(() => undefined)));
-        context.on("page", (p) => p.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss().catch(() => undefined))));
+        context.on("page", (p) =>
+          p.on("dialog", (d) => (dialogs.push(d.message()), d.dismiss().catch(() => undefined))),
+        );
         await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`, { waitUntil: "domcontentloaded" });
         await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
         await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
@@ -204,13 +237,20 @@ async function main() {
           ["extensionDevelopmentPath", remote(root)],
           ["extensionTestsPath", remote(join(root, "test", "e2e", "host", "index.js"))],
         ]);
-        await page.goto(`${base}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`, { waitUntil: "domcontentloaded" });
+        await page.goto(`${base}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`, {
+          waitUntil: "domcontentloaded",
+        });
         const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 300000))]);
         await page.screenshot({ path: join(artifacts, "host-tests.png") }).catch(() => undefined);
         writeFileSync(join(artifacts, "host-console.txt"), consoleLines.join("\n"));
-        report.host = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, "utf8")) : { failures: 1, results: [], error: `no result file (exit ${code})` };
+        report.host = existsSync(resultFile)
+          ? JSON.parse(readFileSync(resultFile, "utf8"))
+          : { failures: 1, results: [], error: `no result file (exit ${code})` };
         report.host.exitCode = code;
-        for (const r of report.host.results ?? []) log(`${r.ok ? "PASS" : "FAIL"} [host] ${r.name} (${r.ms} ms)${r.detail ? `: ${r.detail}` : ""}${r.ok ? "" : `\n${r.error}`}`);
+        for (const r of report.host.results ?? [])
+          log(
+            `${r.ok ? "PASS" : "FAIL"} [host] ${r.name} (${r.ms} ms)${r.detail ? `: ${r.detail}` : ""}${r.ok ? "" : `\n${r.error}`}`,
+          );
         await context.close();
       });
     }
@@ -221,8 +261,12 @@ async function main() {
   timings.total = Date.now() - T0;
   writeFileSync(join(artifacts, "report.json"), JSON.stringify(report, null, 2));
   const uiFailed = report.ui.filter((r) => !r.ok);
-  const hostFailed = report.host ? report.host.results.filter((r) => !r.ok).length + (report.host.results.length ? 0 : 1) : 0;
-  log(`UI: ${report.ui.length - uiFailed.length}/${report.ui.length} passed; host: ${report.host ? `${report.host.results.length - hostFailed}/${report.host.results.length} passed` : "skipped"}; total ${(timings.total / 1000).toFixed(1)} s`);
+  const hostFailed = report.host
+    ? report.host.results.filter((r) => !r.ok).length + (report.host.results.length ? 0 : 1)
+    : 0;
+  log(
+    `UI: ${report.ui.length - uiFailed.length}/${report.ui.length} passed; host: ${report.host ? `${report.host.results.length - hostFailed}/${report.host.results.length} passed` : "skipped"}; total ${(timings.total / 1000).toFixed(1)} s`,
+  );
   log(`artifacts: ${artifacts}`);
   if (!args.has("--keep")) rmSync(scratch, { recursive: true, force: true });
   else log(`kept ${scratch}`);

@@ -10,6 +10,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
 const outIdx = argv.indexOf("--out");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const repoUrl = String(pkg.repository?.url ?? pkg.repository ?? "https://example.invalid/savedmodel-explorer").replace(
+  /\.git$/,
+  "",
+);
 const out = resolve(outIdx >= 0 ? argv[outIdx + 1] : join(root, `${pkg.name}-${pkg.version}.vsix`));
 
 function run(cmd, args) {
@@ -21,13 +25,19 @@ function run(cmd, args) {
 }
 
 const t0 = Date.now();
-if (!argv.includes("--skip-build")) run(process.execPath, [join(root, "scripts", "build.mjs"), "--production", "--extension-only"]);
+if (!argv.includes("--skip-build"))
+  run(process.execPath, [join(root, "scripts", "build.mjs"), "--production", "--extension-only"]);
 run(process.execPath, [
   join(root, "node_modules", "@vscode", "vsce", "vsce"),
   "package",
   "--no-dependencies",
   "--allow-missing-repository",
   "--skip-license",
+  // README links are relative to the repository: vsce rewrites them against the repository URL
+  "--baseContentUrl",
+  `${repoUrl}/blob/HEAD/`,
+  "--baseImagesUrl",
+  `${repoUrl}/raw/HEAD/`,
   "--out",
   out,
 ]);
@@ -39,10 +49,14 @@ try {
 } catch {
   /* no unzip */
 }
-const bad = files.filter((f) => /^extension\/(src|test|node_modules|proto|bench|scripts|\.cache)\//.test(f) || /fixtures|\.ts$|\.map$/.test(f));
+const bad = files.filter(
+  (f) => /^extension\/(src|test|node_modules|proto|bench|scripts|\.cache)\//.test(f) || /fixtures|\.ts$|\.map$/.test(f),
+);
 const size = statSync(out).size;
 console.log(`package: ${out}`);
-console.log(`package: ${(size / 1024 / 1024).toFixed(2)} MB (${size} bytes), ${files.length || "?"} files, ${Date.now() - t0} ms`);
+console.log(
+  `package: ${(size / 1024 / 1024).toFixed(2)} MB (${size} bytes), ${files.length || "?"} files, ${Date.now() - t0} ms`,
+);
 if (bad.length) {
   console.error(`package: the VSIX holds files that must stay out:\n  ${bad.join("\n  ")}`);
   process.exit(1);

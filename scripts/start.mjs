@@ -71,20 +71,52 @@ async function main() {
   const settings = join(profile, "ud", "User", "settings.json");
   if (!existsSync(settings)) {
     mkdirSync(dirname(settings), { recursive: true });
-    writeFileSync(settings, JSON.stringify({ "workbench.startupEditor": "none", "telemetry.telemetryLevel": "off", "update.mode": "none", "extensions.autoCheckUpdates": false }, null, 2));
+    writeFileSync(
+      settings,
+      JSON.stringify(
+        {
+          "workbench.startupEditor": "none",
+          "telemetry.telemetryLevel": "off",
+          "update.mode": "none",
+          "extensions.autoCheckUpdates": false,
+        },
+        null,
+        2,
+      ),
+    );
   }
-  const csArgs = ["--user-data-dir", join(profile, "ud"), "--extensions-dir", join(profile, "exts"), "--config", join(profile, "config.yaml")];
+  const csArgs = [
+    "--user-data-dir",
+    join(profile, "ud"),
+    "--extensions-dir",
+    join(profile, "exts"),
+    "--config",
+    join(profile, "config.yaml"),
+  ];
   const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
   sh(csBin, [...csArgs, "--install-extension", vsix, "--force"], { env, quiet: true });
   const port = Number(opt("--port") ?? (await freePort()));
   const logFile = join(root, ".cache", "start", "code-server.log");
   const out = openSync(logFile, "w");
   // loopback only, so no password; detached: code-server leads its process group and Ctrl+C stops all of it
-  const server = spawn(csBin, [...csArgs, "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check", dir], {
-    env,
-    stdio: ["ignore", out, out],
-    detached: true,
-  });
+  const server = spawn(
+    csBin,
+    [
+      ...csArgs,
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      dir,
+    ],
+    {
+      env,
+      stdio: ["ignore", out, out],
+      detached: true,
+    },
+  );
   const stop = () => {
     try {
       process.kill(-server.pid, "SIGTERM");
@@ -99,7 +131,10 @@ async function main() {
     process.exit(code ?? 0);
   });
   for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }

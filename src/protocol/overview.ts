@@ -67,7 +67,12 @@ export type OverviewToHostMessage =
   | { type: "overview/openVariable"; checkpointKey: string }
   | { type: "overview/openFile"; path: string }
   | { type: "overview/showGraph"; metaGraph: number; signature?: string }
-  | { type: "overview/reveal"; metaGraph: number; kind: "signature" | "function" | "variable" | "export"; name: string };
+  | {
+      type: "overview/reveal";
+      metaGraph: number;
+      kind: "signature" | "function" | "variable" | "export";
+      name: string;
+    };
 
 /** Pure helper so the layer list is the same in tests and in the host. */
 export function topLayers(tree: ObjectNodeInfo | undefined): OverviewMetaGraph["layers"] {
