@@ -113,7 +113,12 @@ async function benchOne(
   const { page, firstPaintMs } = await h.open(g);
   const label = typeof sig === "string" ? sig : `function ${sig.function}`;
   if (screens)
-    await page.screenshot({ path: join(screens, `${dir.split("/").pop()}-${label.replace(/\W+/g, "_")}.png`) });
+    await page.screenshot({
+      path: join(
+        screens,
+        `${dir.split("/").filter(Boolean).pop()!.replace(/\W+/g, "_")}-${label.replace(/\W+/g, "_")}.png`,
+      ),
+    });
   const box = await largestBox(page);
   let expandLargestMs: number | null = null;
   let maxBlockMs: number | null = null;

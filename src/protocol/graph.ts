@@ -92,6 +92,8 @@ export interface LayoutEdgeIn {
   id: string;
   source: string;
   target: string;
+  /** Not given to ELK (e.g. control-only edges): drawn straight, returns an empty route. */
+  free?: boolean;
 }
 
 /** One ELK `layered` call: the direct children of one group, edges lifted to them. */

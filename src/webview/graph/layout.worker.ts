@@ -27,8 +27,10 @@ export const DEFAULT_OPTIONS: Record<string, string> = {
   "elk.edgeRouting": "POLYLINE",
   "elk.spacing.nodeNode": "18",
   "elk.layered.spacing.nodeNodeBetweenLayers": "34",
-  "elk.spacing.edgeNode": "12",
-  "elk.spacing.edgeEdge": "8",
+  "elk.spacing.edgeNode": "10",
+  "elk.spacing.edgeEdge": "5",
+  "elk.layered.spacing.edgeNodeBetweenLayers": "8",
+  "elk.layered.spacing.edgeEdgeBetweenLayers": "5",
   "elk.padding": "[top=12,left=12,bottom=12,right=12]",
   "elk.separateConnectedComponents": "false",
 };
@@ -45,7 +47,7 @@ async function layoutOne(g: LayoutInput): Promise<LayoutOutput> {
       ...Object.fromEntries(Object.entries(g.options ?? {}).filter(([k]) => k !== "elk.force")),
     },
     children: g.children.map((c) => ({ id: c.id, width: c.width, height: c.height })),
-    edges: g.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+    edges: g.edges.filter((e) => !e.free).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   };
   const out = await elk.layout(graph);
   const pos = new Map<string, ElkNode>();

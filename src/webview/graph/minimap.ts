@@ -56,7 +56,14 @@ export class Minimap {
     for (const it of scene.items) {
       if (it.kind === "frame") ctx.strokeRect(it.x, it.y, it.w, it.h);
       else {
-        ctx.fillStyle = this.colour(`--kind-${it.kind === "leaf" ? this.g.nodes[it.index].kind : "call"}`);
+        const grp = it.kind === "box" ? this.g.groups[it.index] : undefined;
+        const kind =
+          it.kind === "leaf"
+            ? `--kind-${this.g.nodes[it.index].kind}`
+            : grp?.kind === "call"
+              ? "--kind-call"
+              : "--muted";
+        ctx.fillStyle = this.colour(kind);
         ctx.fillRect(it.x, it.y, it.w, it.h);
       }
     }

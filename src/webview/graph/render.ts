@@ -347,6 +347,21 @@ export class Renderer {
     this.apply(t, animate);
   }
 
+  /**
+   * Fits the whole graph when that keeps labels readable; otherwise shows its top (the inputs) at a
+   * readable zoom, centred horizontally — the minimap shows the rest.
+   */
+  fitReadable(minScale = 0.6): void {
+    if (!this.scene) return;
+    const [w, h] = this.size();
+    const sw = Math.max(1, this.scene.width);
+    const sh = Math.max(1, this.scene.height);
+    const k = Math.min(1.2, (w - 40) / sw, (h - 40) / sh);
+    if (k >= minScale) return this.fit(false);
+    const k2 = Math.max(minScale, Math.min(1, (w - 40) / sw));
+    this.apply(zoomIdentity.translate(Math.max(20 - 0, (w - sw * k2) / 2), 20).scale(k2), false);
+  }
+
   /** Centres an item, zooming in to at least `minScale`. */
   centerOn(it: SceneItem, minScale = 0.8, animate = true): void {
     const [w, h] = this.size();

@@ -18,6 +18,9 @@ import { GraphModel, type ItemKey, type Scene } from "./viewModel.js";
 
 /** Auto-expand the largest groups at open while the picture stays this small. */
 const AUTO_EXPAND_ITEMS = 40;
+/** ...and if fewer than this are visible, open the biggest box as long as it has at most AUTO_EXPAND_MAX_KIDS children. */
+const AUTO_EXPAND_SPARSE = 12;
+const AUTO_EXPAND_MAX_KIDS = 120;
 
 export type Measure = (t: string, px: number, bold?: boolean) => number;
 
@@ -164,7 +167,7 @@ export class GraphView {
     const t0 = performance.now();
     this.autoExpand();
     await this.relayout("first", undefined, false);
-    this.renderer.fit(false);
+    this.renderer.fitReadable();
     this.renderer.draw();
     const ms = performance.now() - t0;
     this.post({ type: "graph/rendered", reason: "first", ms, visibleNodes: this.scene?.items.length ?? 0 });
@@ -185,7 +188,20 @@ export class GraphView {
       queue.sort((a, b) => g.groups[b].visibleSize - g.groups[a].visibleSize);
       const c = queue.shift()!;
       const add = kids(c) - 1;
-      if (visible + add > AUTO_EXPAND_ITEMS) break;
+      if (visible + add > AUTO_EXPAND_ITEMS) {
+        queue.unshift(c);
+        break;
+      }
+      m.expanded.add(c);
+      visible += add;
+      for (const cc of g.groups[c].groups) if (worth(cc)) queue.push(cc);
+    }
+    // Still a near-empty picture (a call chain around one big body): open the biggest box if that stays readable.
+    while (visible < AUTO_EXPAND_SPARSE && queue.length) {
+      queue.sort((a, b) => g.groups[b].visibleSize - g.groups[a].visibleSize);
+      const c = queue.shift()!;
+      const add = kids(c) - 1;
+      if (add > AUTO_EXPAND_MAX_KIDS) break;
       m.expanded.add(c);
       visible += add;
       for (const cc of g.groups[c].groups) if (worth(cc)) queue.push(cc);

@@ -13,6 +13,8 @@ export const BOX_H = 40;
 export const MAX_W = 220;
 /** Groups with more visible children than this get cheaper ELK options. */
 export const BIG_GROUP = 300;
+/** Groups with at most this many visible children get crossing minimisation. */
+export const SMALL_GROUP = 150;
 
 export type Measure = (text: string, px: number, bold?: boolean) => number;
 
@@ -213,9 +215,15 @@ export class GraphModel {
       }
       members[li].push(ei);
     }
+    // Control-only connections do not shape the layout (they are drawn straight and dashed).
+    members.forEach((m, li) => {
+      if (m.every((ei) => this.g.edges[ei].ctl)) edges[li].free = true;
+    });
     const input: LayoutInput = { key: `g${gi}`, children, edges };
     // Brandes-Koepf placement costs several times more on big groups with long edges; SIMPLE stays fast.
-    if (children.length > BIG_GROUP)
+    // Small groups can afford crossing minimisation (much tidier with many long edges); big ones keep model order.
+    if (children.length <= SMALL_GROUP) input.options = { "elk.layered.crossingMinimization.strategy": "LAYER_SWEEP" };
+    else if (children.length > BIG_GROUP)
       input.options = {
         "elk.layered.nodePlacement.strategy": "SIMPLE",
         "elk.layered.cycleBreaking.strategy": "MODEL_ORDER",
