@@ -1,0 +1,248 @@
+// Run-form scenarios in the real workbench (code-server + chromium): predict, tf.Example classify, an
+// image into a CNN with top-k, cancelling an endless run, opening a failing node, and (on a server in
+// Restricted Mode) the trust gate. `ctx` = { wb, page, log, ws } where ws maps names to folders/files.
+import assert from "node:assert/strict";
+
+/** Opens the run form of `sig` of export `exportLabel` from the SavedModels tree's inline action. */
+async function openRunForm(wb, exportLabel, sig) {
+  await wb.closeAllEditors().catch(() => undefined);
+  await wb.openSavedModelsView();
+  await wb.collapseAll().catch(() => undefined);
+  await wb.expand(exportLabel);
+  // the meta graph row ("serve") sits between the export and its signatures
+  const below = await wb.descendants(exportLabel);
+  const mg = below.find((r) => r.level === below[0]?.level && r.label !== "Signatures" && r.expanded === "false" && /serve|train|gpu|tpu/.test(r.label));
+  if (mg) await wb.expand(mg.label);
+  await wb.expand("Signatures").catch(() => undefined);
+  await wb.rowAction(sig, "Run Signature");
+  const view = wb.webview();
+  await view.locator("#run-button").waitFor({ timeout: 60000 });
+  return view;
+}
+
+/** Picks a mode of an input's "how to fill" select. */
+async function setMode(view, key, mode) {
+  await view.locator(`section.input[data-key="${key}"] vscode-single-select[data-role=mode]`).evaluate((el, m) => {
+    el.value = m;
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+  }, mode);
+}
+
+async function typeJson(view, key, text) {
+  const ta = view.locator(`vscode-textarea[data-key="${key}"] textarea`);
+  await ta.waitFor({ timeout: 15000 });
+  await ta.fill(text);
+}
+
+async function clickRun(view) {
+  const b = view.locator("#run-button");
+  await view.locator("#run-button:not([disabled])").waitFor({ timeout: 30000 });
+  await b.click();
+}
+
+async function outputValues(view, key, timeout = 120000) {
+  const cells = view.locator(`.output[data-key="${key}"] table.values tbody td`);
+  await cells.first().waitFor({ timeout });
+  return cells.allTextContents();
+}
+
+/** Answers VS Code's "simple file dialog" (code-server's open dialog) with a path. */
+async function answerFileDialog(page, path) {
+  const input = page.locator(".quick-input-widget .quick-input-box input");
+  await input.waitFor({ state: "visible", timeout: 30000 });
+  await input.fill(path);
+  await page.waitForTimeout(300);
+  await page.keyboard.press("Enter");
+}
+
+export const runScenarios = [
+  {
+    name: "predict: serving-half-plus-two-cpu with [1.0, 2.0, 5.0] shows [2.5, 3.0, 4.5]",
+    async run({ wb }) {
+      const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
+      await typeJson(view, "x", "[1.0, 2.0, 5.0]");
+      await view
+        .locator('section.input[data-key="x"] .input-status', { hasText: "laid out as [3, 1]" })
+        .waitFor({ timeout: 10000 });
+      await wb.screenshot("run-01-form");
+      await clickRun(view);
+      const y = await outputValues(view, "y");
+      assert.deepEqual(y, ["2.5", "3", "4.5"]);
+      await view.locator(".timings").waitFor();
+      const first = await view.locator(".timings").textContent();
+      await wb.screenshot("run-02-predict-result");
+      // a second run reuses the warm session
+      await clickRun(view);
+      await view.locator(".timings", { hasText: "warm" }).waitFor({ timeout: 60000 });
+      // Copy as: the savedmodel command line with the same inputs
+      await view.locator(".copy-as summary").click();
+      await view.locator('vscode-button[data-copy="savedmodel"]').click();
+      const cmd = await view.locator(".copy-preview").textContent();
+      assert.match(
+        cmd,
+        /^savedmodel run --dir \S+ --tag_set serve --signature_def serving_default --input_exprs 'x=\[\[1\.0\], \[2\.0\], \[5\.0\]\]'$/,
+      );
+      await wb.screenshot("run-03-copy-as");
+      return `y = ${y.join(", ")}; first run ${first.replace(/\s+/g, " ").trim()}`;
+    },
+  },
+  {
+    name: "the last inputs are remembered per signature",
+    async run({ wb }) {
+      const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
+      const v = await view.locator('vscode-textarea[data-key="x"]').evaluate((el) => el.value);
+      assert.equal(v, "[1.0, 2.0, 5.0]");
+      return "restored";
+    },
+  },
+  {
+    name: "classify: tf.Example builder on classify_x_to_y",
+    async run({ wb }) {
+      const view = await openRunForm(wb, "serving-half-plus-two-cpu", "classify_x_to_y");
+      const row = view.locator('fieldset.example[data-example="0"] .feature-row[data-row="0"]');
+      await row.locator('vscode-textfield[data-field="name"] input').fill("x");
+      await row.locator('vscode-textfield[data-field="values"] input').fill("3");
+      await view
+        .locator('section.input[data-key="inputs"] .input-status', { hasText: "1 serialized tf.Example" })
+        .waitFor({ timeout: 10000 });
+      // a second example, copied from the first, with another value
+      await view.locator('section.input[data-key="inputs"] vscode-button', { hasText: "Add Example" }).click();
+      const row2 = view.locator('fieldset.example[data-example="1"] .feature-row[data-row="0"]');
+      await row2.locator('vscode-textfield[data-field="values"] input').fill("-1");
+      await view
+        .locator('section.input[data-key="inputs"] .input-status', { hasText: "2 serialized tf.Example" })
+        .waitFor({ timeout: 10000 });
+      await clickRun(view);
+      const scores = await outputValues(view, "scores");
+      assert.deepEqual(scores, ["3.5", "1.5"]);
+      await view.locator(".copy-as summary").click();
+      await view.locator('vscode-button[data-copy="saved_model_cli"]').click();
+      const cmd = await view.locator(".copy-preview").textContent();
+      assert.match(cmd, /--input_examples 'inputs=\[\{"x": \[3\.0\]\}, \{"x": \[-1\.0\]\}\]'/);
+      await wb.screenshot("run-04-classify-examples");
+      return `scores = ${scores.join(", ")}`;
+    },
+  },
+  {
+    name: "image: potato-cnn-tf29 on a PNG shows a top-k",
+    async run({ wb, page, ws }) {
+      const view = await openRunForm(wb, "potato-cnn-tf29", "serving_default");
+      await setMode(view, "sequential_input", "image");
+      await view
+        .locator('section.input[data-key="sequential_input"] vscode-button', { hasText: "Choose Image" })
+        .click();
+      await answerFileDialog(page, ws.image);
+      await view
+        .locator('section.input[data-key="sequential_input"] .input-status', {
+          hasText: "300×200 image → [1, 256, 256, 3]",
+        })
+        .waitFor({ timeout: 30000 });
+      await clickRun(view);
+      const idx = view.locator('.output[data-key="dense_1"] .topk-table .topk-index');
+      await idx.first().waitFor({ timeout: 180000 });
+      const indices = (await idx.allTextContents()).map(Number);
+      assert.deepEqual([...indices].sort(), [0, 1, 2], `top-k of 3 classes lists each class once: ${indices}`);
+      await view.locator(".profile summary").waitFor();
+      await wb.screenshot("run-05-image-topk");
+      await view.locator(".profile").scrollIntoViewIfNeeded();
+      await wb.screenshot("run-06-profile");
+      return `top-k classes ${indices.join(", ")}`;
+    },
+  },
+  {
+    name: "cancel: an endless While loop stops when Cancel is pressed in the progress notification",
+    async run({ wb, page }) {
+      const view = await openRunForm(wb, "endless-loop", "serving_default");
+      await typeJson(view, "x", "1.0");
+      await clickRun(view);
+      const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "Running serving_default" });
+      await toast.waitFor({ timeout: 30000 });
+      await page.waitForTimeout(1500);
+      await wb.screenshot("run-07-running-notification");
+      const t0 = Date.now();
+      await toast.locator(".monaco-button", { hasText: "Cancel" }).click();
+      await view.locator(".cancelled", { hasText: "Run cancelled" }).waitFor({ timeout: 15000 });
+      const stopMs = Date.now() - t0;
+      await toast.waitFor({ state: "detached", timeout: 15000 });
+      await wb.screenshot("run-08-cancelled");
+      // the form's own Cancel button works too
+      await clickRun(view);
+      await view.locator("#cancel-button:not([hidden])").waitFor({ timeout: 15000 });
+      await page.waitForTimeout(800);
+      await view.locator("#cancel-button").click();
+      await view.locator(".cancelled").waitFor({ timeout: 15000 });
+      return `stopped ${stopMs} ms after Cancel`;
+    },
+  },
+  {
+    name: "error: the failing node, its op and input shapes, and a link that opens it",
+    async run({ wb, page }) {
+      const view = await openRunForm(wb, "failing-reshape", "serving_default");
+      await typeJson(view, "x", "[1.0, 2.0, 3.0]");
+      await clickRun(view);
+      const fail = view.locator(".run-error");
+      await fail.waitFor({ timeout: 60000 });
+      const text = await fail.textContent();
+      assert.match(text, /head\/reshape_to_7/);
+      assert.match(text, /op Reshape/);
+      assert.match(text, /float32\[3\]/);
+      await wb.screenshot("run-09-error");
+      await view.locator(".failing-node button.link", { hasText: "Open in Graph" }).click();
+      // without the graph view in this build the node's place is revealed in the SavedModels tree
+      const note = page.locator(".notifications-toasts .notification-toast", { hasText: "reshape_to_7" });
+      await note.waitFor({ timeout: 15000 });
+      const noteText = await note.textContent();
+      await wb.screenshot("run-10-open-failing-node");
+      return noteText.replace(/\s+/g, " ").slice(0, 160);
+    },
+  },
+];
+
+export const restrictedScenarios = [
+  {
+    name: "Restricted Mode: the run form says a run needs Workspace Trust and keeps Run off",
+    async run({ wb }) {
+      await wb.openSavedModelsView();
+      await wb.command("SavedModel: Run Signature…", { pick: "serving-half-plus-two-cpu" });
+      const input = wb.page.locator(".quick-input-widget .quick-input-box input");
+      await input.waitFor({ state: "visible", timeout: 30000 });
+      await input.fill("serving_default");
+      await wb.page
+        .locator(".quick-input-widget .monaco-list-row", { hasText: "serving_default" })
+        .first()
+        .waitFor({ timeout: 15000 });
+      await wb.page.keyboard.press("Enter");
+      const view = wb.webview();
+      const banner = view.locator(".trust-banner:not([hidden])");
+      await banner.waitFor({ timeout: 60000 });
+      const text = await banner.textContent();
+      assert.match(text, /needs a trusted workspace/);
+      assert.match(text, /Restricted Mode/);
+      await typeJson(view, "x", "[1.0, 2.0, 5.0]");
+      assert.equal(await view.locator("#run-button").getAttribute("disabled"), "");
+      await wb.screenshot("run-11-restricted-mode");
+      return text.replace(/\s+/g, " ").trim().slice(0, 120);
+    },
+  },
+];
+
+/** Runs scenarios; returns [{ name, ok, ms, detail | error }]. */
+export async function runAll(list, ctx) {
+  const results = [];
+  for (const s of list) {
+    if (ctx.only && !s.name.includes(ctx.only)) continue;
+    const t0 = Date.now();
+    try {
+      const detail = await s.run(ctx);
+      results.push({ name: s.name, ok: true, ms: Date.now() - t0, detail });
+      ctx.log(`PASS ${s.name} (${Date.now() - t0} ms)${detail ? `: ${detail}` : ""}`);
+    } catch (e) {
+      results.push({ name: s.name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
+      ctx.log(`FAIL ${s.name} (${Date.now() - t0} ms): ${e?.message ?? e}`);
+      const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
+      await ctx.wb.screenshot(`FAIL-run-${safe}`).catch(() => undefined);
+      await ctx.page.keyboard.press("Escape").catch(() => undefined);
+    }
+  }
+  return results;
+}
