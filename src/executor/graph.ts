@@ -119,6 +119,11 @@ export class Program {
     return cands.find((c) => device(c) === "CPU") ?? name;
   }
 
+  /** Every body compiled so far (top-level graph and functions). */
+  compiledBodies(): Body[] {
+    return [...(this.main ? [this.main] : []), ...this.bodies.values()];
+  }
+
   mainBody(): Body {
     if (!this.main) {
       this.main = compileGraph(this.graph.node ?? [], this.resolver);

@@ -485,9 +485,19 @@ export class Session {
     if (this.disposed) return;
     this.disposed = true;
     this.state.dispose();
-    for (const b of this.state.program.mainBody().nodes) {
-      const c = b.cache.const as tf.Tensor | undefined;
-      if (c && !c.isDisposed) c.dispose();
+    // Per-node caches hold pinned tensors: decoded Consts and folded conv weights.
+    for (const b of this.state.program.compiledBodies()) {
+      for (const n of b.nodes) {
+        const c = n.cache.const as tf.Tensor | undefined;
+        if (c && !c.isDisposed) c.dispose();
+        const f = n.cache.folded as { filter: tf.Tensor; bias: tf.Tensor } | undefined;
+        if (f) {
+          f.filter.dispose();
+          f.bias.dispose();
+        }
+        delete n.cache.const;
+        delete n.cache.folded;
+      }
     }
   }
 }

@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeNpy, encodeNpy, encodeNpz } from "../../src/savedmodel/npy.js";
+import { tensorflow } from "../../src/savedmodel/proto.js";
+import type { DecodedTensor } from "../../src/savedmodel/tensor.js";
 import { parseValueExpr, splitAssignments } from "../../src/executor/feeds.js";
 import { decodeExample } from "./helpers/exampleDecode.js";
 import { examplesFromJson } from "../../src/executor/example.js";
@@ -156,6 +158,72 @@ describe("savedmodel run", { skip: skipNoFixtures }, () => {
     const r = await cli("run", [fixturePath("tfdf-adult-rf-custom-ops"), "--signature_def", "serving_default"]);
     assert.equal(r.code, 1);
     assert.match(r.err, /SimpleMLInferenceOpWithHandle \(custom op\): .*inference_op/);
+  });
+});
+
+describe("dtypes through run: .npy in, .npy out, signature dtype kept", () => {
+  // dtype → sample values (int64 includes a value int32 cannot hold: it must warn, not wrap silently)
+  const cases: [number, string, DecodedTensor][] = [
+    [1, "float32", { dtype: 1, shape: [3], values: Float32Array.of(1.5, -2, 3.25) }],
+    [2, "float64", { dtype: 2, shape: [2], values: Float64Array.of(0.5, -1e10) }],
+    [3, "int32", { dtype: 3, shape: [2], values: Int32Array.of(-7, 2147483647) }],
+    [9, "int64", { dtype: 9, shape: [2], values: BigInt64Array.of(-3n, 40n) }],
+    [4, "uint8", { dtype: 4, shape: [3], values: Uint8Array.of(0, 128, 255) }],
+    [6, "int8", { dtype: 6, shape: [2], values: Int8Array.of(-128, 127) }],
+    [5, "int16", { dtype: 5, shape: [2], values: Int16Array.of(-32768, 32767) }],
+    [17, "uint16", { dtype: 17, shape: [2], values: Uint16Array.of(0, 65535) }],
+    [22, "uint32", { dtype: 22, shape: [2], values: Uint32Array.of(0, 2147483647) }],
+    [10, "bool", { dtype: 10, shape: [3], values: Uint8Array.of(1, 0, 1) }],
+  ];
+  function identityModel(dtype: number): string {
+    const dir = mkdtempSync(join(tmp, "id-"));
+    const sm = tensorflow.SavedModel.create({
+      savedModelSchemaVersion: 1,
+      metaGraphs: [
+        {
+          metaInfoDef: { tags: ["serve"] },
+          graphDef: {
+            node: [
+              { name: "x", op: "Placeholder", attr: { dtype: { type: dtype } } },
+              { name: "y", op: "Identity", input: ["x"], attr: { T: { type: dtype } } },
+            ],
+            versions: { producer: 1000 },
+          },
+          signatureDef: {
+            serving_default: {
+              methodName: "tensorflow/serving/predict",
+              inputs: { x: { name: "x:0", dtype } },
+              outputs: { y: { name: "y:0", dtype } },
+            },
+          },
+        },
+      ],
+    });
+    writeFileSync(join(dir, "saved_model.pb"), tensorflow.SavedModel.encode(sm).finish());
+    return dir;
+  }
+  for (const [dtype, name, t] of cases) {
+    test(name, async () => {
+      const dir = identityModel(dtype);
+      writeFileSync(join(tmp, `${name}.npy`), encodeNpy(t));
+      const out = join(tmp, `out-${name}`);
+      const r = await cli("run", [dir, "--inputs", `x=${name}.npy`, "--outdir", out]);
+      assert.equal(r.code, 0, r.err);
+      const y = decodeNpy(readFileSync(join(out, "y.npy")));
+      assert.equal(y.dtype, dtype);
+      assert.deepEqual(y.shape, t.shape);
+      const want = Array.from(t.values as ArrayLike<number | bigint>, Number);
+      const got = Array.from(y.values as ArrayLike<number | bigint>, Number);
+      if (name === "float64") got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= Math.abs(want[i]) * 1e-7));
+      else assert.deepEqual(got, want);
+    });
+  }
+  test("int64 beyond int32 warns instead of wrapping silently", async () => {
+    const dir = identityModel(9);
+    writeFileSync(join(tmp, "big.npy"), encodeNpy({ dtype: 9, shape: [1], values: BigInt64Array.of(6000000000n) }));
+    const r = await cli("run", [dir, "--inputs", "x=big.npy"]);
+    assert.equal(r.code, 0);
+    assert.match(r.err, /warning: input "x": int64 value 6000000000 does not fit int32/);
   });
 });
 

@@ -371,6 +371,23 @@ describe("custom ops are reported, not crashed on", { skip: skipNoFixtures }, ()
   });
 });
 
+describe("memory", { skip: skipNoFixtures }, () => {
+  test("repeated runs hold no extra tensors; dispose frees everything the session pinned", async () => {
+    for (const name of ["potato-cnn-tf29", "odapi-tf1-ssd-traffic-sign", "lstm-bbc-news-2shards"]) {
+      const before = X.tfjs.memory().numTensors;
+      const s = await X.loadSession(new X.NodeFileAccess(fixturePath(name)));
+      const sig = s.signatures()[0];
+      const feeds = inputsFor(sig) as never;
+      await s.run(sig.key, feeds);
+      const after1 = X.tfjs.memory().numTensors;
+      for (let i = 0; i < 3; i++) await s.run(sig.key, feeds);
+      assert.equal(X.tfjs.memory().numTensors, after1, `${name}: tensors grew across runs`);
+      s.dispose();
+      assert.equal(X.tfjs.memory().numTensors, before, `${name}: tensors left after dispose`);
+    }
+  });
+});
+
 describe("inference rewrites", { skip: skipNoFixtures }, () => {
   test("conv + batch-norm folding gives the unfused answers (builder CNN and potato-cnn)", async () => {
     const { cnn } = await import("../../src/savedmodel/builder/models.js");
