@@ -101,6 +101,7 @@ export class Runner implements vscode.Disposable {
             progress.report({ message: "executing…" });
             const r: RunResult = await worker.run(signature, feeds, { signal: ac.signal, profile: true });
             this.pool.markWarm(key, worker);
+            progress.report({ message: "done" });
             const state = this.resultState(runId, r, performance.now() - t0, warm, loadWarnings);
             this.last.set(m.id, { exportId: m.id, metaGraph, signature, feeds, outputs: r.outputs, profile: state.profile?.nodes, at: Date.now() });
             this.ran.fire({ exportId: m.id, metaGraph, signature, ok: true, nodeMs: nodeTimes(r) });
@@ -108,6 +109,7 @@ export class Runner implements vscode.Disposable {
           } catch (e) {
             const err = e as ExecutorError;
             if (err?.name === "AbortError" || err?.name === "TimeoutError" || err?.name === "WorkerExit" || err?.name === "WorkerError") this.pool.markCold(key);
+            progress.report({ message: err?.name === "AbortError" ? "cancelled" : "failed" });
             this.ran.fire({ exportId: m.id, metaGraph, signature, ok: false });
             if (err?.name === "AbortError") return { runId, ok: false, cancelled: true, outputs: [], warnings: loadWarnings };
             return { runId, ok: false, outputs: [], warnings: loadWarnings, error: runError(err) };
