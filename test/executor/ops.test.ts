@@ -263,6 +263,29 @@ describe("graph semantics", () => {
     assert.deepEqual(vals(await run(g, "w")), [5]);
     assert.deepEqual(vals(await run(g, "if")), [-1]);
   });
+  test("ParseExampleV2: variable-length dense features are padded; ragged features give values and row splits", async () => {
+    const ex = X.examplesFromJson('[{"v":[1.0, 2.0], "r":[5]}, {"v":[3.0], "r":[6, 7]}]');
+    const g = new G()
+      .const("s", { dtype: STR, shape: [2], values: ex })
+      .const("names", str([], [0]))
+      .const("sk", str([], [0]))
+      .const("dk", str(["v"], [1]))
+      .const("rk", str(["r"], [1]))
+      .const("d0", f32([0], []))
+      .op("p", "ParseExampleV2", ["s", "names", "sk", "dk", "rk", "d0"], {
+        Tdense: a.types([F]),
+        num_sparse: a.i(0),
+        sparse_types: a.types([]),
+        ragged_value_types: a.types([I64]),
+        ragged_split_types: a.types([I64]),
+        dense_shapes: a.shapes([[-1]]),
+      });
+    const out = await X.evalGraph(g.graph(), {}, ["p:0", "p:1", "p:2"]);
+    assert.deepEqual(out["p:0"].shape, [2, 2]);
+    assert.deepEqual(vals(out["p:0"]), [1, 2, 3, 0]);
+    assert.deepEqual(vals(out["p:1"]), [5, 6, 7]);
+    assert.deepEqual(vals(out["p:2"]), [0, 1, 3]);
+  });
   test("errors name the node, its op and input shapes", async () => {
     const g = new G()
       .const("a", f32([1, 2], [2]))

@@ -94,6 +94,9 @@ interface ParseSpec {
   denseTypes: number[];
   denseShapes: (number[] | undefined)[];
   denseDefaults: Value[];
+  /** ParseExampleV2 only. */
+  raggedKeys?: string[];
+  raggedTypes?: number[];
 }
 
 async function parse(examples: Uint8Array[], spec: ParseSpec, single: boolean): Promise<Value[]> {
@@ -135,31 +138,65 @@ async function parse(examples: Uint8Array[], spec: ParseSpec, single: boolean): 
     const key = spec.denseKeys[d];
     const dtype = spec.denseTypes[d];
     const shape = spec.denseShapes[d] ?? [];
-    const per = shape.reduce((a, b) => a * b, 1);
+    // A leading -1 is a variable-length feature: rows are padded to the longest example with the default.
+    const varLen = shape.length > 0 && shape[0] < 0;
+    const inner = varLen ? shape.slice(1) : shape;
+    const per = inner.reduce((a, b) => a * b, 1);
     const def = spec.denseDefaults[d];
     let defVals: (number | Uint8Array)[] | undefined;
     if (isTensor(def) && def.size > 0) {
       defVals = def.dtype === "string" ? ((await def.bytes()) as Uint8Array[]) : Array.from(await def.data());
-      if (defVals.length === 1 && per > 1) defVals = new Array(per).fill(defVals[0]);
+      if (defVals.length === 1 && per > 1 && !varLen) defVals = new Array(per).fill(defVals[0]);
     }
-    const vals: (number | Uint8Array)[] = [];
-    parsed.forEach((ex, b) => {
+    const rows: (number | Uint8Array)[][] = parsed.map((ex, b) => {
       const f = ex.get(key);
       if (!f || f.values.length === 0) {
+        if (varLen) return [];
         if (!defVals) throw new Error(`example ${b} has no feature "${key}", which is required (no default value)`);
-        vals.push(...defVals);
-        return;
+        return defVals;
       }
       if (f.kind !== kindOf(dtype))
         throw new Error(`feature "${key}" in example ${b} is ${f.kind}, expected ${kindOf(dtype)}`);
-      if (f.values.length !== per)
+      const ok = varLen ? f.values.length % per === 0 : f.values.length === per;
+      if (!ok)
         throw new Error(
-          `feature "${key}" in example ${b} has ${f.values.length} values, expected ${per} (shape [${shape}])`,
+          `feature "${key}" in example ${b} has ${f.values.length} values, expected ${varLen ? `a multiple of ${per}` : per} (shape [${shape}])`,
         );
-      vals.push(...(f.values as (number | Uint8Array)[]));
+      return f.values as (number | Uint8Array)[];
     });
-    dense.push(makeTensor(dtype, vals, single ? shape : [B, ...shape]));
+    if (!varLen) {
+      dense.push(makeTensor(dtype, rows.flat(), single ? shape : [B, ...shape]));
+      continue;
+    }
+    const maxRows = Math.max(0, ...rows.map((r) => r.length / per));
+    const pad = defVals?.[0] ?? (dtype === DT.DT_STRING ? new Uint8Array() : 0);
+    const vals: (number | Uint8Array)[] = [];
+    for (const r of rows) {
+      vals.push(...r);
+      for (let k = r.length; k < maxRows * per; k++) vals.push(pad);
+    }
+    dense.push(makeTensor(dtype, vals, single ? [maxRows, ...inner] : [B, maxRows, ...inner]));
   }
+  // ParseExampleV2 ragged features: values of all examples, and row splits.
+  const raggedVals: Value[] = [];
+  const raggedSplits: Value[] = [];
+  (spec.raggedKeys ?? []).forEach((key, r) => {
+    const dtype = spec.raggedTypes![r];
+    const vals: (number | Uint8Array)[] = [];
+    const splits = [0];
+    parsed.forEach((ex, b) => {
+      const f = ex.get(key);
+      if (f && f.values.length) {
+        if (f.kind !== kindOf(dtype))
+          throw new Error(`feature "${key}" in example ${b} is ${f.kind}, expected ${kindOf(dtype)}`);
+        vals.push(...(f.values as (number | Uint8Array)[]));
+      }
+      splits.push(vals.length);
+    });
+    raggedVals.push(makeTensor(dtype, vals, [vals.length]));
+    raggedSplits.push(tf.tensor(splits, [splits.length], "int32"));
+  });
+  if (spec.raggedKeys) return [...sparseIdx, ...sparseVals, ...sparseShapes, ...dense, ...raggedVals, ...raggedSplits];
   return [...sparseIdx, ...sparseVals, ...sparseShapes, ...dense];
 }
 
@@ -186,9 +223,9 @@ async function parseExample(c: OpContext): Promise<Value[]> {
 
 async function parseExampleV2(c: OpContext): Promise<Value[]> {
   const str = async (v: Value) => (await bytesOf(v, "keys")).map((b) => utf8.decode(b));
-  const ragged = await str(c.inputs[4]);
-  if (ragged.length) throw new Error("ragged features in ParseExampleV2 are not supported yet");
   const spec: ParseSpec = {
+    raggedKeys: await str(c.inputs[4]),
+    raggedTypes: attrTypeList(c.attrs, "ragged_value_types"),
     sparseKeys: await str(c.inputs[2]),
     sparseTypes: attrTypeList(c.attrs, "sparse_types"),
     denseKeys: await str(c.inputs[3]),
@@ -197,8 +234,8 @@ async function parseExampleV2(c: OpContext): Promise<Value[]> {
     denseDefaults: c.inputs.slice(5),
   };
   const t = c.inputs[0] as tf.Tensor;
-  const out = await parse(await bytesOf(t, "serialized"), spec, t.rank === 0);
-  return out; // + no ragged outputs
+  if (t.rank > 1) throw new Error(`serialized must be a scalar or a vector, got rank ${t.rank}`);
+  return parse(await bytesOf(t, "serialized"), spec, t.rank === 0);
 }
 
 async function parseSingleExample(c: OpContext): Promise<Value[]> {
