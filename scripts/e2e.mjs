@@ -5,7 +5,7 @@
 // Usage: node scripts/e2e.mjs [--keep] [--ui-only] [--host-only] [--headed]   (SME_E2E_ONLY=word,word runs matching UI scenarios)
 // Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -109,7 +109,10 @@ async function main() {
     vars["potato-cnn-tf29"] = cliJson(["vars", ws_["potato-cnn-tf29"]]);
   });
   const infoFile = join(scratch, "e2e-info.json");
-  writeFileSync(infoFile, JSON.stringify({ ws: ws_, cli, vars }));
+  // an export outside the workspace, for "Open Export Folder…" (a symlink in the scratch folder)
+  const outside = join(scratch, "outside-export");
+  symlinkSync(join(root, "..", "shared", "fixtures", "tfjs-times-two-int"), outside, "dir");
+  writeFileSync(infoFile, JSON.stringify({ ws: ws_, cli, vars, outside }));
 
   mkdirSync(join(state, "ud", "User"), { recursive: true });
   writeFileSync(
@@ -225,6 +228,7 @@ async function main() {
     if (!args.has("--ui-only")) {
       await step("extension-host tests", async () => {
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
         const page = await context.newPage();
         const consoleLines = [];
         page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));

@@ -167,7 +167,7 @@ export class DecodeClient implements vscode.Disposable {
       let value: FsValue;
       switch (call.fn) {
         case "readFile":
-          value = await fs.readFile(call.path);
+          value = await fs.readFileOwned(call.path);
           break;
         case "readRange":
           value = await fs.readRange(call.path, call.offset, call.length);
@@ -184,12 +184,17 @@ export class DecodeClient implements vscode.Disposable {
       reply = { type: "fsReply", id, ok: false, error: serializeError(e) };
     }
     if (this.worker !== w) return;
-    // copy into a fresh buffer we can transfer (vscode may hand out views on shared/pooled memory)
+    // move bytes to the worker without copying when the buffer is all ours (small reads share Node's pool)
     if (reply.ok && reply.value instanceof Uint8Array) {
-      const copy = new Uint8Array(reply.value.byteLength);
-      copy.set(reply.value);
-      reply = { ...reply, value: copy };
-      w.postMessage(reply, [copy.buffer]);
+      let bytes = reply.value;
+      const own =
+        bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+      if (!own) {
+        bytes = new Uint8Array(bytes.byteLength);
+        bytes.set(reply.value);
+      }
+      reply = { ...reply, value: bytes };
+      w.postMessage(reply, [bytes.buffer as ArrayBuffer]);
     } else w.postMessage(reply);
   }
 

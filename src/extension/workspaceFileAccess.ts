@@ -3,12 +3,14 @@
  * WSL, code-server and virtual file systems read the same way as local ones.
  *
  * vscode.workspace.fs has no ranged read. For `file:` URIs (which are local to the extension host,
- * wherever it runs) readRange uses a positioned read on node:fs/promises so a 2 GB variables shard
- * is never read whole; for every other scheme it falls back to readFile + slice, keeping the last
- * file read in memory so consecutive variable reads of one shard do not refetch it.
+ * wherever it runs: with SSH/WSL/containers/code-server the host runs on the remote side) readRange
+ * uses a positioned read on node:fs/promises so a 2 GB variables shard is never read whole, and whole
+ * files for the decode worker are read the same way (readFileOwned); every other scheme goes through
+ * workspace.fs (readRange = readFile + slice, keeping the last file so consecutive variable reads of
+ * one shard do not refetch it). Listing and stat always use workspace.fs.
  */
 import * as vscode from "vscode";
-import { open as openFile } from "node:fs/promises";
+import { open as openFile, readFile as readLocalFile } from "node:fs/promises";
 import type { DirEntry, FileAccess } from "../savedmodel/fileAccess.js";
 
 const WHOLE_FILE_CACHE_LIMIT = 512 * 1024 * 1024;
@@ -25,6 +27,19 @@ export class WorkspaceFileAccess implements FileAccess {
   async readFile(path: string): Promise<Uint8Array> {
     if (this.cached?.path === path) return this.cached.bytes;
     return vscode.workspace.fs.readFile(this.uri(path));
+  }
+
+  /**
+   * The whole file in a buffer the caller owns (it may be transferred to a worker, detaching it).
+   * `file:` URIs are read with node:fs/promises (the read runs on libuv's pool; a big file's Buffer
+   * owns its ArrayBuffer, so it moves to the worker without a copy); other schemes via workspace.fs.
+   */
+  async readFileOwned(path: string): Promise<Uint8Array> {
+    if (this.root.scheme === "file") return readLocalFile(this.uri(path).fsPath);
+    const bytes = await this.readFile(path);
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return copy;
   }
 
   async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {

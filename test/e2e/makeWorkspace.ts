@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   if (!wsArg || !cacheArg) throw new Error("usage: makeWorkspace.ts WS_DIR CACHE_DIR");
   const ws = resolve(wsArg);
   const cache = resolve(cacheArg);
-  if (ws.startsWith(resolve(__dirname, "..", ".."))) throw new Error(`the E2E workspace must not be inside the repo: ${ws}`);
+  if (ws.startsWith(resolve(__dirname, "..", "..")))
+    throw new Error(`the E2E workspace must not be inside the repo: ${ws}`);
   mkdirSync(ws, { recursive: true });
   const out: Record<string, string> = {};
   const link = (name: string, fixture: string) => {
@@ -41,7 +42,10 @@ async function main(): Promise<void> {
   const largeCached = join(cache, "large-graph-export");
   if (!existsSync(join(largeCached, "saved_model.pb"))) {
     await writeExportToDir(largeGraph().save({ format: "binary" }), largeCached);
-    writeFileSync(join(largeCached, "README.txt"), "E2E cache: a ~50 MB synthetic graph written by test/e2e/makeWorkspace.ts\n");
+    writeFileSync(
+      join(largeCached, "README.txt"),
+      "E2E cache: a ~50 MB synthetic graph written by test/e2e/makeWorkspace.ts\n",
+    );
   }
   const large = join(ws, "generated", "large-graph");
   if (!existsSync(large)) symlinkSync(largeCached, large, "dir");

@@ -11,7 +11,13 @@ async function openRunForm(wb, exportLabel, sig) {
   await wb.expand(exportLabel);
   // the meta graph row ("serve") sits between the export and its signatures
   const below = await wb.descendants(exportLabel);
-  const mg = below.find((r) => r.level === below[0]?.level && r.label !== "Signatures" && r.expanded === "false" && /serve|train|gpu|tpu/.test(r.label));
+  const mg = below.find(
+    (r) =>
+      r.level === below[0]?.level &&
+      r.label !== "Signatures" &&
+      r.expanded === "false" &&
+      /serve|train|gpu|tpu/.test(r.label),
+  );
   if (mg) await wb.expand(mg.label);
   await wb.expand("Signatures").catch(() => undefined);
   await wb.rowAction(sig, "Run Signature");
@@ -144,9 +150,18 @@ export const runScenarios = [
       assert.deepEqual([...indices].sort(), [0, 1, 2], `top-k of 3 classes lists each class once: ${indices}`);
       await view.locator(".profile summary").waitFor();
       await wb.screenshot("run-05-image-topk");
+      // inside the graph: the value the slowest node (inside the Keras call function) produced in this run
+      const slowest = view.locator('.profile table[aria-label="slowest nodes"] tbody tr').first();
+      const nodeName = (await slowest.locator("td").first().textContent()).trim();
+      await slowest.locator("button.link", { hasText: "value" }).click();
+      const title = view.locator(".node-value-title");
+      await title.waitFor({ timeout: 60000 });
+      const titleText = await title.textContent();
+      assert.ok(titleText.startsWith(nodeName), `value shown for ${nodeName}: ${titleText}`);
+      await view.locator(".node-value table.values td").first().waitFor({ timeout: 10000 });
       await view.locator(".profile").scrollIntoViewIfNeeded();
-      await wb.screenshot("run-06-profile");
-      return `top-k classes ${indices.join(", ")}`;
+      await wb.screenshot("run-06-profile-node-value");
+      return `top-k classes ${indices.join(", ")}; node value ${titleText}`;
     },
   },
   {
@@ -188,12 +203,16 @@ export const runScenarios = [
       assert.match(text, /float32\[3\]/);
       await wb.screenshot("run-09-error");
       await view.locator(".failing-node button.link", { hasText: "Open in Graph" }).click();
-      // without the graph view in this build the node's place is revealed in the SavedModels tree
-      const note = page.locator(".notifications-toasts .notification-toast", { hasText: "reshape_to_7" });
-      await note.waitFor({ timeout: 15000 });
-      const noteText = await note.textContent();
+      // the graph view opens on the signature's graph with the failing node selected (its details shown)
+      await page.locator(".tab", { hasText: "failing-reshape · serving_default" }).waitFor({ timeout: 60000 });
+      const graph = wb.webview();
+      const details = graph.locator("aside.details h2");
+      await details.waitFor({ timeout: 60000 });
+      const selected = await details.textContent();
+      assert.match(selected, /reshape_to_7/);
+      await page.waitForTimeout(800);
       await wb.screenshot("run-10-open-failing-node");
-      return noteText.replace(/\s+/g, " ").slice(0, 160);
+      return `graph opened with ${selected} selected`;
     },
   },
 ];

@@ -22,7 +22,11 @@ function savedModel(nodes: INodeDef[], fns: IFunctionDef[], input: { shape: numb
     metaGraphs: [
       {
         metaInfoDef: { tags: ["serve"] },
-        graphDef: { node: [{ name: "x", op: "Placeholder", attr: { dtype: t(F) } }, ...nodes], library: { function: fns }, versions: { producer: 1000 } },
+        graphDef: {
+          node: [{ name: "x", op: "Placeholder", attr: { dtype: t(F) } }, ...nodes],
+          library: { function: fns },
+          versions: { producer: 1000 },
+        },
         signatureDef: {
           serving_default: {
             methodName: "tensorflow/serving/predict",
@@ -38,11 +42,26 @@ function savedModel(nodes: INodeDef[], fns: IFunctionDef[], input: { shape: numb
 
 /** y = While(x) with a condition that is always true: runs until cancelled. */
 function endlessLoop(): Uint8Array {
-  const constTrue: INodeDef = { name: "t", op: "Const", attr: { dtype: t(BOOL), value: { tensor: tensorToProto({ dtype: BOOL, shape: [], values: Uint8Array.of(1) }) } } };
+  const constTrue: INodeDef = {
+    name: "t",
+    op: "Const",
+    attr: { dtype: t(BOOL), value: { tensor: tensorToProto({ dtype: BOOL, shape: [], values: Uint8Array.of(1) }) } },
+  };
   return savedModel(
-    [{ name: "loop", op: "While", input: ["x"], attr: { T: { list: { type: [F] } }, cond: { func: { name: "always" } }, body: { func: { name: "same" } } } }],
     [
-      { signature: { name: "always", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "c", type: BOOL }] }, nodeDef: [constTrue], ret: { c: "t:output:0" } },
+      {
+        name: "loop",
+        op: "While",
+        input: ["x"],
+        attr: { T: { list: { type: [F] } }, cond: { func: { name: "always" } }, body: { func: { name: "same" } } },
+      },
+    ],
+    [
+      {
+        signature: { name: "always", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "c", type: BOOL }] },
+        nodeDef: [constTrue],
+        ret: { c: "t:output:0" },
+      },
       {
         signature: { name: "same", inputArg: [{ name: "v", type: F }], outputArg: [{ name: "o", type: F }] },
         nodeDef: [{ name: "id", op: "AddV2", input: ["v", "v"], attr: { T: t(F) } }],
@@ -58,9 +77,17 @@ function endlessLoop(): Uint8Array {
 function failingReshape(): Uint8Array {
   return savedModel(
     [
-      { name: "two", op: "Const", attr: { dtype: t(F), value: { tensor: tensorToProto({ dtype: F, shape: [], values: Float32Array.of(2) }) } } },
+      {
+        name: "two",
+        op: "Const",
+        attr: { dtype: t(F), value: { tensor: tensorToProto({ dtype: F, shape: [], values: Float32Array.of(2) }) } },
+      },
       { name: "scale/mul", op: "Mul", input: ["x", "two"], attr: { T: t(F) } },
-      { name: "shape7", op: "Const", attr: { dtype: t(I32), value: { tensor: tensorToProto({ dtype: I32, shape: [1], values: Int32Array.of(7) }) } } },
+      {
+        name: "shape7",
+        op: "Const",
+        attr: { dtype: t(I32), value: { tensor: tensorToProto({ dtype: I32, shape: [1], values: Int32Array.of(7) }) } },
+      },
       { name: "head/reshape_to_7", op: "Reshape", input: ["scale/mul", "shape7"], attr: { T: t(F), Tshape: t(I32) } },
     ],
     [],
@@ -96,7 +123,12 @@ export function pngImage(w: number, h: number): Uint8Array {
   dv.setUint32(0, w);
   dv.setUint32(4, h);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  const parts = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array())];
+  const parts = [
+    Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", new Uint8Array()),
+  ];
   const total = parts.reduce((n, p) => n + p.length, 0);
   const png = new Uint8Array(total);
   let off = 0;
@@ -107,7 +139,8 @@ export function pngImage(w: number, h: number): Uint8Array {
 async function main(): Promise<void> {
   const ws = resolve(process.argv[2] ?? "");
   if (!process.argv[2]) throw new Error("usage: runWorkspace.ts WS_DIR");
-  if (ws.startsWith(resolve(__dirname, "..", ".."))) throw new Error(`the E2E workspace must not be inside the repo: ${ws}`);
+  if (ws.startsWith(resolve(__dirname, "..", "..")))
+    throw new Error(`the E2E workspace must not be inside the repo: ${ws}`);
   mkdirSync(ws, { recursive: true });
   const out: Record<string, string> = {};
   for (const f of ["serving-half-plus-two-cpu", "potato-cnn-tf29"]) {

@@ -44,10 +44,14 @@ export class Workbench {
     await row.click();
     if (pick) {
       // wait for the command's own quick pick to replace the palette (its value no longer starts with ">")
-      await page.waitForFunction(() => {
-        const i = document.querySelector(".quick-input-widget .quick-input-box input");
-        return i && i.offsetParent !== null && !i.value.startsWith(">");
-      }, null, { timeout: 15000 });
+      await page.waitForFunction(
+        () => {
+          const i = document.querySelector(".quick-input-widget .quick-input-box input");
+          return i && i.offsetParent !== null && !i.value.startsWith(">");
+        },
+        null,
+        { timeout: 15000 },
+      );
       await input.fill(pick);
       const item = this.quickRow(pick);
       await item.waitFor({ timeout: 15000 });
@@ -66,7 +70,9 @@ export class Workbench {
     await header.waitFor({ timeout: 30000 });
     if ((await header.getAttribute("aria-expanded")) !== "true") await header.click();
     // give the tree room: collapse the workspace folder pane above it
-    const folders = this.page.locator(".pane", { has: this.page.locator(".explorer-folders-view") }).locator(".pane-header");
+    const folders = this.page
+      .locator(".pane", { has: this.page.locator(".explorer-folders-view") })
+      .locator(".pane-header");
     if ((await folders.count()) && (await folders.getAttribute("aria-expanded")) === "true") await folders.click();
   }
 
@@ -101,11 +107,9 @@ export class Workbench {
     const r = this.row(label, paneTitle);
     await r.waitFor({ timeout: 60000 });
     if ((await r.getAttribute("aria-expanded")) === "false") await r.locator(".label-name").click();
-    await this.page.waitForFunction(
-      (el) => el?.getAttribute("aria-expanded") !== "false",
-      await r.elementHandle(),
-      { timeout: 60000 },
-    );
+    await this.page.waitForFunction((el) => el?.getAttribute("aria-expanded") !== "false", await r.elementHandle(), {
+      timeout: 60000,
+    });
     return r;
   }
 
@@ -141,7 +145,9 @@ export class Workbench {
 
   async closeAllEditors() {
     await this.command("View: Close All Editors");
-    await this.page.waitForFunction(() => !document.querySelector("iframe.webview.ready:not([style*='visibility: hidden'])") || true);
+    await this.page.waitForFunction(
+      () => !document.querySelector("iframe.webview.ready:not([style*='visibility: hidden'])") || true,
+    );
   }
 
   /** Text of all visible notification toasts. */

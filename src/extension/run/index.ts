@@ -17,7 +17,13 @@ export const RUN_COMMAND = "savedModelExplorer.runSignature";
 export interface RunFeatureDeps {
   store: ExportStore;
   /** Opens (and selects) a node in the graph view; when absent the node is revealed in the SavedModels view. */
-  showNode?: (model: ExportModel, metaGraph: number, node: string, fn?: string) => Promise<void> | void;
+  showNode?: (
+    model: ExportModel,
+    metaGraph: number,
+    node: string,
+    fn: string | undefined,
+    signature: string,
+  ) => Promise<void> | void;
   canShowGraph?: () => boolean;
 }
 
@@ -34,8 +40,19 @@ export interface RunFeature {
   /** Fires after each run (per-node times in `nodeMs` when it succeeded): for colouring the graph by time. */
   readonly onDidRun: vscode.Event<RunEvent>;
   lastRun(exportUri: string): LastRun | undefined;
-  /** The value a node's output had in the last run of that export (re-runs with the same inputs, session kept warm). */
-  nodeValue(exportUri: string, tensorName: string, metaGraph?: number): Promise<DecodedTensor>;
+  /**
+   * The value a node's output had in the last run of that export (re-runs with the same inputs, session
+   * kept warm). `tensor` is "node" or "node:i"; `fn` the library function holding it ("" = top level).
+   */
+  nodeValue(exportUri: string, tensor: string, opts?: { fn?: string; metaGraph?: number }): Promise<DecodedTensor>;
+  /**
+   * Follows a graph view's selection: each node selected there shows the value it produced in the last
+   * run, in the run form of that run. Returns the subscription.
+   */
+  attachGraph(
+    exportUri: string,
+    graph: { onDidSelectNode: vscode.Event<{ node: string; fn: string }> },
+  ): vscode.Disposable;
   /** Graph views (or other editors) of an export keep its session warm while open. */
   addSessionUser(exportUri: string, user: string, metaGraph?: number): void;
   removeSessionUser(exportUri: string, user: string, metaGraph?: number): void;
@@ -49,9 +66,14 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
   const tagsOf = (m: ExportModel, mg: number) => m.result?.info.metaGraphs[mg]?.tags ?? [];
   const keyOf = (m: ExportModel, mg: number) => `${m.id}#${tagsOf(m, mg).join(",")}`;
 
-  const showNode = async (m: ExportModel, mg: number, node: string, fn?: string) => {
-    if (deps.showNode) return void (await deps.showNode(m, mg, node, fn));
-    const id = await vscode.commands.executeCommand<string | undefined>("savedModelExplorer.revealGraphNode", m.id, node, { fn, metaGraph: mg });
+  const showNode = async (m: ExportModel, mg: number, node: string, fn: string | undefined, signature: string) => {
+    if (deps.showNode) return void (await deps.showNode(m, mg, node, fn, signature));
+    const id = await vscode.commands.executeCommand<string | undefined>(
+      "savedModelExplorer.revealGraphNode",
+      m.id,
+      node,
+      { fn, metaGraph: mg },
+    );
     void vscode.window.showInformationMessage(
       `SavedModel: node "${node}"${fn ? ` (in function ${fn})` : ""} ${id ? "is revealed in the SavedModels view" : "was not found in the SavedModels view"}; the graph view is not available in this build.`,
     );
@@ -66,10 +88,15 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
       existing.reveal();
       return existing;
     }
-    const wp = vscode.window.createWebviewPanel(RUN_VIEW_TYPE, `Run ${signature} · ${m.name}`, vscode.ViewColumn.Active, {
-      retainContextWhenHidden: true,
-      enableFindWidget: true,
-    });
+    const wp = vscode.window.createWebviewPanel(
+      RUN_VIEW_TYPE,
+      `Run ${signature} · ${m.name}`,
+      vscode.ViewColumn.Active,
+      {
+        retainContextWhenHidden: true,
+        enableFindWidget: true,
+      },
+    );
     const p = new RunPanel(wp, m, metaGraph, signature, context.extensionUri, {
       runner,
       memento: context.workspaceState,
@@ -87,15 +114,23 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
     return p;
   };
 
-  const pick = async (arg: RunArg): Promise<{ exportUri: string; signature: string; metaGraph: number } | undefined> => {
-    if (arg && "model" in arg && arg.model && arg.info) return { exportUri: arg.model.id, signature: arg.info.key, metaGraph: arg.metaGraph ?? 0 };
+  const pick = async (
+    arg: RunArg,
+  ): Promise<{ exportUri: string; signature: string; metaGraph: number } | undefined> => {
+    if (arg && "model" in arg && arg.model && arg.info)
+      return { exportUri: arg.model.id, signature: arg.info.key, metaGraph: arg.metaGraph ?? 0 };
     let exportUri = arg && "exportUri" in arg ? arg.exportUri : undefined;
     if (!exportUri) {
       const list = deps.store.list();
       const chosen =
         list.length === 1
           ? list[0]
-          : (await vscode.window.showQuickPick(list.map((m) => ({ label: m.name, description: m.relativeLocation, m })), { placeHolder: "Run a signature of which export?" }))?.m;
+          : (
+              await vscode.window.showQuickPick(
+                list.map((m) => ({ label: m.name, description: m.relativeLocation, m })),
+                { placeHolder: "Run a signature of which export?" },
+              )
+            )?.m;
       if (!chosen) return undefined;
       exportUri = chosen.id;
     }
@@ -108,10 +143,15 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
       signature =
         sigs.length === 1
           ? sigs[0].key
-          : (await vscode.window.showQuickPick(
-              sigs.map((s) => ({ label: s.key, description: `${s.methodName} · ${s.inputs.map((i) => i.key).join(", ")}` })),
-              { placeHolder: `Run which signature of ${m.name}?` },
-            ))?.label;
+          : (
+              await vscode.window.showQuickPick(
+                sigs.map((s) => ({
+                  label: s.key,
+                  description: `${s.methodName} · ${s.inputs.map((i) => i.key).join(", ")}`,
+                })),
+                { placeHolder: `Run which signature of ${m.name}?` },
+              )
+            )?.label;
       if (!signature) return undefined;
     }
     return { exportUri, signature, metaGraph };
@@ -133,7 +173,8 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
     deps.store.onDidChange((m) => {
       const gone = (id: string) => !deps.store.get(id);
       for (const p of panels.values()) {
-        if ((m && p.model === m && m.state === "idle") || gone(p.model.id)) void runner.pool.release(p.poolKey, "its files changed");
+        if ((m && p.model === m && m.state === "idle") || gone(p.model.id))
+          void runner.pool.release(p.poolKey, "its files changed");
       }
     }),
   );
@@ -143,10 +184,16 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
     panels,
     onDidRun: runner.onDidRun,
     lastRun: (u) => runner.lastRun(u),
-    nodeValue: async (u, tensorName, mg = 0) => {
+    nodeValue: async (u, tensor, opts = {}) => {
       const m = await deps.store.ensure(vscode.Uri.parse(u));
-      return runner.nodeValue(m, tagsOf(m, mg), tensorName);
+      return runner.nodeValue(m, tagsOf(m, opts.metaGraph ?? 0), tensor, opts.fn ?? "");
     },
+    attachGraph: (u, graph) =>
+      graph.onDidSelectNode((sel) => {
+        const last = runner.lastRun(u);
+        if (!last) return;
+        panels.get(`${u}#${last.metaGraph}#${last.signature}`)?.showNodeValue(sel.node, sel.fn ?? "");
+      }),
     addSessionUser: (u, user, mg = 0) => {
       const m = deps.store.get(u);
       if (m) runner.pool.addUser(keyOf(m, mg), user);

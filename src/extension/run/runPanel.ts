@@ -22,7 +22,13 @@ export interface RunPanelHooks {
   runner: Runner;
   memento: vscode.Memento;
   log(line: string): void;
-  showNode(model: ExportModel, metaGraph: number, node: string, fn?: string): Promise<void>;
+  showNode(
+    model: ExportModel,
+    metaGraph: number,
+    node: string,
+    fn: string | undefined,
+    signature: string,
+  ): Promise<void>;
   canShowGraph(): boolean;
 }
 
@@ -36,7 +42,11 @@ function saveFolder(m: ExportModel): vscode.Uri {
 
 function inside(child: vscode.Uri, parent: vscode.Uri): boolean {
   const p = parent.path.endsWith("/") ? parent.path : `${parent.path}/`;
-  return child.scheme === parent.scheme && child.authority === parent.authority && (child.path === parent.path || child.path.startsWith(p));
+  return (
+    child.scheme === parent.scheme &&
+    child.authority === parent.authority &&
+    (child.path === parent.path || child.path.startsWith(p))
+  );
 }
 
 function safeName(s: string): string {
@@ -63,7 +73,11 @@ export class RunPanel {
   ) {
     this.id = `${model.id}#${metaGraph}#${signature}`;
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, { title: `Run ${signature}`, script: "run", css: ["run.css"] });
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, {
+      title: `Run ${signature}`,
+      script: "run",
+      css: ["run.css"],
+    });
     const serve = serveRpc<RunRpc>(this.handlers(), (msg) => void panel.webview.postMessage(msg));
     panel.webview.onDidReceiveMessage(
       (msg: RunToHostMessage) => {
@@ -73,7 +87,11 @@ export class RunPanel {
       undefined,
       this.disposables,
     );
-    vscode.workspace.onDidGrantWorkspaceTrust(() => this.post({ type: "run/trust", trusted: true }), undefined, this.disposables);
+    vscode.workspace.onDidGrantWorkspaceTrust(
+      () => this.post({ type: "run/trust", trusted: true }),
+      undefined,
+      this.disposables,
+    );
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
   }
 
@@ -97,7 +115,8 @@ export class RunPanel {
     const r = await this.model.load();
     const mg = r.info.metaGraphs[this.metaGraph];
     const sig = mg?.signatures.find((s) => s.key === this.signature);
-    if (!mg || !sig) throw new Error(`${this.model.name} has no signature "${this.signature}" in meta graph ${this.metaGraph}`);
+    if (!mg || !sig)
+      throw new Error(`${this.model.name} has no signature "${this.signature}" in meta graph ${this.metaGraph}`);
     return {
       exportName: this.model.name,
       exportLocation: this.model.fs.describe(""),
@@ -114,9 +133,17 @@ export class RunPanel {
         shape: i.shape,
         hasDefault: sig.defaults.includes(i.key),
       })),
-      outputs: sig.outputs.map((o) => ({ key: o.key, tensorName: o.tensorName ?? "", dtype: o.dtype, dtypeShort: o.dtypeShort, shape: o.shape })),
+      outputs: sig.outputs.map((o) => ({
+        key: o.key,
+        tensorName: o.tensorName ?? "",
+        dtype: o.dtype,
+        dtypeShort: o.dtypeShort,
+        shape: o.shape,
+      })),
       trusted: vscode.workspace.isTrusted,
-      remembered: this.hooks.memento.get<Record<string, InputSource>>(rememberKey(this.model, this.metaGraph, this.signature)),
+      remembered: this.hooks.memento.get<Record<string, InputSource>>(
+        rememberKey(this.model, this.metaGraph, this.signature),
+      ),
       shell: process.platform === "win32" ? "powershell" : "posix",
       canShowGraph: this.hooks.canShowGraph(),
     };
@@ -128,7 +155,16 @@ export class RunPanel {
       this.lastState = s;
       this.post({ type: "run/state", state: s });
     } catch (e) {
-      this.post({ type: "run/result", result: { runId: 0, ok: false, outputs: [], warnings: [], error: { name: "Error", message: (e as Error).message } } });
+      this.post({
+        type: "run/result",
+        result: {
+          runId: 0,
+          ok: false,
+          outputs: [],
+          warnings: [],
+          error: { name: "Error", message: (e as Error).message },
+        },
+      });
     }
   }
 
@@ -142,10 +178,12 @@ export class RunPanel {
         void this.hooks.memento.update(rememberKey(this.model, this.metaGraph, this.signature), msg.inputs);
         break;
       case "run/copyText":
-        void vscode.env.clipboard.writeText(msg.text).then(() => vscode.window.setStatusBarMessage(`Copied ${msg.what}`, 3000));
+        void vscode.env.clipboard
+          .writeText(msg.text)
+          .then(() => vscode.window.setStatusBarMessage(`Copied ${msg.what}`, 3000));
         break;
       case "run/showNode":
-        void this.hooks.showNode(this.model, this.metaGraph, msg.node, msg.fn);
+        void this.hooks.showNode(this.model, this.metaGraph, msg.node, msg.fn, this.signature);
         break;
       case "run/manageTrust":
         void vscode.commands.executeCommand("workbench.trust.manage");
@@ -158,7 +196,10 @@ export class RunPanel {
 
   /** Runs with the given feeds (also what the in-host tests call). */
   async execute(feeds: Record<string, DecodedTensor>): Promise<import("../../protocol/run.js").RunResultState> {
-    if (!vscode.workspace.isTrusted) throw new Error("Running a signature executes the model's graph: it needs a trusted workspace (this one is in Restricted Mode).");
+    if (!vscode.workspace.isTrusted)
+      throw new Error(
+        "Running a signature executes the model's graph: it needs a trusted workspace (this one is in Restricted Mode).",
+      );
     if (this.running) throw new Error("a run of this signature is already in progress");
     this.running = true;
     try {
@@ -202,7 +243,8 @@ export class RunPanel {
         if (lower.endsWith(".npz")) {
           const all = await decodeNpz(bytes, shown);
           const members = Object.keys(all);
-          let pick = member && member in all ? member : key in all ? key : members.length === 1 ? members[0] : undefined;
+          let pick =
+            member && member in all ? member : key in all ? key : members.length === 1 ? members[0] : undefined;
           if (!pick) {
             pick = await vscode.window.showQuickPick(
               members.map((n) => n),
@@ -237,14 +279,17 @@ export class RunPanel {
         const last = this.hooks.runner.lastRun(this.model.id);
         const t = last?.signature === this.signature ? last.outputs[key] : undefined;
         if (!t) throw new Error(`no output "${key}" from the last run of ${this.signature}`);
-        const uri = await this.pickSaveUri(`${safeName(this.signature)}_${safeName(key)}.npy`, { "NumPy array": ["npy"] });
+        const uri = await this.pickSaveUri(`${safeName(this.signature)}_${safeName(key)}.npy`, {
+          "NumPy array": ["npy"],
+        });
         if (!uri) return {};
         await vscode.workspace.fs.writeFile(uri, encodeNpy(t));
         return { path: uri.scheme === "file" ? uri.fsPath : uri.toString() };
       },
       "run/saveInputsNpz": async ({ keys }) => {
         const last = this.hooks.runner.lastRun(this.model.id);
-        if (!last || last.signature !== this.signature) throw new Error("run the signature first: the .npz holds the inputs of the last run");
+        if (!last || last.signature !== this.signature)
+          throw new Error("run the signature first: the .npz holds the inputs of the last run");
         const entries: Record<string, DecodedTensor> = {};
         for (const k of keys.length ? keys : Object.keys(last.feeds)) if (last.feeds[k]) entries[k] = last.feeds[k];
         const uri = await this.pickSaveUri("inputs.npz", { "NumPy archive": ["npz"] });
@@ -252,17 +297,26 @@ export class RunPanel {
         await vscode.workspace.fs.writeFile(uri, encodeNpz(entries));
         return { path: uri.scheme === "file" ? uri.fsPath : uri.toString() };
       },
-      "run/nodeValue": async ({ tensor }) => {
-        const t = await this.hooks.runner.nodeValue(this.model, this.tags, tensor);
+      "run/nodeValue": async ({ tensor, fn }) => {
+        const t = await this.hooks.runner.nodeValue(this.model, this.tags, tensor, fn);
         const { wire, truncated } = toWire(t, MAX_WIRE_VALUES);
-        return { tensor: wire, truncated, totalElements: t.shape.reduce((a, b) => a * b, 1), stats: Array.isArray(t.values) ? undefined : tensorStats(t) };
+        return {
+          tensor: wire,
+          truncated,
+          totalElements: t.shape.reduce((a, b) => a * b, 1),
+          stats: Array.isArray(t.values) ? undefined : tensorStats(t),
+        };
       },
     };
   }
 
   /** A save dialog in the workspace folder; asks before writing inside the export folder. */
   private async pickSaveUri(name: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
-    const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(saveFolder(this.model), name), filters, title: `Save ${name}` });
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(saveFolder(this.model), name),
+      filters,
+      title: `Save ${name}`,
+    });
     if (!uri) return undefined;
     if (inside(uri, this.model.uri)) {
       const ok = await vscode.window.showWarningMessage(
@@ -273,6 +327,11 @@ export class RunPanel {
       if (!ok) return undefined;
     }
     return uri;
+  }
+
+  /** Shows the value `node` (in function `fn`, "" = top level) produced in the last run, in the form's profile section. */
+  showNodeValue(node: string, fn: string): void {
+    this.post({ type: "run/showNodeValue", node, fn });
   }
 
   describe(): string {

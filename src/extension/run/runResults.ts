@@ -36,13 +36,18 @@ export function runError(e: unknown): RunError {
     if (m) Object.assign(out, { node: m[1], op: m[2], fn: m[3] ?? "" });
   }
   if (err?.name === "MissingOpsError") {
-    out.missing = [...out.message.matchAll(/^ {2}(\S+?)(?: \(custom op\))?: (.+)$/gm)].map((x) => ({ op: x[1], nodes: x[2].split(", ") }));
+    out.missing = [...out.message.matchAll(/^ {2}(\S+?)(?: \(custom op\))?: (.+)$/gm)].map((x) => ({
+      op: x[1],
+      nodes: x[2].split(", "),
+    }));
   }
   return out;
 }
 
 /** Per node (summed over calls) and per op: the slowest nodes and the time by op type. */
-export function summarizeProfile(entries: { node: string; op: string; fn: string; ms: number }[]): NonNullable<RunResultState["profile"]> {
+export function summarizeProfile(
+  entries: { node: string; op: string; fn: string; ms: number }[],
+): NonNullable<RunResultState["profile"]> {
   const nodes = new Map<string, ProfileRow>();
   const ops = new Map<string, { op: string; ms: number; count: number }>();
   let totalMs = 0;

@@ -58,7 +58,8 @@ export class Runner implements vscode.Disposable {
         if (!m) throw new Error(`no export for ${key}`);
         return new ExecutorWorker(m.fs, {
           script: join(this.extensionUri.fsPath, "dist", "executorWorker.js"),
-          timeoutMs: vscode.workspace.getConfiguration("savedModelExplorer").get<number>("run.timeoutSeconds", 300) * 1000,
+          timeoutMs:
+            vscode.workspace.getConfiguration("savedModelExplorer").get<number>("run.timeoutSeconds", 300) * 1000,
           onWarning: (w) => {
             this.warnings.get(key)?.push(w);
             this.log(`run: ${w}`);
@@ -78,7 +79,13 @@ export class Runner implements vscode.Disposable {
   }
 
   /** Runs with a progress notification (Cancel stops the worker); never throws: errors come back in the result. */
-  async run(m: ExportModel, metaGraph: number, tags: string[], signature: string, feeds: Record<string, DecodedTensor>): Promise<RunResultState> {
+  async run(
+    m: ExportModel,
+    metaGraph: number,
+    tags: string[],
+    signature: string,
+    feeds: Record<string, DecodedTensor>,
+  ): Promise<RunResultState> {
     const key = poolKey(m, tags);
     this.models.set(key, m);
     const runId = this.nextRunId++;
@@ -89,7 +96,11 @@ export class Runner implements vscode.Disposable {
     this.warnings.set(key, loadWarnings);
     try {
       return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Running ${signature} of ${m.name}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Running ${signature} of ${m.name}`,
+          cancellable: true,
+        },
         async (progress, token) => {
           token.onCancellationRequested(() => ac.abort());
           const { worker, warm } = this.pool.get(key);
@@ -103,15 +114,30 @@ export class Runner implements vscode.Disposable {
             this.pool.markWarm(key, worker);
             progress.report({ message: "done" });
             const state = this.resultState(runId, r, performance.now() - t0, warm, loadWarnings);
-            this.last.set(m.id, { exportId: m.id, metaGraph, signature, feeds, outputs: r.outputs, profile: state.profile?.nodes, at: Date.now() });
+            this.last.set(m.id, {
+              exportId: m.id,
+              metaGraph,
+              signature,
+              feeds,
+              outputs: r.outputs,
+              profile: state.profile?.nodes,
+              at: Date.now(),
+            });
             this.ran.fire({ exportId: m.id, metaGraph, signature, ok: true, nodeMs: nodeTimes(r) });
             return state;
           } catch (e) {
             const err = e as ExecutorError;
-            if (err?.name === "AbortError" || err?.name === "TimeoutError" || err?.name === "WorkerExit" || err?.name === "WorkerError") this.pool.markCold(key);
+            if (
+              err?.name === "AbortError" ||
+              err?.name === "TimeoutError" ||
+              err?.name === "WorkerExit" ||
+              err?.name === "WorkerError"
+            )
+              this.pool.markCold(key);
             progress.report({ message: err?.name === "AbortError" ? "cancelled" : "failed" });
             this.ran.fire({ exportId: m.id, metaGraph, signature, ok: false });
-            if (err?.name === "AbortError") return { runId, ok: false, cancelled: true, outputs: [], warnings: loadWarnings };
+            if (err?.name === "AbortError")
+              return { runId, ok: false, cancelled: true, outputs: [], warnings: loadWarnings };
             return { runId, ok: false, outputs: [], warnings: loadWarnings, error: runError(err) };
           }
         },
@@ -121,7 +147,13 @@ export class Runner implements vscode.Disposable {
     }
   }
 
-  private resultState(runId: number, r: RunResult, totalMs: number, warm: boolean, loadWarnings: string[]): RunResultState {
+  private resultState(
+    runId: number,
+    r: RunResult,
+    totalMs: number,
+    warm: boolean,
+    loadWarnings: string[],
+  ): RunResultState {
     const outputs: RunOutputResult[] = Object.entries(r.outputs)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, t]) => outputResult(key, t));
@@ -129,7 +161,13 @@ export class Runner implements vscode.Disposable {
       runId,
       ok: true,
       outputs,
-      timings: { loadMs: warm ? 0 : r.timings.loadMs, restoreInitMs: warm ? 0 : r.timings.restoreInitMs, execMs: r.timings.execMs, totalMs, warm },
+      timings: {
+        loadMs: warm ? 0 : r.timings.loadMs,
+        restoreInitMs: warm ? 0 : r.timings.restoreInitMs,
+        execMs: r.timings.execMs,
+        totalMs,
+        warm,
+      },
       warnings: [...new Set([...loadWarnings, ...r.warnings])],
       nodesExecuted: r.nodesExecuted,
       profile: r.profile ? summarizeProfile(r.profile) : undefined,
@@ -137,14 +175,16 @@ export class Runner implements vscode.Disposable {
   }
 
   /** The value graph tensor `tensor` ("node:0") had in the last run of this export (re-runs with the same feeds). */
-  async nodeValue(m: ExportModel, tags: string[], tensor: string): Promise<DecodedTensor> {
+  async nodeValue(m: ExportModel, tags: string[], tensor: string, fn = ""): Promise<DecodedTensor> {
     const last = this.last.get(m.id);
     if (!last) throw new Error("run the signature first: node values come from the last run's inputs");
     const key = poolKey(m, tags);
     this.models.set(key, m);
     const { worker, warm } = this.pool.get(key);
     if (!warm) await worker.load({ tags });
-    const name = /:\d+$/.test(tensor) ? tensor : `${tensor}:0`;
+    const local = /:\d+$/.test(tensor) ? tensor : `${tensor}:0`;
+    // inside a library function the executor names tensors "<function>/<node>:i"
+    const name = fn ? `${fn}/${local}` : local;
     const r = await worker.run(last.signature, last.feeds, { fetchIntermediates: [name] });
     this.pool.markWarm(key, worker);
     const v = r.intermediates?.[name];

@@ -13,7 +13,9 @@ exports.run = async function run() {
     try {
       const detail = await Promise.race([
         t.fn(),
-        new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${t.timeout ?? 60000} ms`)), t.timeout ?? 60000)),
+        new Promise((_, rej) =>
+          setTimeout(() => rej(new Error(`timed out after ${t.timeout ?? 60000} ms`)), t.timeout ?? 60000),
+        ),
       ]);
       results.push({ name: t.name, ok: true, ms: Date.now() - t0, detail: detail ?? undefined });
       console.log(`PASS ${t.name}`);

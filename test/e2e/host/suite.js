@@ -38,7 +38,8 @@ exports.tests = [
     fn: async () => {
       await api.store.scan();
       const ids = api.store.list().map((m) => m.id);
-      for (const name of Object.keys(info.ws)) assert.ok(ids.includes(uriOf(name)), `${name} listed (have ${ids.join(", ")})`);
+      for (const name of Object.keys(info.ws))
+        assert.ok(ids.includes(uriOf(name)), `${name} listed (have ${ids.join(", ")})`);
       return `${ids.length} exports`;
     },
   },
@@ -47,8 +48,18 @@ exports.tests = [
     fn: async () => {
       for (const name of ["serving-half-plus-two-cpu", "potato-cnn-tf29", "serving-half-plus-three"]) {
         const m = await api.model(uriOf(name));
-        const got = m.result.info.metaGraphs[0].signatures.map((s) => ({ key: s.key, method: s.methodName, inputs: s.inputs.map(spec), outputs: s.outputs.map(spec) }));
-        const want = info.cli[name].metaGraphs[0].signatures.map((s) => ({ key: s.key, method: s.methodName, inputs: s.inputs.map(spec), outputs: s.outputs.map(spec) }));
+        const got = m.result.info.metaGraphs[0].signatures.map((s) => ({
+          key: s.key,
+          method: s.methodName,
+          inputs: s.inputs.map(spec),
+          outputs: s.outputs.map(spec),
+        }));
+        const want = info.cli[name].metaGraphs[0].signatures.map((s) => ({
+          key: s.key,
+          method: s.methodName,
+          inputs: s.inputs.map(spec),
+          outputs: s.outputs.map(spec),
+        }));
         assert.deepEqual(got, want, name);
       }
     },
@@ -61,7 +72,10 @@ exports.tests = [
       const cli = info.vars["potato-cnn-tf29"];
       assert.equal(v.parameterCount, cli.parameterCount);
       assert.equal(v.totalBytes, cli.totalBytes);
-      const names = v.variables.filter((x) => x.kind === "variable").map((x) => x.name).sort();
+      const names = v.variables
+        .filter((x) => x.kind === "variable")
+        .map((x) => x.name)
+        .sort();
       assert.deepEqual(names, cli.variables.map((x) => x.name).sort());
       return `${names.length} variables, ${v.parameterCount} parameters`;
     },
@@ -77,7 +91,10 @@ exports.tests = [
       assert.ok(Math.abs(st.stats.mean - want.mean) < 1e-9, `mean ${st.stats.mean} vs ${want.mean}`);
       assert.equal(st.stats.min, want.min);
       assert.equal(st.stats.max, want.max);
-      assert.equal(st.histogram.reduce((a, b) => a + b.count, 0), 864);
+      assert.equal(
+        st.histogram.reduce((a, b) => a + b.count, 0),
+        864,
+      );
       assert.equal(st.pageable, true);
       panel.panel.dispose();
       return `mean ${st.stats.mean}`;
@@ -86,13 +103,37 @@ exports.tests = [
   {
     name: "reveal: a variable, a signature, and a TF1 graph node (a/read → variable a)",
     fn: async () => {
-      assert.equal(await api.revealInTree({ exportUri: uriOf("potato-cnn-tf29"), kind: "variable", name: "conv2d/kernel" }), true);
-      assert.equal(await api.revealInTree({ exportUri: uriOf("serving-half-plus-two-cpu"), kind: "signature", key: "regress_x_to_y" }), true);
-      const node = await api.tree.resolve({ exportUri: uriOf("serving-half-plus-two-cpu"), kind: "graphNode", node: "a/read" });
+      assert.equal(
+        await api.revealInTree({ exportUri: uriOf("potato-cnn-tf29"), kind: "variable", name: "conv2d/kernel" }),
+        true,
+      );
+      assert.equal(
+        await api.revealInTree({
+          exportUri: uriOf("serving-half-plus-two-cpu"),
+          kind: "signature",
+          key: "regress_x_to_y",
+        }),
+        true,
+      );
+      const node = await api.tree.resolve({
+        exportUri: uriOf("serving-half-plus-two-cpu"),
+        kind: "graphNode",
+        node: "a/read",
+      });
       assert.equal(node && node.info && node.info.name, "a");
-      const id = await vscode.commands.executeCommand("savedModelExplorer.revealGraphNode", uriOf("serving-half-plus-two-cpu"), "x");
-      assert.ok(typeof id === "string" && id.includes("/inputs/"), `graph node x reveals a signature input (got ${id})`);
-      assert.equal(await api.revealInTree({ exportUri: uriOf("potato-cnn-tf29"), kind: "variable", name: "no/such/var" }), false);
+      const id = await vscode.commands.executeCommand(
+        "savedModelExplorer.revealGraphNode",
+        uriOf("serving-half-plus-two-cpu"),
+        "x",
+      );
+      assert.ok(
+        typeof id === "string" && id.includes("/inputs/"),
+        `graph node x reveals a signature input (got ${id})`,
+      );
+      assert.equal(
+        await api.revealInTree({ exportUri: uriOf("potato-cnn-tf29"), kind: "variable", name: "no/such/var" }),
+        false,
+      );
     },
   },
   {
@@ -112,15 +153,19 @@ exports.tests = [
       const m = api.store.get(uriOf("large"));
       m.invalidate();
       let maxGap = 0;
+      let phase = "load";
+      const gaps = { load: 0, details: 0 };
       let last = Date.now();
       const timer = setInterval(() => {
         const now = Date.now();
         maxGap = Math.max(maxGap, now - last);
+        gaps[phase] = Math.max(gaps[phase], now - last);
         last = now;
       }, 10);
       const t0 = Date.now();
       try {
         await m.load();
+        phase = "details";
         const d = await m.loadDetails(0);
         assert.ok(d.stats.nodeCount > 50000, `decoded ${d.stats.nodeCount} nodes`);
       } finally {
@@ -128,8 +173,8 @@ exports.tests = [
       }
       const size = m.result.info.files.savedModel.size;
       assert.ok(size > 30e6, `graph file is ${size} bytes`);
-      assert.ok(maxGap < 300, `the host's event loop stalled for ${maxGap} ms`);
-      return `${(size / 1e6).toFixed(1)} MB decoded in ${Date.now() - t0} ms; longest host event-loop gap ${maxGap} ms`;
+      assert.ok(maxGap < 250, `the host's event loop stalled for ${maxGap} ms`);
+      return `${(size / 1e6).toFixed(1)} MB decoded in ${Date.now() - t0} ms; longest host event-loop gap ${maxGap} ms (open ${gaps.load} ms, graph ${gaps.details} ms)`;
     },
   },
   {
@@ -169,12 +214,67 @@ exports.tests = [
     },
   },
   {
+    name: "the view follows the disk: a new export appears, a deleted one disappears",
+    fn: async () => {
+      const path = require("node:path");
+      const dir = path.join(path.dirname(info.ws.xss), "appeared", "7");
+      fs.mkdirSync(path.dirname(dir), { recursive: true });
+      fs.cpSync(info.ws.xss, dir, { recursive: true });
+      const id = vscode.Uri.file(dir).toString();
+      try {
+        await until(() => api.store.get(id), "the new export to be listed", 20000);
+      } finally {
+        fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+      }
+      await until(() => !api.store.get(id), "the deleted export to go", 20000);
+    },
+  },
+  {
+    name: "Open Export Folder: a parent of one version folder opens it; a folder outside the workspace is added",
+    fn: async () => {
+      const path = require("node:path");
+      const parent = vscode.Uri.file(path.dirname(info.ws.demo));
+      const id = await vscode.commands.executeCommand("savedModelExplorer.openFolder", parent);
+      assert.equal(id, uriOf("demo"));
+      const outside = vscode.Uri.file(info.outside);
+      const id2 = await vscode.commands.executeCommand("savedModelExplorer.openFolder", outside);
+      assert.equal(id2, outside.toString());
+      const m = api.store.get(outside);
+      assert.equal(m.manual, true);
+      await m.load();
+      assert.ok(m.result.info.metaGraphs[0].signatures.length > 0);
+      await api.store.remove(m);
+      assert.equal(api.store.get(outside), undefined);
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    },
+  },
+  {
+    name: "Copy as JSON puts the signature's JSON on the clipboard",
+    fn: async () => {
+      const node = await api.tree.resolve({
+        exportUri: uriOf("potato-cnn-tf29"),
+        kind: "signature",
+        key: "serving_default",
+      });
+      await vscode.commands.executeCommand("savedModelExplorer.copyJson", node);
+      const j = JSON.parse(await vscode.env.clipboard.readText());
+      assert.equal(j.key, "serving_default");
+      assert.deepEqual(j.inputs[0].shape, [-1, 256, 256, 3]);
+      await vscode.commands.executeCommand("savedModelExplorer.copyName", node);
+      assert.equal(await vscode.env.clipboard.readText(), "serving_default");
+    },
+  },
+  {
     name: "overview editor opens for saved_model.pb and reports stats",
     fn: async () => {
       const m = await api.model(uriOf("serving-half-plus-two-cpu"));
       await vscode.commands.executeCommand("savedModelExplorer.openOverview", m.uri);
       const panel = await until(() => [...(api.overview.panels.get(m.id) ?? [])][0], "overview panel");
-      const st = await until(() => panel.lastState && panel.lastState.metaGraphs[0] && panel.lastState.metaGraphs[0].stats && panel.lastState, "overview stats");
+      const st = await until(
+        () =>
+          panel.lastState && panel.lastState.metaGraphs[0] && panel.lastState.metaGraphs[0].stats && panel.lastState,
+        "overview stats",
+      );
       assert.equal(st.info.metaGraphs[0].tfVersion, "1.14.0");
       assert.ok(st.metaGraphs[0].stats.opHistogram.length > 3);
       return `${st.metaGraphs[0].stats.nodeCount} nodes`;
