@@ -93,7 +93,7 @@ export class GraphHarness {
    */
   async open(
     g: DisplayGraph,
-    opts: { width?: number; height?: number; theme?: "dark" | "light" | "hc" } = {},
+    opts: { width?: number; height?: number; theme?: "dark" | "light" | "hc"; page?: string } = {},
   ): Promise<{ page: Page; firstPaintMs: number }> {
     const page = await this.browser.newPage({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 } });
     const errors: string[] = [];
@@ -105,7 +105,12 @@ export class GraphHarness {
     await page.addInitScript("window.__name = (f) => f;");
     const id = String(this.graphs.size + 1);
     this.graphs.set(id, JSON.stringify(g));
-    await page.goto(`${this.base}/graph-dev.html`);
+    const cspViolations: string[] = [];
+    await page.exposeFunction("__cspViolation", (v: string) => cspViolations.push(v));
+    await page.addInitScript(
+      "document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(e.violatedDirective + ' ' + e.blockedURI));",
+    );
+    await page.goto(`${this.base}/${opts.page ?? "graph-dev.html"}`);
     if (opts.theme && opts.theme !== "dark") await page.addStyleTag({ content: THEMES[opts.theme] });
     const firstPaintMs = await page.evaluate(async (url) => {
       const graph = await (await fetch(url)).json();
@@ -121,7 +126,8 @@ export class GraphHarness {
       });
     }, `${this.base}/graph/${id}.json`);
     this.graphs.delete(id);
-    if (errors.length) throw new Error(`page errors: ${errors.join("\n")}`);
+    if (errors.length || cspViolations.length)
+      throw new Error(`page errors: ${[...errors, ...cspViolations].join("\n")}`);
     return { page, firstPaintMs };
   }
 }

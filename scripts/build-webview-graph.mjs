@@ -43,4 +43,15 @@ writeFileSync(
 <body data-worker="graphLayout.worker.js"><div id="root"></div><script src="graph.js"></script></body></html>
 `,
 );
+// The same page under the webview's strict CSP (scripts only by nonce, worker from blob:), for tests.
+writeFileSync(
+  join(out, "graph-csp.html"),
+  `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data: blob:; style-src 'self'; font-src 'self'; script-src 'nonce-test'; worker-src blob:; connect-src 'self'">
+<title>SavedModel graph (CSP page)</title>
+<link rel="stylesheet" href="graph.css"></head>
+<body data-worker="graphLayout.worker.js"><div id="root"></div><script nonce="test" src="graph.js"></script></body></html>
+`,
+);
 console.log(`webview graph bundle built in ${Date.now() - t0} ms -> ${out}`);
