@@ -12,7 +12,7 @@ import type { RunState } from "./kernel.js";
 import { disposeConverterContext, newConverterContext } from "./ops/converter.js";
 import { allKernels } from "./ops/index.js";
 import { SessionState } from "./state.js";
-import { useBackend, type BackendName } from "./tfjs/runtime.js";
+import { endScopeSafely, useBackend, type BackendName } from "./tfjs/runtime.js";
 import { fromTfTensor, isTensor, toTfTensor, type Value } from "./values.js";
 
 export interface EvalOptions {
@@ -21,6 +21,7 @@ export interface EvalOptions {
   warnings?: string[];
   /** Apply the inference rewrites (conv + batch-norm folding), as sessions do by default. */
   optimize?: boolean;
+  maxTensorBytes?: number;
 }
 
 function ref(name: string): [string, number] {
@@ -39,6 +40,7 @@ export async function evalGraph(
   const program = new Program(graph, opts.strippedOpList ?? [], opts.optimize ?? false);
   const state = new SessionState(program, new MemoryFileAccess(new Map()), allKernels(), {
     onWarning: (m) => opts.warnings?.push(m),
+    maxTensorBytes: opts.maxTensorBytes,
   });
   const body = program.mainBody();
   const at = (name: string): NodeInput => {
@@ -80,7 +82,7 @@ export async function evalGraph(
     return out;
   } finally {
     disposeConverterContext(run.converterCtx, new Set());
-    tf.engine().endScope();
+    endScopeSafely();
     state.dispose();
   }
 }

@@ -118,6 +118,12 @@ export function release(run: RunState, v: Value | undefined, dispose = true): vo
 export function checkAbort(run: RunState): void {
   if (run.signal?.aborted)
     throw new AbortError(typeof run.signal.reason === "string" ? run.signal.reason : "run cancelled");
+  const bytes = tf.memory().numBytes;
+  if (bytes > run.session.maxTensorBytes) {
+    throw new AbortError(
+      `the run holds ${(bytes / 2 ** 20).toFixed(0)} MiB of tensors, over the limit of ${(run.session.maxTensorBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
 }
 
 export function lookupKernel(run: RunState, node: CNode): KernelDef | undefined {

@@ -17,7 +17,7 @@ import { allKernels } from "./ops/index.js";
 import { newConverterContext, disposeConverterContext } from "./ops/converter.js";
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
-import { useBackend, type BackendName } from "./tfjs/runtime.js";
+import { endScopeSafely, useBackend, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
 export const INIT_OP_SIGNATURE_KEY = "__saved_model_init_op";
@@ -254,7 +254,7 @@ export class Session {
       }
     } finally {
       disposeConverterContext(run.converterCtx, new Set());
-      tf.engine().endScope(run.pinnedThisRun);
+      endScopeSafely(run.pinnedThisRun);
     }
   }
 
@@ -458,7 +458,7 @@ export class Session {
       };
     } finally {
       disposeConverterContext(run.converterCtx, new Set());
-      tf.engine().endScope(run.pinnedThisRun);
+      endScopeSafely(run.pinnedThisRun);
     }
   }
 

@@ -31,6 +31,8 @@ export interface SessionOptions {
   maxCallDepth?: number;
   /** Inference rewrites such as folding batch norm into convolutions (default true). */
   optimize?: boolean;
+  /** Most bytes all live tensors may take during a run (default 1.5 GiB); checked as nodes run. */
+  maxTensorBytes?: number;
 }
 
 export class SessionState {
@@ -41,6 +43,7 @@ export class SessionState {
   runWarnings: string[] = [];
   readonly maxElements: number;
   readonly maxCallDepth: number;
+  readonly maxTensorBytes: number;
   /** Opened tensor bundles by prefix (the contract is TensorBundle from savedmodel/tensorBundle). */
   readonly bundles = new Map<string, Promise<unknown>>();
 
@@ -50,8 +53,10 @@ export class SessionState {
     readonly kernels: KernelTable,
     readonly opts: SessionOptions = {},
   ) {
-    this.maxElements = opts.maxElements ?? 2 ** 28;
+    // tfjs-wasm aborts near 2 GiB of heap: keep single tensors and the whole run well below it.
+    this.maxElements = opts.maxElements ?? 2 ** 27;
     this.maxCallDepth = opts.maxCallDepth ?? 64;
+    this.maxTensorBytes = opts.maxTensorBytes ?? 1.5 * 2 ** 30;
   }
 
   warn(msg: string): void {

@@ -296,6 +296,27 @@ describe("graph semantics", () => {
       (e: Error) => /node "bad_add" \(op AddV2/.test(e.message) && /float32\[2\], float32\[3\]/.test(e.message),
     );
   });
+  test("a loop that keeps growing its tensors is stopped by the memory limit", async () => {
+    const g = new G().const("x0", f32([1], [1])).op("w", "StatelessWhile", ["x0"], { T: a.types([F]), cond: a.func("forever"), body: a.func("double") });
+    const yes = { dtype: BOOL, shape: [], values: Uint8Array.of(1) };
+    const zero = { dtype: I32, shape: [], values: Int32Array.of(0) };
+    g.fns.push(
+      {
+        signature: { name: "forever", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "c", type: BOOL }] },
+        nodeDef: [{ name: "t", op: "Const", attr: { value: { tensor: tensorToProto(yes) }, dtype: a.type(BOOL) } }],
+        ret: { c: "t:output:0" },
+      },
+      {
+        signature: { name: "double", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
+        nodeDef: [
+          { name: "ax", op: "Const", attr: { value: { tensor: tensorToProto(zero) }, dtype: a.type(I32) } },
+          { name: "cat", op: "ConcatV2", input: ["x", "x", "ax:output:0"], attr: { T: a.type(F), N: a.i(2), Tidx: a.type(I32) } },
+        ],
+        ret: { y: "cat:output:0" },
+      },
+    );
+    await assert.rejects(X.evalGraph(g.graph(), {}, ["w"], { maxTensorBytes: 2 ** 22 }), /over the limit of 4 MiB|over the limit/);
+  });
   test("a recursive function is stopped by the call-depth limit", async () => {
     const g = new G()
       .const("x", f32([1], []))

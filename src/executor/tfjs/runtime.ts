@@ -85,4 +85,17 @@ export async function onCpu<T>(f: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Ends an engine scope without letting a failure there (e.g. a wasm module already broken by the run)
+ * hide the run's own error; returns the cleanup error, if any.
+ */
+export function endScopeSafely(keep: tf.Tensor[] = []): Error | undefined {
+  try {
+    tf.engine().endScope(keep);
+    return undefined;
+  } catch (e) {
+    return e as Error;
+  }
+}
+
 export { tf };
