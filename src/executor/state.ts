@@ -25,7 +25,7 @@ export interface HashTable {
 export interface SessionOptions {
   /** Hear about value-changing narrowings, refused ops, etc. */
   onWarning?: (msg: string) => void;
-  /** Largest tensor (elements) an op may create; hostile Fill/shape guards. */
+  /** Largest tensor (elements) an op, Const or checkpoint entry may create (default 2^27); hostile Fill/shape guards. */
   maxElements?: number;
   /** Deepest function-call nesting. */
   maxCallDepth?: number;
