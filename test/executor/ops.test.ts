@@ -286,6 +286,15 @@ describe("graph semantics", () => {
     assert.deepEqual(vals(out["p:1"]), [5, 6, 7]);
     assert.deepEqual(vals(out["p:2"]), [0, 1, 3]);
   });
+  test("UnicodeDecodeWithOffsets: code points, row splits and byte offsets", async () => {
+    const g = new G()
+      .const("s", str(["aé€😀", ""], [2]))
+      .op("d", "UnicodeDecodeWithOffsets", ["s"], { input_encoding: a.s("UTF-8"), Tsplits: a.type(I64) });
+    const out = await X.evalGraph(g.graph(), {}, ["d:0", "d:1", "d:2"]);
+    assert.deepEqual(vals(out["d:0"]), [0, 4, 4]);
+    assert.deepEqual(vals(out["d:1"]), [0x61, 0xe9, 0x20ac, 0x1f600]);
+    assert.deepEqual(vals(out["d:2"]), [0, 1, 3, 6]);
+  });
   test("errors name the node, its op and input shapes", async () => {
     const g = new G()
       .const("a", f32([1, 2], [2]))
@@ -297,7 +306,9 @@ describe("graph semantics", () => {
     );
   });
   test("a loop that keeps growing its tensors is stopped by the memory limit", async () => {
-    const g = new G().const("x0", f32([1], [1])).op("w", "StatelessWhile", ["x0"], { T: a.types([F]), cond: a.func("forever"), body: a.func("double") });
+    const g = new G()
+      .const("x0", f32([1], [1]))
+      .op("w", "StatelessWhile", ["x0"], { T: a.types([F]), cond: a.func("forever"), body: a.func("double") });
     const yes = { dtype: BOOL, shape: [], values: Uint8Array.of(1) };
     const zero = { dtype: I32, shape: [], values: Int32Array.of(0) };
     g.fns.push(
@@ -310,12 +321,20 @@ describe("graph semantics", () => {
         signature: { name: "double", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
         nodeDef: [
           { name: "ax", op: "Const", attr: { value: { tensor: tensorToProto(zero) }, dtype: a.type(I32) } },
-          { name: "cat", op: "ConcatV2", input: ["x", "x", "ax:output:0"], attr: { T: a.type(F), N: a.i(2), Tidx: a.type(I32) } },
+          {
+            name: "cat",
+            op: "ConcatV2",
+            input: ["x", "x", "ax:output:0"],
+            attr: { T: a.type(F), N: a.i(2), Tidx: a.type(I32) },
+          },
         ],
         ret: { y: "cat:output:0" },
       },
     );
-    await assert.rejects(X.evalGraph(g.graph(), {}, ["w"], { maxTensorBytes: 2 ** 22 }), /over the limit of 4 MiB|over the limit/);
+    await assert.rejects(
+      X.evalGraph(g.graph(), {}, ["w"], { maxTensorBytes: 2 ** 22 }),
+      /over the limit of 4 MiB|over the limit/,
+    );
   });
   test("a recursive function is stopped by the call-depth limit", async () => {
     const g = new G()
@@ -581,6 +600,17 @@ describe("every op family runs one node", () => {
           assert.ok(Math.abs(Number(v) - [21, 29, 37, 53, 61, 69, 85, 93, 101][i]) < 1e-3, `${v} at ${i}`),
         ),
     ],
+    unicode: () => {
+      const g = new G()
+        .const("s", str(["aé€😀", "x\u0001"], [2]))
+        .op("d", "UnicodeDecodeWithOffsets", ["s"], {
+          input_encoding: a.s("UTF-8"),
+          Tsplits: a.type(I64),
+          replace_control_characters: a.b(true),
+        })
+        .op("o", "UnicodeEncode", ["d:1", "d:0"], { output_encoding: a.s("UTF-8"), Tsplits: a.type(I64) });
+      return [g, "o", (r) => assert.deepEqual(vals(r), ["aé€😀", "x\ufffd"])];
+    },
     tf1flow: () => [
       new G()
         .const("x", f32([2], []))

@@ -14,6 +14,7 @@ import { tf1FlowKernels } from "./tf1flow.js";
 import { variableKernels } from "./variables.js";
 import { miscKernels } from "./misc.js";
 import { fusedKernels } from "./fused.js";
+import { unicodeKernels } from "./unicode.js";
 
 export const OUR_FAMILIES: Record<string, KernelTable> = {
   graph: graphKernels,
@@ -26,6 +27,7 @@ export const OUR_FAMILIES: Record<string, KernelTable> = {
   tf1flow: tf1FlowKernels,
   misc: miscKernels,
   fused: fusedKernels,
+  unicode: unicodeKernels,
 };
 
 /** Converter ops that ours replace on purpose (hash tables keyed by node name, frames, Identity cloning, ...). */
