@@ -40,6 +40,8 @@ export class GraphView {
   private traced: { nodes: Set<number>; edges: Set<number> } | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly css: CSSStyleDeclaration;
+  /** Where the last relayout spent its time (diagnostics, bench). */
+  lastTimings: Record<string, number> = {};
 
   constructor(
     readonly g: DisplayGraph,
@@ -227,19 +229,30 @@ export class GraphView {
           results.forEach((r, i) => this.model.setLayout(big[i], r));
         }
       }
+      const tScene = performance.now();
       this.scene = this.model.scene();
       this.sceneEdgeOf.clear();
       this.scene.edges.forEach((se, si) => se.edges.forEach((ei) => this.sceneEdgeOf.set(ei, si)));
+      const tRender = performance.now();
       this.renderer.setScene(this.scene);
       const after = anchor ? this.scene.byKey.get(anchor) : undefined;
       if (before && after) {
         const t = this.renderer.currentTransform;
         this.renderer.keepInPlace({ x: before.x * t.k, y: before.y * t.k }, { x: after.x * t.k, y: after.y * t.k });
       }
+      const tMini = performance.now();
       this.minimap.setScene(this.scene);
       this.minimap.setView(this.renderer.currentTransform, ...this.renderer.size());
+      const tClasses = performance.now();
       this.refreshClasses();
       const ms = performance.now() - t0;
+      this.lastTimings = {
+        layoutMs: tScene - t0,
+        sceneMs: tRender - tScene,
+        renderMs: tMini - tRender,
+        minimapMs: tClasses - tMini,
+        classesMs: performance.now() - tClasses,
+      };
       const leaves = this.scene.items.filter((i) => i.kind === "leaf").length;
       this.setStatus(
         `${this.g.nodes.length.toLocaleString("en-US")} nodes · ${leaves.toLocaleString("en-US")} shown · ${Math.round(ms)} ms`,

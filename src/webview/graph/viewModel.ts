@@ -183,7 +183,7 @@ export class GraphModel {
   layoutInput(gi: number): GroupLayoutInput | undefined {
     const grp = this.g.groups[gi];
     const children: LayoutInput["children"] = [];
-    const sigParts: string[] = [this.showBoiler ? "b" : ""];
+
     for (const n of grp.nodes) {
       if (this.nodeHidden(n)) continue;
       const [w, h] = this.sizeOf(`n${n}`)!;
@@ -194,7 +194,6 @@ export class GraphModel {
       const s = this.sizeOf(`g${c}`);
       if (!s) return undefined;
       children.push({ id: `g${c}`, width: s[0], height: s[1] });
-      if (this.expanded.has(c)) sigParts.push(`${c}:${s[0]}x${s[1]}`);
     }
     const lifted = new Map<string, number>();
     const members: number[][] = [];
@@ -228,7 +227,19 @@ export class GraphModel {
         "elk.layered.nodePlacement.strategy": "SIMPLE",
         "elk.layered.cycleBreaking.strategy": "MODEL_ORDER",
       };
-    return { group: gi, input, members, sig: sigParts.join(",") };
+    return { group: gi, input, members, sig: this.sigOf(gi)! };
+  }
+
+  /** What a group's layout depends on besides the graph: boilerplate shown, sizes of its expanded children. */
+  private sigOf(gi: number): string | undefined {
+    const parts: string[] = [this.showBoiler ? "b" : ""];
+    for (const c of this.g.groups[gi].groups) {
+      if (!this.expanded.has(c) || this.groupHidden(c)) continue;
+      const s = this.sizeOf(`g${c}`);
+      if (!s) return undefined;
+      parts.push(`${c}:${s[0]}x${s[1]}`);
+    }
+    return parts.join(",");
   }
 
   /** Groups (visible, expanded) whose layout is missing or stale and whose children are all sized. */
@@ -243,13 +254,13 @@ export class GraphModel {
         blocked.add(this.g.groups[gi].parent);
         continue;
       }
-      const inp = this.layoutInput(gi);
-      if (!inp) {
+      const sig = this.sigOf(gi);
+      if (sig === undefined) {
         blocked.add(this.g.groups[gi].parent);
         continue;
       }
-      const have = this.layouts.get(gi);
-      if (have && have.sig === inp.sig) continue;
+      if (this.layouts.get(gi)?.sig === sig) continue;
+      const inp = this.layoutInput(gi)!;
       out.push(inp);
       blocked.add(this.g.groups[gi].parent);
     }
@@ -271,6 +282,8 @@ export class GraphModel {
 
   /** Global coordinates of everything visible. Requires layouts for all visible expanded groups. */
   scene(): Scene {
+    const visCache = new Array<ItemKey | undefined>(this.g.nodes.length);
+    const visibleOf = (n: number) => (visCache[n] ??= this.visibleOf(n));
     const items: SceneItem[] = [];
     const edges: SceneEdge[] = [];
     const byKey = new Map<ItemKey, SceneItem>();
@@ -301,8 +314,8 @@ export class GraphModel {
         const groupsOf = new Map<string, SceneEdge>();
         for (const ei of mem) {
           const e = this.g.edges[ei];
-          const from = this.visibleOf(e.s);
-          const to = this.visibleOf(e.t);
+          const from = visibleOf(e.s);
+          const to = visibleOf(e.t);
           const k = `${from}>${to}`;
           let se = groupsOf.get(k);
           if (!se) {
