@@ -31,6 +31,8 @@ export function runWebviewOptions(production = false) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = Date.now();
   const r = await esbuild.build({ ...runWebviewOptions(process.argv.includes("--production")), metafile: true });
-  const out = Object.entries(r.metafile.outputs).filter(([f]) => !f.endsWith(".map")).map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(0)} KB`);
+  const out = Object.entries(r.metafile.outputs)
+    .filter(([f]) => !f.endsWith(".map"))
+    .map(([f, o]) => `${f} ${(o.bytes / 1024).toFixed(0)} KB`);
   console.log(`build-run: ${Date.now() - t0} ms: ${out.join(", ")}`);
 }

@@ -122,7 +122,9 @@ export type HostToRunMessage =
   | { type: "run/state"; state: RunFormState }
   | { type: "run/started"; runId: number }
   | { type: "run/result"; result: RunResultState }
-  | { type: "run/trust"; trusted: boolean };
+  | { type: "run/trust"; trusted: boolean }
+  /** A node was selected in the graph view of this export: show the value it produced in the last run. */
+  | { type: "run/showNodeValue"; node: string; fn: string };
 
 // ---- webview -> host -------------------------------------------------------------------------------
 export type RunToHostMessage =
@@ -151,5 +153,8 @@ export type RunRpc = {
   /** Save the inputs of the last run as an .npz (what "Copy as" command lines point at for big inputs). */
   "run/saveInputsNpz": { params: { keys: string[] }; result: { path?: string } };
   /** The value a graph node produced in the last run (re-runs with the same inputs and fetches it). */
-  "run/nodeValue": { params: { tensor: string }; result: { tensor: WireTensor; stats?: TensorStats; truncated: boolean; totalElements: number } };
+  "run/nodeValue": {
+    params: { tensor: string; fn?: string };
+    result: { tensor: WireTensor; stats?: TensorStats; truncated: boolean; totalElements: number };
+  };
 };

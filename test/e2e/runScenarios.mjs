@@ -222,15 +222,16 @@ export const restrictedScenarios = [
     name: "Restricted Mode: the run form says a run needs Workspace Trust and keeps Run off",
     async run({ wb }) {
       await wb.openSavedModelsView();
-      await wb.command("SavedModel: Run Signature…", { pick: "serving-half-plus-two-cpu" });
-      const input = wb.page.locator(".quick-input-widget .quick-input-box input");
-      await input.waitFor({ state: "visible", timeout: 30000 });
-      await input.fill("serving_default");
-      await wb.page
-        .locator(".quick-input-widget .monaco-list-row", { hasText: "serving_default" })
+      await wb.command("SavedModel: Run Signature…");
+      // the command's own quick picks: which export, then which signature
+      const rows = wb.page.locator(".quick-input-widget .monaco-list-row");
+      await rows.filter({ hasText: "endless-loop" }).first().waitFor({ timeout: 30000 });
+      await rows.filter({ hasText: "serving-half-plus-two-cpu" }).first().click();
+      await rows.filter({ hasText: "classify_x_to_y" }).first().waitFor({ timeout: 30000 });
+      await rows
+        .filter({ hasText: /^serving_default/ })
         .first()
-        .waitFor({ timeout: 15000 });
-      await wb.page.keyboard.press("Enter");
+        .click();
       const view = wb.webview();
       const banner = view.locator(".trust-banner:not([hidden])");
       await banner.waitFor({ timeout: 60000 });

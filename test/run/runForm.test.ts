@@ -1,7 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DataType as DT } from "../../src/savedmodel/dtypes.js";
-import { concreteShape, fitFlat, parseInputText, parseTextLines, shapeMismatch, unknownDims } from "../../src/webview/run/inputParse.js";
+import {
+  concreteShape,
+  fitFlat,
+  parseInputText,
+  parseTextLines,
+  shapeMismatch,
+  unknownDims,
+} from "../../src/webview/run/inputParse.js";
 import { fillTensor, MAX_FILL_ELEMENTS, seededRandom } from "../../src/webview/run/fill.js";
 import { fromWire, toWire } from "../../src/webview/run/tensorWire.js";
 import { buildExamples, splitValues, takesExamples } from "../../src/webview/run/examples.js";
@@ -21,7 +28,10 @@ test("JSON input is checked against dtype and shape as typed", () => {
   assert.equal(wrongDim.ok, false);
   if (!wrongDim.ok) assert.match(wrongDim.error, /dimension 1 must be 1, got 2/);
   const flat = parseInputText("[1.0, 2.0, 5.0]", DT.DT_FLOAT, [-1, 1]);
-  assert.ok(flat.ok && flat.tensor.shape.join() === "3,1" && flat.reshapedFrom?.join() === "3", "a flat list fills [-1, 1]");
+  assert.ok(
+    flat.ok && flat.tensor.shape.join() === "3,1" && flat.reshapedFrom?.join() === "3",
+    "a flat list fills [-1, 1]",
+  );
   const rank = parseInputText("[1.0, 2.0, 3.0]", DT.DT_FLOAT, [-1, 2]);
   assert.ok(!rank.ok && /rank 2/.test(rank.error), "3 values do not fill [-1, 2]");
   assert.deepEqual(fitFlat([-1, 224, 224, 3], 224 * 224 * 3 * 2), [2, 224, 224, 3]);
@@ -101,29 +111,46 @@ test("wire format keeps every dtype exactly", () => {
     const back = fromWire(structuredClone(toWire(t).wire));
     assert.equal(back.dtype, t.dtype);
     assert.deepEqual(back.shape, t.shape);
-    assert.deepEqual(Array.isArray(back.values) ? back.values.map((x) => [...x]) : [...back.values], Array.isArray(t.values) ? t.values.map((x) => [...x]) : [...t.values]);
+    assert.deepEqual(
+      Array.isArray(back.values) ? back.values.map((x) => [...x]) : [...back.values],
+      Array.isArray(t.values) ? t.values.map((x) => [...x]) : [...t.values],
+    );
   }
   const sub = new Float32Array([9, 1, 2, 3]).subarray(1);
   const { wire, truncated } = toWire({ dtype: DT.DT_FLOAT, shape: [3], values: sub }, 2);
   assert.ok(truncated);
   assert.deepEqual([...(fromWire(wire).values as Float32Array)], [1, 2]);
-  assert.throws(() => fromWire({ dtype: 1, shape: [1], bytes: new Uint8Array(3), array: "Float32Array" }), /whole number/);
+  assert.throws(
+    () => fromWire({ dtype: 1, shape: [1], bytes: new Uint8Array(3), array: "Float32Array" }),
+    /whole number/,
+  );
 });
 
 test("tf.Example builder encodes what examplesFromJson would", () => {
   assert.deepEqual(splitValues('1, 2.5, "a, b", x'), ["1", "2.5", "a, b", "x"]);
   assert.deepEqual(splitValues(""), []);
-  const r = buildExamples([[{ name: "x", kind: "float", values: "1" }], [{ name: "x", kind: "float", values: "2, 3" }]]);
+  const r = buildExamples([
+    [{ name: "x", kind: "float", values: "1" }],
+    [{ name: "x", kind: "float", values: "2, 3" }],
+  ]);
   assert.ok(r.ok);
   if (r.ok) {
     assert.deepEqual(r.tensor.shape, [2]);
     const expect = examplesFromJson('[{"x": [1.0]}, {"x": [2.0, 3.0]}]');
-    assert.deepEqual((r.tensor.values as Uint8Array[]).map((b) => [...b]), expect.map((b) => [...b]));
+    assert.deepEqual(
+      (r.tensor.values as Uint8Array[]).map((b) => [...b]),
+      expect.map((b) => [...b]),
+    );
     assert.deepEqual(r.floats, ["x"]);
   }
   const bad = buildExamples([[{ name: "n", kind: "int64", values: "1, 2.5" }]]);
   assert.ok(!bad.ok && /not an int64/.test(bad.error) && bad.row === 0);
-  const dup = buildExamples([[{ name: "a", kind: "bytes", values: "x" }, { name: "a", kind: "bytes", values: "y" }]]);
+  const dup = buildExamples([
+    [
+      { name: "a", kind: "bytes", values: "x" },
+      { name: "a", kind: "bytes", values: "y" },
+    ],
+  ]);
   assert.ok(!dup.ok && /twice/.test(dup.error));
   assert.ok(takesExamples("tensorflow/serving/classify", { key: "inputs", dtype: DT.DT_STRING }));
   assert.ok(!takesExamples("tensorflow/serving/predict", { key: "x", dtype: DT.DT_STRING }));
@@ -132,24 +159,47 @@ test("tf.Example builder encodes what examplesFromJson would", () => {
 test("recipe: literals for small inputs, inputs.npz for big ones, examples with float spelling", () => {
   const inputs: RunInputInfo[] = [
     { key: "x", tensorName: "x:0", dtype: DT.DT_FLOAT, dtypeShort: "float32", shape: [-1, 1], hasDefault: false },
-    { key: "img", tensorName: "img:0", dtype: DT.DT_FLOAT, dtypeShort: "float32", shape: [1, 64, 64, 3], hasDefault: false },
+    {
+      key: "img",
+      tensorName: "img:0",
+      dtype: DT.DT_FLOAT,
+      dtypeShort: "float32",
+      shape: [1, 64, 64, 3],
+      hasDefault: false,
+    },
   ];
   const state = { dir: "/m", tags: ["serve"], signature: "s", methodName: "tensorflow/serving/predict", inputs };
   const x = parseInputText("[[1.0], [2.0]]", DT.DT_FLOAT, [-1, 1]);
   assert.ok(x.ok);
   const { recipe, needsNpz } = buildRecipe(state, {
     x: { source: { kind: "json", text: "[[1.0], [2.0]]" }, tensor: x.ok ? x.tensor : undefined },
-    img: { source: { kind: "fill", fill: "random", dims: [] }, tensor: fillTensor("random", DT.DT_FLOAT, [1, 64, 64, 3]) },
+    img: {
+      source: { kind: "fill", fill: "random", dims: [] },
+      tensor: fillTensor("random", DT.DT_FLOAT, [1, 64, 64, 3]),
+    },
   });
   assert.deepEqual(needsNpz, ["img"]);
-  assert.equal(cliCommand(recipe, "savedmodel"), "savedmodel run --dir /m --tag_set serve --signature_def s --inputs 'img=inputs.npz[img]' --input_exprs 'x=[[1.0], [2.0]]'");
+  assert.equal(
+    cliCommand(recipe, "savedmodel"),
+    "savedmodel run --dir /m --tag_set serve --signature_def s --inputs 'img=inputs.npz[img]' --input_exprs 'x=[[1.0], [2.0]]'",
+  );
   assert.deepEqual(toNested({ dtype: DT.DT_BOOL, shape: [2, 1], values: Uint8Array.from([1, 0]) }), [[true], [false]]);
   assert.equal(toNested({ dtype: DT.DT_INT32, shape: [], values: Int32Array.from([7]) }), 7);
   const ex = buildExamples([[{ name: "x", kind: "float", values: "1" }]]);
   assert.ok(ex.ok);
   const classify = buildRecipe(
-    { ...state, methodName: "tensorflow/serving/classify", inputs: [{ ...inputs[0], key: "inputs", dtype: DT.DT_STRING, dtypeShort: "string", shape: [-1] }] },
-    { inputs: { source: { kind: "examples", features: [] }, tensor: ex.ok ? ex.tensor : undefined, examples: ex.ok ? { dicts: ex.dicts, floats: ex.floats } : undefined } },
+    {
+      ...state,
+      methodName: "tensorflow/serving/classify",
+      inputs: [{ ...inputs[0], key: "inputs", dtype: DT.DT_STRING, dtypeShort: "string", shape: [-1] }],
+    },
+    {
+      inputs: {
+        source: { kind: "examples", features: [] },
+        tensor: ex.ok ? ex.tensor : undefined,
+        examples: ex.ok ? { dicts: ex.dicts, floats: ex.floats } : undefined,
+      },
+    },
   );
   assert.match(cliCommand(classify.recipe, "saved_model_cli"), /--input_examples 'inputs=\[\{"x": \[1\.0\]\}\]'/);
 });

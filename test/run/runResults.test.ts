@@ -1,6 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nodeTimes, outputResult, runError, summarizeProfile, MAX_WIRE_VALUES } from "../../src/extension/run/runResults.js";
+import {
+  nodeTimes,
+  outputResult,
+  runError,
+  summarizeProfile,
+  MAX_WIRE_VALUES,
+} from "../../src/extension/run/runResults.js";
 import { fromWire } from "../../src/webview/run/tensorWire.js";
 import { DataType as DT } from "../../src/savedmodel/dtypes.js";
 
@@ -10,22 +16,60 @@ test("profile: per node summed over calls, per op, slowest first", () => {
     { node: "b", op: "Add", fn: "f", ms: 1 },
     { node: "b", op: "Add", fn: "f", ms: 2 },
     { node: "b", op: "Add", fn: "", ms: 0.5 },
+    { node: "call", op: "StatefulPartitionedCall", fn: "", ms: 100 },
   ]);
   assert.equal(p.totalMs, 8.5);
-  assert.deepEqual(p.nodes.map((n) => [n.fn, n.node, n.ms, n.count]), [["", "a", 5, 1], ["f", "b", 3, 2], ["", "b", 0.5, 1]]);
-  assert.deepEqual(p.ops, [{ op: "MatMul", ms: 5, count: 1 }, { op: "Add", ms: 3.5, count: 3 }]);
-  const times = nodeTimes({ profile: [{ node: "b", op: "Add", fn: "f", ms: 2 }, { node: "b", op: "Add", fn: "f", ms: 1 }, { node: "x", op: "Neg", fn: "", ms: 1 }] } as never)!;
-  assert.deepEqual([...times], [["f/b", 3], ["x", 1]]);
+  assert.deepEqual(
+    p.nodes.map((n) => [n.fn, n.node, n.ms, n.count]),
+    [
+      ["", "a", 5, 1],
+      ["f", "b", 3, 2],
+      ["", "b", 0.5, 1],
+    ],
+  );
+  assert.deepEqual(p.ops, [
+    { op: "MatMul", ms: 5, count: 1 },
+    { op: "Add", ms: 3.5, count: 3 },
+  ]);
+  const times = nodeTimes({
+    profile: [
+      { node: "b", op: "Add", fn: "f", ms: 2 },
+      { node: "b", op: "Add", fn: "f", ms: 1 },
+      { node: "x", op: "Neg", fn: "", ms: 1 },
+    ],
+  } as never)!;
+  assert.deepEqual(
+    [...times],
+    [
+      ["f/b", 3],
+      ["x", 1],
+    ],
+  );
 });
 
 test("errors keep the failing node, op and function; missing ops are listed", () => {
-  const e = Object.assign(new Error('node "r" (op Reshape, in the top-level graph) with inputs float32[3]: bad'), { name: "NodeError", node: "r", op: "Reshape", fn: "" });
+  const e = Object.assign(new Error('node "r" (op Reshape, in the top-level graph) with inputs float32[3]: bad'), {
+    name: "NodeError",
+    node: "r",
+    op: "Reshape",
+    fn: "",
+  });
   assert.deepEqual(runError(e), { message: e.message, name: "NodeError", node: "r", op: "Reshape", fn: "" });
-  const fromText = runError(new Error('node "inner/conv" (op Conv2D, in function "__inference_call_12") with inputs float32[1,2]: x'));
+  const fromText = runError(
+    new Error('node "inner/conv" (op Conv2D, in function "__inference_call_12") with inputs float32[1,2]: x'),
+  );
   assert.equal(fromText.node, "inner/conv");
   assert.equal(fromText.fn, "__inference_call_12");
-  const missing = runError(Object.assign(new Error('signature "s" needs ops the executor does not have:\n  SentencepieceOp (custom op): a, b\n  Foo: c'), { name: "MissingOpsError" }));
-  assert.deepEqual(missing.missing, [{ op: "SentencepieceOp", nodes: ["a", "b"] }, { op: "Foo", nodes: ["c"] }]);
+  const missing = runError(
+    Object.assign(
+      new Error('signature "s" needs ops the executor does not have:\n  SentencepieceOp (custom op): a, b\n  Foo: c'),
+      { name: "MissingOpsError" },
+    ),
+  );
+  assert.deepEqual(missing.missing, [
+    { op: "SentencepieceOp", nodes: ["a", "b"] },
+    { op: "Foo", nodes: ["c"] },
+  ]);
 });
 
 test("outputs carry stats and histogram, and are cut beyond the wire limit", () => {
@@ -33,7 +77,11 @@ test("outputs carry stats and histogram, and are cut beyond the wire limit", () 
   assert.equal(o.truncated, false);
   assert.equal(o.stats?.max, 4.5);
   assert.deepEqual([...(fromWire(o.tensor).values as Float32Array)], [2.5, 3, 4.5]);
-  const big = outputResult("z", { dtype: DT.DT_UINT8, shape: [MAX_WIRE_VALUES + 5], values: new Uint8Array(MAX_WIRE_VALUES + 5) });
+  const big = outputResult("z", {
+    dtype: DT.DT_UINT8,
+    shape: [MAX_WIRE_VALUES + 5],
+    values: new Uint8Array(MAX_WIRE_VALUES + 5),
+  });
   assert.ok(big.truncated);
   assert.equal(big.totalElements, MAX_WIRE_VALUES + 5);
   assert.equal(fromWire(big.tensor).values.length, MAX_WIRE_VALUES);

@@ -4,7 +4,10 @@ import { SessionPool } from "../../src/extension/run/sessionPool.js";
 
 class FakeWorker {
   terminated = false;
-  constructor(readonly key: string, readonly n: number) {}
+  constructor(
+    readonly key: string,
+    readonly n: number,
+  ) {}
   async terminate(): Promise<void> {
     this.terminated = true;
   }

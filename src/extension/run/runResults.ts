@@ -44,7 +44,11 @@ export function runError(e: unknown): RunError {
   return out;
 }
 
-/** Per node (summed over calls) and per op: the slowest nodes and the time by op type. */
+/** Call and control-flow ops: their measured time includes the nodes they run, so they are not counted again. */
+export const CONTAINER_OPS =
+  /^(?:(?:Stateful)?PartitionedCall|(?:Stateless)?(?:While|If)|Case|StatefulPartitionedCall|RemoteCall|For)$/;
+
+/** Per node (summed over calls) and per op, kernels only (calls and loops excluded): the slowest nodes and the time by op type. */
 export function summarizeProfile(
   entries: { node: string; op: string; fn: string; ms: number }[],
 ): NonNullable<RunResultState["profile"]> {
@@ -52,6 +56,7 @@ export function summarizeProfile(
   const ops = new Map<string, { op: string; ms: number; count: number }>();
   let totalMs = 0;
   for (const e of entries) {
+    if (CONTAINER_OPS.test(e.op)) continue;
     totalMs += e.ms;
     const k = `${e.fn}\u0000${e.node}`;
     const n = nodes.get(k) ?? { node: e.node, op: e.op, fn: e.fn, ms: 0, count: 0 };

@@ -66,9 +66,18 @@ export function valueLiteral(value: unknown, dtype: string): string {
 /** tf.Example feature dicts as JSON, with the values of `floats` features spelled as floats. */
 export function examplesLiteral(examples: Record<string, unknown[]>[], floats: readonly string[] = []): string {
   const num = (v: unknown, float: boolean): string =>
-    typeof v === "number" && float && Number.isInteger(v) ? `${v}.0` : typeof v === "bigint" ? v.toString() : JSON.stringify(v);
+    typeof v === "number" && float && Number.isInteger(v)
+      ? `${v}.0`
+      : typeof v === "bigint"
+        ? v.toString()
+        : JSON.stringify(v);
   return `[${examples
-    .map((ex) => `{${Object.entries(ex).map(([k, vs]) => `${JSON.stringify(k)}: [${(vs ?? []).map((v) => num(v, floats.includes(k))).join(", ")}]`).join(", ")}}`)
+    .map(
+      (ex) =>
+        `{${Object.entries(ex)
+          .map(([k, vs]) => `${JSON.stringify(k)}: [${(vs ?? []).map((v) => num(v, floats.includes(k))).join(", ")}]`)
+          .join(", ")}}`,
+    )
     .join(", ")}]`;
 }
 
@@ -82,7 +91,9 @@ export function cliCommand(r: RunRecipe, tool: "saved_model_cli" | "savedmodel",
   const parts = [tool, "run", "--dir", q(r.dir), "--tag_set", q(r.tags.join(",")), "--signature_def", q(r.signature)];
   const exprs = r.inputs.filter((i) => i.kind === "expr").map((i) => `${i.key}=${valueLiteral(i.value, i.dtype)}`);
   const files = r.inputs.filter((i) => i.kind === "file").map((i) => `${i.key}=${i.file}`);
-  const examples = r.inputs.filter((i) => i.kind === "examples").map((i) => (i.kind === "examples" ? `${i.key}=${examplesLiteral(i.examples, i.floats)}` : ""));
+  const examples = r.inputs
+    .filter((i) => i.kind === "examples")
+    .map((i) => (i.kind === "examples" ? `${i.key}=${examplesLiteral(i.examples, i.floats)}` : ""));
   if (files.length) parts.push("--inputs", q(joinAssignments(files)));
   if (exprs.length) parts.push("--input_exprs", q(joinAssignments(exprs)));
   if (examples.length) parts.push("--input_examples", q(joinAssignments(examples)));
@@ -158,7 +169,10 @@ export function servingRequest(r: RunRecipe): { verb: "predict" | "classify" | "
   const examples = r.inputs.find((i) => i.kind === "examples");
   if (examples && examples.kind === "examples" && /classify|regress/.test(r.methodName)) {
     const verb = r.methodName.endsWith("classify") ? "classify" : "regress";
-    return { verb, body: `{"signature_name": ${JSON.stringify(r.signature)}, "examples": ${examplesLiteral(examples.examples, examples.floats)}}` };
+    return {
+      verb,
+      body: `{"signature_name": ${JSON.stringify(r.signature)}, "examples": ${examplesLiteral(examples.examples, examples.floats)}}`,
+    };
   }
   const inputs: Record<string, unknown> = {};
   for (const i of r.inputs) {

@@ -34,7 +34,7 @@ function featureOf(row: ExampleFeatureRow): FeatureValue {
   if (row.kind === "bytes") return { kind: "bytes", values: parts.map((p) => new TextEncoder().encode(p)) };
   const nums = parts.map((p) => {
     const x = Number(p);
-    if (p.trim() === "" || Number.isNaN(x) && !/^nan$/i.test(p.trim())) throw new Error(`"${p}" is not a number`);
+    if (p.trim() === "" || (Number.isNaN(x) && !/^nan$/i.test(p.trim()))) throw new Error(`"${p}" is not a number`);
     return x;
   });
   if (row.kind === "int64") {

@@ -47,12 +47,30 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-const WORDS = ["alpha", "beta", "gamma", "delta", "tensor", "graph", "model", "input", "value", "token", "hello", "world"];
+const WORDS = [
+  "alpha",
+  "beta",
+  "gamma",
+  "delta",
+  "tensor",
+  "graph",
+  "model",
+  "input",
+  "value",
+  "token",
+  "hello",
+  "world",
+];
 
 export function fillTensor(kind: FillKind, dtype: number, shape: readonly number[], seed = 1): DecodedTensor {
-  for (const d of shape) if (!Number.isInteger(d) || d < 0) throw new Error(`shape [${shape.join(", ")}] has a dimension that is not a size`);
+  for (const d of shape)
+    if (!Number.isInteger(d) || d < 0)
+      throw new Error(`shape [${shape.join(", ")}] has a dimension that is not a size`);
   const n = elementCount(shape);
-  if (n > MAX_FILL_ELEMENTS) throw new Error(`[${shape.join(", ")}] is ${n.toLocaleString("en-US")} elements; generated inputs are limited to ${MAX_FILL_ELEMENTS.toLocaleString("en-US")}`);
+  if (n > MAX_FILL_ELEMENTS)
+    throw new Error(
+      `[${shape.join(", ")}] is ${n.toLocaleString("en-US")} elements; generated inputs are limited to ${MAX_FILL_ELEMENTS.toLocaleString("en-US")}`,
+    );
   const rnd = seededRandom(seed);
   const num = (i: number): number => {
     if (kind === "zeros") return 0;
@@ -68,7 +86,15 @@ export function fillTensor(kind: FillKind, dtype: number, shape: readonly number
   switch (dtype) {
     case DT.DT_STRING:
       values = Array.from({ length: n }, (_, i) =>
-        new TextEncoder().encode(kind === "zeros" ? "" : kind === "ones" ? "a" : kind === "range" ? String(i) : WORDS[Math.floor(rnd() * WORDS.length)]),
+        new TextEncoder().encode(
+          kind === "zeros"
+            ? ""
+            : kind === "ones"
+              ? "a"
+              : kind === "range"
+                ? String(i)
+                : WORDS[Math.floor(rnd() * WORDS.length)],
+        ),
       );
       break;
     case DT.DT_FLOAT:

@@ -28,7 +28,12 @@ export function acceptsImage(dtype: number, spec: readonly number[] | undefined)
  * The layout an image gets for `spec`: fixed dims win; unknown H/W take `sizes` (the form's dims for the
  * -1 entries, in order) or else the image's own size; unknown C is 3; unknown N is 1.
  */
-export function imageLayout(spec: readonly number[], srcW: number, srcH: number, sizes: readonly number[] = []): ImageLayout {
+export function imageLayout(
+  spec: readonly number[],
+  srcW: number,
+  srcH: number,
+  sizes: readonly number[] = [],
+): ImageLayout {
   const rank4 = spec.length === 4;
   const dims = [...spec];
   let j = 0;
@@ -47,10 +52,18 @@ export function defaultScale(dtype: number): PixelScale {
  * RGBA pixels (srcW x srcH, row-major) resized bilinearly to `layout` and laid out NHWC (channels: 1 =
  * luma, 3 = RGB, 4 = RGBA), scaled to `scale` for float dtypes.
  */
-export function imageToTensor(rgba: ArrayLike<number>, srcW: number, srcH: number, layout: ImageLayout, dtype: number, scale: PixelScale): DecodedTensor {
+export function imageToTensor(
+  rgba: ArrayLike<number>,
+  srcW: number,
+  srcH: number,
+  layout: ImageLayout,
+  dtype: number,
+  scale: PixelScale,
+): DecodedTensor {
   const { h, w, c } = layout;
   const n = layout.n ?? 1;
-  if (rgba.length < srcW * srcH * 4) throw new Error(`pixel buffer has ${rgba.length} bytes, expected ${srcW * srcH * 4}`);
+  if (rgba.length < srcW * srcH * 4)
+    throw new Error(`pixel buffer has ${rgba.length} bytes, expected ${srcW * srcH * 4}`);
   if (h * w * c * n > 2 ** 26) throw new Error(`[${n}, ${h}, ${w}, ${c}] is too large for an image input`);
   const plane = new Float32Array(h * w * c);
   const sx = srcW / w;
@@ -67,7 +80,8 @@ export function imageToTensor(rgba: ArrayLike<number>, srcW: number, srcH: numbe
       const x1 = Math.min(x0 + 1, srcW - 1);
       const dx = fx - x0;
       const sample = (ch: number) =>
-        (px(x0, y0, ch) * (1 - dx) + px(x1, y0, ch) * dx) * (1 - dy) + (px(x0, y1, ch) * (1 - dx) + px(x1, y1, ch) * dx) * dy;
+        (px(x0, y0, ch) * (1 - dx) + px(x1, y0, ch) * dx) * (1 - dy) +
+        (px(x0, y1, ch) * (1 - dx) + px(x1, y1, ch) * dx) * dy;
       const o = (y * w + x) * c;
       if (c === 1) plane[o] = 0.299 * sample(0) + 0.587 * sample(1) + 0.114 * sample(2);
       else for (let ch = 0; ch < c; ch++) plane[o + ch] = sample(ch);
@@ -80,7 +94,8 @@ export function imageToTensor(rgba: ArrayLike<number>, srcW: number, srcH: numbe
     for (let b = 0; b < n; b++) for (let i = 0; i < plane.length; i++) out[b * plane.length + i] = Math.round(plane[i]);
     return { dtype, shape, values: out };
   }
-  const f = scale === "0..1" ? (v: number) => v / 255 : scale === "-1..1" ? (v: number) => v / 127.5 - 1 : (v: number) => v;
+  const f =
+    scale === "0..1" ? (v: number) => v / 255 : scale === "-1..1" ? (v: number) => v / 127.5 - 1 : (v: number) => v;
   const out = dtype === DT.DT_DOUBLE ? new Float64Array(total) : new Float32Array(total);
   for (let b = 0; b < n; b++) for (let i = 0; i < plane.length; i++) out[b * plane.length + i] = f(plane[i]);
   return { dtype, shape, values: out };

@@ -25,7 +25,11 @@ export interface InputValue {
 }
 
 function select(options: [string, string][], value: string, label: string): HTMLElement & { value: string } {
-  const s = h("vscode-single-select", { attrs: { "aria-label": label } }, ...options.map(([v, l]) => h("vscode-option", { attrs: { value: v, selected: v === value } }, l)));
+  const s = h(
+    "vscode-single-select",
+    { attrs: { "aria-label": label } },
+    ...options.map(([v, l]) => h("vscode-option", { attrs: { value: v, selected: v === value } }, l)),
+  );
   return s as HTMLElement & { value: string };
 }
 
@@ -36,7 +40,9 @@ function button(text: string, icon: string, fn: () => void, secondary = true): H
 }
 
 function textfield(value: string, label: string, cls = ""): HTMLElement & { value: string } {
-  return h("vscode-textfield", { class: cls, attrs: { value, "aria-label": label } }) as HTMLElement & { value: string };
+  return h("vscode-textfield", { class: cls, attrs: { value, "aria-label": label } }) as HTMLElement & {
+    value: string;
+  };
 }
 
 export class InputEditor {
@@ -95,7 +101,12 @@ export class InputEditor {
     out.push(["json", "JSON value"]);
     if (acceptsImage(i.dtype, i.shape)) out.push(["image", "Image file"]);
     out.push(["file", "File (.npy, .npz, .json)"]);
-    out.push(["random", `Random (${randomRange(i.dtype)})`], ["zeros", "Zeros"], ["ones", "Ones"], ["range", "Range 0, 1, 2, …"]);
+    out.push(
+      ["random", `Random (${randomRange(i.dtype)})`],
+      ["zeros", "Zeros"],
+      ["ones", "Ones"],
+      ["range", "Range 0, 1, 2, …"],
+    );
     if (i.hasDefault) out.push(["default", "Signature default"]);
     return out;
   }
@@ -156,7 +167,14 @@ export class InputEditor {
 
   private setStatus(error: string | undefined, ok?: string): void {
     this.value.error = error;
-    replace(this.status, error ? h("span", { class: "error" }, codicon("error"), " ", error) : ok ? h("span", { class: "muted" }, ok) : null);
+    replace(
+      this.status,
+      error
+        ? h("span", { class: "error" }, codicon("error"), " ", error)
+        : ok
+          ? h("span", { class: "muted" }, ok)
+          : null,
+    );
     this.el.classList.toggle("invalid", !!error);
     this.changed();
   }
@@ -180,7 +198,12 @@ export class InputEditor {
       });
       return h("label", { class: "dim-field" }, `${labels?.[j] ?? `dim ${dimIndex}`} `, f);
     });
-    return h("div", { class: "dims" }, h("span", { class: "muted" }, spec ? "Unknown sizes:" : "Shape (rank unknown):"), fields);
+    return h(
+      "div",
+      { class: "dims" },
+      h("span", { class: "muted" }, spec ? "Unknown sizes:" : "Shape (rank unknown):"),
+      fields,
+    );
   }
 
   private render(): void {
@@ -190,7 +213,13 @@ export class InputEditor {
         const ta = h("vscode-textarea", {
           class: "json",
           data: { key: i.key },
-          attrs: { rows: "3", placeholder: `e.g. ${exampleLiteral(i)}`, "aria-label": `value of ${i.key} as JSON`, resize: "vertical", monospace: true },
+          attrs: {
+            rows: "3",
+            placeholder: `e.g. ${exampleLiteral(i)}`,
+            "aria-label": `value of ${i.key} as JSON`,
+            resize: "vertical",
+            monospace: true,
+          },
         }) as HTMLElement & { value: string };
         ta.value = this.jsonText;
         ta.addEventListener("input", () => {
@@ -201,7 +230,11 @@ export class InputEditor {
         break;
       }
       case "text": {
-        const ta = h("vscode-textarea", { class: "json", data: { key: i.key }, attrs: { rows: "3", placeholder: "one string per line", "aria-label": `text for ${i.key}` } }) as HTMLElement & {
+        const ta = h("vscode-textarea", {
+          class: "json",
+          data: { key: i.key },
+          attrs: { rows: "3", placeholder: "one string per line", "aria-label": `text for ${i.key}` },
+        }) as HTMLElement & {
           value: string;
         };
         ta.value = this.textLines;
@@ -221,7 +254,15 @@ export class InputEditor {
           this.seed = Number(seed.value) || 0;
           this.update();
         });
-        replace(this.body, h("div", { class: "row" }, this.dimsEditor(), this.mode === "random" ? h("label", { class: "dim-field" }, "seed ", seed) : null));
+        replace(
+          this.body,
+          h(
+            "div",
+            { class: "row" },
+            this.dimsEditor(),
+            this.mode === "random" ? h("label", { class: "dim-field" }, "seed ", seed) : null,
+          ),
+        );
         break;
       }
       case "file":
@@ -230,8 +271,14 @@ export class InputEditor {
           h(
             "div",
             { class: "row" },
-            button("Choose File…", "folder-opened", () => void this.loadFile().catch((e) => this.setStatus((e as Error).message))),
-            this.file ? h("span", { class: "mono file-path" }, this.file.path, this.file.member ? `[${this.file.member}]` : "") : h("span", { class: "muted" }, ".npy, .npz or .json from the workspace"),
+            button(
+              "Choose File…",
+              "folder-opened",
+              () => void this.loadFile().catch((e) => this.setStatus((e as Error).message)),
+            ),
+            this.file
+              ? h("span", { class: "mono file-path" }, this.file.path, this.file.member ? `[${this.file.member}]` : "")
+              : h("span", { class: "muted" }, ".npy, .npz or .json from the workspace"),
           ),
         );
         break;
@@ -261,11 +308,26 @@ export class InputEditor {
           h(
             "div",
             { class: "row" },
-            button("Choose Image…", "file-media", () => void this.loadImage().catch((e) => this.setStatus((e as Error).message))),
+            button(
+              "Choose Image…",
+              "file-media",
+              () => void this.loadImage().catch((e) => this.setStatus((e as Error).message)),
+            ),
             this.image ? canvas : null,
-            this.image ? h("span", { class: "mono file-path" }, this.image.path) : h("span", { class: "muted" }, "png, jpeg, gif, bmp, webp"),
+            this.image
+              ? h("span", { class: "mono file-path" }, this.image.path)
+              : h("span", { class: "muted" }, "png, jpeg, gif, bmp, webp"),
           ),
-          h("div", { class: "row" }, this.dimsEditor(unknownDims(i.shape).map((d) => ["batch", "height", "width", "channels"][(i.shape?.length === 3 ? 1 : 0) + d] ?? `dim ${d}`)), i.dtype !== DT.DT_UINT8 ? scaleSel : null),
+          h(
+            "div",
+            { class: "row" },
+            this.dimsEditor(
+              unknownDims(i.shape).map(
+                (d) => ["batch", "height", "width", "channels"][(i.shape?.length === 3 ? 1 : 0) + d] ?? `dim ${d}`,
+              ),
+            ),
+            i.dtype !== DT.DT_UINT8 ? scaleSel : null,
+          ),
         );
         break;
       }
@@ -273,7 +335,10 @@ export class InputEditor {
         this.renderExamples();
         break;
       case "default":
-        replace(this.body, h("p", { class: "muted" }, "Not fed: the graph uses its default value (PlaceholderWithDefault)."));
+        replace(
+          this.body,
+          h("p", { class: "muted" }, "Not fed: the graph uses its default value (PlaceholderWithDefault)."),
+        );
         break;
     }
     this.update();
@@ -294,14 +359,20 @@ export class InputEditor {
           const name = textfield(row.name, `feature name (example ${e + 1}, row ${r + 1})`, "feat-name");
           name.dataset.field = "name";
           const kind = select(kinds, row.kind, "feature type");
-          const values = textfield(row.values, `values, comma-separated (example ${e + 1}, row ${r + 1})`, "feat-values");
+          const values = textfield(
+            row.values,
+            `values, comma-separated (example ${e + 1}, row ${r + 1})`,
+            "feat-values",
+          );
           values.dataset.field = "values";
           name.setAttribute("placeholder", "feature");
           values.setAttribute("placeholder", "1.5, 2 or text");
           name.addEventListener("input", () => ((row.name = name.value), this.update()));
           kind.addEventListener("change", () => ((row.kind = kind.value as ExampleFeatureRow["kind"]), this.update()));
           values.addEventListener("input", () => ((row.values = values.value), this.update()));
-          const del = h("vscode-button", { attrs: { icon: "trash", secondary: true, "aria-label": "remove feature", title: "Remove feature" } });
+          const del = h("vscode-button", {
+            attrs: { icon: "trash", secondary: true, "aria-label": "remove feature", title: "Remove feature" },
+          });
           del.addEventListener("click", () => {
             rows.splice(r, 1);
             if (!rows.length) rows.push({ name: "", kind: "float", values: "" });
@@ -339,7 +410,13 @@ export class InputEditor {
   private async loadFile(path?: string, member?: string): Promise<void> {
     const r = await this.rpc.request("run/loadFile", { key: this.info.key, dtype: this.info.dtype, path, member });
     if (!r) return;
-    this.file = { path: r.path, member: r.member, members: r.members, tensor: r.tensor ? fromWire(r.tensor) : undefined, json: r.json };
+    this.file = {
+      path: r.path,
+      member: r.member,
+      members: r.members,
+      tensor: r.tensor ? fromWire(r.tensor) : undefined,
+      json: r.json,
+    };
     if (this.mode === "file") this.render();
   }
 
@@ -378,7 +455,10 @@ export class InputEditor {
           const r = parseInputText(this.jsonText, i.dtype, i.shape, i.key);
           if (!r.ok) return this.setStatus(r.error);
           this.value.tensor = r.tensor;
-          return this.setStatus(undefined, `${this.describeTensor(r.tensor)}${r.reshapedFrom ? ` (the flat list of ${r.reshapedFrom[0]} laid out as ${formatShape(r.tensor.shape)})` : ""}`);
+          return this.setStatus(
+            undefined,
+            `${this.describeTensor(r.tensor)}${r.reshapedFrom ? ` (the flat list of ${r.reshapedFrom[0]} laid out as ${formatShape(r.tensor.shape)})` : ""}`,
+          );
         }
         case "text": {
           this.value.source = { kind: "text", lines: this.textLines };
@@ -392,7 +472,8 @@ export class InputEditor {
         case "ones":
         case "range": {
           this.value.source = { kind: "fill", fill: this.mode, dims: [...this.dims], seed: this.seed };
-          if (this.dims.some((d) => !Number.isInteger(d))) return this.setStatus("every unknown dimension needs a size (a whole number)");
+          if (this.dims.some((d) => !Number.isInteger(d)))
+            return this.setStatus("every unknown dimension needs a size (a whole number)");
           if (!i.shape && !this.dims.length) return this.setStatus("the rank is unknown: give the shape");
           const shape = concreteShape(i.shape, this.dims);
           const t = fillTensor(this.mode, i.dtype, shape, this.seed);
@@ -411,14 +492,18 @@ export class InputEditor {
           if (!t) return this.setStatus("the file holds no array");
           const bad = shapeMismatch(i.shape, t.shape);
           if (bad) return this.setStatus(`${this.file.path}: ${bad}`);
-          if ((t.dtype === DT.DT_STRING) !== (i.dtype === DT.DT_STRING)) return this.setStatus(`${this.file.path} holds ${t.dtype === DT.DT_STRING ? "strings" : "numbers"}; ${i.key} takes ${i.dtypeShort}`);
+          if ((t.dtype === DT.DT_STRING) !== (i.dtype === DT.DT_STRING))
+            return this.setStatus(
+              `${this.file.path} holds ${t.dtype === DT.DT_STRING ? "strings" : "numbers"}; ${i.key} takes ${i.dtypeShort}`,
+            );
           this.value.tensor = t;
           return this.setStatus(undefined, this.describeTensor(t));
         }
         case "image": {
           this.value.source = { kind: "image", path: this.image?.path ?? "", dims: [...this.dims], scale: this.scale };
           if (!this.image || !i.shape) return this.setStatus("choose an image");
-          if (this.dims.some((d) => !Number.isInteger(d) || d <= 0)) return this.setStatus("every unknown dimension needs a size");
+          if (this.dims.some((d) => !Number.isInteger(d) || d <= 0))
+            return this.setStatus("every unknown dimension needs a size");
           const lay = imageLayout(i.shape, this.image.w, this.image.h, this.dims);
           const t = imageToTensor(this.image.rgba, this.image.w, this.image.h, lay, i.dtype, this.scale);
           this.value.tensor = t;
@@ -443,7 +528,14 @@ export class InputEditor {
 }
 
 function exampleLiteral(i: RunInputInfo): string {
-  const leaf = i.dtype === DT.DT_STRING ? '"text"' : i.dtype === DT.DT_BOOL ? "true" : [DT.DT_FLOAT, DT.DT_DOUBLE, DT.DT_HALF].includes(i.dtype) ? "1.0" : "1";
+  const leaf =
+    i.dtype === DT.DT_STRING
+      ? '"text"'
+      : i.dtype === DT.DT_BOOL
+        ? "true"
+        : [DT.DT_FLOAT, DT.DT_DOUBLE, DT.DT_HALF].includes(i.dtype)
+          ? "1.0"
+          : "1";
   if (!i.shape) return `[${leaf}]`;
   let s = leaf;
   for (let d = i.shape.length - 1; d >= 0; d--) {

@@ -7,7 +7,9 @@ import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import { parseValueExpr } from "../../executor/feeds.js";
 
-export type ParseResult = { ok: true; tensor: DecodedTensor; /** the flat list was laid out to this shape */ reshapedFrom?: number[] } | { ok: false; error: string };
+export type ParseResult =
+  | { ok: true; tensor: DecodedTensor; /** the flat list was laid out to this shape */ reshapedFrom?: number[] }
+  | { ok: false; error: string };
 
 /**
  * A flat list for a shape with one unknown dimension, e.g. [1, 2, 5] for [-1, 1]: the shape it fills
@@ -37,9 +39,11 @@ const INT_RANGE: Partial<Record<number, [number, number]>> = {
 /** "[-1, 3]" vs [2, 3]: the first mismatch as text, or undefined when `shape` fits `spec`. */
 export function shapeMismatch(spec: readonly number[] | undefined, shape: readonly number[]): string | undefined {
   if (!spec) return undefined;
-  if (spec.length !== shape.length) return `expects rank ${spec.length} [${spec.join(", ")}], got rank ${shape.length} [${shape.join(", ")}]`;
+  if (spec.length !== shape.length)
+    return `expects rank ${spec.length} [${spec.join(", ")}], got rank ${shape.length} [${shape.join(", ")}]`;
   for (let i = 0; i < spec.length; i++) {
-    if (spec[i] >= 0 && spec[i] !== shape[i]) return `dimension ${i} must be ${spec[i]}, got ${shape[i]} (shape [${shape.join(", ")}] vs [${spec.join(", ")}])`;
+    if (spec[i] >= 0 && spec[i] !== shape[i])
+      return `dimension ${i} must be ${spec[i]}, got ${shape[i]} (shape [${shape.join(", ")}] vs [${spec.join(", ")}])`;
   }
   return undefined;
 }
@@ -65,7 +69,8 @@ function checkElements(flat: unknown[], dtype: number): string | undefined {
     const x = flat[i];
     if (dtype === DT.DT_STRING) continue;
     if (dtype === DT.DT_BOOL) {
-      if (typeof x !== "boolean" && x !== 0 && x !== 1) return `element ${i} (${JSON.stringify(x)}) is not a bool (true/false, 1/0)`;
+      if (typeof x !== "boolean" && x !== 0 && x !== 1)
+        return `element ${i} (${JSON.stringify(x)}) is not a bool (true/false, 1/0)`;
       continue;
     }
     if (typeof x === "string" && /^[-+]?(nan|inf|infinity)$/i.test(x)) {
@@ -76,14 +81,16 @@ function checkElements(flat: unknown[], dtype: number): string | undefined {
     const n = Number(x);
     if (range) {
       if (!Number.isInteger(n)) return `element ${i} (${n}) is not an integer (${dtypeShortName(dtype)})`;
-      if (n < range[0] || n > range[1]) return `element ${i} (${n}) is out of range for ${dtypeShortName(dtype)} [${range[0]}, ${range[1]}]`;
+      if (n < range[0] || n > range[1])
+        return `element ${i} (${n}) is out of range for ${dtypeShortName(dtype)} [${range[0]}, ${range[1]}]`;
     }
   }
   return undefined;
 }
 
 function flatten(v: unknown): unknown[] {
-  const unwrap = (x: unknown) => (x && typeof x === "object" && !Array.isArray(x) && "v" in (x as object) ? (x as { v: unknown }).v : x);
+  const unwrap = (x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x) && "v" in (x as object) ? (x as { v: unknown }).v : x;
   return Array.isArray(v) ? (v as unknown[]).flat(Infinity).map(unwrap) : [unwrap(v)];
 }
 
@@ -93,7 +100,12 @@ function quoteSpecials(text: string): string {
 }
 
 /** Parses JSON (or Python-ish literals) for an input of `dtype`, checked against `spec`. */
-export function parseInputText(text: string, dtype: number, spec: readonly number[] | undefined, key = "value"): ParseResult {
+export function parseInputText(
+  text: string,
+  dtype: number,
+  spec: readonly number[] | undefined,
+  key = "value",
+): ParseResult {
   if (!text.trim()) return { ok: false, error: "empty: type a value such as [1.0, 2.0]" };
   let tensor: DecodedTensor;
   try {
@@ -111,7 +123,13 @@ export function parseInputText(text: string, dtype: number, spec: readonly numbe
   }
   if (!/^\s*(np|numpy)\./.test(text)) {
     try {
-      const json = text.trim().replace(/\bTrue\b/g, "true").replace(/\bFalse\b/g, "false").replace(/\(/g, "[").replace(/\)/g, "]").replace(/'/g, '"');
+      const json = text
+        .trim()
+        .replace(/\bTrue\b/g, "true")
+        .replace(/\bFalse\b/g, "false")
+        .replace(/\(/g, "[")
+        .replace(/\)/g, "]")
+        .replace(/'/g, '"');
       const err = checkElements(flatten(JSON.parse(quoteSpecials(json))), dtype);
       if (err) return { ok: false, error: err };
     } catch {
@@ -133,7 +151,11 @@ export function parseTextLines(text: string, spec: readonly number[] | undefined
     shape = [];
   } else if (!spec || spec.length === 1) shape = [values.length];
   else if (spec.length === 2 && (spec[1] === 1 || spec[1] < 0)) shape = [values.length, 1];
-  else return { ok: false, error: `text lines fill a [N] or [N, 1] string input; this one is [${spec.join(", ")}]: type JSON instead` };
+  else
+    return {
+      ok: false,
+      error: `text lines fill a [N] or [N, 1] string input; this one is [${spec.join(", ")}]: type JSON instead`,
+    };
   const bad = shapeMismatch(spec, shape);
   if (bad) return { ok: false, error: bad };
   return { ok: true, tensor: { dtype: DT.DT_STRING, shape, values } };

@@ -13,9 +13,16 @@ import { connectHost } from "../shared/host.js";
 import { h, replace, codicon } from "../shared/dom.js";
 import { formatShape, shortMethod } from "../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
-import type { HostToRunMessage, InputSource, RunFormState, RunRpc, RunToHostMessage, WireTensor } from "../../protocol/run.js";
+import type {
+  HostToRunMessage,
+  InputSource,
+  RunFormState,
+  RunRpc,
+  RunToHostMessage,
+  WireTensor,
+} from "../../protocol/run.js";
 import { InputEditor } from "./inputEditor.js";
-import { renderResult } from "./results.js";
+import { renderResult, type RenderedResult } from "./results.js";
 import { toWire, fromWire } from "./tensorWire.js";
 import { buildRecipe } from "./recipe.js";
 import { cliCommand, curlCommand, pythonSnippet, servingRequest } from "./copyAs.js";
@@ -28,9 +35,14 @@ const app = document.getElementById("app")!;
 let state: RunFormState | undefined;
 let editors: InputEditor[] = [];
 let running = false;
+let shown: RenderedResult | undefined;
 const resultsEl = h("div", { class: "results", attrs: { "aria-live": "polite" } });
 const runBtn = h("vscode-button", { attrs: { icon: "play", id: "run-button" } }, "Run");
-const cancelBtn = h("vscode-button", { attrs: { icon: "debug-stop", secondary: true, id: "cancel-button", hidden: true } }, "Cancel");
+const cancelBtn = h(
+  "vscode-button",
+  { attrs: { icon: "debug-stop", secondary: true, id: "cancel-button", hidden: true } },
+  "Cancel",
+);
 const runStatus = h("span", { class: "run-status", attrs: { role: "status" } });
 const trustBanner = h("div", { class: "trust-banner", attrs: { role: "alert", hidden: true } });
 
@@ -57,7 +69,12 @@ function sources(): Record<string, InputSource> {
 }
 
 function recipeParts() {
-  const inputs = Object.fromEntries(editors.map((e) => [e.key, { source: e.current().source, tensor: e.current().tensor, examples: e.current().examples }]));
+  const inputs = Object.fromEntries(
+    editors.map((e) => [
+      e.key,
+      { source: e.current().source, tensor: e.current().tensor, examples: e.current().examples },
+    ]),
+  );
   return buildRecipe(state!, inputs);
 }
 
@@ -92,9 +109,18 @@ async function run(): Promise<void> {
 }
 
 function copyMenu(s: RunFormState): HTMLElement {
-  const name = s.exportLocation.split(/[\\/]/).filter(Boolean).filter((p) => !/^\d+$/.test(p)).pop() ?? "model";
+  const name =
+    s.exportLocation
+      .split(/[\\/]/)
+      .filter(Boolean)
+      .filter((p) => !/^\d+$/.test(p))
+      .pop() ?? "model";
   const items: [string, string, () => string][] = [
-    ["saved_model_cli", "saved_model_cli run command", () => cliCommand(recipeParts().recipe, "saved_model_cli", s.shell)],
+    [
+      "saved_model_cli",
+      "saved_model_cli run command",
+      () => cliCommand(recipeParts().recipe, "saved_model_cli", s.shell),
+    ],
     ["savedmodel", "savedmodel run command", () => cliCommand(recipeParts().recipe, "savedmodel", s.shell)],
     ["python", "Python snippet", () => pythonSnippet(recipeParts().recipe)],
     ["serving", "TF Serving request body", () => servingRequest(recipeParts().recipe).body],
@@ -109,7 +135,10 @@ function copyMenu(s: RunFormState): HTMLElement {
       preview.textContent = text;
       copy(text, label);
       const { needsNpz } = recipeParts();
-      if (needsNpz.length && id !== "serving" && id !== "curl") toast(`${needsNpz.join(", ")} ${needsNpz.length > 1 ? "are" : "is"} large: the command reads inputs.npz — use "Save Inputs as .npz…" after a run.`);
+      if (needsNpz.length && id !== "serving" && id !== "curl")
+        toast(
+          `${needsNpz.join(", ")} ${needsNpz.length > 1 ? "are" : "is"} large: the command reads inputs.npz — use "Save Inputs as .npz…" after a run.`,
+        );
       else toast(`Copied the ${label}.`);
     });
     return b;
@@ -121,7 +150,13 @@ function copyMenu(s: RunFormState): HTMLElement {
       (e) => toast((e as Error).message),
     );
   });
-  return h("details", { class: "copy-as" }, h("summary", null, "Copy as…"), h("div", { class: "row wrap" }, buttons, npz), preview);
+  return h(
+    "details",
+    { class: "copy-as" },
+    h("summary", null, "Copy as…"),
+    h("div", { class: "row wrap" }, buttons, npz),
+    preview,
+  );
 }
 
 function renderTrust(): void {
@@ -136,7 +171,11 @@ function renderTrust(): void {
     replace(
       trustBanner,
       codicon("shield"),
-      h("span", null, " Running a signature executes the model's graph, so it needs a trusted workspace. This workspace is in Restricted Mode: you can prepare inputs, but Run stays off until you trust it. "),
+      h(
+        "span",
+        null,
+        " Running a signature executes the model's graph, so it needs a trusted workspace. This workspace is in Restricted Mode: you can prepare inputs, but Run stays off until you trust it. ",
+      ),
       b,
     );
   }
@@ -152,7 +191,13 @@ async function render(s: RunFormState): Promise<void> {
     h(
       "header",
       null,
-      h("div", { class: "title-row" }, codicon("play"), h("h1", null, "Run ", h("span", { class: "mono sig-key" }, s.signature)), h("vscode-badge", { attrs: { variant: "default" } }, shortMethod(s.methodName))),
+      h(
+        "div",
+        { class: "title-row" },
+        codicon("play"),
+        h("h1", null, "Run ", h("span", { class: "mono sig-key" }, s.signature)),
+        h("vscode-badge", { attrs: { variant: "default" } }, shortMethod(s.methodName)),
+      ),
       h("div", { class: "muted" }, `${s.exportName} · ${s.exportLocation} · tags ${s.tags.join(", ") || "(none)"}`),
     ),
     trustBanner,
@@ -162,11 +207,16 @@ async function render(s: RunFormState): Promise<void> {
     h("div", { class: "run-bar" }, runBtn, cancelBtn, runStatus),
     copyMenu(s),
     h("h2", null, "Outputs"),
-    h("ul", { class: "output-specs" }, s.outputs.map((o) => h("li", { class: "mono" }, `${o.key}: ${o.dtypeShort} ${formatShape(o.shape)}`))),
+    h(
+      "ul",
+      { class: "output-specs" },
+      s.outputs.map((o) => h("li", { class: "mono" }, `${o.key}: ${o.dtypeShort} ${formatShape(o.shape)}`)),
+    ),
     resultsEl,
   );
   renderTrust();
-  if (s.remembered) await Promise.all(editors.map((e) => (s.remembered![e.key] ? e.restore(s.remembered![e.key]) : undefined)));
+  if (s.remembered)
+    await Promise.all(editors.map((e) => (s.remembered![e.key] ? e.restore(s.remembered![e.key]) : undefined)));
   refreshRunButton();
   app.removeAttribute("aria-busy");
 }
@@ -197,23 +247,24 @@ host.onMessage((raw) => {
       break;
     case "run/result":
       if (!state) replace(app, resultsEl);
-      replace(
-        resultsEl,
-        renderResult(msg.result, {
-          copy,
-          saveNpy: (key) =>
-            void rpc.request("run/saveNpy", { key }).then(
-              (r) => r.path && toast(`Saved ${r.path}`),
-              (e) => toast((e as Error).message),
-            ),
-          showNode: (node, fn) => send({ type: "run/showNode", node, fn }),
-          nodeValue: async (tensor) => {
-            const r = await rpc.request("run/nodeValue", { tensor });
-            return { ...r, tensor: fromWire(r.tensor) };
-          },
-          canShowGraph: state?.canShowGraph ?? false,
-        }),
-      );
+      shown = renderResult(msg.result, {
+        copy,
+        saveNpy: (key) =>
+          void rpc.request("run/saveNpy", { key }).then(
+            (r) => r.path && toast(`Saved ${r.path}`),
+            (e) => toast((e as Error).message),
+          ),
+        showNode: (node, fn) => send({ type: "run/showNode", node, fn }),
+        nodeValue: async (tensor, fn) => {
+          const r = await rpc.request("run/nodeValue", { tensor, fn });
+          return { ...r, tensor: fromWire(r.tensor) };
+        },
+        canShowGraph: state?.canShowGraph ?? false,
+      });
+      replace(resultsEl, shown.el);
+      break;
+    case "run/showNodeValue":
+      void shown?.showNode?.(msg.node, msg.fn || undefined);
       break;
   }
 });

@@ -16,12 +16,18 @@ export const INPUTS_NPZ = "inputs.npz";
 export function toNested(t: DecodedTensor): unknown {
   const v = t.values;
   const at = (i: number): unknown =>
-    Array.isArray(v) ? new TextDecoder().decode(v[i]) : t.dtype === DT.DT_BOOL ? v[i] !== 0 : (v as ArrayLike<number | bigint>)[i];
+    Array.isArray(v)
+      ? new TextDecoder().decode(v[i])
+      : t.dtype === DT.DT_BOOL
+        ? v[i] !== 0
+        : (v as ArrayLike<number | bigint>)[i];
   if (t.shape.length === 0) return at(0);
   const rec = (dim: number, off: number): unknown[] => {
     const n = t.shape[dim];
     const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    return Array.from({ length: n }, (_, i) => (dim === t.shape.length - 1 ? at(off + i) : rec(dim + 1, off + i * stride)));
+    return Array.from({ length: n }, (_, i) =>
+      dim === t.shape.length - 1 ? at(off + i) : rec(dim + 1, off + i * stride),
+    );
   };
   return rec(0, 0);
 }
@@ -33,7 +39,10 @@ export interface RecipeInput {
   examples?: { dicts: Record<string, unknown[]>[]; floats: string[] };
 }
 
-export function buildRecipe(state: Pick<RunFormState, "dir" | "tags" | "signature" | "methodName" | "inputs">, inputs: Record<string, RecipeInput>): { recipe: RunRecipe; needsNpz: string[] } {
+export function buildRecipe(
+  state: Pick<RunFormState, "dir" | "tags" | "signature" | "methodName" | "inputs">,
+  inputs: Record<string, RecipeInput>,
+): { recipe: RunRecipe; needsNpz: string[] } {
   const out: RunInputSpec[] = [];
   const needsNpz: string[] = [];
   for (const spec of state.inputs) {
@@ -57,5 +66,8 @@ export function buildRecipe(state: Pick<RunFormState, "dir" | "tags" | "signatur
     }
     out.push({ key: spec.key, kind: "expr", dtype, shape: i.tensor.shape, value: toNested(i.tensor) });
   }
-  return { recipe: { dir: state.dir, tags: state.tags, signature: state.signature, methodName: state.methodName, inputs: out }, needsNpz };
+  return {
+    recipe: { dir: state.dir, tags: state.tags, signature: state.signature, methodName: state.methodName, inputs: out },
+    needsNpz,
+  };
 }

@@ -18,12 +18,21 @@ export interface ResultActions {
   copy(text: string, what: string): void;
   saveNpy(key: string): void;
   showNode(node: string, fn?: string): void;
-  nodeValue(tensor: string): Promise<{ tensor: DecodedTensor; stats?: TensorStats; truncated: boolean; totalElements: number }>;
+  nodeValue(
+    tensor: string,
+    fn?: string,
+  ): Promise<{ tensor: DecodedTensor; stats?: TensorStats; truncated: boolean; totalElements: number }>;
   canShowGraph: boolean;
 }
 
-const ms = (x: number) => (x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`);
-const num = (x: number) => (Number.isNaN(x) ? "—" : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(+x.toPrecision(6)));
+const ms = (x: number) =>
+  x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`;
+const num = (x: number) =>
+  Number.isNaN(x)
+    ? "—"
+    : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0)
+      ? x.toExponential(3)
+      : String(+x.toPrecision(6));
 
 function button(text: string, icon: string, fn: () => void): HTMLElement {
   const b = h("vscode-button", { attrs: { icon, secondary: true } }, text);
@@ -51,7 +60,10 @@ function histogramSvg(bins: HistogramBin[]): SVGSVGElement {
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   svg.setAttribute("class", "histogram");
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `histogram of ${bins.length} bins from ${num(bins[0].x0)} to ${num(bins[bins.length - 1].x1)}`);
+  svg.setAttribute(
+    "aria-label",
+    `histogram of ${bins.length} bins from ${num(bins[0].x0)} to ${num(bins[bins.length - 1].x1)}`,
+  );
   const max = Math.max(...bins.map((b) => b.count), 1);
   const bw = W / bins.length;
   bins.forEach((b, i) => {
@@ -81,7 +93,16 @@ export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
   const draw = () => {
     const p = tablePage(t, lead, row, ROWS, col, COLS);
     const leadCtl = g.lead.map((n, d) => {
-      const f = h("vscode-textfield", { class: "dim", attrs: { value: String(lead[d]), type: "number", min: "0", max: String(n - 1), "aria-label": `index of dimension ${d}` } }) as HTMLElement & { value: string };
+      const f = h("vscode-textfield", {
+        class: "dim",
+        attrs: {
+          value: String(lead[d]),
+          type: "number",
+          min: "0",
+          max: String(n - 1),
+          "aria-label": `index of dimension ${d}`,
+        },
+      }) as HTMLElement & { value: string };
       f.addEventListener("change", () => {
         const v = Math.trunc(Number(f.value));
         if (Number.isInteger(v) && v >= 0 && v < n) {
@@ -96,7 +117,12 @@ export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
       { class: "row table-nav" },
       leadCtl,
       g.lead.length ? h("span", { class: "muted" }, "· slice") : null,
-      h("span", { class: "muted" }, `rows ${p.rows ? p.rowStart : 0}–${p.rowStart + p.rows - 1} of ${p.totalRows}`, p.totalCols > 1 ? `, columns ${p.colStart}–${p.colStart + p.cols - 1} of ${p.totalCols}` : ""),
+      h(
+        "span",
+        { class: "muted" },
+        `rows ${p.rows ? p.rowStart : 0}–${p.rowStart + p.rows - 1} of ${p.totalRows}`,
+        p.totalCols > 1 ? `, columns ${p.colStart}–${p.colStart + p.cols - 1} of ${p.totalCols}` : "",
+      ),
       row > 0 ? linkButton("◀ rows", () => ((row = Math.max(0, row - ROWS)), draw()), "previous rows") : null,
       row + ROWS < p.totalRows ? linkButton("rows ▶", () => ((row += ROWS), draw()), "next rows") : null,
       col > 0 ? linkButton("◀ cols", () => ((col = Math.max(0, col - COLS)), draw()), "previous columns") : null,
@@ -105,8 +131,28 @@ export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
     const table = h(
       "table",
       { class: "data values", attrs: { "aria-label": `values of ${label}` } },
-      h("thead", null, h("tr", null, h("th", null, ""), Array.from({ length: p.cols }, (_, c) => h("th", null, String(p.colStart + c))))),
-      h("tbody", null, p.cells.map((cells, r) => h("tr", null, h("th", null, String(p.rowStart + r)), cells.map((c) => h("td", { class: "mono" }, c))))),
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          h("th", null, ""),
+          Array.from({ length: p.cols }, (_, c) => h("th", null, String(p.colStart + c))),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        p.cells.map((cells, r) =>
+          h(
+            "tr",
+            null,
+            h("th", null, String(p.rowStart + r)),
+            cells.map((c) => h("td", { class: "mono" }, c)),
+          ),
+        ),
+      ),
     );
     replace(holder, nav, table);
   };
@@ -125,8 +171,30 @@ function topKView(t: DecodedTensor): HTMLElement | null {
       h(
         "table",
         { class: "data topk-table", data: { row: String(r) } },
-        h("thead", null, h("tr", null, h("th", null, rows > 1 || t.shape.length === 2 ? `row ${r}: rank` : "rank"), h("th", null, "index"), h("th", null, "value"))),
-        h("tbody", null, topK(t, 5, r).map((e, i) => h("tr", null, h("td", null, String(i + 1)), h("td", { class: "mono topk-index" }, String(e.index)), h("td", { class: "mono" }, num(e.value))))),
+        h(
+          "thead",
+          null,
+          h(
+            "tr",
+            null,
+            h("th", null, rows > 1 || t.shape.length === 2 ? `row ${r}: rank` : "rank"),
+            h("th", null, "index"),
+            h("th", null, "value"),
+          ),
+        ),
+        h(
+          "tbody",
+          null,
+          topK(t, 5, r).map((e, i) =>
+            h(
+              "tr",
+              null,
+              h("td", null, String(i + 1)),
+              h("td", { class: "mono topk-index" }, String(e.index)),
+              h("td", { class: "mono" }, num(e.value)),
+            ),
+          ),
+        ),
       ),
     ),
   );
@@ -158,12 +226,30 @@ function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
       { class: "output-head" },
       h("h3", { class: "mono" }, head),
       h("span", { class: "spacer" }),
-      button("Copy as JSON", "copy", () => a.copy(JSON.stringify(toNested(t), (_k, v) => (typeof v === "bigint" ? v.toString() : v)), `${o.key} as JSON`)),
+      button("Copy as JSON", "copy", () =>
+        a.copy(
+          JSON.stringify(toNested(t), (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+          `${o.key} as JSON`,
+        ),
+      ),
       button("Save as .npy…", "save", () => a.saveNpy(o.key)),
     ),
-    o.truncated ? h("p", { class: "warning" }, codicon("warning"), ` Showing the first ${t.values.length.toLocaleString("en-US")} of ${o.totalElements.toLocaleString("en-US")} values (save as .npy for all).`) : null,
+    o.truncated
+      ? h(
+          "p",
+          { class: "warning" },
+          codicon("warning"),
+          ` Showing the first ${t.values.length.toLocaleString("en-US")} of ${o.totalElements.toLocaleString("en-US")} values (save as .npy for all).`,
+        )
+      : null,
     statsLine(o.stats),
-    h("div", { class: "output-views" }, topKView(t), imageView(t), o.histogram ? h("div", { class: "hist" }, h("h4", null, "Histogram"), histogramSvg(o.histogram)) : null),
+    h(
+      "div",
+      { class: "output-views" },
+      topKView(t),
+      imageView(t),
+      o.histogram ? h("div", { class: "hist" }, h("h4", null, "Histogram"), histogramSvg(o.histogram)) : null,
+    ),
     tensorTable(t, o.key),
   );
 }
@@ -172,7 +258,13 @@ function errorView(e: RunError, a: ResultActions): HTMLElement {
   return h(
     "div",
     { class: "run-error", attrs: { role: "alert" } },
-    h("h3", null, codicon("error"), " ", e.name === "MissingOpsError" ? "Ops the executor does not have" : "The run failed"),
+    h(
+      "h3",
+      null,
+      codicon("error"),
+      " ",
+      e.name === "MissingOpsError" ? "Ops the executor does not have" : "The run failed",
+    ),
     e.node
       ? h(
           "p",
@@ -187,15 +279,24 @@ function errorView(e: RunError, a: ResultActions): HTMLElement {
   );
 }
 
-function profileView(p: NonNullable<RunResultState["profile"]>, a: ResultActions): HTMLElement {
-  const valueHolder = h("div", { class: "node-value" });
-  const show = async (node: string) => {
-    replace(valueHolder, h("p", { class: "muted" }, `Fetching ${node}…`));
+function profileView(
+  p: NonNullable<RunResultState["profile"]>,
+  a: ResultActions,
+): { el: HTMLElement; show: (node: string, fn?: string) => Promise<void> } {
+  const valueHolder = h("div", { class: "node-value", attrs: { "aria-live": "polite" } });
+  const show = async (node: string, fn?: string) => {
+    const where = fn ? ` (in function ${fn})` : "";
+    replace(valueHolder, h("p", { class: "muted" }, `Fetching ${node}${where}…`));
+    valueHolder.scrollIntoView({ block: "nearest" });
     try {
-      const r = await a.nodeValue(node);
+      const r = await a.nodeValue(node, fn);
       replace(
         valueHolder,
-        h("h4", { class: "mono" }, `${node}: ${dtypeShortName(r.tensor.dtype)} ${formatShape(r.truncated ? [r.totalElements] : r.tensor.shape)}`),
+        h(
+          "h4",
+          { class: "mono node-value-title" },
+          `${node}${where}: ${dtypeShortName(r.tensor.dtype)} ${formatShape(r.truncated ? [r.totalElements] : r.tensor.shape)}`,
+        ),
         statsLine(r.stats),
         tensorTable(r.tensor, node),
       );
@@ -203,28 +304,58 @@ function profileView(p: NonNullable<RunResultState["profile"]>, a: ResultActions
       replace(valueHolder, h("p", { class: "error" }, codicon("error"), " ", (e as Error).message));
     }
   };
-  const field = h("vscode-textfield", { class: "node-field", attrs: { placeholder: "node or tensor name, e.g. y:0", "aria-label": "graph tensor to show" } }) as HTMLElement & { value: string };
+  const field = h("vscode-textfield", {
+    class: "node-field",
+    attrs: { placeholder: "node or tensor name, e.g. y:0", "aria-label": "graph tensor to show" },
+  }) as HTMLElement & { value: string };
   field.addEventListener("keydown", (ev) => {
     if ((ev as KeyboardEvent).key === "Enter") void show(field.value.trim());
   });
   const showBtn = button("Show Value", "eye", () => void show(field.value.trim()));
-  return h(
+  const el = h(
     "details",
     { class: "profile", attrs: { open: true } },
-    h("summary", null, `Profile: ${ms(p.totalMs)} in ${p.nodes.length ? p.ops.reduce((s, o) => s + o.count, 0) : 0} kernel calls`),
+    h(
+      "summary",
+      null,
+      `Profile: ${ms(p.totalMs)} in ${p.nodes.length ? p.ops.reduce((s, o) => s + o.count, 0) : 0} kernel calls`,
+    ),
     h(
       "div",
       { class: "profile-tables" },
       h(
         "table",
         { class: "data", attrs: { "aria-label": "time by op type" } },
-        h("thead", null, h("tr", null, h("th", null, "op"), h("th", null, "calls"), h("th", null, "time"), h("th", null, "share"))),
-        h("tbody", null, p.ops.slice(0, 20).map((o) => h("tr", null, h("td", { class: "mono" }, o.op), h("td", null, String(o.count)), h("td", null, ms(o.ms)), h("td", null, `${((o.ms / (p.totalMs || 1)) * 100).toFixed(1)}%`)))),
+        h(
+          "thead",
+          null,
+          h("tr", null, h("th", null, "op"), h("th", null, "calls"), h("th", null, "time"), h("th", null, "share")),
+        ),
+        h(
+          "tbody",
+          null,
+          p.ops
+            .slice(0, 20)
+            .map((o) =>
+              h(
+                "tr",
+                null,
+                h("td", { class: "mono" }, o.op),
+                h("td", null, String(o.count)),
+                h("td", null, ms(o.ms)),
+                h("td", null, `${((o.ms / (p.totalMs || 1)) * 100).toFixed(1)}%`),
+              ),
+            ),
+        ),
       ),
       h(
         "table",
         { class: "data", attrs: { "aria-label": "slowest nodes" } },
-        h("thead", null, h("tr", null, h("th", null, "node"), h("th", null, "op"), h("th", null, "time"), h("th", null, ""))),
+        h(
+          "thead",
+          null,
+          h("tr", null, h("th", null, "node"), h("th", null, "op"), h("th", null, "time"), h("th", null, "")),
+        ),
         h(
           "tbody",
           null,
@@ -235,20 +366,50 @@ function profileView(p: NonNullable<RunResultState["profile"]>, a: ResultActions
               h("td", { class: "mono", title: n.fn ? `in function ${n.fn}` : "top-level graph" }, n.node),
               h("td", { class: "mono" }, n.op),
               h("td", null, ms(n.ms), n.count > 1 ? ` (${n.count}×)` : ""),
-              h("td", null, !n.fn ? linkButton("value", () => void show(n.node), `value of ${n.node}`) : null, a.canShowGraph ? linkButton("graph", () => a.showNode(n.node, n.fn || undefined)) : null),
+              h(
+                "td",
+                null,
+                linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
+                " ",
+                a.canShowGraph
+                  ? linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`)
+                  : null,
+              ),
             ),
           ),
         ),
       ),
     ),
-    h("div", { class: "row" }, h("span", null, "Value of any top-level graph tensor in this run:"), field, showBtn),
+    h(
+      "div",
+      { class: "row" },
+      h("span", null, "Value of any top-level graph tensor in this run (or select a node in the graph view):"),
+      field,
+      showBtn,
+    ),
     valueHolder,
   );
+  return { el, show };
 }
 
-export function renderResult(r: RunResultState, a: ResultActions): HTMLElement {
+export interface RenderedResult {
+  el: HTMLElement;
+  /** Shows the value of a node (from the graph view's selection); undefined when the run failed. */
+  showNode?: (node: string, fn?: string) => Promise<void>;
+}
+
+export function renderResult(r: RunResultState, a: ResultActions): RenderedResult {
   const parts: Child[] = [];
-  if (r.cancelled) parts.push(h("p", { class: "cancelled", attrs: { role: "status" } }, codicon("debug-stop"), " Run cancelled: the executor's worker was stopped (the model reloads on the next run)."));
+  let showNode: RenderedResult["showNode"];
+  if (r.cancelled)
+    parts.push(
+      h(
+        "p",
+        { class: "cancelled", attrs: { role: "status" } },
+        codicon("debug-stop"),
+        " Run cancelled: the executor's worker was stopped (the model reloads on the next run).",
+      ),
+    );
   if (r.timings) {
     const t = r.timings;
     parts.push(
@@ -258,14 +419,29 @@ export function renderResult(r: RunResultState, a: ResultActions): HTMLElement {
         h("span", { class: "timing" }, "load ", h("b", null, t.warm ? "warm" : ms(t.loadMs))),
         h("span", { class: "timing" }, "restore/init ", h("b", null, t.warm ? "warm" : ms(t.restoreInitMs))),
         h("span", { class: "timing" }, "execution ", h("b", { class: "exec-ms" }, ms(t.execMs))),
-        h("span", { class: "timing muted" }, `total ${ms(t.totalMs)}`, r.nodesExecuted !== undefined ? ` · ${r.nodesExecuted.toLocaleString("en-US")} nodes` : ""),
+        h(
+          "span",
+          { class: "timing muted" },
+          `total ${ms(t.totalMs)}`,
+          r.nodesExecuted !== undefined ? ` · ${r.nodesExecuted.toLocaleString("en-US")} nodes` : "",
+        ),
       ),
     );
   }
   if (r.warnings.length)
-    parts.push(h("ul", { class: "warnings" }, r.warnings.map((w) => h("li", { class: "warning" }, codicon("warning"), " ", w))));
+    parts.push(
+      h(
+        "ul",
+        { class: "warnings" },
+        r.warnings.map((w) => h("li", { class: "warning" }, codicon("warning"), " ", w)),
+      ),
+    );
   if (r.error) parts.push(errorView(r.error, a));
   for (const o of r.outputs) parts.push(outputView(o, a));
-  if (r.profile) parts.push(profileView(r.profile, a));
-  return h("div", { class: "result", data: { run: String(r.runId), ok: String(r.ok) } }, parts);
+  if (r.profile) {
+    const pv = profileView(r.profile, a);
+    parts.push(pv.el);
+    showNode = pv.show;
+  }
+  return { el: h("div", { class: "result", data: { run: String(r.runId), ok: String(r.ok) } }, parts), showNode };
 }

@@ -23,11 +23,13 @@ export function sliceGeometry(shape: readonly number[]): SliceGeometry {
 /** Flat offset of the first element of the 2-D slice at `leadIndex`. */
 export function sliceOffset(shape: readonly number[], leadIndex: readonly number[]): number {
   const g = sliceGeometry(shape);
-  if (leadIndex.length !== g.lead.length) throw new Error(`slice needs ${g.lead.length} leading indices, got ${leadIndex.length}`);
+  if (leadIndex.length !== g.lead.length)
+    throw new Error(`slice needs ${g.lead.length} leading indices, got ${leadIndex.length}`);
   let off = 0;
   for (let i = 0; i < g.lead.length; i++) {
     const k = leadIndex[i];
-    if (!Number.isInteger(k) || k < 0 || k >= g.lead[i]) throw new Error(`index ${k} is out of range for dimension ${i} (size ${g.lead[i]})`);
+    if (!Number.isInteger(k) || k < 0 || k >= g.lead[i])
+      throw new Error(`index ${k} is out of range for dimension ${i} (size ${g.lead[i]})`);
     off = off * g.lead[i] + k;
   }
   return off * g.rows * g.cols;
@@ -45,7 +47,15 @@ export interface TablePage {
 }
 
 /** One page of a 2-D slice: rows [rowStart, rowStart+rowCount), columns [colStart, colStart+colCount). */
-export function tablePage(t: DecodedTensor, leadIndex: readonly number[], rowStart: number, rowCount: number, colStart = 0, colCount = 50, precision = 6): TablePage {
+export function tablePage(
+  t: DecodedTensor,
+  leadIndex: readonly number[],
+  rowStart: number,
+  rowCount: number,
+  colStart = 0,
+  colCount = 50,
+  precision = 6,
+): TablePage {
   const g = sliceGeometry(t.shape);
   const base = sliceOffset(t.shape, leadIndex);
   const r0 = Math.max(0, Math.min(rowStart, Math.max(0, g.rows - 1)));
@@ -82,10 +92,15 @@ export function histogram(t: DecodedTensor, bins = 30): HistogramBin[] | undefin
   }
   if (min > max) return undefined;
   if (min === max) return [{ x0: min, x1: max, count: countFinite(at, n) }];
-  const isInt = t.dtype !== DT.DT_FLOAT && t.dtype !== DT.DT_DOUBLE && t.dtype !== DT.DT_HALF && t.dtype !== DT.DT_BFLOAT16;
+  const isInt =
+    t.dtype !== DT.DT_FLOAT && t.dtype !== DT.DT_DOUBLE && t.dtype !== DT.DT_HALF && t.dtype !== DT.DT_BFLOAT16;
   const k = isInt ? Math.min(bins, max - min + 1) : bins;
   const width = (max - min) / k;
-  const out: HistogramBin[] = Array.from({ length: k }, (_, b) => ({ x0: min + b * width, x1: b === k - 1 ? max : min + (b + 1) * width, count: 0 }));
+  const out: HistogramBin[] = Array.from({ length: k }, (_, b) => ({
+    x0: min + b * width,
+    x1: b === k - 1 ? max : min + (b + 1) * width,
+    count: 0,
+  }));
   for (let i = 0; i < n; i++) {
     const x = at(i);
     if (!Number.isFinite(x)) continue;
@@ -102,7 +117,8 @@ function countFinite(at: (i: number) => number, n: number): number {
 
 /** Float outputs of shape [C] or [N, C] with C >= 2: class scores, logits or probabilities. */
 export function looksLikeClassifier(t: { dtype: number; shape: readonly number[] }): boolean {
-  const floatish = t.dtype === DT.DT_FLOAT || t.dtype === DT.DT_DOUBLE || t.dtype === DT.DT_HALF || t.dtype === DT.DT_BFLOAT16;
+  const floatish =
+    t.dtype === DT.DT_FLOAT || t.dtype === DT.DT_DOUBLE || t.dtype === DT.DT_HALF || t.dtype === DT.DT_BFLOAT16;
   if (!floatish) return false;
   const s = t.shape;
   return (s.length === 1 && s[0] >= 2) || (s.length === 2 && s[1] >= 2);
@@ -121,6 +137,14 @@ export function topK(t: DecodedTensor, k: number, row = 0): TopKEntry[] {
   const base = t.shape.length >= 2 ? row * c : 0;
   const entries: TopKEntry[] = [];
   for (let i = 0; i < c; i++) entries.push({ index: i, value: at(base + i) });
-  entries.sort((a, b) => (b.value === a.value || (Number.isNaN(a.value) && Number.isNaN(b.value)) ? a.index - b.index : Number.isNaN(a.value) ? 1 : Number.isNaN(b.value) ? -1 : b.value - a.value));
+  entries.sort((a, b) =>
+    b.value === a.value || (Number.isNaN(a.value) && Number.isNaN(b.value))
+      ? a.index - b.index
+      : Number.isNaN(a.value)
+        ? 1
+        : Number.isNaN(b.value)
+          ? -1
+          : b.value - a.value,
+  );
   return entries.slice(0, Math.max(0, k));
 }
