@@ -35,9 +35,16 @@ export class OpSchemas {
   outputLayout(op: string, attrs: Record<string, IAttrValue>): OutputRange[] | undefined {
     const schema = this.resolver.get(op);
     if (!schema) return undefined;
-    // Layouts depend only on the attrs that size/type outputs; cache ops whose outputs have no attr dependence.
-    const fixed = schema.outputs.every((a) => !a.numberAttr && !a.typeListAttr && !a.typeAttr);
-    if (fixed && this.layouts.has(op)) return this.layouts.get(op);
+    // Layouts depend only on the attrs that size/type the outputs: cache by their values. Callers never mutate.
+    let key = op;
+    for (const a of schema.outputs) {
+      for (const n of [a.typeAttr, a.numberAttr, a.typeListAttr]) {
+        if (!n) continue;
+        const v = attrs[n];
+        key += `|${v ? `${v.type ?? ""}:${v.i ?? ""}:${v.list?.type?.join(",") ?? ""}` : "-"}`;
+      }
+    }
+    if (this.layouts.has(key)) return this.layouts.get(key);
     const full: Record<string, IAttrValue> = { ...attrs };
     for (const a of schema.attrs)
       if (a.default && !Object.prototype.hasOwnProperty.call(full, a.name)) full[a.name] = a.default;
@@ -47,7 +54,7 @@ export class OpSchemas {
       count: r.count,
       dtypes: r.dtypes.map((d) => (d === undefined ? undefined : dtypeShortName(r.isRef ? d + 100 : d))),
     }));
-    if (fixed) this.layouts.set(op, ranges);
+    if (this.layouts.size < 100_000) this.layouts.set(key, ranges);
     return ranges;
   }
 }
