@@ -2,10 +2,11 @@
 // installed into a throwaway profile, a workspace of fixtures in /tmp served on 127.0.0.1, driven by
 // Debian's chromium through playwright-core; then the in-host integration suite (extensionTestsPath).
 // Installs what is missing (apt: chromium + native headers when root; Node 24 and code-server into .cache/).
-// Usage: node scripts/e2e.mjs [--keep] [--ui-only] [--host-only] [--headed]   (SME_E2E_ONLY=word,word runs matching UI scenarios)
+// Usage: node scripts/e2e.mjs [--keep] [--ui-only] [--host-only] [--headed] [--screenshots-to DIR]
+//   --screenshots-to DIR: also copy the README screenshots (tree, overview, variable, graph, error, themes) to DIR   (SME_E2E_ONLY=word,word runs matching UI scenarios)
 // Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -272,6 +273,20 @@ async function main() {
     `UI: ${report.ui.length - uiFailed.length}/${report.ui.length} passed; host: ${report.host ? `${report.host.results.length - hostFailed}/${report.host.results.length} passed` : "skipped"}; total ${(timings.total / 1000).toFixed(1)} s`,
   );
   log(`artifacts: ${artifacts}`);
+  const shotsTo = process.argv[process.argv.indexOf("--screenshots-to") + 1];
+  if (args.has("--screenshots-to") && shotsTo) {
+    mkdirSync(shotsTo, { recursive: true });
+    const readme = {
+      "03-tf2-tree.png": "tree.png",
+      "04-overview-dark.png": "overview.png",
+      "05-variable-view.png": "variable.png",
+      "07-corrupt-overview.png": "error.png",
+      "09-overview-light.png": "overview-light.png",
+      "11-graph-panel.png": "graph.png",
+    };
+    for (const [from, to] of Object.entries(readme)) if (existsSync(join(artifacts, from))) copyFileSync(join(artifacts, from), join(shotsTo, to));
+    log(`README screenshots copied to ${shotsTo}`);
+  }
   if (!args.has("--keep")) rmSync(scratch, { recursive: true, force: true });
   else log(`kept ${scratch}`);
   return uiFailed.length || hostFailed ? 1 : 0;

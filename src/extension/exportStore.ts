@@ -192,7 +192,10 @@ export class ExportStore implements vscode.Disposable {
     w2.onDidCreate((u) => this.fileChanged(u), undefined, this.disposables);
     w2.onDidChange((u) => this.fileChanged(u), undefined, this.disposables);
     w2.onDidDelete((u) => this.fileChanged(u), undefined, this.disposables);
-    this.disposables.push(w, w2);
+    // deleting or renaming a folder reports only the folder: drop the exports inside it
+    const w3 = vscode.workspace.createFileSystemWatcher("**", true, true, false);
+    w3.onDidDelete((u) => this.folderDeleted(u), undefined, this.disposables);
+    this.disposables.push(w, w2, w3);
     vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan(), undefined, this.disposables);
     for (const s of this.state.get<string[]>(MANUAL_KEY, [])) this.addModel(vscode.Uri.parse(s), true);
   }
@@ -259,6 +262,11 @@ export class ExportStore implements vscode.Disposable {
   private scheduleRescan(): void {
     clearTimeout(this.rescanTimer);
     this.rescanTimer = setTimeout(() => void this.scan(), 300);
+  }
+
+  private folderDeleted(uri: vscode.Uri): void {
+    const prefix = uri.toString() + "/";
+    if ([...this.models.values()].some((m) => !m.manual && (m.id === uri.toString() || m.id.startsWith(prefix)))) this.scheduleRescan();
   }
 
   private fileChanged(uri: vscode.Uri): void {
