@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { DisplayGraph } from "../src/graph/model.js";
+import { packDisplayGraph } from "../src/graph/pack.js";
 
 const ROOT = join(__dirname, "..");
 /** The bench builds its own copy of the bundle here, so concurrent `npm run build`s (which wipe dist/) do not interfere. */
@@ -104,7 +105,17 @@ export class GraphHarness {
     // tsx/esbuild may wrap functions passed to page.evaluate in its __name helper.
     await page.addInitScript("window.__name = (f) => f;");
     const id = String(this.graphs.size + 1);
-    this.graphs.set(id, JSON.stringify(g));
+    // What the panel posts: the packed form (typed arrays go over JSON here as plain arrays and are rebuilt
+    // in the page before timing starts).
+    const packed = packDisplayGraph(g);
+    this.graphs.set(
+      id,
+      JSON.stringify(packed, (_k, v) =>
+        v instanceof Int32Array || v instanceof Uint8Array
+          ? { __ta: v instanceof Int32Array ? "i32" : "u8", d: Array.from(v) }
+          : v,
+      ),
+    );
     const cspViolations: string[] = [];
     await page.exposeFunction("__cspViolation", (v: string) => cspViolations.push(v));
     await page.addInitScript(
@@ -113,7 +124,13 @@ export class GraphHarness {
     await page.goto(`${this.base}/${opts.page ?? "graph-dev.html"}`);
     if (opts.theme && opts.theme !== "dark") await page.addStyleTag({ content: THEMES[opts.theme] });
     const firstPaintMs = await page.evaluate(async (url) => {
-      const graph = await (await fetch(url)).json();
+      const packed = JSON.parse(await (await fetch(url)).text(), (_k, v) =>
+        v && typeof v === "object" && "__ta" in v
+          ? v.__ta === "i32"
+            ? Int32Array.from(v.d)
+            : Uint8Array.from(v.d)
+          : v,
+      );
       return await new Promise<number>((resolve, reject) => {
         const t0 = performance.now();
         window.addEventListener("webview-to-host", (ev) => {
@@ -122,7 +139,7 @@ export class GraphHarness {
             requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
         });
         setTimeout(() => reject(new Error("no first picture within 60 s")), 60_000);
-        window.postMessage({ type: "graph/load", graph }, "*");
+        window.postMessage({ type: "graph/load", packed }, "*");
       });
     }, `${this.base}/graph/${id}.json`);
     this.graphs.delete(id);

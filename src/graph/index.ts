@@ -11,3 +11,4 @@ export {
 export { opKind, isBoilerplate } from "./opKind.js";
 export { depthOrder, topoRanks } from "./hierarchy.js";
 export { graphSourceFromSavedModel, graphSourceFromMetaGraph, type MetaGraphLike } from "./source.js";
+export { packDisplayGraph, unpackDisplayGraph, packedBuffers, type PackedGraph } from "./pack.js";

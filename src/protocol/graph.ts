@@ -3,6 +3,7 @@
  * worker (an RpcMethods map for src/protocol/rpc.ts). Types only.
  */
 import type { DisplayGraph } from "../graph/model.js";
+import type { PackedGraph } from "../graph/pack.js";
 
 /** Which node to select and reveal: a node name inside a function body ("" = the meta graph's GraphDef). */
 export interface GraphNodeRef {
@@ -15,7 +16,9 @@ export interface GraphNodeRef {
 /** Shows a graph (replacing any previous one); `reveal` selects a node once drawn. */
 export interface GraphLoadMessage {
   type: "graph/load";
-  graph: DisplayGraph;
+  /** The graph, packed (what the panel sends: typed arrays clone fast) or plain. */
+  packed?: PackedGraph;
+  graph?: DisplayGraph;
   reveal?: GraphNodeRef;
 }
 

@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import { buildDisplayGraph, type BuildOptions, type BuildTarget, type GraphSource } from "../../graph/build.js";
 import type { DisplayGraph } from "../../graph/model.js";
+import { packDisplayGraph } from "../../graph/pack.js";
 import type { GraphNodeRef, GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
 import { graphHtml, graphWebviewOptions } from "./graphHtml.js";
 
@@ -156,7 +157,7 @@ class GraphPanel implements GraphPanelHandle {
         },
       );
       this.ready = true;
-      this.post({ type: "graph/load", graph, reveal: this.pendingReveal });
+      this.post({ type: "graph/load", packed: packDisplayGraph(graph), reveal: this.pendingReveal });
       this.pendingReveal = undefined;
     } catch (e) {
       this.post({

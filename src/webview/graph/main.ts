@@ -3,6 +3,7 @@
  * `graph/load` after `graph/ready`. The layout worker starts (and warms) before the graph arrives.
  */
 import type { GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
+import { unpackDisplayGraph } from "../../graph/pack.js";
 import { connectHost } from "../shared/host.js";
 import { LayoutClient } from "./layoutClient.js";
 import { GraphView } from "./view.js";
@@ -42,7 +43,9 @@ host.onMessage((raw) => {
   switch (msg?.type) {
     case "graph/load": {
       const t0 = performance.now();
-      view = new GraphView(msg.graph, root, layout, measure, post);
+      const graph = msg.packed ? unpackDisplayGraph(msg.packed) : msg.graph;
+      if (!graph) return message("The host sent no graph.", true);
+      view = new GraphView(graph, root, layout, measure, post);
       (window as unknown as { __graphView?: GraphView }).__graphView = view;
       view.open(msg.reveal).then(
         () => console.debug(`graph: first picture in ${Math.round(performance.now() - t0)} ms`),
