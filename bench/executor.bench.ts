@@ -54,8 +54,12 @@ function feedsFor(
       ),
     };
   if (fixture.startsWith("tfx-taxi-estimator")) {
-    if (!/classif|regress|serving_default/.test(sig.key)) return undefined;
-    return { inputs: examples('[{"trip_miles":[3.5],"fare":[12.0]}]') };
+    const k = sig.inputs[0].key;
+    return { [k]: examples('[{"trip_miles":[3.5],"fare":[12.0]}]') };
+  }
+  if (fixture === "mnist-softmax-tf15-classify" && sig.key === "serving_default") {
+    const pixels = Array.from({ length: 784 }, (_, i) => ((i * 13) % 256) / 255).map((v) => v.toFixed(4));
+    return { inputs: examples(`[{"x":[${pixels.join(",")}]}]`) };
   }
   if (fixture === "tfx-tft-tf2-transform") {
     const keys = sig.inputs
@@ -86,7 +90,6 @@ function feedsFor(
       feeds[i.key] = examples('[{"x":[1.0],"x2":[2.0]}]');
       continue;
     }
-    if (fixture === "mnist-softmax-tf15-classify" && i.dtype === 7) return undefined;
     const shape = (i.shape ?? [1]).map((d) => (d < 0 ? 1 : d));
     const n = shape.reduce((a, b) => a * b, 1);
     feeds[i.key] =
