@@ -108,7 +108,14 @@ export interface RunResultState {
   runId: number;
   ok: boolean;
   outputs: RunOutputResult[];
-  timings?: { loadMs: number; restoreInitMs: number; execMs: number; totalMs: number; warm: boolean };
+  timings?: {
+    loadMs: number;
+    restoreInitMs: number;
+    execMs: number;
+    totalMs: number;
+    warm: boolean;
+    /** tfjs backend: "wasm" or "cpu" */ backend?: string;
+  };
   warnings: string[];
   nodesExecuted?: number;
   /** Slowest nodes (top 50) and time per op type. */

@@ -2,6 +2,7 @@
 // image into a CNN with top-k, cancelling an endless run, opening a failing node, and (on a server in
 // Restricted Mode) the trust gate. `ctx` = { wb, page, log, ws } where ws maps names to folders/files.
 import assert from "node:assert/strict";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 
 /** Opens the run form of `sig` of export `exportLabel` from the SavedModels tree's inline action. */
 async function openRunForm(wb, exportLabel, sig) {
@@ -52,13 +53,19 @@ async function outputValues(view, key, timeout = 120000) {
   return cells.allTextContents();
 }
 
-/** Answers VS Code's "simple file dialog" (code-server's open dialog) with a path. */
+/** Answers VS Code's "simple file dialog" (code-server's open/save dialog) with a path. */
 async function answerFileDialog(page, path) {
   const input = page.locator(".quick-input-widget .quick-input-box input");
   await input.waitFor({ state: "visible", timeout: 30000 });
-  await input.fill(path);
-  await page.waitForTimeout(300);
+  // the dialog fills in its start folder once it has listed it: type only after that
+  await page.locator(".quick-input-widget .monaco-list-row").first().waitFor({ timeout: 30000 });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await input.fill(path);
+    await page.waitForTimeout(400);
+    if ((await input.inputValue()) === path) break;
+  }
   await page.keyboard.press("Enter");
+  await input.waitFor({ state: "hidden", timeout: 30000 });
 }
 
 export const runScenarios = [
@@ -99,6 +106,46 @@ export const runScenarios = [
       const v = await view.locator('vscode-textarea[data-key="x"]').evaluate((el) => el.value);
       assert.equal(v, "[1.0, 2.0, 5.0]");
       return "restored";
+    },
+  },
+  {
+    name: "files: x from an .npz member, y saved as .npy into the workspace",
+    async run({ wb, page, ws }) {
+      const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
+      await setMode(view, "x", "file");
+      await view.locator('section.input[data-key="x"] vscode-button', { hasText: "Choose File" }).click();
+      await answerFileDialog(page, ws.npz);
+      await view
+        .locator('section.input[data-key="x"] .file-path', { hasText: "half_plus_two.npz[x]" })
+        .waitFor({ timeout: 30000 });
+      await view
+        .locator('section.input[data-key="x"] .input-status', { hasText: "[3, 1] · 3 values" })
+        .waitFor({ timeout: 10000 });
+      await clickRun(view);
+      const y = await outputValues(view, "y");
+      assert.deepEqual(y, ["2.5", "3", "4.5"]);
+      await view.locator(".copy-as summary").click();
+      await view.locator('vscode-button[data-copy="saved_model_cli"]').click();
+      const cmd = await view.locator(".copy-preview").textContent();
+      assert.ok(cmd.includes(`--inputs 'x=${ws.npz}[x]'`), cmd);
+      const target = `${ws.root}/y_saved.npy`;
+      rmSync(target, { force: true });
+      await view.locator('.output[data-key="y"] vscode-button', { hasText: "Save as .npy" }).click();
+      await answerFileDialog(page, target);
+      for (let i = 0; i < 50 && !existsSync(target); i++) await page.waitForTimeout(200);
+      const bytes = readFileSync(target);
+      assert.equal(bytes.subarray(0, 6).toString("latin1"), "\x93NUMPY");
+      assert.match(bytes.toString("latin1", 10, 80), /'descr': '<f4'.*'shape': \(3, 1\)/);
+      assert.deepEqual(
+        [
+          ...new Float32Array(
+            bytes.buffer.slice(bytes.byteOffset + bytes.length - 12, bytes.byteOffset + bytes.length),
+          ),
+        ],
+        [2.5, 3, 4.5],
+      );
+      await wb.screenshot("run-03b-files");
+      return `x from ${ws.npz}[x]; saved ${target} (${bytes.length} bytes)`;
     },
   },
   {

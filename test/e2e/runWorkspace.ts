@@ -10,6 +10,7 @@ import CRC32 from "crc-32";
 import { FIXTURES_DIR } from "../helpers/fixtures.js";
 import { tensorflow, type IAttrValue, type IFunctionDef, type INodeDef } from "../../src/savedmodel/proto.js";
 import { tensorToProto } from "../../src/savedmodel/tensor.js";
+import { encodeNpz } from "../../src/savedmodel/npy.js";
 
 const F = 1;
 const I32 = 3;
@@ -160,6 +161,17 @@ async function main(): Promise<void> {
   mkdirSync(join(ws, "images"), { recursive: true });
   writeFileSync(join(ws, "images", "potato.png"), pngImage(300, 200));
   out.image = join(ws, "images", "potato.png");
+  // inputs for half_plus_two's serving_default: x (matched by name) and another array
+  mkdirSync(join(ws, "inputs"), { recursive: true });
+  writeFileSync(
+    join(ws, "inputs", "half_plus_two.npz"),
+    encodeNpz({
+      other: { dtype: F, shape: [2], values: Float32Array.of(7, 8) },
+      x: { dtype: F, shape: [3, 1], values: Float32Array.of(1, 2, 5) },
+    }),
+  );
+  out.npz = join(ws, "inputs", "half_plus_two.npz");
+  out.root = ws;
   process.stdout.write(JSON.stringify(out));
 }
 

@@ -47,6 +47,8 @@ export class Runner implements vscode.Disposable {
   private readonly warnings = new Map<string, string[]>();
   /** Runs in flight, by pool key (their cancel functions). */
   private readonly inFlight = new Map<string, AbortController>();
+  /** tfjs backend each warm session runs on. */
+  private readonly backends = new Map<string, string>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -107,13 +109,22 @@ export class Runner implements vscode.Disposable {
           try {
             if (!warm) {
               progress.report({ message: "loading the model and restoring variables…" });
-              await worker.load({ tags }, ac.signal);
+              const loaded = await worker.load({ tags }, ac.signal);
+              this.backends.set(key, loaded.backend);
+              if (loaded.initError) loadWarnings.push(`the model did not load completely: ${loaded.initError}`);
             }
             progress.report({ message: "executing…" });
             const r: RunResult = await worker.run(signature, feeds, { signal: ac.signal, profile: true });
             this.pool.markWarm(key, worker);
             progress.report({ message: "done" });
-            const state = this.resultState(runId, r, performance.now() - t0, warm, loadWarnings);
+            const state = this.resultState(
+              runId,
+              r,
+              performance.now() - t0,
+              warm,
+              loadWarnings,
+              this.backends.get(key),
+            );
             this.last.set(m.id, {
               exportId: m.id,
               metaGraph,
@@ -153,6 +164,7 @@ export class Runner implements vscode.Disposable {
     totalMs: number,
     warm: boolean,
     loadWarnings: string[],
+    backend?: string,
   ): RunResultState {
     const outputs: RunOutputResult[] = Object.entries(r.outputs)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -167,6 +179,7 @@ export class Runner implements vscode.Disposable {
         execMs: r.timings.execMs,
         totalMs,
         warm,
+        backend,
       },
       warnings: [...new Set([...loadWarnings, ...r.warnings])],
       nodesExecuted: r.nodesExecuted,

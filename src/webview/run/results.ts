@@ -423,6 +423,7 @@ export function renderResult(r: RunResultState, a: ResultActions): RenderedResul
           "span",
           { class: "timing muted" },
           `total ${ms(t.totalMs)}`,
+          t.backend ? ` · tfjs ${t.backend}` : "",
           r.nodesExecuted !== undefined ? ` · ${r.nodesExecuted.toLocaleString("en-US")} nodes` : "",
         ),
       ),
