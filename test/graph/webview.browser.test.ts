@@ -128,6 +128,21 @@ test(
       );
       assert.equal(n, 30);
       assert.ok((await page.locator(".node").count()) >= 20);
+      // PNG export rasterises the SVG through a blob: image, allowed by the policy.
+      const png = await page.evaluate(async () => {
+        const got = new Promise<string>((resolve) =>
+          window.addEventListener("webview-to-host", (ev) => {
+            const m = (ev as CustomEvent).detail as { type: string; data?: string; format?: string };
+            if (m.type === "graph/saveFile" && m.format === "png") resolve(m.data ?? "");
+          }),
+        );
+        (
+          document.querySelector("#toolbar button[title^='Export the current view as PNG']") as HTMLButtonElement
+        ).click();
+        return got;
+      });
+      assert.ok(png.startsWith("iVBORw0KGgo"), "a PNG file");
+      assert.ok(png.length > 2000);
       await page.close();
     } finally {
       await h.stop();
