@@ -223,9 +223,19 @@ export class GraphView {
       for (let pending = this.model.pendingLayouts(); pending.length; pending = this.model.pendingLayouts()) {
         // Groups of a few boxes take microseconds (tinyLayout); everything else goes to the ELK worker.
         const big = pending.filter((p) => p.input.children.length > TINY_MAX);
-        for (const p of pending) if (p.input.children.length <= TINY_MAX) this.model.setLayout(p, tinyLayout(p.input));
-        if (big.length) {
-          const { results } = await this.layout.run(big.map((p) => p.input));
+        const worker = big.length ? this.layout.run(big.map((p) => p.input)) : undefined;
+        // While the worker runs, do the tiny ones here in slices that leave the UI thread free to handle input.
+        let slice = performance.now();
+        for (const p of pending) {
+          if (p.input.children.length > TINY_MAX) continue;
+          this.model.setLayout(p, tinyLayout(p.input));
+          if (performance.now() - slice > 12) {
+            await new Promise((r) => setTimeout(r, 0));
+            slice = performance.now();
+          }
+        }
+        if (worker) {
+          const { results } = await worker;
           results.forEach((r, i) => this.model.setLayout(big[i], r));
         }
       }
