@@ -69,6 +69,13 @@ export const TF1_FLOW_OPS = new Set([
   "LoopCond",
 ]);
 
+/** A function attr spelled "api_implements" (TF's defun attributes, as Keras writes them) or "_api_implements". */
+function apiAttr(f: IFunctionDef, name: string): string | undefined {
+  const v = f.attr?.[name]?.s ?? f.attr?.[`_${name}`]?.s;
+  if (v === undefined || v === null) return undefined;
+  return typeof v === "string" ? v : new TextDecoder().decode(v);
+}
+
 export class Program {
   readonly resolver: OpResolver;
   readonly functions = new Map<string, IFunctionDef>();
@@ -88,9 +95,9 @@ export class Program {
       const name = f.signature?.name;
       if (!name) continue;
       this.functions.set(name, f);
-      const impl = f.attr?.["_api_implements"]?.s;
+      const impl = apiAttr(f, "api_implements");
       if (impl) {
-        const key = typeof impl === "string" ? impl : new TextDecoder().decode(impl);
+        const key = impl;
         const list = this.implementations.get(key) ?? [];
         list.push(name);
         this.implementations.set(key, list);
@@ -99,22 +106,19 @@ export class Program {
   }
 
   /**
-   * Grappler's implementation selector, for a CPU: when a function declares `_api_implements`,
-   * call the sibling implementation whose `_api_preferred_device` is CPU (Keras LSTM/GRU exports
+   * Grappler's implementation selector, for a CPU: when a function declares `api_implements`,
+   * call the sibling implementation whose `api_preferred_device` is CPU (Keras LSTM/GRU exports
    * carry CudnnRNN variants that must not be taken).
    */
   selectImplementation(name: string): string {
     const f = this.functions.get(name);
-    const impl = f?.attr?.["_api_implements"]?.s;
+    const impl = f ? apiAttr(f, "api_implements") : undefined;
     if (!f || !impl) return name;
-    const key = typeof impl === "string" ? impl : new TextDecoder().decode(impl);
     const device = (n: string) => {
-      const d = this.functions.get(n)?.attr?.["_api_preferred_device"]?.s;
-      return d === undefined || d === null
-        ? ""
-        : (typeof d === "string" ? d : new TextDecoder().decode(d)).toUpperCase();
+      const fn = this.functions.get(n);
+      return (fn ? apiAttr(fn, "api_preferred_device") : undefined)?.toUpperCase() ?? "";
     };
-    const cands = this.implementations.get(key) ?? [name];
+    const cands = this.implementations.get(impl) ?? [name];
     if (device(name) === "CPU" || device(name) === "") return name;
     return cands.find((c) => device(c) === "CPU") ?? name;
   }

@@ -220,6 +220,27 @@ describe("graph semantics", () => {
     });
     assert.deepEqual(vals(await run(g, "call")), [0, 0, 1]);
   });
+  test("implementation selection: a call to the GPU (CudnnRNN) variant runs the CPU sibling", async () => {
+    const g = new G()
+      .const("x", f32([3], []))
+      .op("call", "StatefulPartitionedCall", ["x"], { Tin: a.types([F]), Tout: a.types([F]), f: a.func("lstm_gpu") });
+    const impl = { api_implements: a.s("lstm_0000"), api_preferred_device: a.s("GPU") };
+    g.fns.push(
+      {
+        signature: { name: "lstm_gpu", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
+        attr: impl,
+        nodeDef: [{ name: "rnn", op: "CudnnRNN", input: ["x"], attr: { T: a.type(F) } }],
+        ret: { y: "rnn:output:0" },
+      },
+      {
+        signature: { name: "lstm_cpu", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
+        attr: { ...impl, api_preferred_device: a.s("CPU") },
+        nodeDef: [{ name: "m", op: "Mul", input: ["x", "x"], attr: { T: a.type(F) } }],
+        ret: { y: "m:z:0" },
+      },
+    );
+    assert.deepEqual(vals(await run(g, "call")), [9]);
+  });
   test("While (TF2) counts to 5 and If picks a branch", async () => {
     const g = new G()
       .const("i0", i32([0], []))
