@@ -14,7 +14,7 @@ import { Minimap } from "./minimap.js";
 import { Renderer } from "./render.js";
 import { SearchBox, type SearchHit } from "./search.js";
 import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
-import { GraphModel, type ItemKey, type Scene } from "./viewModel.js";
+import { GraphModel, type GroupLayoutInput, type ItemKey, type Scene } from "./viewModel.js";
 
 /** Auto-expand the largest groups at open while the picture stays this small. */
 const AUTO_EXPAND_ITEMS = 40;
@@ -220,24 +220,29 @@ export class GraphView {
       const t0 = performance.now();
       const before = anchor ? this.scene?.byKey.get(anchor) : undefined;
       this.setStatus("laying out…");
-      for (let pending = this.model.pendingLayouts(); pending.length; pending = this.model.pendingLayouts()) {
-        // Groups of a few boxes take microseconds (tinyLayout); everything else goes to the ELK worker.
-        const big = pending.filter((p) => p.input.children.length > TINY_MAX);
-        const worker = big.length ? this.layout.run(big.map((p) => p.input)) : undefined;
-        // While the worker runs, do the tiny ones here in slices that leave the UI thread free to handle input.
-        let slice = performance.now();
-        for (const p of pending) {
-          if (p.input.children.length > TINY_MAX) continue;
-          this.model.setLayout(p, tinyLayout(p.input));
-          if (performance.now() - slice > 12) {
-            await new Promise((r) => setTimeout(r, 0));
-            slice = performance.now();
-          }
+      // Inputs are built and tiny groups laid out here in slices (the UI thread stays free for input);
+      // everything bigger goes to the ELK worker, one batch per nesting level.
+      let slice = performance.now();
+      const breathe = async () => {
+        if (performance.now() - slice > 12) {
+          await new Promise((r) => setTimeout(r, 0));
+          slice = performance.now();
         }
-        if (worker) {
-          const { results } = await worker;
+      };
+      for (let groups = this.model.pendingGroups(); groups.length; groups = this.model.pendingGroups()) {
+        const big: GroupLayoutInput[] = [];
+        for (const gi of groups) {
+          const inp = this.model.layoutInput(gi);
+          if (!inp) continue;
+          if (inp.input.children.length > TINY_MAX) big.push(inp);
+          else this.model.setLayout(inp, tinyLayout(inp.input));
+          await breathe();
+        }
+        if (big.length) {
+          const { results } = await this.layout.run(big.map((p) => p.input));
           results.forEach((r, i) => this.model.setLayout(big[i], r));
         }
+        await breathe();
       }
       const tScene = performance.now();
       this.scene = this.model.scene();

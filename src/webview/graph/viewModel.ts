@@ -244,8 +244,13 @@ export class GraphModel {
 
   /** Groups (visible, expanded) whose layout is missing or stale and whose children are all sized. */
   pendingLayouts(): GroupLayoutInput[] {
+    return this.pendingGroups().map((gi) => this.layoutInput(gi)!);
+  }
+
+  /** The groups `pendingLayouts` would lay out (cheap: no edge lifting). */
+  pendingGroups(): number[] {
     const vis = this.visibleExpanded();
-    const out: GroupLayoutInput[] = [];
+    const out: number[] = [];
     // Deepest first: a parent's input needs its expanded children's sizes.
     const byDepth = vis.sort((a, b) => this.depth[b] - this.depth[a]);
     const blocked = new Set<number>();
@@ -260,8 +265,7 @@ export class GraphModel {
         continue;
       }
       if (this.layouts.get(gi)?.sig === sig) continue;
-      const inp = this.layoutInput(gi)!;
-      out.push(inp);
+      out.push(gi);
       blocked.add(this.g.groups[gi].parent);
     }
     return out;
