@@ -2,7 +2,7 @@
 // image into a CNN with top-k, cancelling an endless run, opening a failing node, and (on a server in
 // Restricted Mode) the trust gate. `ctx` = { wb, page, log, ws } where ws maps names to folders/files.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 /** Opens the run form of `sig` of export `exportLabel` from the SavedModels tree's inline action. */
 async function openRunForm(wb, exportLabel, sig) {
@@ -260,6 +260,25 @@ export const runScenarios = [
       await page.waitForTimeout(800);
       await wb.screenshot("run-10-open-failing-node");
       return `graph opened with ${selected} selected`;
+    },
+  },
+  {
+    name: "the warm session is dropped when the export's files change",
+    async run({ wb, page, ws }) {
+      const view = await openRunForm(wb, "failing-reshape", "serving_default");
+      await typeJson(view, "x", "[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]");
+      await clickRun(view);
+      assert.deepEqual(await outputValues(view, "y"), ["2", "4", "6", "8", "10", "12", "14"]);
+      await clickRun(view);
+      await view.locator(".timings", { hasText: "warm" }).waitFor({ timeout: 60000 });
+      // rewrite saved_model.pb (same bytes): the store reloads the export and the session is released
+      const pb = `${ws["failing-reshape"]}/saved_model.pb`;
+      writeFileSync(pb, readFileSync(pb));
+      await page.waitForTimeout(2500);
+      await clickRun(view);
+      await view.locator(".timings").filter({ hasNotText: "warm" }).waitFor({ timeout: 60000 });
+      const t = (await view.locator(".timings").textContent()).replace(/\s+/g, " ").trim();
+      return `after the change: ${t}`;
     },
   },
 ];

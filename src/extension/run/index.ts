@@ -169,12 +169,14 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
         return undefined;
       }
     }),
-    // the export's files changed (the store invalidated it) or it was removed: drop its warm sessions
+    // the export's files changed (the store dropped its decoded result) or it was removed: drop its warm
+    // sessions. The decoded result object is what identifies a version of the export's files.
     deps.store.onDidChange((m) => {
-      const gone = (id: string) => !deps.store.get(id);
-      for (const p of panels.values()) {
-        if ((m && p.model === m && m.state === "idle") || gone(p.model.id))
-          void runner.pool.release(p.poolKey, "its files changed");
+      for (const [key, held] of runner.sessionModels()) {
+        if (m && held.model !== m) continue;
+        const gone = !deps.store.get(held.model.id);
+        if (gone || held.model.result !== held.result)
+          void runner.pool.release(key, gone ? "it was removed" : "its files changed");
       }
     }),
   );

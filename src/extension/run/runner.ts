@@ -49,6 +49,8 @@ export class Runner implements vscode.Disposable {
   private readonly inFlight = new Map<string, AbortController>();
   /** tfjs backend each warm session runs on. */
   private readonly backends = new Map<string, string>();
+  /** Per pool key: the export and its decoded result when the session was loaded (a new result = files changed). */
+  private readonly loadedFrom = new Map<string, { model: ExportModel; result: unknown }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -70,6 +72,11 @@ export class Runner implements vscode.Disposable {
       },
       { onRelease: (key, why) => this.log(`run: released the executor session of ${key} (${why})`) },
     );
+  }
+
+  /** Exports with a session in the pool, with the decoded result their session was loaded from. */
+  *sessionModels(): Iterable<[string, { model: ExportModel; result: unknown }]> {
+    for (const [key, held] of this.loadedFrom) if (this.pool.has(key)) yield [key, held];
   }
 
   lastRun(exportId: string): LastRun | undefined {
@@ -111,6 +118,7 @@ export class Runner implements vscode.Disposable {
               progress.report({ message: "loading the model and restoring variables…" });
               const loaded = await worker.load({ tags }, ac.signal);
               this.backends.set(key, loaded.backend);
+              this.loadedFrom.set(key, { model: m, result: m.result });
               if (loaded.initError) loadWarnings.push(`the model did not load completely: ${loaded.initError}`);
             }
             progress.report({ message: "executing…" });
@@ -194,7 +202,10 @@ export class Runner implements vscode.Disposable {
     const key = poolKey(m, tags);
     this.models.set(key, m);
     const { worker, warm } = this.pool.get(key);
-    if (!warm) await worker.load({ tags });
+    if (!warm) {
+      await worker.load({ tags });
+      this.loadedFrom.set(key, { model: m, result: m.result });
+    }
     const local = /:\d+$/.test(tensor) ? tensor : `${tensor}:0`;
     // inside a library function the executor names tensors "<function>/<node>:i"
     const name = fn ? `${fn}/${local}` : local;
