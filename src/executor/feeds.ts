@@ -138,6 +138,8 @@ export function parseValueExpr(text: string, dtype: number, what: string): Decod
     const d = tensorFromNested(flat, dtype, what);
     return { ...d, shape };
   }
+  const arr = /^(?:np|numpy)\.(?:array|asarray)\(\s*([\s\S]*?)\s*(?:,\s*dtype\s*=\s*[\w.]+\s*)?\)$/.exec(t);
+  if (arr) return parseValueExpr(arr[1], dtype, what);
   const json = t
     .replace(/\bTrue\b/g, "true")
     .replace(/\bFalse\b/g, "false")

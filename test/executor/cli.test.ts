@@ -55,6 +55,7 @@ describe("input parsing (pure)", () => {
       (s.values as Uint8Array[]).map((v) => new TextDecoder().decode(v)),
       ["a", "b"],
     );
+    assert.deepEqual(parseValueExpr("np.array([[1, 2]], dtype=np.float32)", 1, "x").shape, [1, 2]);
     const o = parseValueExpr("np.ones((2, 3))", 1, "x");
     assert.deepEqual(o.shape, [2, 3]);
     assert.equal((o.values as Float32Array)[5], 1);
