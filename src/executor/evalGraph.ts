@@ -36,7 +36,7 @@ export async function evalGraph(
   fetches: string[],
   opts: EvalOptions = {},
 ): Promise<Record<string, DecodedTensor>> {
-  await useBackend(opts.backend ?? "wasm");
+  const backend = await useBackend(opts.backend ?? "wasm");
   const program = new Program(graph, opts.strippedOpList ?? [], opts.optimize ?? false);
   const state = new SessionState(program, new MemoryFileAccess(new Map()), allKernels(), {
     onWarning: (m) => opts.warnings?.push(m),
@@ -54,6 +54,7 @@ export async function evalGraph(
     depth: 0,
     live: new Map(),
     converterCtx: newConverterContext(),
+    backend,
     nodesExecuted: 0,
     pinnedThisRun: [],
     stack: [],
@@ -83,6 +84,7 @@ export async function evalGraph(
   } finally {
     disposeConverterContext(run.converterCtx, new Set());
     endScopeSafely();
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
     state.dispose();
   }
 }

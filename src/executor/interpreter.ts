@@ -9,7 +9,7 @@ import { DataType } from "../savedmodel/dtypes.js";
 import { neededNodes, type Body, type CNode, type NodeInput } from "./graph.js";
 import { NodeError, type KernelDef, type OpContext, type RunState } from "./kernel.js";
 import { SIZE_GUARDS } from "./guards.js";
-import { CPU_ROUTED, NOT_REGISTERED, onCpu } from "./tfjs/runtime.js";
+import { CPU_ROUTED, NOT_REGISTERED } from "./tfjs/runtime.js";
 import { Dead, RefVar, describeValue, isTensor, type Value } from "./values.js";
 
 export interface ExecRequest {
@@ -216,17 +216,22 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
   const t0 = run.profile ? performance.now() : 0;
   let out: Value[];
   try {
-    if (CPU_ROUTED.has(node.op) && tf.getBackend() !== "cpu") out = await onCpu(() => kernel.run(ctx));
-    else {
-      try {
-        const r = kernel.run(ctx);
-        out = r instanceof Promise ? await r : r;
-      } catch (e) {
-        // tfjs does not fall back by itself: route ops wasm lacks to tfjs-cpu, per op.
-        if (tf.getBackend() === "cpu" || !NOT_REGISTERED.test(String((e as Error)?.message))) throw e;
-        CPU_ROUTED.add(node.op);
-        out = await onCpu(() => kernel.run(ctx));
-      }
+    // tfjs does not fall back by itself: ops wasm lacks (and wasm's thin string support) go to
+    // tfjs-cpu. Backends switch lazily, only when a compute op needs the other one.
+    if (kernel.compute && run.backend !== "cpu") {
+      const needCpu = CPU_ROUTED.has(node.op) || inputs.some((v) => isTensor(v) && v.dtype === "string");
+      const want = needCpu ? "cpu" : run.backend;
+      if (tf.getBackend() !== want) await tf.setBackend(want);
+    }
+    try {
+      const r = kernel.run(ctx);
+      out = r instanceof Promise ? await r : r;
+    } catch (e) {
+      if (tf.getBackend() === "cpu" || !NOT_REGISTERED.test(String((e as Error)?.message))) throw e;
+      CPU_ROUTED.add(node.op);
+      await tf.setBackend("cpu");
+      const r = kernel.run(ctx);
+      out = r instanceof Promise ? await r : r;
     }
     if (Number(node.attrs["T"]?.type) === DataType.DT_INT64) await guardInt64(ctx, kernel, out);
   } catch (e) {

@@ -28,6 +28,8 @@ export interface RunState {
   pinnedThisRun: tf.Tensor[];
   /** Function-call stack, for error messages. */
   stack: string[];
+  /** The session's backend; compute ops switch back to it after a tfjs-cpu detour. */
+  backend: string;
   /** Intermediate tensors to capture inside function bodies: body name → node index → (output index, key). */
   taps?: Map<string, Map<number, { index: number; key: string }[]>>;
   /** Captured tap values (the last execution wins, e.g. inside loops). */
@@ -50,6 +52,8 @@ export interface KernelDef {
   deadInputs?: boolean;
   /** Reads or writes files, network or processes: refused unless `allow` says it is safe here. */
   unsafe?: boolean;
+  /** Computes with tfjs kernels: runs on the preferred backend (or tfjs-cpu for ops wasm lacks / strings). */
+  compute?: boolean;
 }
 
 export type KernelTable = Record<string, KernelDef>;

@@ -221,6 +221,7 @@ export class Session {
       depth: 0,
       live: new Map(),
       converterCtx: newConverterContext(),
+      backend: this.backend,
       profile: profile ? [] : undefined,
       nodesExecuted: 0,
       pinnedThisRun: [],
@@ -255,6 +256,7 @@ export class Session {
     } finally {
       disposeConverterContext(run.converterCtx, new Set());
       endScopeSafely(run.pinnedThisRun);
+      if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
     }
   }
 
@@ -459,6 +461,7 @@ export class Session {
     } finally {
       disposeConverterContext(run.converterCtx, new Set());
       endScopeSafely(run.pinnedThisRun);
+      if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
     }
   }
 

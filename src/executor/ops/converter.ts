@@ -13,7 +13,6 @@ import type { Node as ConverterNode, OpMapper } from "@tensorflow/tfjs-converter
 import type { IAttrValue } from "../../savedmodel/proto.js";
 import type { CNode } from "../graph.js";
 import type { KernelDef, KernelTable, OpContext } from "../kernel.js";
-import { onCpu } from "../tfjs/runtime.js";
 import { isTensor, type Value } from "../values.js";
 
 type MapperWithTable = { opMappers: Record<string, OpMapper>; mapNode(node: unknown): ConverterNode };
@@ -101,24 +100,18 @@ function runConverter(c: OpContext): Value[] | Promise<Value[]> {
   let cn = n.cache.converter as ConverterNode | undefined;
   if (!cn) n.cache.converter = cn = buildConverterNode(n);
   const map: Record<string, tf.Tensor[]> = {};
-  let strings = false;
   for (let i = 0; i < c.inputs.length; i++) {
     const v = c.inputs[i];
     if (!isTensor(v)) throw new Error(`input ${i} is not a tensor (${String(v)})`);
-    if (v.dtype === "string") strings = true;
     map[`i${i}`] = [v];
   }
-  const ctx = c.run.converterCtx as ExecutionContext;
-  const exec = () => executeOp(cn, map, ctx) as tf.Tensor[] | Promise<tf.Tensor[]>;
-  // wasm's string handling is thin (a string SparseToDense aborts the module): strings run on cpu.
-  if (strings && tf.getBackend() !== "cpu") return onCpu(exec);
-  return exec();
+  return executeOp(cn, map, c.run.converterCtx as ExecutionContext) as Value[] | Promise<Value[]>;
 }
 
 /** Every op the converter's mapper knows (plus ragged), as kernels. */
 export function converterKernels(): KernelTable {
   const table: KernelTable = {};
-  const k: KernelDef = { run: runConverter };
+  const k: KernelDef = { run: runConverter, compute: true };
   for (const [op, m] of Object.entries(mapper().opMappers)) {
     if (m.category === "custom") continue;
     table[op] = k;

@@ -83,7 +83,7 @@ function matMulBias(c: OpContext): Value[] {
 }
 
 export const fusedKernels: KernelTable = {
-  [FUSED_CONV_BN]: { run: convBn },
-  [FUSED_CONV_BIAS]: { run: convBias },
-  [FUSED_MATMUL_BIAS]: { run: matMulBias },
+  [FUSED_CONV_BN]: { run: convBn, compute: true },
+  [FUSED_CONV_BIAS]: { run: convBias, compute: true },
+  [FUSED_MATMUL_BIAS]: { run: matMulBias, compute: true },
 };

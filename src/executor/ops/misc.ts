@@ -46,7 +46,7 @@ function biasAdd(c: OpContext): Value[] {
   return [tf.tidy(() => tf.add(x, tf.reshape(b, [b.size, ...new Array<number>(x.rank - 2).fill(1)])))];
 }
 
-export const miscKernels: KernelTable = {
+export const miscKernels: KernelTable = markCompute({
   BiasAdd: { run: biasAdd },
   BiasAddV1: { run: biasAdd },
   RaggedTensorToTensor: { run: raggedToTensor },
@@ -76,4 +76,9 @@ export const miscKernels: KernelTable = {
       tf.unsortedSegmentSum(c.inputs[0] as tf.Tensor, c.inputs[1] as tf.Tensor1D, await segmentCount(c)),
     ],
   },
-};
+});
+
+function markCompute(t: KernelTable): KernelTable {
+  for (const k of Object.values(t)) k.compute = true;
+  return t;
+}
