@@ -6,7 +6,16 @@
 //   --screenshots-to DIR: also copy the README screenshots (tree, overview, variable, graph, error, themes) to DIR   (SME_E2E_ONLY=word,word runs matching UI scenarios)
 // Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -108,6 +117,7 @@ async function main() {
   await step("CLI --json for the checked folders", async () => {
     for (const n of names) cli[n] = cliJson(["show", ws_[n], "--all"]);
     vars["potato-cnn-tf29"] = cliJson(["vars", ws_["potato-cnn-tf29"]]);
+    vars["incomplete-albert-tf23"] = cliJson(["vars", ws_["incomplete-albert-tf23"]]);
   });
   const infoFile = join(scratch, "e2e-info.json");
   // an export outside the workspace, for "Open Export Folder…" (a symlink in the scratch folder)
@@ -284,7 +294,8 @@ async function main() {
       "09-overview-light.png": "overview-light.png",
       "11-graph-panel.png": "graph.png",
     };
-    for (const [from, to] of Object.entries(readme)) if (existsSync(join(artifacts, from))) copyFileSync(join(artifacts, from), join(shotsTo, to));
+    for (const [from, to] of Object.entries(readme))
+      if (existsSync(join(artifacts, from))) copyFileSync(join(artifacts, from), join(shotsTo, to));
     log(`README screenshots copied to ${shotsTo}`);
   }
   if (!args.has("--keep")) rmSync(scratch, { recursive: true, force: true });

@@ -11,6 +11,8 @@ import { isCancelled, log, logDiagnostics, reportError, toSerialized } from "./l
 
 export const SAVED_MODEL_GLOB = "**/{saved_model.pb,saved_model.pbtxt}";
 const MANUAL_KEY = "savedModelExplorer.manualExports";
+/** A tree-triggered load taking longer than this also shows a cancellable notification. */
+const SLOW_LOAD_MS = 1500;
 
 export type LoadState = "idle" | "loading" | "loaded" | "failed" | "cancelled";
 
@@ -144,12 +146,32 @@ export class ExportModel {
     run: (token?: vscode.CancellationToken, progress?: (m: string) => void) => Promise<T>,
   ): Promise<T> {
     if (opts.token) return run(opts.token);
-    const location = opts.notify ? vscode.ProgressLocation.Notification : { viewId: "savedModelExplorer.exports" };
-    return Promise.resolve(
-      vscode.window.withProgress({ location, title, cancellable: !!opts.notify }, (progress, token) =>
-        run(token, (message) => progress.report({ message })),
-      ),
-    );
+    if (opts.notify) {
+      return Promise.resolve(
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+          run(token, (message) => progress.report({ message })),
+        ),
+      );
+    }
+    // tree expansion: the view's progress bar; a load still running after a moment also gets a
+    // cancellable notification, so a big export never holds the view without a way out
+    const cts = new vscode.CancellationTokenSource();
+    let message: string | undefined;
+    let report: ((m: string) => void) | undefined;
+    const p = run(cts.token, (m) => ((message = m), report?.(m)));
+    void vscode.window.withProgress({ location: { viewId: "savedModelExplorer.exports" }, title }, () => p.catch(() => undefined));
+    const timer = setTimeout(() => {
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        report = (m) => progress.report({ message: m });
+        if (message) report(message);
+        token.onCancellationRequested(() => cts.cancel());
+        return p.catch(() => undefined);
+      });
+    }, SLOW_LOAD_MS);
+    return p.finally(() => {
+      clearTimeout(timer);
+      cts.dispose();
+    });
   }
 
   /** Forgets everything decoded (files changed on disk). */

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   link("fixtures/serving-half-plus-two-cpu", "serving-half-plus-two-cpu");
   link("fixtures/potato-cnn-tf29", "potato-cnn-tf29");
   link("fixtures/corrupt-binary-named-pbtxt", "corrupt-binary-named-pbtxt");
+  link("fixtures/incomplete-albert-tf23", "incomplete-albert-tf23");
   link("versioned/half_plus_three/00000123", "serving-half-plus-three");
 
   const xss = join(ws, "generated", "xss");

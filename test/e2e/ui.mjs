@@ -170,6 +170,26 @@ export const scenarios = [
     },
   },
   {
+    name: "Incomplete export (data shard missing): variables and problems are marked",
+    async run({ wb }) {
+      await wb.closeAllEditors();
+      await wb.collapseAll();
+      await wb.expand("incomplete-albert-tf23");
+      await wb.expand("Variables");
+      const rows = await wb.descendants("Variables");
+      const group = (await wb.rows()).find((r) => r.label === "Variables");
+      assert.match(group.description, /\d+ with problems/);
+      await wb.expand("Problems");
+      const problem = wb
+        .pane("SavedModels")
+        .locator(".monaco-list-row", { hasText: "data shard 0 of 1 is missing" })
+        .first();
+      await problem.waitFor({ timeout: 30000 });
+      await wb.screenshot("07b-incomplete-tree");
+      return `Variables: ${group.description}; ${rows.length} rows below`;
+    },
+  },
+  {
     name: "Hostile names (builder XSS fixture) render as text in the tree and the overview",
     async run({ wb, page, dialogs }) {
       await wb.closeAllEditors();
@@ -257,6 +277,10 @@ export async function runUi(ctx) {
       const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
       await ctx.wb.screenshot(`FAIL-${safe}`).catch(() => undefined);
       await ctx.wb.dumpDom(`FAIL-${safe}`).catch(() => undefined);
+      const rows = await ctx.wb.rows().catch(() => []);
+      ctx.log(
+        `  tree rows: ${rows.map((r) => `${"  ".repeat(r.level)}${r.label} [${r.description}] ${r.expanded ?? ""}`).join("\n    ")}`,
+      );
       await ctx.page.keyboard.press("Escape").catch(() => undefined);
     }
   }

@@ -33,6 +33,9 @@ export interface RunEvent {
   nodeMs?: Map<string, number>;
 }
 
+/** Runs shorter than this finish without a progress notification. */
+export const NOTIFY_AFTER_MS = 400;
+
 export function poolKey(m: ExportModel, tags: string[]): string {
   return `${m.id}#${tags.join(",")}`;
 }
@@ -103,65 +106,67 @@ export class Runner implements vscode.Disposable {
     const t0 = performance.now();
     const loadWarnings: string[] = [];
     this.warnings.set(key, loadWarnings);
-    try {
-      return await vscode.window.withProgress(
+    // the notification (with its Cancel) appears once a run takes longer than NOTIFY_AFTER_MS, so quick
+    // runs do not flash one; its message follows the run's phase
+    let phase = "starting…";
+    let report: ((message: string) => void) | undefined;
+    const setPhase = (message: string) => {
+      phase = message;
+      report?.(message);
+    };
+    let settle!: () => void;
+    const settled = new Promise<void>((r) => (settle = r));
+    const timer = setTimeout(() => {
+      void vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
           title: `Running ${signature} of ${m.name}`,
           cancellable: true,
         },
-        async (progress, token) => {
+        (progress, token) => {
           token.onCancellationRequested(() => ac.abort());
-          const { worker, warm } = this.pool.get(key);
-          try {
-            if (!warm) {
-              progress.report({ message: "loading the model and restoring variables…" });
-              const loaded = await worker.load({ tags }, ac.signal);
-              this.backends.set(key, loaded.backend);
-              this.loadedFrom.set(key, { model: m, result: m.result });
-              if (loaded.initError) loadWarnings.push(`the model did not load completely: ${loaded.initError}`);
-            }
-            progress.report({ message: "executing…" });
-            const r: RunResult = await worker.run(signature, feeds, { signal: ac.signal, profile: true });
-            this.pool.markWarm(key, worker);
-            progress.report({ message: "done" });
-            const state = this.resultState(
-              runId,
-              r,
-              performance.now() - t0,
-              warm,
-              loadWarnings,
-              this.backends.get(key),
-            );
-            this.last.set(m.id, {
-              exportId: m.id,
-              metaGraph,
-              signature,
-              feeds,
-              outputs: r.outputs,
-              profile: state.profile?.nodes,
-              at: Date.now(),
-            });
-            this.ran.fire({ exportId: m.id, metaGraph, signature, ok: true, nodeMs: nodeTimes(r) });
-            return state;
-          } catch (e) {
-            const err = e as ExecutorError;
-            if (
-              err?.name === "AbortError" ||
-              err?.name === "TimeoutError" ||
-              err?.name === "WorkerExit" ||
-              err?.name === "WorkerError"
-            )
-              this.pool.markCold(key);
-            progress.report({ message: err?.name === "AbortError" ? "cancelled" : "failed" });
-            this.ran.fire({ exportId: m.id, metaGraph, signature, ok: false });
-            if (err?.name === "AbortError")
-              return { runId, ok: false, cancelled: true, outputs: [], warnings: loadWarnings };
-            return { runId, ok: false, outputs: [], warnings: loadWarnings, error: runError(err) };
-          }
+          report = (message) => progress.report({ message });
+          report(phase);
+          return settled;
         },
       );
+    }, NOTIFY_AFTER_MS);
+    try {
+      const { worker, warm } = this.pool.get(key);
+      try {
+        if (!warm) {
+          setPhase("loading the model and restoring variables…");
+          const loaded = await worker.load({ tags }, ac.signal);
+          this.backends.set(key, loaded.backend);
+          this.loadedFrom.set(key, { model: m, result: m.result });
+          if (loaded.initError) loadWarnings.push(`the model did not load completely: ${loaded.initError}`);
+        }
+        setPhase("executing…");
+        const r: RunResult = await worker.run(signature, feeds, { signal: ac.signal, profile: true });
+        this.pool.markWarm(key, worker);
+        const state = this.resultState(runId, r, performance.now() - t0, warm, loadWarnings, this.backends.get(key));
+        this.last.set(m.id, {
+          exportId: m.id,
+          metaGraph,
+          signature,
+          feeds,
+          outputs: r.outputs,
+          profile: state.profile?.nodes,
+          at: Date.now(),
+        });
+        this.ran.fire({ exportId: m.id, metaGraph, signature, ok: true, nodeMs: nodeTimes(r) });
+        return state;
+      } catch (e) {
+        const err = e as ExecutorError;
+        if (["AbortError", "TimeoutError", "WorkerExit", "WorkerError"].includes(err?.name)) this.pool.markCold(key);
+        this.ran.fire({ exportId: m.id, metaGraph, signature, ok: false });
+        if (err?.name === "AbortError")
+          return { runId, ok: false, cancelled: true, outputs: [], warnings: loadWarnings };
+        return { runId, ok: false, outputs: [], warnings: loadWarnings, error: runError(err) };
+      }
     } finally {
+      clearTimeout(timer);
+      settle();
       if (this.inFlight.get(key) === ac) this.inFlight.delete(key);
     }
   }

@@ -60,7 +60,7 @@ export class VariablesGroupNode extends ModelNode {
     const err = this.model.result?.variablesError;
     const t = this.item("Variables", Collapsed);
     t.contextValue = "group.variables";
-    const problems = this.list.filter((x) => x.problems.length).length;
+    const problems = this.list.filter((x) => x.kind === "variable" && x.problems.length).length;
     t.iconPath = err || problems ? icon("database", "problemsWarningIcon.foreground") : icon("database");
     const n = this.list.filter((x) => x.kind === "variable").length;
     t.description = v
@@ -240,9 +240,16 @@ export class ProblemsGroupNode extends ModelNode {
   }
   treeItem(): vscode.TreeItem {
     const errors = this.diagnostics.filter((d) => d.severity === "error").length;
-    const t = this.item("Problems", errors ? Expanded : Collapsed);
+    const t = this.item("Problems", Collapsed);
     t.iconPath = errors ? icon("error", "errorForeground") : icon("warning", "problemsWarningIcon.foreground");
-    t.description = String(this.diagnostics.length);
+    const warnings = this.diagnostics.filter((d) => d.severity === "warning").length;
+    t.description =
+      [
+        errors ? `${errors} error${errors === 1 ? "" : "s"}` : "",
+        warnings ? `${warnings} warning${warnings === 1 ? "" : "s"}` : "",
+      ]
+        .filter(Boolean)
+        .join(" · ") || String(this.diagnostics.length);
     t.contextValue = "group.problems";
     return t;
   }

@@ -101,6 +101,31 @@ exports.tests = [
     },
   },
   {
+    name: "incomplete export: variables in the missing shard carry the CLI's problems",
+    fn: async () => {
+      const m = await api.model(uriOf("incomplete-albert-tf23"));
+      const cli = info.vars["incomplete-albert-tf23"];
+      const got = m.result.variables.variables
+        .filter((v) => v.kind === "variable" && v.problems.length)
+        .map((v) => [v.name, v.problems]);
+      const want = cli.variables.filter((v) => v.problems.length).map((v) => [v.name, v.problems]);
+      assert.ok(want.length > 0);
+      assert.deepEqual(got.sort(), want.sort());
+      assert.ok(m.result.variables.diagnostics.some((d) => d.severity === "error" && /missing/.test(d.message)));
+      // the tree's Problems group lists them
+      const root = api.tree.rootFor(m);
+      const problems = (await root.children()).find((n) => n.treeItem().label === "Problems");
+      const items = await api.tree.getChildren(problems);
+      assert.ok(items.length >= 1, "Problems has children");
+      const labels = items.map((n) => api.tree.getTreeItem(n).label);
+      assert.ok(
+        labels.some((l) => /data shard 0 of 1 is missing/.test(l)),
+        labels.join(" | "),
+      );
+      return `${got.length} variables marked; Problems: ${labels.length}`;
+    },
+  },
+  {
     name: "reveal: a variable, a signature, and a TF1 graph node (a/read → variable a)",
     fn: async () => {
       assert.equal(
