@@ -41,7 +41,10 @@ export class ExportNode extends ModelNode {
     }
     t.description = [m.relativeLocation !== m.name ? m.relativeLocation : "", ...parts].filter(Boolean).join(" · ");
     const problem =
-      m.state === "failed" || r?.info.diagnostics.some((d) => d.severity === "error") || r?.variablesError;
+      m.state === "failed" ||
+      r?.info.diagnostics.some((d) => d.severity === "error") ||
+      r?.variables?.diagnostics.some((d) => d.severity === "error") ||
+      r?.variablesError;
     t.iconPath = problem ? icon("package", "problemsWarningIcon.foreground") : icon("package");
     const tip = md(m.fs.describe(""));
     if (r) {
