@@ -9,7 +9,7 @@ import { dtypeShortName } from "../savedmodel/dtypes.js";
 import type { FileAccess } from "../savedmodel/fileAccess.js";
 import { tensorflow, type ISignatureDef } from "../savedmodel/proto.js";
 import { openSavedModel, type MetaGraph } from "../savedmodel/savedModel.js";
-import type { DecodedTensor } from "../savedmodel/tensor.js";
+import { tensorFromProto, type DecodedTensor } from "../savedmodel/tensor.js";
 import { Program, neededNodes, type Body, type NodeInput } from "./graph.js";
 import { executeBody } from "./interpreter.js";
 import type { MissingOp, ProfileEntry, RunState } from "./kernel.js";
@@ -43,6 +43,8 @@ export interface SignatureInfo {
   method: string;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  /** Inputs with a SignatureDef default value (they may be left out). */
+  defaults: string[];
 }
 
 export interface RunOptions {
@@ -268,6 +270,7 @@ export class Session {
         method: s.methodName ?? "",
         inputs: tensorSpecs(s.inputs ?? {}, this.state.program.mainBody()),
         outputs: tensorSpecs(s.outputs ?? {}, this.state.program.mainBody()),
+        defaults: Object.keys(s.defaults ?? {}).sort(),
       }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -373,7 +376,9 @@ export class Session {
         feedMap.set(ref.node, m);
       };
       for (const spec of inputs) {
-        const d = feeds[spec.key];
+        // SignatureDef.defaults (TF 2.13+) stand in for inputs that are not given.
+        const defProto = sig.defaults?.[spec.key];
+        const d = feeds[spec.key] ?? (defProto ? tensorFromProto(defProto, "saved_model.pb") : undefined);
         if (spec.sparse) {
           if (!d) throw new Error(`input "${spec.key}" (sparse, ${dtypeShortName(spec.dtype)}) was not given`);
           const coo = denseToCoo(d);

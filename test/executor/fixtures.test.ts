@@ -95,6 +95,13 @@ describe("half_plus_two / half_plus_three: y = 0.5x + 2 (or + 3)", { skip: skipN
     close(nums(r2.outputs.outputs), [3.5, 5]);
   });
 
+  test("SignatureDef.defaults stand in for inputs not given (TF 2.14 export)", async () => {
+    const s = await open("serving-half-plus-two-tf2-cpu");
+    assert.deepEqual(s.signatures().find((g) => g.key === "serving_default")!.defaults, ["x"]);
+    const r = await s.run("serving_default", {});
+    close(nums(r.outputs.y), [2]);
+  });
+
   test("cpu backend gives the same answers", async () => {
     const s = await open("serving-half-plus-two-cpu", "cpu");
     assert.equal(s.backend, "cpu");
