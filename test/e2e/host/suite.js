@@ -274,6 +274,24 @@ exports.tests = [
     },
   },
   {
+    name: "an asset opens from the tree (assets/foo.txt of serving-half-plus-two-cpu)",
+    fn: async () => {
+      const m = await api.model(uriOf("serving-half-plus-two-cpu"));
+      const root = api.tree.rootFor(m);
+      const assets = (await root.children()).find((n) => n.treeItem().label === "assets");
+      const [item] = await api.tree.getChildren(assets);
+      const ti = api.tree.getTreeItem(item);
+      assert.equal(ti.label, "foo.txt");
+      await vscode.commands.executeCommand(ti.command.command, ...ti.command.arguments);
+      const doc = await until(
+        () => vscode.window.activeTextEditor && vscode.window.activeTextEditor.document,
+        "the asset editor",
+      );
+      assert.ok(doc.uri.path.endsWith("/assets/foo.txt"), doc.uri.toString());
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    },
+  },
+  {
     name: "Copy as JSON puts the signature's JSON on the clipboard",
     fn: async () => {
       const node = await api.tree.resolve({
