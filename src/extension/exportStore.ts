@@ -148,8 +148,9 @@ export class ExportModel {
     if (opts.token) return run(opts.token);
     if (opts.notify) {
       return Promise.resolve(
-        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-          run(token, (message) => progress.report({ message })),
+        vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+          (progress, token) => run(token, (message) => progress.report({ message })),
         ),
       );
     }
@@ -159,14 +160,19 @@ export class ExportModel {
     let message: string | undefined;
     let report: ((m: string) => void) | undefined;
     const p = run(cts.token, (m) => ((message = m), report?.(m)));
-    void vscode.window.withProgress({ location: { viewId: "savedModelExplorer.exports" }, title }, () => p.catch(() => undefined));
+    void vscode.window.withProgress({ location: { viewId: "savedModelExplorer.exports" }, title }, () =>
+      p.catch(() => undefined),
+    );
     const timer = setTimeout(() => {
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-        report = (m) => progress.report({ message: m });
-        if (message) report(message);
-        token.onCancellationRequested(() => cts.cancel());
-        return p.catch(() => undefined);
-      });
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        (progress, token) => {
+          report = (m) => progress.report({ message: m });
+          if (message) report(message);
+          token.onCancellationRequested(() => cts.cancel());
+          return p.catch(() => undefined);
+        },
+      );
     }, SLOW_LOAD_MS);
     return p.finally(() => {
       clearTimeout(timer);
@@ -288,7 +294,8 @@ export class ExportStore implements vscode.Disposable {
 
   private folderDeleted(uri: vscode.Uri): void {
     const prefix = uri.toString() + "/";
-    if ([...this.models.values()].some((m) => !m.manual && (m.id === uri.toString() || m.id.startsWith(prefix)))) this.scheduleRescan();
+    if ([...this.models.values()].some((m) => !m.manual && (m.id === uri.toString() || m.id.startsWith(prefix))))
+      this.scheduleRescan();
   }
 
   private fileChanged(uri: vscode.Uri): void {
