@@ -2,6 +2,17 @@
  * The graph view panel (a WebviewPanel): builds the display graph for a signature, a function or the whole
  * meta graph, sends it to the graph webview, and answers the webview (save exports, open a function in its
  * own panel, report selections for tree sync). One panel per (source, view); asking again reveals it.
+ *
+ * Usage (e.g. from the "Show Graph" command or a tree item):
+ *
+ *   const exp = await openSavedModel(fs);                       // src/savedmodel/savedModel.ts
+ *   const handle = openGraphPanel(context,
+ *     { label: "mnist/1", id: folderUri.toString(), load: async () => graphSourceFromMetaGraph(exp.metaGraphs[0]) },
+ *     { signature: "serving_default" });                        // or { function: "__inference_..." } or {} (whole graph)
+ *   handle.onDidSelectNode(({ fn, node, op }) => revealInTree(fn, node));   // graph -> tree
+ *   handle.reveal({ fn: "", node: "dense/MatMul" });                         // tree -> graph
+ *
+ * Resources: dist/webview/graph.js, dist/webview/graphLayout.worker.js, dist/webview/graph.css.
  */
 import * as vscode from "vscode";
 import { buildDisplayGraph, type BuildOptions, type BuildTarget, type GraphSource } from "../../graph/build.js";
