@@ -84,6 +84,20 @@ test(
       await page.keyboard.press("ArrowDown");
       await page.waitForFunction(() => document.querySelector(".details h2")?.textContent !== "in");
       assert.match((await page.textContent(".details h2")) ?? "", /^block\/op0$/);
+      // Tree -> graph: the host asks to reveal a node inside a collapsed group; graph -> tree: selection is reported.
+      await page.click("#toolbar button:text-is('Collapse all')");
+      const selected = await page.evaluate(async () => {
+        const got = new Promise<unknown>((resolve) =>
+          window.addEventListener("webview-to-host", (ev) => {
+            const m = (ev as CustomEvent).detail as { type: string; target?: unknown };
+            if (m.type === "graph/selected") resolve(m.target);
+          }),
+        );
+        window.postMessage({ type: "graph/reveal", target: { fn: "", node: "block/op30" } }, "*");
+        return got;
+      });
+      assert.deepEqual(selected, { fn: "", node: "block/op30" });
+      assert.equal(await page.textContent(".details h2"), "block/op30");
       // SVG export goes to the host as text, escaped.
       const svg = await page.evaluate(async () => {
         const got = new Promise<string>((resolve) =>
