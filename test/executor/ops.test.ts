@@ -316,6 +316,48 @@ describe("graph semantics", () => {
     assert.deepEqual(vals(out["d:1"]), [0x61, 0xe9, 0x20ac, 0x1f600]);
     assert.deepEqual(vals(out["d:2"]), [0, 1, 3, 6]);
   });
+  test("a variable's value stored in a TensorList survives the run (the list gets a clone)", async () => {
+    const { tensorflow } = await import("../../src/savedmodel/proto.js");
+    const { MemoryFileAccess } = await import("../../src/savedmodel/memoryFileAccess.js");
+    const g = new G()
+      .op("v", "VarHandleOp", [], { dtype: a.type(F), shape: { shape: { dim: [{ size: 2 }] } }, shared_name: a.s("v") })
+      .const("init_value", f32([5, 6], [2]))
+      .op("assign", "AssignVariableOp", ["v", "init_value"], { dtype: a.type(F) })
+      .op("init", "NoOp", ["^assign"])
+      .ph("x")
+      .op("read", "ReadVariableOp", ["v"], { dtype: a.type(F) })
+      .const("eshape", i32([2], [1]))
+      .const("n", i32([1], []))
+      .const("zero", i32([0], []))
+      .op("list", "TensorListReserve", ["eshape", "n"], { element_dtype: a.type(F), shape_type: a.type(I32) })
+      .op("set", "TensorListSetItem", ["list", "zero", "read"], { element_dtype: a.type(F) })
+      .op("stack", "TensorListStack", ["set", "eshape"], { element_dtype: a.type(F), num_elements: a.i(1) })
+      .op("y", "AddV2", ["stack", "x"], { T: a.type(F) });
+    const sm = tensorflow.SavedModel.create({
+      savedModelSchemaVersion: 1,
+      metaGraphs: [
+        {
+          metaInfoDef: { tags: ["serve"] },
+          graphDef: g.graph(),
+          collectionDef: { saved_model_main_op: { nodeList: { value: ["init"] } } },
+          signatureDef: {
+            serving_default: { inputs: { x: { name: "x:0", dtype: F } }, outputs: { y: { name: "y:0", dtype: F } } },
+          },
+        },
+      ],
+    });
+    const s = await X.loadSession(
+      new MemoryFileAccess(new Map([["saved_model.pb", tensorflow.SavedModel.encode(sm).finish()]])),
+    );
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await s.run("serving_default", { x: f32([1], []) });
+        assert.deepEqual(vals(r.outputs.y), [6, 7]);
+      }
+    } finally {
+      s.dispose();
+    }
+  });
   test("errors name the node, its op and input shapes", async () => {
     const g = new G()
       .const("a", f32([1, 2], [2]))

@@ -100,10 +100,13 @@ function runConverter(c: OpContext): Value[] | Promise<Value[]> {
   let cn = n.cache.converter as ConverterNode | undefined;
   if (!cn) n.cache.converter = cn = buildConverterNode(n);
   const map: Record<string, tf.Tensor[]> = {};
+  // TensorList/TensorArray containers own (and later dispose) what they store: never hand them a
+  // session-owned tensor (a variable's value or a cached Const), only a clone sharing its data.
+  const container = n.op.startsWith("TensorList") || n.op.startsWith("TensorArray");
   for (let i = 0; i < c.inputs.length; i++) {
     const v = c.inputs[i];
     if (!isTensor(v)) throw new Error(`input ${i} is not a tensor (${String(v)})`);
-    map[`i${i}`] = [v];
+    map[`i${i}`] = [container && c.run.session.pinned.has(v) ? tf.clone(v) : v];
   }
   return executeOp(cn, map, c.run.converterCtx as ExecutionContext) as Value[] | Promise<Value[]>;
 }
