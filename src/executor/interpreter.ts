@@ -185,6 +185,20 @@ async function guardInt64(c: OpContext, kernel: KernelDef, out: Value[]): Promis
   }
 }
 
+/** A float cast to int64 is computed as int32: warn when a value does not fit. */
+async function guardCastInt64(c: OpContext): Promise<void> {
+  const x = c.inputs[0];
+  if (!isTensor(x) || x.dtype !== "float32" || x.size === 0) return;
+  const m = tf.tidy(() => tf.max(tf.abs(x)));
+  const v = (await m.data())[0];
+  m.dispose();
+  if (v > 2147483647) {
+    c.run.session.warn(
+      `node "${c.node.name}" (Cast to int64): a value reaches ${v.toExponential(3)}, beyond int32; tfjs computes int64 as int32, so the result is wrong`,
+    );
+  }
+}
+
 /** Runs one node: kernel lookup, input deref, error wrapping, optional profiling. */
 export async function runNode(body: Body, node: CNode, inputs: Value[], run: RunState): Promise<Value[]> {
   const fail = (detail: string, cause?: unknown): NodeError =>
@@ -234,6 +248,7 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
       out = r instanceof Promise ? await r : r;
     }
     if (Number(node.attrs["T"]?.type) === DataType.DT_INT64) await guardInt64(ctx, kernel, out);
+    else if (node.op === "Cast" && Number(node.attrs["DstT"]?.type) === DataType.DT_INT64) await guardCastInt64(ctx);
   } catch (e) {
     if (e instanceof NodeError || e instanceof AbortError) throw e;
     const msg = e instanceof Error ? e.message : String(e);

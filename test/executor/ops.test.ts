@@ -358,6 +358,24 @@ describe("graph semantics", () => {
       s.dispose();
     }
   });
+  test("int64 results beyond int32 are warned about (arithmetic and casts)", async () => {
+    const warnings: string[] = [];
+    const g = new G()
+      .const("a", { dtype: I64, shape: [2], values: BigInt64Array.of(3n, 1000000000n) })
+      .const("six", { dtype: I64, shape: [], values: BigInt64Array.of(6n) })
+      .op("m", "Mul", ["a", "six"], { T: a.type(I64) })
+      .const("f", f32([1, 6e9], [2]))
+      .op("c", "Cast", ["f"], { SrcT: a.type(F), DstT: a.type(I64) });
+    await X.evalGraph(g.graph(), {}, ["m", "c"], { warnings });
+    assert.ok(
+      warnings.some((w) => /node "m" \(Mul, int64\).*wrapped/.test(w)),
+      warnings.join("\n"),
+    );
+    assert.ok(
+      warnings.some((w) => /node "c" \(Cast to int64\)/.test(w)),
+      warnings.join("\n"),
+    );
+  });
   test("errors name the node, its op and input shapes", async () => {
     const g = new G()
       .const("a", f32([1, 2], [2]))
