@@ -3,10 +3,10 @@
 // (runStage.mjs), writes a workspace outside the repo (runWorkspace.ts), starts code-server twice —
 // trusted (the run scenarios) and in Restricted Mode (the trust gate) — and writes screenshots and a
 // JSON report to test-artifacts/run-e2e/.
-// Usage: node test/e2e/runE2e.mjs [--only "substring of a scenario name"] [--skip-restricted]
-// Needs code-server in .cache/code-server and Node 24 in .cache/node24 (as the project's e2e setup makes).
+// Usage: node test/e2e/runE2e.mjs [--only "substring of a scenario name"] [--skip-restricted] [--update-screenshots]
+// Installs what is missing through scripts/codeServer.mjs (chromium, Node 24, code-server into .cache/).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ import { chromium } from "playwright-core";
 import { Workbench } from "./workbench.mjs";
 import { runAll, runScenarios, restrictedScenarios } from "./runScenarios.mjs";
 import { stage } from "./runStage.mjs";
+import { csBin, ensureCodeServer, ensureNode24, ensureOsPackages, node24Bin } from "../../scripts/codeServer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -25,8 +26,10 @@ const CACHE = join(root, ".cache");
 const WORK = join(CACHE, "run-e2e");
 const OUT = join(root, "test-artifacts", "run-e2e");
 const WS = "/tmp/savedmodel-run-e2e-ws";
-const CS = join(CACHE, "code-server", "node_modules", ".bin", "code-server");
-const NODE24 = join(CACHE, "node24", "node_modules", "node", "bin");
+const CS = csBin;
+const NODE24 = node24Bin;
+/** Screenshots the README shows. */
+const README_SHOTS = ["run-02-predict-result", "run-04-classify-examples", "run-05-image-topk", "run-06-profile-node-value", "run-07-running-notification", "run-09-error", "run-10-open-failing-node", "run-11-restricted-mode"];
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 function freePort() {
@@ -123,7 +126,10 @@ async function session(browser, url, name, list) {
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
-  if (!existsSync(CS)) throw new Error(`code-server is not installed at ${CS} (see docs: real-vscode-e2e.md)`);
+  // chromium, Node 24 and code-server (cached in .cache/), as the project's e2e harness installs them
+  log(`OS packages: ${await ensureOsPackages()}`);
+  log(`Node 24: ${await ensureNode24()}`);
+  log(`code-server: ${await ensureCodeServer()}`);
   log("staging the extension with the run feature…");
   const vsix = await stage(WORK);
   log(`VSIX ${vsix}`);
@@ -169,6 +175,13 @@ async function main() {
     await browser.close();
   }
   writeFileSync(join(OUT, "results.json"), JSON.stringify(all, null, 2));
+  if (args.includes("--update-screenshots")) {
+    // the README's pictures of the run feature (media/run-screenshots/, left out of the VSIX)
+    const dest = join(root, "media", "run-screenshots");
+    mkdirSync(dest, { recursive: true });
+    for (const f of README_SHOTS) if (existsSync(join(OUT, `${f}.png`))) copyFileSync(join(OUT, `${f}.png`), join(dest, `${f}.png`));
+    log(`README screenshots copied to ${dest}`);
+  }
   const failed = all.filter((r) => !r.ok);
   log(
     `${all.length - failed.length}/${all.length} passed in ${((Date.now() - T0) / 1000).toFixed(0)} s; screenshots in ${OUT}`,

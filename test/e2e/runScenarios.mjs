@@ -68,6 +68,15 @@ async function answerFileDialog(page, path) {
   await input.waitFor({ state: "hidden", timeout: 30000 });
 }
 
+/** Waits until no "Running …" progress toast is left (VS Code keeps a finished one up for a moment). */
+async function noRunToast(page) {
+  await page
+    .locator(".notifications-toasts .notification-toast", { hasText: "Running " })
+    .first()
+    .waitFor({ state: "detached", timeout: 15000 })
+    .catch(() => undefined);
+}
+
 export const runScenarios = [
   {
     name: "predict: serving-half-plus-two-cpu with [1.0, 2.0, 5.0] shows [2.5, 3.0, 4.5]",
@@ -83,6 +92,7 @@ export const runScenarios = [
       assert.deepEqual(y, ["2.5", "3", "4.5"]);
       await view.locator(".timings").waitFor();
       const first = await view.locator(".timings").textContent();
+      await noRunToast(wb.page);
       await wb.screenshot("run-02-predict-result");
       // a second run reuses the warm session
       await clickRun(view);
@@ -172,6 +182,7 @@ export const runScenarios = [
       await view.locator('vscode-button[data-copy="saved_model_cli"]').click();
       const cmd = await view.locator(".copy-preview").textContent();
       assert.match(cmd, /--input_examples 'inputs=\[\{"x": \[3\.0\]\}, \{"x": \[-1\.0\]\}\]'/);
+      await noRunToast(wb.page);
       await wb.screenshot("run-04-classify-examples");
       return `scores = ${scores.join(", ")}`;
     },
@@ -196,6 +207,7 @@ export const runScenarios = [
       const indices = (await idx.allTextContents()).map(Number);
       assert.deepEqual([...indices].sort(), [0, 1, 2], `top-k of 3 classes lists each class once: ${indices}`);
       await view.locator(".profile summary").waitFor();
+      await noRunToast(wb.page);
       await wb.screenshot("run-05-image-topk");
       // inside the graph: the value the slowest node (inside the Keras call function) produced in this run
       const slowest = view.locator('.profile table[aria-label="slowest nodes"] tbody tr').first();
@@ -248,6 +260,7 @@ export const runScenarios = [
       assert.match(text, /head\/reshape_to_7/);
       assert.match(text, /op Reshape/);
       assert.match(text, /float32\[3\]/);
+      await noRunToast(wb.page);
       await wb.screenshot("run-09-error");
       await view.locator(".failing-node button.link", { hasText: "Open in Graph" }).click();
       // the graph view opens on the signature's graph with the failing node selected (its details shown)

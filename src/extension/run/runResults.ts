@@ -22,7 +22,8 @@ export function outputResult(key: string, t: DecodedTensor): RunOutputResult {
     truncated,
     totalElements: t.shape.reduce((a, b) => a * b, 1),
     stats: numeric ? tensorStats(t) : undefined,
-    histogram: numeric ? histogram(t) : undefined,
+    // few values get few bins (3 values in 30 bins reads as noise)
+    histogram: numeric ? histogram(t, Math.min(30, Math.max(2, Math.ceil(Math.sqrt(t.values.length) * 2)))) : undefined,
   };
 }
 

@@ -248,7 +248,20 @@ function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
       { class: "output-views" },
       topKView(t),
       imageView(t),
-      o.histogram ? h("div", { class: "hist" }, h("h4", null, "Histogram"), histogramSvg(o.histogram)) : null,
+      o.histogram
+        ? h(
+            "div",
+            { class: "hist" },
+            h("h4", null, "Histogram"),
+            histogramSvg(o.histogram),
+            h(
+              "div",
+              { class: "hist-axis mono" },
+              h("span", null, num(o.histogram[0].x0)),
+              h("span", null, num(o.histogram[o.histogram.length - 1].x1)),
+            ),
+          )
+        : null,
     ),
     tensorTable(t, o.key),
   );
