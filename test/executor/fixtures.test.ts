@@ -102,6 +102,19 @@ describe("half_plus_two / half_plus_three: y = 0.5x + 2 (or + 3)", { skip: skipN
     close(nums(r.outputs.y), [2]);
   });
 
+  test("serving-matrix-half-plus-two (graph only, no variables): elementwise 0.5x + 2", async () => {
+    const s = await open("serving-matrix-half-plus-two");
+    const sig = s.signatures()[0];
+    const x = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const shape = (sig.inputs[0].shape ?? [3, 3]).map((d) => (d < 0 ? 1 : d));
+    const n = shape.reduce((p, q) => p * q, 1);
+    const r = await s.run(sig.key, { [sig.inputs[0].key]: f32(x.slice(0, n), shape) });
+    close(
+      nums(Object.values(r.outputs)[0]),
+      x.slice(0, n).map((v) => 0.5 * v + 2),
+    );
+  });
+
   test("cpu backend gives the same answers", async () => {
     const s = await open("serving-half-plus-two-cpu", "cpu");
     assert.equal(s.backend, "cpu");
