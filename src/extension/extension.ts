@@ -12,7 +12,8 @@ import { VariablePanel } from "./variablePanel.js";
 import { registerCommands } from "./commands.js";
 import { initLog, log } from "./log.js";
 import { affectsSettings } from "./settings.js";
-import { canShowGraph, showGraph } from "./graphBridge.js";
+import { canShowGraph, setRunFeature, showGraph } from "./graphBridge.js";
+import { registerRunFeature, type RunFeature } from "./run/index.js";
 
 /** What activate() returns: for other extensions, the graph panel and the in-host integration tests. */
 export interface SavedModelExplorerApi {
@@ -20,6 +21,8 @@ export interface SavedModelExplorerApi {
   readonly tree: ExportsTreeProvider;
   readonly overview: OverviewEditorProvider;
   readonly client: DecodeClient;
+  /** Test-runs of signatures (src/extension/run). */
+  readonly run: RunFeature;
   /** Reveals the tree item for a signature, function, variable, tensor or graph node; false when nothing matches. */
   revealInTree(target: RevealTarget): Promise<boolean>;
   /** Opens the value view of a variable (by checkpoint key) of the export at `exportUri`. */
@@ -62,6 +65,15 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
 
   registerCommands({ context, store, tree });
 
+  // "Run Signature…" (src/extension/run): a node picked in a run's results opens in the graph view
+  const run = registerRunFeature(context, {
+    store,
+    canShowGraph,
+    showNode: (m, metaGraph, node, fn, signature) =>
+      showGraph(context, m, { metaGraph, signature, node, nodeFunction: fn }),
+  });
+  setRunFeature(run);
+
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsSettings(e)) {
@@ -78,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
     tree,
     overview,
     client,
+    run,
     revealInTree: async (t) => !!(await tree.reveal(t)),
     openVariable: async (exportUri, key) => {
       const m = await store.ensure(vscode.Uri.parse(exportUri));

@@ -7,6 +7,16 @@ import * as vscode from "vscode";
 import type { ExportModel } from "./exportStore.js";
 import { openGraphPanel } from "./graph/graphPanel.js";
 import { log } from "./log.js";
+import type { RunFeature } from "./run/index.js";
+
+let run: RunFeature | undefined;
+/** Panels already wired to the tree and the run feature (openGraphPanel reuses panels). */
+const wired = new WeakSet<vscode.WebviewPanel>();
+
+/** Lets graph panels show the values of the last run and keep the export's executor session warm. */
+export function setRunFeature(r: RunFeature): void {
+  run = r;
+}
 
 export interface ShowGraphOptions {
   metaGraph: number;
@@ -61,6 +71,8 @@ export async function showGraph(
       nodeFunction: opts.nodeFunction,
     },
   );
+  if (wired.has(handle.panel)) return;
+  wired.add(handle.panel);
   const sub = handle.onDidSelectNode((sel) => {
     void vscode.commands
       .executeCommand("savedModelExplorer.revealGraphNode", m.id, sel.node, {
@@ -71,5 +83,13 @@ export async function showGraph(
       })
       .then(undefined, (e) => log(`reveal of graph node ${sel.node} failed: ${e}`));
   });
-  handle.panel.onDidDispose(() => sub.dispose());
+  const subs: vscode.Disposable[] = [sub];
+  if (run) {
+    // selecting a node shows the value it had in the last run; an open graph keeps the session warm
+    subs.push(run.attachGraph(m.id, handle));
+    const user = `graph:${handle.panel.title}`;
+    run.addSessionUser(m.id, user, metaGraph);
+    subs.push({ dispose: () => run?.removeSessionUser(m.id, user, metaGraph) });
+  }
+  handle.panel.onDidDispose(() => subs.forEach((d) => d.dispose()));
 }

@@ -292,6 +292,20 @@ exports.tests = [
     },
   },
   {
+    name: "Run Signature… is wired: the command opens the run form of a signature from the tree",
+    fn: async () => {
+      const node = await api.tree.resolve({
+        exportUri: uriOf("serving-half-plus-two-cpu"),
+        kind: "signature",
+        key: "serving_default",
+      });
+      const id = await vscode.commands.executeCommand("savedModelExplorer.runSignature", node);
+      assert.ok(typeof id === "string", `run panel id ${id}`);
+      assert.ok([...api.run.panels.keys()].some((k) => k.endsWith("#serving_default")));
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    },
+  },
+  {
     name: "Copy as JSON puts the signature's JSON on the clipboard",
     fn: async () => {
       const node = await api.tree.resolve({
