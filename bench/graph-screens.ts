@@ -33,6 +33,13 @@ async function main(): Promise<void> {
           await page.press(".search input", "Enter");
           await page.waitForTimeout(800);
           await page.screenshot({ path: join(out, `${basename(dir)}-search-select.png`) });
+          await page.evaluate(() =>
+            (
+              window as unknown as { __graphView: { renderer: { zoomBy(f: number): void } } }
+            ).__graphView.renderer.zoomBy(2),
+          );
+          await page.waitForTimeout(300);
+          await page.screenshot({ path: join(out, `${basename(dir)}-zoomed.png`) });
           const details = await page.textContent(".details");
           console.log(JSON.stringify({ name: `${basename(dir)}-search-select`, details: details?.slice(0, 200) }));
         }

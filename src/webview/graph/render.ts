@@ -14,6 +14,8 @@ const SVGNS = "http://www.w3.org/2000/svg";
 const SVG_LIMIT = 1800;
 /** Below this zoom, labels are hidden (CSS) in SVG mode. */
 const TEXT_MIN_SCALE = 0.35;
+/** Below this zoom, the dtype/shape labels under nodes are hidden. */
+const SHAPE_MIN_SCALE = 0.9;
 
 export interface RenderCallbacks {
   click(key: ItemKey, ev: MouseEvent): void;
@@ -43,6 +45,7 @@ export class Renderer {
   private transform: ZoomTransform = zoomIdentity;
   private raf = 0;
   private classes = new Map<ItemKey, Set<string>>();
+  private readonly outLabels = new Map<ItemKey, Set<string>>();
   private edgeClasses = new Map<number, Set<string>>();
   mode: "svg" | "canvas" = "svg";
   /** Frames drawn per second are counted here (bench). */
@@ -133,6 +136,17 @@ export class Renderer {
 
   setScene(scene: Scene): void {
     this.scene = scene;
+    // What each visible item's outgoing data edges carry ("float32 [-1, 64]"), shown under it when zoomed in.
+    this.outLabels.clear();
+    for (const e of scene.edges) {
+      if (e.ctl) continue;
+      const first = this.g.edges[e.edges.find((i) => !this.g.edges[i].ctl) ?? e.edges[0]];
+      const d = [first.dtype, first.shape].filter(Boolean).join(" ");
+      if (!d) continue;
+      const set = this.outLabels.get(e.from) ?? new Set<string>();
+      set.add(d);
+      this.outLabels.set(e.from, set);
+    }
     this.edgeBoxes = scene.edges.map((e) => bboxOf(e.pts));
     for (const el of this.els.values()) el.remove();
     this.els.clear();
@@ -176,6 +190,7 @@ export class Renderer {
       return;
     }
     this.viewport.classList.toggle("lod-low", t.k < TEXT_MIN_SCALE);
+    this.viewport.classList.toggle("lod-mid", t.k < SHAPE_MIN_SCALE);
     const want = new Set<string>();
     for (const it of items) want.add(it.key);
     for (const i of edges) want.add(`e${i}`);
@@ -212,6 +227,16 @@ export class Renderer {
       g.appendChild(t);
     };
     const title = document.createElementNS(SVGNS, "title");
+    const out = it.kind === "frame" ? undefined : this.outLabels.get(it.key);
+    if (out?.size) {
+      const txt = [...out].slice(0, 2).join(" | ") + (out.size > 2 ? ` +${out.size - 2}` : "");
+      text(
+        "shape",
+        6,
+        it.h + 10,
+        ellipsize(txt, Math.max(it.w, 60), (x) => this.measure(x, 9)),
+      );
+    }
     if (it.kind === "leaf") {
       const n = this.g.nodes[it.index];
       g.setAttribute("class", `node k-${n.kind}`);
