@@ -6,6 +6,8 @@ export class LayoutClient {
   private readonly rpc: RpcClient<LayoutMethods>;
   readonly ready: Promise<Worker>;
   warmMs: Promise<number>;
+  /** performance.now() when the worker answered its warm-up layout (diagnostics). */
+  warmAt: number | undefined;
 
   constructor(workerUrl: string) {
     let post: (m: unknown, t?: Transferable[]) => void = () => undefined;
@@ -30,7 +32,10 @@ export class LayoutClient {
       for (const [m, t] of queue.splice(0)) post(m, t);
       return w;
     })();
-    this.warmMs = this.rpc.request("layout/warm", {}).then((r) => r.ms);
+    this.warmMs = this.rpc.request("layout/warm", {}).then((r) => {
+      this.warmAt = performance.now();
+      return r.ms;
+    });
   }
 
   run(graphs: LayoutMethods["layout/run"]["params"]["graphs"]): Promise<LayoutMethods["layout/run"]["result"]> {
