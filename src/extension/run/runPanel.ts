@@ -107,6 +107,22 @@ export class RunPanel {
     return poolKey(this.model, this.tags);
   }
 
+  /**
+   * Files the form may read again without asking: those picked in a dialog, or named by the inputs
+   * remembered for this signature. Anything else opens the dialog (a webview cannot read arbitrary paths).
+   */
+  private readonly allowedPaths = new Set<string>();
+
+  private reread(path: string | undefined): vscode.Uri | undefined {
+    return path && this.allowedPaths.has(path) ? vscode.Uri.file(path) : undefined;
+  }
+
+  private allow(uri: vscode.Uri): string {
+    const shown = uri.scheme === "file" ? uri.fsPath : uri.toString();
+    this.allowedPaths.add(shown);
+    return shown;
+  }
+
   private post(msg: HostToRunMessage): void {
     if (this.ready) void this.panel.webview.postMessage(msg);
   }
@@ -141,12 +157,29 @@ export class RunPanel {
         shape: o.shape,
       })),
       trusted: vscode.workspace.isTrusted,
-      remembered: this.hooks.memento.get<Record<string, InputSource>>(
-        rememberKey(this.model, this.metaGraph, this.signature),
-      ),
+      remembered: this.remembered(),
       shell: process.platform === "win32" ? "powershell" : "posix",
       canShowGraph: this.hooks.canShowGraph(),
     };
+  }
+
+  /** Remembers the form's inputs for this signature (file paths only when the user picked them). */
+  private remember(inputs: Record<string, InputSource>): Thenable<void> {
+    const kept = Object.fromEntries(
+      Object.entries(inputs).filter(
+        ([, src]) => !((src.kind === "file" || src.kind === "image") && !this.allowedPaths.has(src.path)),
+      ),
+    );
+    return this.hooks.memento.update(rememberKey(this.model, this.metaGraph, this.signature), kept);
+  }
+
+  private remembered(): Record<string, InputSource> | undefined {
+    const r = this.hooks.memento.get<Record<string, InputSource>>(
+      rememberKey(this.model, this.metaGraph, this.signature),
+    );
+    for (const src of Object.values(r ?? {}))
+      if ((src.kind === "file" || src.kind === "image") && src.path) this.allowedPaths.add(src.path);
+    return r;
   }
 
   private async sendState(): Promise<void> {
@@ -175,7 +208,7 @@ export class RunPanel {
         void this.sendState();
         break;
       case "run/remember":
-        void this.hooks.memento.update(rememberKey(this.model, this.metaGraph, this.signature), msg.inputs);
+        void this.remember(msg.inputs);
         break;
       case "run/copyText":
         void vscode.env.clipboard
@@ -215,7 +248,7 @@ export class RunPanel {
   private handlers(): RpcHandlers<RunRpc> {
     return {
       "run/execute": async ({ feeds, recipe }) => {
-        await this.hooks.memento.update(rememberKey(this.model, this.metaGraph, this.signature), recipe);
+        await this.remember(recipe);
         const decoded: Record<string, DecodedTensor> = {};
         for (const [k, w] of Object.entries(feeds)) decoded[k] = fromWire(w);
         const runIdPromise = this.execute(decoded);
@@ -224,7 +257,7 @@ export class RunPanel {
         return { runId: r.runId };
       },
       "run/loadFile": async ({ key, path, member }) => {
-        let uri: vscode.Uri | undefined = path ? vscode.Uri.file(path) : undefined;
+        let uri = this.reread(path);
         if (!uri) {
           const picked = await vscode.window.showOpenDialog({
             canSelectMany: false,
@@ -235,6 +268,7 @@ export class RunPanel {
           });
           uri = picked?.[0];
           if (!uri) return null;
+          this.allow(uri);
         }
         const bytes = new Uint8Array(await vscode.workspace.fs.readFile(uri));
         const shown = uri.scheme === "file" ? uri.fsPath : uri.toString();
@@ -257,7 +291,7 @@ export class RunPanel {
         return { path: shown, tensor: toWire(decodeNpy(bytes, shown)).wire };
       },
       "run/loadImage": async ({ path }) => {
-        let uri: vscode.Uri | undefined = path ? vscode.Uri.file(path) : undefined;
+        let uri = this.reread(path);
         if (!uri) {
           const picked = await vscode.window.showOpenDialog({
             canSelectMany: false,
@@ -267,6 +301,7 @@ export class RunPanel {
           });
           uri = picked?.[0];
           if (!uri) return null;
+          this.allow(uri);
         }
         const bytes = await vscode.workspace.fs.readFile(uri);
         const ext = uri.path.toLowerCase().split(".").pop() ?? "";

@@ -224,7 +224,7 @@ export class InputEditor {
         ta.value = this.jsonText;
         ta.addEventListener("input", () => {
           this.jsonText = ta.value;
-          this.update();
+          this.updateSoon(this.jsonText.length);
         });
         replace(this.body, ta);
         break;
@@ -240,7 +240,7 @@ export class InputEditor {
         ta.value = this.textLines;
         ta.addEventListener("input", () => {
           this.textLines = ta.value;
-          this.update();
+          this.updateSoon(this.textLines.length);
         });
         replace(this.body, ta);
         break;
@@ -441,6 +441,26 @@ export class InputEditor {
       this.dims = idx.map((d, j) => (path ? (this.dims[j] ?? full[d]) : full[d]));
     }
     if (this.mode === "image") this.render();
+  }
+
+  private pending?: ReturnType<typeof setTimeout>;
+
+  /** Validates as the user types: at once for short text, after a pause for long pasted values. */
+  private updateSoon(length: number): void {
+    clearTimeout(this.pending);
+    if (length < 20000) return this.update();
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.update();
+    }, 250);
+  }
+
+  /** Applies a pending validation now (before a run). */
+  flush(): void {
+    if (this.pending === undefined) return;
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    this.update();
   }
 
   /** Re-validates and rebuilds the tensor from the current mode's fields. */

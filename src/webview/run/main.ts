@@ -81,6 +81,7 @@ function recipeParts() {
 async function run(): Promise<void> {
   if (!state || running) return;
   if (!state.trusted) return;
+  for (const e of editors) e.flush();
   if (!formValid()) {
     toast("Fix the inputs marked in red first.");
     return;
