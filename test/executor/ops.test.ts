@@ -376,6 +376,55 @@ describe("graph semantics", () => {
       warnings.join("\n"),
     );
   });
+  test("TF1 while loop: Enter/Merge/Switch/Exit/NextIteration with loop invariants (is_constant)", async () => {
+    const loop = { frame_name: a.s("while/while_context"), T: a.type(I32) };
+    const g = new G()
+      .const("i0", i32([0], []))
+      .const("c0", i32([2], []))
+      .const("limit", i32([9], []))
+      .op("enter_i", "Enter", ["i0"], { ...loop })
+      .op("enter_c", "Enter", ["c0"], { ...loop, is_constant: a.b(true) })
+      .op("enter_lim", "Enter", ["limit"], { ...loop, is_constant: a.b(true) })
+      .op("merge", "Merge", ["enter_i", "next_i"], { T: a.type(I32), N: a.i(2) })
+      .op("less", "Less", ["merge", "enter_lim"], { T: a.type(I32) })
+      .op("cond", "LoopCond", ["less"])
+      .op("sw", "Switch", ["merge", "cond"], { T: a.type(I32) })
+      .op("exit", "Exit", ["sw"], { T: a.type(I32) })
+      .op("body", "Identity", ["sw:1"], { T: a.type(I32) })
+      .op("add", "AddV2", ["body", "enter_c"], { T: a.type(I32) })
+      .op("next_i", "NextIteration", ["add"], { T: a.type(I32) })
+      .op("out", "Mul", ["exit", "c0"], { T: a.type(I32) });
+    // 0, 2, 4, 6, 8, 10 → exits with 10; times 2
+    assert.deepEqual(vals(await run(g, "out")), [20]);
+  });
+  test("Case picks the branch by index; out-of-range picks the last", async () => {
+    const mk = (idx: number) => {
+      const g = new G()
+        .const("k", i32([idx], []))
+        .const("x", f32([3], []))
+        .op("c", "Case", ["k", "x"], {
+          Tin: a.types([F]),
+          Tout: a.types([F]),
+          branches: { list: { func: [{ name: "neg" }, { name: "sq" }] } },
+        });
+      g.fns.push(
+        {
+          signature: { name: "neg", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
+          nodeDef: [{ name: "n", op: "Neg", input: ["x"], attr: { T: a.type(F) } }],
+          ret: { y: "n:y:0" },
+        },
+        {
+          signature: { name: "sq", inputArg: [{ name: "x", type: F }], outputArg: [{ name: "y", type: F }] },
+          nodeDef: [{ name: "s", op: "Square", input: ["x"], attr: { T: a.type(F) } }],
+          ret: { y: "s:y:0" },
+        },
+      );
+      return g;
+    };
+    assert.deepEqual(vals(await run(mk(0), "c")), [-3]);
+    assert.deepEqual(vals(await run(mk(1), "c")), [9]);
+    assert.deepEqual(vals(await run(mk(7), "c")), [9]);
+  });
   test("errors name the node, its op and input shapes", async () => {
     const g = new G()
       .const("a", f32([1, 2], [2]))
