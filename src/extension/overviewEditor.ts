@@ -148,6 +148,13 @@ export class OverviewPanel {
       case "overview/reveal":
         this.hooks.reveal(this.model, msg);
         break;
+      case "overview/run":
+        void vscode.commands.executeCommand("savedModelExplorer.runSignature", {
+          exportUri: this.model.id,
+          signature: msg.signature,
+          metaGraph: msg.metaGraph,
+        });
+        break;
     }
   }
 

@@ -67,6 +67,7 @@ export type OverviewToHostMessage =
   | { type: "overview/openVariable"; checkpointKey: string }
   | { type: "overview/openFile"; path: string }
   | { type: "overview/showGraph"; metaGraph: number; signature?: string }
+  | { type: "overview/run"; metaGraph: number; signature: string }
   | {
       type: "overview/reveal";
       metaGraph: number;

@@ -112,7 +112,10 @@ export const scenarios = [
       await view.locator("[data-section=ops] .op-row").first().waitFor({ timeout: 60000 });
       await view.locator("[data-section=layers] table").waitFor({ timeout: 30000 });
       await wb.screenshot("04-overview-dark");
-      return `inputs row: ${cells.join(" | ")}`;
+      // the signature's "Run…" link opens its run form (src/extension/run)
+      await view.getByRole("button", { name: "Run…" }).first().click();
+      await wb.page.locator(".tabs-container .tab", { hasText: "Run serving_default" }).waitFor({ timeout: 30000 });
+      return `inputs row: ${cells.join(" | ")}; Run… opened the run form`;
     },
   },
   {
@@ -159,7 +162,7 @@ export const scenarios = [
       await note.waitFor({ timeout: 30000 });
       assert.match((await note.textContent()) ?? "", /cannot open .*corrupt-binary-named-pbtxt.*offset \d+/);
       await wb.screenshot("06-corrupt-tree");
-      await wb.command("Notifications: Hide Notifications").catch(() => wb.page.keyboard.press("Escape"));
+      await wb.page.keyboard.press("Escape");
       await wb.rowAction("corrupt-binary-named-pbtxt", "Open Overview");
       const view = wb.webview();
       await view.locator(".error-banner .error-message").waitFor({ timeout: 60000 });

@@ -10,7 +10,12 @@ import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
 import { h, replace, linkButton, codicon, type Child } from "../shared/dom.js";
 import { formatCount, formatShape, formatSize, shortMethod } from "../shared/modelFormat.js";
-import type { HostToOverviewMessage, OverviewMetaGraph, OverviewState, OverviewToHostMessage } from "../../protocol/overview.js";
+import type {
+  HostToOverviewMessage,
+  OverviewMetaGraph,
+  OverviewState,
+  OverviewToHostMessage,
+} from "../../protocol/overview.js";
 import type { MetaGraphInfo, SignatureInfo, TensorSpecInfo } from "../../savedmodel/modelTypes.js";
 import type { Diagnostic } from "../../savedmodel/errors.js";
 
@@ -31,7 +36,11 @@ function saveUi(): void {
 
 /** A collapsible section that remembers being closed. */
 function section(id: string, heading: string, description: string, ...body: Child[]): HTMLElement {
-  const c = h("vscode-collapsible", { data: { section: id }, attrs: { heading, description, open: !ui.closed.includes(id) } }, ...body);
+  const c = h(
+    "vscode-collapsible",
+    { data: { section: id }, attrs: { heading, description, open: !ui.closed.includes(id) } },
+    ...body,
+  );
   c.addEventListener("vsc-collapsible-toggle", (e) => {
     const open = (e as CustomEvent<{ open: boolean }>).detail.open;
     ui.closed = ui.closed.filter((x) => x !== id);
@@ -52,15 +61,38 @@ function button(text: string, icon: string, fn: () => void, secondary = true): H
 }
 
 function card(label: string, value: string, title?: string): HTMLElement {
-  return h("div", { class: "card", title }, h("div", { class: "card-value" }, value), h("div", { class: "card-label" }, label));
+  return h(
+    "div",
+    { class: "card", title },
+    h("div", { class: "card-value" }, value),
+    h("div", { class: "card-label" }, label),
+  );
 }
 
 function table(head: string[], rows: Child[][], cls = ""): HTMLElement {
   return h(
     "table",
     { class: `data ${cls}` },
-    h("thead", null, h("tr", null, head.map((c) => h("th", null, c)))),
-    h("tbody", null, rows.map((r) => h("tr", null, r.map((c) => h("td", null, c))))),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        head.map((c) => h("th", null, c)),
+      ),
+    ),
+    h(
+      "tbody",
+      null,
+      rows.map((r) =>
+        h(
+          "tr",
+          null,
+          r.map((c) => h("td", null, c)),
+        ),
+      ),
+    ),
   );
 }
 
@@ -74,7 +106,11 @@ function diagnosticList(list: Diagnostic[]): HTMLElement {
         { class: `diag ${d.severity}` },
         codicon(d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "info"),
         " ",
-        h("span", { class: "diag-where" }, [d.file, d.field, d.offset !== undefined ? `offset ${d.offset}` : ""].filter(Boolean).join(" · ")),
+        h(
+          "span",
+          { class: "diag-where" },
+          [d.file, d.field, d.offset !== undefined ? `offset ${d.offset}` : ""].filter(Boolean).join(" · "),
+        ),
         ": ",
         h("span", { class: "diag-message" }, d.message),
         d.hint ? h("div", { class: "diag-hint" }, d.hint) : null,
@@ -108,14 +144,27 @@ function signatureBlock(mg: MetaGraphInfo, s: SignatureInfo, canShowGraph: boole
       h(
         "span",
         { class: "actions" },
-        linkButton("Reveal in tree", () => send({ type: "overview/reveal", metaGraph: mg.index, kind: "signature", name: s.key })),
-        canShowGraph ? linkButton("Show graph", () => send({ type: "overview/showGraph", metaGraph: mg.index, signature: s.key })) : null,
+        linkButton("Reveal in tree", () =>
+          send({ type: "overview/reveal", metaGraph: mg.index, kind: "signature", name: s.key }),
+        ),
+        canShowGraph
+          ? linkButton("Show graph", () => send({ type: "overview/showGraph", metaGraph: mg.index, signature: s.key }))
+          : null,
+        linkButton(
+          "Run…",
+          () => send({ type: "overview/run", metaGraph: mg.index, signature: s.key }),
+          "Test-run this signature",
+        ),
       ),
     ),
     h("div", { class: "io-label" }, "inputs"),
-    s.inputs.length ? table(["name", "dtype", "shape", "tensor"], specRows(s.inputs), "io inputs") : h("p", { class: "muted" }, "none"),
+    s.inputs.length
+      ? table(["name", "dtype", "shape", "tensor"], specRows(s.inputs), "io inputs")
+      : h("p", { class: "muted" }, "none"),
     h("div", { class: "io-label" }, "outputs"),
-    s.outputs.length ? table(["name", "dtype", "shape", "tensor"], specRows(s.outputs), "io outputs") : h("p", { class: "muted" }, "none"),
+    s.outputs.length
+      ? table(["name", "dtype", "shape", "tensor"], specRows(s.outputs), "io outputs")
+      : h("p", { class: "muted" }, "none"),
     s.defaults.length ? h("p", { class: "muted" }, `inputs with defaults: ${s.defaults.join(", ")}`) : null,
   );
 }
@@ -126,8 +175,15 @@ function signaturesSection(st: OverviewState): HTMLElement {
   for (const mg of info.metaGraphs) {
     const visible = mg.signatures.filter((s) => !s.hidden);
     blocks.push(
-      h("h3", null, `MetaGraphDef with tag-set: '${mg.tags.join(", ")}'`, h("span", { class: "muted small" }, ` · ${visible.length} signature(s)`)),
-      visible.length ? visible.map((s) => signatureBlock(mg, s, st.canShowGraph)) : h("p", { class: "muted" }, "This meta graph has no signatures."),
+      h(
+        "h3",
+        null,
+        `MetaGraphDef with tag-set: '${mg.tags.join(", ")}'`,
+        h("span", { class: "muted small" }, ` · ${visible.length} signature(s)`),
+      ),
+      visible.length
+        ? visible.map((s) => signatureBlock(mg, s, st.canShowGraph))
+        : h("p", { class: "muted" }, "This meta graph has no signatures."),
     );
   }
   const total = info.metaGraphs.reduce((a, m) => a + m.signatures.filter((s) => !s.hidden).length, 0);
@@ -148,22 +204,46 @@ function opsSection(mgs: OverviewMetaGraph[]): HTMLElement | null {
   const loading = mgs.some((m) => m.loading);
   const withStats = mgs.filter((m) => m.stats);
   if (!withStats.length)
-    return loading ? section("ops", "Operations", "decoding…", h("div", { class: "loading" }, h("vscode-progress-ring"), " Decoding the graph…")) : null;
+    return loading
+      ? section(
+          "ops",
+          "Operations",
+          "decoding…",
+          h("div", { class: "loading" }, h("vscode-progress-ring"), " Decoding the graph…"),
+        )
+      : null;
   const out: Child[] = [];
   for (const m of withStats) {
     const s = m.stats!;
     const hist = ui.showAllOps ? s.opHistogram : s.opHistogram.slice(0, 25);
     const max = Math.max(1, ...s.opHistogram.map((o) => o.count));
     out.push(
-      h("p", { class: "muted" }, `${formatCount(s.nodeCount)} nodes: ${formatCount(s.graphNodeCount)} in the graph, ${formatCount(s.functionNodeCount)} in ${s.functionCount} functions · ${s.opHistogram.length} op types`),
-      s.customOps.length ? h("p", { class: "warning-text" }, codicon("warning"), ` Custom ops (not in TensorFlow): ${s.customOps.join(", ")}`) : null,
+      h(
+        "p",
+        { class: "muted" },
+        `${formatCount(s.nodeCount)} nodes: ${formatCount(s.graphNodeCount)} in the graph, ${formatCount(s.functionNodeCount)} in ${s.functionCount} functions · ${s.opHistogram.length} op types`,
+      ),
+      s.customOps.length
+        ? h(
+            "p",
+            { class: "warning-text" },
+            codicon("warning"),
+            ` Custom ops (not in TensorFlow): ${s.customOps.join(", ")}`,
+          )
+        : null,
       h(
         "div",
         { class: "ops" },
         hist.map((o) => {
           const bar = h("div", { class: "bar" });
           bar.style.width = `${(100 * o.count) / max}%`;
-          return h("div", { class: "op-row", data: { op: o.op } }, h("span", { class: "op-name" }, o.op), h("span", { class: "op-bar" }, bar), h("span", { class: "op-count" }, formatCount(o.count)));
+          return h(
+            "div",
+            { class: "op-row", data: { op: o.op } },
+            h("span", { class: "op-name" }, o.op),
+            h("span", { class: "op-bar" }, bar),
+            h("span", { class: "op-count" }, formatCount(o.count)),
+          );
         }),
       ),
       s.opHistogram.length > 25
@@ -180,11 +260,21 @@ function opsSection(mgs: OverviewMetaGraph[]): HTMLElement | null {
 }
 
 function variablesSection(st: OverviewState): HTMLElement | null {
-  if (st.variablesError) return section("variables", "Variables", "unreadable", h("p", { class: "error-text" }, codicon("error"), " ", st.variablesError.message));
+  if (st.variablesError)
+    return section(
+      "variables",
+      "Variables",
+      "unreadable",
+      h("p", { class: "error-text" }, codicon("error"), " ", st.variablesError.message),
+    );
   const v = st.variables;
   if (!v) return null;
   const rows = v.largest.map((x) => [
-    linkButton(x.name, () => send({ type: "overview/openVariable", checkpointKey: x.checkpointKey }), `Show the values of ${x.checkpointKey}`),
+    linkButton(
+      x.name,
+      () => send({ type: "overview/openVariable", checkpointKey: x.checkpointKey }),
+      `Show the values of ${x.checkpointKey}`,
+    ),
     x.dtypeShort,
     formatShape(x.shape),
     formatCount(x.elements),
@@ -195,7 +285,12 @@ function variablesSection(st: OverviewState): HTMLElement | null {
     "variables",
     "Variables",
     `${formatCount(v.count)} · ${formatSize(v.totalBytes)}`,
-    h("p", null, `${formatCount(v.count)} variables, ${formatCount(v.parameterCount)} parameters, ${formatSize(v.totalBytes)} in ${v.numShards} shard(s).`, v.omitted ? ` Largest ${v.largest.length} shown.` : ""),
+    h(
+      "p",
+      null,
+      `${formatCount(v.count)} variables, ${formatCount(v.parameterCount)} parameters, ${formatSize(v.totalBytes)} in ${v.numShards} shard(s).`,
+      v.omitted ? ` Largest ${v.largest.length} shown.` : "",
+    ),
     v.count ? table(["name", "dtype", "shape", "elements", "size", ""], rows, "variables") : null,
     v.diagnostics.length ? diagnosticList(v.diagnostics) : null,
   );
@@ -218,12 +313,28 @@ function initSection(st: OverviewState): HTMLElement | null {
 
 function filesSection(st: OverviewState): HTMLElement {
   const f = st.info!.files;
-  const list = [f.savedModel, f.variablesIndex, ...f.variablesShards, f.fingerprint, f.debugInfo, f.kerasMetadata, ...f.assets, ...f.assetsExtra].filter(
-    (x): x is { path: string; size?: number } => !!x,
+  const list = [
+    f.savedModel,
+    f.variablesIndex,
+    ...f.variablesShards,
+    f.fingerprint,
+    f.debugInfo,
+    f.kerasMetadata,
+    ...f.assets,
+    ...f.assetsExtra,
+  ].filter((x): x is { path: string; size?: number } => !!x);
+  const rows: Child[][] = list.map((x) => [
+    linkButton(x.path, () => send({ type: "overview/openFile", path: x.path })),
+    formatSize(x.size),
+  ]);
+  for (const o of f.other)
+    rows.push([h("span", { class: "muted" }, o.path), o.size !== undefined ? formatSize(o.size) : ""]);
+  return section(
+    "files",
+    "Files",
+    `${list.length} · ${formatSize(f.totalBytes)}`,
+    table(["path", "size"], rows, "files"),
   );
-  const rows: Child[][] = list.map((x) => [linkButton(x.path, () => send({ type: "overview/openFile", path: x.path })), formatSize(x.size)]);
-  for (const o of f.other) rows.push([h("span", { class: "muted" }, o.path), o.size !== undefined ? formatSize(o.size) : ""]);
-  return section("files", "Files", `${list.length} · ${formatSize(f.totalBytes)}`, table(["path", "size"], rows, "files"));
 }
 
 function fingerprintSection(st: OverviewState): HTMLElement | null {
@@ -254,8 +365,14 @@ function header(st: OverviewState): HTMLElement {
       h(
         "span",
         { class: "header-actions" },
-        st.info ? button("Reveal in Tree", "list-tree", () => send({ type: "overview/reveal", metaGraph: 0, kind: "export", name: "" })) : null,
-        st.info && st.canShowGraph ? button("Show Graph", "type-hierarchy", () => send({ type: "overview/showGraph", metaGraph: 0 })) : null,
+        st.info
+          ? button("Reveal in Tree", "list-tree", () =>
+              send({ type: "overview/reveal", metaGraph: 0, kind: "export", name: "" }),
+            )
+          : null,
+        st.info && st.canShowGraph
+          ? button("Show Graph", "type-hierarchy", () => send({ type: "overview/showGraph", metaGraph: 0 }))
+          : null,
         button("Log", "output", () => send({ type: "overview/showLog" })),
       ),
     ),
@@ -274,10 +391,18 @@ function cards(st: OverviewState): HTMLElement {
     card("Parameters", st.variables ? formatCount(st.variables.parameterCount) : "—"),
     card("Variables", st.variables ? formatSize(st.variables.totalBytes) : "—"),
     card("Total size", formatSize(info.files.totalBytes)),
-    card("Nodes", stats ? formatCount(stats.nodeCount) : formatCount(info.metaGraphs.reduce((a, m) => a + m.nodeCount, 0)), "graph nodes + function body nodes"),
+    card(
+      "Nodes",
+      stats ? formatCount(stats.nodeCount) : formatCount(info.metaGraphs.reduce((a, m) => a + m.nodeCount, 0)),
+      "graph nodes + function body nodes",
+    ),
     card("Functions", formatCount(info.metaGraphs.reduce((a, m) => a + m.functionCount, 0))),
     card("Producer", mg0?.producer !== undefined ? String(mg0.producer) : "?", "GraphDef versions.producer"),
-    card("Meta graphs", String(info.metaGraphs.length), `schema version ${info.schemaVersion}${mg0?.metaGraphVersion ? `, meta_graph_version ${mg0.metaGraphVersion}` : ""}`),
+    card(
+      "Meta graphs",
+      String(info.metaGraphs.length),
+      `schema version ${info.schemaVersion}${mg0?.metaGraphVersion ? `, meta_graph_version ${mg0.metaGraphVersion}` : ""}`,
+    ),
   );
 }
 
@@ -287,24 +412,57 @@ function render(): void {
   app.setAttribute("aria-busy", st.state === "loading" ? "true" : "false");
   const parts: Child[] = [header(st)];
   if (st.state === "loading" || st.state === "idle") {
-    parts.push(h("div", { class: "loading" }, h("vscode-progress-ring"), ` Opening ${st.name}…`, st.progress ? ` (${st.progress})` : ""));
+    parts.push(
+      h(
+        "div",
+        { class: "loading" },
+        h("vscode-progress-ring"),
+        ` Opening ${st.name}…`,
+        st.progress ? ` (${st.progress})` : "",
+      ),
+    );
   }
   if ((st.state === "failed" || st.state === "cancelled") && st.error) {
     parts.push(
       h(
         "section",
         { class: "error-banner", attrs: { role: "alert" } },
-        h("h2", null, codicon("error"), st.state === "cancelled" ? " Loading was cancelled" : " This export cannot be opened"),
+        h(
+          "h2",
+          null,
+          codicon("error"),
+          st.state === "cancelled" ? " Loading was cancelled" : " This export cannot be opened",
+        ),
         h("p", { class: "error-message" }, st.error.message),
-        st.error.file ? h("p", { class: "muted" }, `file: ${st.error.file}${st.error.offset !== undefined ? `, offset ${st.error.offset}` : ""}${st.error.field ? `, field ${st.error.field}` : ""}`) : null,
+        st.error.file
+          ? h(
+              "p",
+              { class: "muted" },
+              `file: ${st.error.file}${st.error.offset !== undefined ? `, offset ${st.error.offset}` : ""}${st.error.field ? `, field ${st.error.field}` : ""}`,
+            )
+          : null,
         st.error.hint && !st.error.message.includes(st.error.hint) ? h("p", null, st.error.hint) : null,
-        h("div", { class: "row" }, button("Retry", "debug-restart", () => send({ type: "overview/retry" }), false), button("Show Log", "output", () => send({ type: "overview/showLog" }))),
+        h(
+          "div",
+          { class: "row" },
+          button("Retry", "debug-restart", () => send({ type: "overview/retry" }), false),
+          button("Show Log", "output", () => send({ type: "overview/showLog" })),
+        ),
       ),
     );
   }
   if (st.info) {
     const diags = [...st.info.diagnostics];
-    for (const m of st.metaGraphs) for (const e of m.errors) diags.push({ severity: "error", file: e.file ?? st.info.savedModelFile, message: e.message, offset: e.offset, field: e.field, hint: e.hint });
+    for (const m of st.metaGraphs)
+      for (const e of m.errors)
+        diags.push({
+          severity: "error",
+          file: e.file ?? st.info.savedModelFile,
+          message: e.message,
+          offset: e.offset,
+          field: e.field,
+          hint: e.hint,
+        });
     parts.push(
       cards(st),
       diags.length ? section("warnings", "Warnings", String(diags.length), diagnosticList(diags)) : null,
