@@ -58,10 +58,10 @@ export abstract class ModelNode {
 }
 
 export function md(...parts: (string | [string])[]): vscode.MarkdownString {
-  // plain strings are escaped text; [code] is a code span of escaped text
-  const m = new vscode.MarkdownString();
+  // plain strings are escaped text; [name] is escaped text in bold (escapes would show inside a code span)
+  const m = new vscode.MarkdownString(undefined, true); // theme icons on: appendText then escapes "$(…)" in model strings
   for (const p of parts) {
-    if (Array.isArray(p)) m.appendMarkdown("`").appendText(p[0].replace(/`/g, "'")).appendMarkdown("`");
+    if (Array.isArray(p)) m.appendMarkdown("**").appendText(p[0]).appendMarkdown("**");
     else m.appendText(p);
   }
   return m;

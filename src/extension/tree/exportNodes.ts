@@ -54,7 +54,6 @@ export class ExportNode extends ModelNode {
       );
     }
     if (m.error) tip.appendMarkdown("\n\n$(error) ").appendText(m.error.message);
-    tip.supportThemeIcons = true;
     t.tooltip = tip;
     return t;
   }

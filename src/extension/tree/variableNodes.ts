@@ -157,7 +157,6 @@ export class VariableNode extends ModelNode {
     if (v.objectPath) tip.appendText(`\nobject: ${v.objectPath}`);
     if (v.shardFile) tip.appendText(`\nshard: ${v.shardFile}`);
     for (const p of v.problems) tip.appendMarkdown("\n\n$(warning) ").appendText(p);
-    tip.supportThemeIcons = true;
     t.tooltip = tip;
     t.command = {
       command: "savedModelExplorer.openVariable",
