@@ -68,6 +68,8 @@ export interface RunFormState {
   /** Shell for "Copy as" command lines on this machine. */
   shell: "posix" | "powershell";
   canShowGraph: boolean;
+  /** tf.Example features the model parses (for the builder's first rows), when it has Parse*Example nodes. */
+  exampleFeatures?: ExampleFeatureRow[];
 }
 
 export interface HistogramBin {

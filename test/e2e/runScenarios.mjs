@@ -163,7 +163,9 @@ export const runScenarios = [
     async run({ wb }) {
       const view = await openRunForm(wb, "serving-half-plus-two-cpu", "classify_x_to_y");
       const row = view.locator('fieldset.example[data-example="0"] .feature-row[data-row="0"]');
-      await row.locator('vscode-textfield[data-field="name"] input').fill("x");
+      // the builder starts with the features the model parses (ParseExample's dense keys)
+      await row.waitFor({ timeout: 15000 });
+      assert.equal(await row.locator('vscode-textfield[data-field="name"]').evaluate((el) => el.value), "x");
       await row.locator('vscode-textfield[data-field="values"] input').fill("3");
       await view
         .locator('section.input[data-key="inputs"] .input-status', { hasText: "1 serialized tf.Example" })

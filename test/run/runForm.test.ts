@@ -145,6 +145,13 @@ test("tf.Example builder encodes what examplesFromJson would", () => {
   }
   const bad = buildExamples([[{ name: "n", kind: "int64", values: "1, 2.5" }]]);
   assert.ok(!bad.ok && /not an int64/.test(bad.error) && bad.row === 0);
+  const blank = buildExamples([
+    [
+      { name: "x", kind: "float", values: "1" },
+      { name: "unset", kind: "int64", values: " " },
+    ],
+  ]);
+  assert.ok(blank.ok && blank.dicts[0].unset === undefined, "features without values are not set");
   const dup = buildExamples([
     [
       { name: "a", kind: "bytes", values: "x" },

@@ -9,11 +9,21 @@ import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import { tensorStats } from "../../savedmodel/tensor.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import { serveRpc, type RpcHandlers } from "../../protocol/rpc.js";
-import type { HostToRunMessage, InputSource, RunFormState, RunRpc, RunToHostMessage } from "../../protocol/run.js";
+import type {
+  ExampleFeatureRow,
+  HostToRunMessage,
+  InputSource,
+  RunFormState,
+  RunRpc,
+  RunToHostMessage,
+} from "../../protocol/run.js";
 import { fromWire, toWire } from "../../webview/run/tensorWire.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
 import type { ExportModel } from "../exportStore.js";
 import { MAX_WIRE_VALUES } from "./runResults.js";
+import { exampleFeatures } from "./exampleFeatures.js";
+import { openSavedModel } from "../../savedmodel/savedModel.js";
+import { takesExamples } from "../../webview/run/examples.js";
 import { poolKey, type Runner } from "./runner.js";
 
 export const RUN_VIEW_TYPE = "savedModelExplorer.run";
@@ -160,6 +170,9 @@ export class RunPanel {
       remembered: this.remembered(),
       shell: process.platform === "win32" ? "powershell" : "posix",
       canShowGraph: this.hooks.canShowGraph(),
+      exampleFeatures: sig.inputs.some((i) => takesExamples(sig.methodName, i))
+        ? await this.exampleFeatures()
+        : undefined,
     };
   }
 
@@ -171,6 +184,21 @@ export class RunPanel {
       ),
     );
     return this.hooks.memento.update(rememberKey(this.model, this.metaGraph, this.signature), kept);
+  }
+
+  /** Features the model parses from tf.Examples (graph read on the host: only for saved_model.pb up to 32 MB). */
+  private async exampleFeatures(): Promise<ExampleFeatureRow[] | undefined> {
+    try {
+      const r = this.model.result;
+      const size = r ? await this.model.fs.size(r.info.savedModelFile) : undefined;
+      if (size === undefined || size > 32 * 1024 * 1024) return undefined;
+      const exp = await openSavedModel(this.model.fs);
+      const mg = exp.metaGraphs[this.metaGraph];
+      return mg ? exampleFeatures(mg.graphDef()) : undefined;
+    } catch (e) {
+      this.hooks.log(`run: could not list the tf.Example features of ${this.model.name}: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   private remembered(): Record<string, InputSource> | undefined {

@@ -44,7 +44,7 @@ function featureOf(row: ExampleFeatureRow): FeatureValue {
   return { kind: "float", values: nums };
 }
 
-/** Encodes every example (rows with an empty name are skipped). */
+/** Encodes every example (rows with an empty name or no values are left out). */
 export function buildExamples(examples: ExampleFeatureRow[][]): ExamplesResult {
   if (!examples.length) return { ok: false, error: "add at least one example" };
   const enc: Uint8Array[] = [];
@@ -56,7 +56,8 @@ export function buildExamples(examples: ExampleFeatureRow[][]): ExamplesResult {
     for (let r = 0; r < examples[e].length; r++) {
       const row = examples[e][r];
       const name = row.name.trim();
-      if (!name) continue;
+      // a row without values is a feature the example does not set (the builder lists every feature the model parses)
+      if (!name || !row.values.trim()) continue;
       if (name in feats) return { ok: false, error: `feature "${name}" appears twice`, example: e, row: r };
       try {
         feats[name] = featureOf(row);

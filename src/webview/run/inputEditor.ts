@@ -65,7 +65,10 @@ export class InputEditor {
     private readonly methodName: string,
     private readonly rpc: RpcClient<RunRpc>,
     private readonly changed: () => void,
+    /** Features the model parses: the tf.Example builder's first rows. */
+    features?: ExampleFeatureRow[],
   ) {
+    if (features?.length) this.examples = [features.map((f) => ({ ...f, values: "" }))];
     this.scale = defaultScale(info.dtype);
     this.mode = this.defaultMode();
     this.dims = unknownDims(info.shape).map((i) => (i === 0 ? 1 : acceptsImage(info.dtype, info.shape) ? 224 : 1));

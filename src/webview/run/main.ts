@@ -185,7 +185,7 @@ function renderTrust(): void {
 
 async function render(s: RunFormState): Promise<void> {
   state = s;
-  editors = s.inputs.map((i) => new InputEditor(i, s.methodName, rpc, refreshRunButton));
+  editors = s.inputs.map((i) => new InputEditor(i, s.methodName, rpc, refreshRunButton, s.exampleFeatures));
   const noInputs = !s.inputs.length ? h("p", { class: "muted" }, "This signature takes no inputs.") : null;
   replace(
     app,
