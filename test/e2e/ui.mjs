@@ -201,6 +201,13 @@ export const scenarios = [
       await wb.expand(`serve, ${XSS}`);
       await wb.expand("Signatures");
       await wb.row(XSS).waitFor({ timeout: 60000 });
+      // the tooltip (markdown) shows the name as text too
+      await wb.row(XSS).locator(".label-name").hover();
+      const hover = wb.page.locator(".workbench-hover, .monaco-hover").filter({ hasText: XSS }).first();
+      await hover.waitFor({ timeout: 15000 });
+      assert.equal(await hover.locator("img").count(), 0, "no <img> in the tooltip");
+      await wb.screenshot("08a-xss-tooltip");
+      await wb.page.mouse.move(900, 600);
       await wb.rowAction("xss", "Open Overview");
       const view = wb.webview();
       await view.locator(".sig-key", { hasText: `signature_def['${XSS}']` }).waitFor({ timeout: 60000 });
