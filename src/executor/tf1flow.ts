@@ -8,9 +8,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { attrBool, attrStr } from "./attrs.js";
 import { neededNodes, type Body } from "./graph.js";
-import { captureTaps, checkAbort, runNode, type ExecRequest } from "./interpreter.js";
+import { captureTaps, checkAbort, hold, release, runNode, type ExecRequest } from "./interpreter.js";
 import { NodeError, type RunState } from "./kernel.js";
-import { Dead, isTensor, type Value } from "./values.js";
+import { Dead, ResourceHandle, isTensor, type Value } from "./values.js";
 
 const ENTER = new Set(["Enter", "RefEnter"]);
 const EXIT = new Set(["Exit", "RefExit"]);
@@ -18,6 +18,9 @@ const NEXT = new Set(["NextIteration", "RefNextIteration"]);
 const MERGE = new Set(["Merge", "RefMerge"]);
 const SWITCH = new Set(["Switch", "RefSwitch"]);
 const IDENTITY_LIKE = new Set(["LoopCond", ...ENTER, ...EXIT, ...NEXT]);
+
+/** What a live control edge carries (control inputs are never read). */
+const LIVE_CONTROL: Value = new ResourceHandle("<control>", "other", "");
 
 /** Loop iterations beyond this are treated as a runaway loop. */
 const MAX_ITERATIONS = 1_000_000;
@@ -120,21 +123,30 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
     I.arrived++;
     if (slot < 0) {
       if (value instanceof Dead) I.ctrlDead = true;
-    } else I.inputs[slot] = value;
+    } else {
+      I.inputs[slot] = value;
+      hold(run, value);
+    }
     const op = body.nodes[c].op;
     if (MERGE.has(op)) {
+      // A fired Merge stays in the map so that its late (dead) inputs are absorbed.
       if (slot >= 0 && !(value instanceof Dead)) {
         I.fired = true;
-        insts.delete(`${tag}|${c}`);
         propagate(c, tag, [value, tf.scalar(slot, "int32")], false);
+        releaseInputs(I);
       } else if (I.arrived === I.need) {
         I.fired = true;
-        insts.delete(`${tag}|${c}`);
         propagate(c, tag, [], true);
+        releaseInputs(I);
       }
       return;
     }
     if (I.arrived === I.need) queue.push(I);
+  };
+
+  const releaseInputs = (I: Inst): void => {
+    for (const v of I.inputs) release(run, v);
+    I.inputs = [];
   };
 
   const startIteration = (frameKey: string, iter: number): void => {
@@ -156,6 +168,7 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
       if (!dead && attrBool(node.attrs, "is_constant")) {
         const f = frameOf(frameKey);
         f.consts.push({ enter: n, value: outs[0] });
+        hold(run, outs[0]); // for iterations yet to start; freed with the run
         for (let k = 1; k < f.started; k++)
           for (const e of dataCons.get(n) ?? []) deliver(outs[0], e.c, e.slot, `${frameKey}${ITER}${k}`);
       }
@@ -173,7 +186,10 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
       outTag = `${t.parent}${SEP}${t.frame}${ITER}${t.iter + 1}`;
       startIteration(`${t.parent}${SEP}${t.frame}`, t.iter + 1);
     }
-    if (outTag === "" && fetchNodes.has(n)) results.set(n, dead ? [] : outs);
+    if (outTag === "" && fetchNodes.has(n)) {
+      results.set(n, dead ? [] : outs);
+      if (!dead) for (const v of outs) hold(run, v);
+    }
     for (const e of dataCons.get(n) ?? []) {
       const v = dead ? Dead.instance : outs[e.index];
       if (v === undefined)
@@ -186,7 +202,14 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
         );
       deliver(v, e.c, e.slot, outTag);
     }
-    for (const c of ctrlCons.get(n) ?? []) deliver(dead ? Dead.instance : (outs[0] ?? tf.scalar(0)), c, -1, outTag);
+    for (const c of ctrlCons.get(n) ?? []) deliver(dead ? Dead.instance : LIVE_CONTROL, c, -1, outTag);
+    // Outputs nobody took are freed now (hold + release disposes a tensor no slot holds).
+    if (!dead)
+      for (const v of outs)
+        if (isTensor(v)) {
+          hold(run, v);
+          release(run, v);
+        }
   };
 
   // Seed: feeds, arguments, input-less nodes.
@@ -216,22 +239,20 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
       const inputs = I.inputs as Value[];
       if (I.ctrlDead || inputs.some((v) => v instanceof Dead)) {
         propagate(I.node, I.tag, [], true);
-        continue;
-      }
-      if (SWITCH.has(node.op)) {
+      } else if (SWITCH.has(node.op)) {
         const p = inputs[1];
         if (!isTensor(p)) throw new NodeError(node.name, node.op, body.name, [], "predicate is not a tensor");
         const taken = (await p.data())[0] !== 0;
         propagate(I.node, I.tag, taken ? [Dead.instance, inputs[0]] : [inputs[0], Dead.instance], false);
-        continue;
-      }
-      if (IDENTITY_LIKE.has(node.op)) {
+      } else if (IDENTITY_LIKE.has(node.op)) {
         propagate(I.node, I.tag, [inputs[0]], false);
-        continue;
+      } else {
+        const out = await runNode(body, node, inputs.slice(), run);
+        if (run.taps) captureTaps(run, body, I.node, out);
+        propagate(I.node, I.tag, out, false);
       }
-      const out = await runNode(body, node, inputs.slice(), run);
-      if (run.taps) captureTaps(run, body, I.node, out);
-      propagate(I.node, I.tag, out, false);
+      // The instance's inputs are no longer needed: free what no other slot holds.
+      releaseInputs(I);
     }
     // Loops that never produced a live Exit (e.g. inside an untaken branch) exit dead.
     const pending = [...deadExits.entries()].filter(([k]) => !liveExits.has(k));
@@ -244,7 +265,7 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
     }
   }
 
-  return req.fetches.map((f) => {
+  const fetched = req.fetches.map((f) => {
     if (f.node < 0) return args[-1 - f.node];
     const v = results.get(f.node)?.[f.index];
     if (v === undefined || v instanceof Dead) {
@@ -272,4 +293,8 @@ export async function executeDynamic(body: Body, run: RunState, req: ExecRequest
     }
     return v;
   });
+  // Hand the fetched values over to the caller (it holds them next).
+  for (const n of new Set(req.fetches.map((f) => f.node)))
+    if (n >= 0) for (const v of results.get(n) ?? []) release(run, v, false);
+  return fetched;
 }
