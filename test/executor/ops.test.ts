@@ -397,6 +397,41 @@ describe("graph semantics", () => {
     // 0, 2, 4, 6, 8, 10 → exits with 10; times 2
     assert.deepEqual(vals(await run(g, "out")), [20]);
   });
+  test("TF1 loops free each iteration's tensors (100 iterations of a 1 MiB tensor under a 16 MiB limit)", async () => {
+    const loopI = { frame_name: a.s("w"), T: a.type(I32) };
+    const loopF = { frame_name: a.s("w"), T: a.type(F) };
+    const n = 256 * 1024;
+    const g = new G()
+      .const("i0", i32([0], []))
+      .const("x0", f32(new Array(n).fill(0), [n]))
+      .const("one_i", i32([1], []))
+      .const("one_f", f32([1], []))
+      .const("limit", i32([100], []))
+      .op("ei", "Enter", ["i0"], loopI)
+      .op("ex", "Enter", ["x0"], loopF)
+      .op("e1i", "Enter", ["one_i"], { ...loopI, is_constant: a.b(true) })
+      .op("e1f", "Enter", ["one_f"], { ...loopF, is_constant: a.b(true) })
+      .op("elim", "Enter", ["limit"], { ...loopI, is_constant: a.b(true) })
+      .op("mi", "Merge", ["ei", "ni"], { T: a.type(I32), N: a.i(2) })
+      .op("mx", "Merge", ["ex", "nx"], { T: a.type(F), N: a.i(2) })
+      .op("less", "Less", ["mi", "elim"], { T: a.type(I32) })
+      .op("cond", "LoopCond", ["less"])
+      .op("si", "Switch", ["mi", "cond"], { T: a.type(I32) })
+      .op("sx", "Switch", ["mx", "cond"], { T: a.type(F) })
+      .op("xi", "Exit", ["si"], { T: a.type(I32) })
+      .op("xx", "Exit", ["sx"], { T: a.type(F) })
+      .op("bi", "Identity", ["si:1"], { T: a.type(I32) })
+      .op("bx", "Identity", ["sx:1"], { T: a.type(F) })
+      .op("ai", "AddV2", ["bi", "e1i"], { T: a.type(I32) })
+      .op("ax", "AddV2", ["bx", "e1f"], { T: a.type(F) })
+      .op("ni", "NextIteration", ["ai"], { T: a.type(I32) })
+      .op("nx", "NextIteration", ["ax"], { T: a.type(F) })
+      .const("zero", i32([0], []))
+      .const("size1", i32([1], []))
+      .op("first", "Slice", ["xx", "zero", "size1"], { T: a.type(F), Index: a.type(I32) });
+    const out = await X.evalGraph(g.graph(), {}, ["first"], { maxTensorBytes: 16 * 2 ** 20 });
+    assert.deepEqual(vals(out.first), [100]);
+  });
   test("Case picks the branch by index; out-of-range picks the last", async () => {
     const mk = (idx: number) => {
       const g = new G()
