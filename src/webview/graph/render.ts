@@ -300,7 +300,12 @@ export class Renderer {
     }
     const ctx = this.lod.getContext("2d")!;
     const css = getComputedStyle(this.host);
-    const v = (n: string) => css.getPropertyValue(n).trim() || "#888";
+    const resolved = new Map<string, string>();
+    const v = (n: string) => {
+      let c = resolved.get(n);
+      if (c === undefined) resolved.set(n, (c = css.getPropertyValue(n).trim() || "#888"));
+      return c;
+    };
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const t = this.transform;
