@@ -78,3 +78,24 @@ test("files changing releases at once; cold after cancel; dispose releases all",
   assert.ok(b.terminated);
   assert.deepEqual(released, ["a: its files changed", "a: its last editor closed", "b: the extension stopped"]);
 });
+
+test("keepAlive holds a session without users until recheck finds nothing holding it", async () => {
+  let overviewOpen = true;
+  let made = 0;
+  const released: string[] = [];
+  const p = new SessionPool<FakeWorker>((k) => new FakeWorker(k, ++made), {
+    idleMs: 0,
+    keepAlive: () => overviewOpen,
+    onRelease: (k) => released.push(k),
+  });
+  p.addUser("a", "form");
+  const w = p.get("a").worker;
+  p.removeUser("a", "form");
+  await Promise.resolve();
+  assert.equal(w.terminated, false, "the open overview keeps it");
+  overviewOpen = false;
+  for (const k of p.keys()) p.recheck(k);
+  await Promise.resolve();
+  assert.ok(w.terminated);
+  assert.deepEqual(released, ["a"]);
+});

@@ -8,6 +8,7 @@
 import * as vscode from "vscode";
 import type { ExportModel, ExportStore } from "../exportStore.js";
 import { log } from "../log.js";
+import { OVERVIEW_VIEW_TYPE } from "../overviewEditor.js";
 import { RunPanel, RUN_VIEW_TYPE } from "./runPanel.js";
 import { Runner, type LastRun, type RunEvent } from "./runner.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
@@ -59,7 +60,22 @@ export interface RunFeature {
 }
 
 export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFeatureDeps): RunFeature {
-  const runner = new Runner(context.extensionUri, log);
+  // an open overview (saved_model.pb editor) of the export keeps its session warm too
+  const overviewOpen = (exportId: string) =>
+    vscode.window.tabGroups.all.some((g) =>
+      g.tabs.some(
+        (t) =>
+          t.input instanceof vscode.TabInputCustom &&
+          t.input.viewType === OVERVIEW_VIEW_TYPE &&
+          vscode.Uri.joinPath(t.input.uri, "..").toString() === exportId,
+      ),
+    );
+  const runner = new Runner(context.extensionUri, log, overviewOpen);
+  context.subscriptions.push(
+    vscode.window.tabGroups.onDidChangeTabs(() => {
+      for (const k of runner.pool.keys()) runner.pool.recheck(k);
+    }),
+  );
   const panels = new Map<string, RunPanel>();
   context.subscriptions.push(runner);
 

@@ -36,6 +36,12 @@ export interface RunEvent {
 /** Runs shorter than this finish without a progress notification. */
 export const NOTIFY_AFTER_MS = 400;
 
+/** The export id inside a pool key ("<export uri>#<tags>"). */
+export function exportIdOf(key: string): string {
+  const i = key.lastIndexOf("#");
+  return i < 0 ? key : key.slice(0, i);
+}
+
 export function poolKey(m: ExportModel, tags: string[]): string {
   return `${m.id}#${tags.join(",")}`;
 }
@@ -58,6 +64,8 @@ export class Runner implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: (line: string) => void,
+    /** Whether another editor of the export (by id) is open and should keep its session warm. */
+    keepAlive: (exportId: string) => boolean = () => false,
   ) {
     this.pool = new SessionPool<ExecutorWorker>(
       (key) => {
@@ -73,7 +81,10 @@ export class Runner implements vscode.Disposable {
           },
         });
       },
-      { onRelease: (key, why) => this.log(`run: released the executor session of ${key} (${why})`) },
+      {
+        onRelease: (key, why) => this.log(`run: released the executor session of ${key} (${why})`),
+        keepAlive: (key) => keepAlive(exportIdOf(key)),
+      },
     );
   }
 

@@ -14,6 +14,8 @@ export interface PoolOptions {
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
   onRelease?: (key: string, why: string) => void;
+  /** Other reasons to keep a session without users (e.g. the export's overview is open); see recheck(). */
+  keepAlive?: (key: string) => boolean;
 }
 
 interface Held<W> {
@@ -77,17 +79,24 @@ export class SessionPool<W extends Releasable> {
     const s = this.userSets.get(key);
     if (!s?.delete(user) || s.size) return;
     this.userSets.delete(key);
-    if (!this.workers.has(key)) return;
-    this.cancelTimer(key);
-    if (this.idleMs <= 0) void this.release(key, "its last editor closed");
-    else
-      this.timers.set(
-        key,
-        this.setTimer(() => {
-          this.timers.delete(key);
-          if (!this.userSets.has(key)) void this.release(key, "its last editor closed");
-        }, this.idleMs),
-      );
+    this.recheck(key);
+  }
+
+  /** Schedules the release of `key` when nothing holds it any more (no users, no keepAlive). */
+  recheck(key: string): void {
+    if (!this.workers.has(key) || this.userSets.has(key) || this.opts.keepAlive?.(key)) return;
+    if (this.timers.has(key)) return;
+    const release = () => {
+      this.timers.delete(key);
+      if (!this.userSets.has(key) && !this.opts.keepAlive?.(key)) void this.release(key, "its last editor closed");
+    };
+    if (this.idleMs <= 0) release();
+    else this.timers.set(key, this.setTimer(release, this.idleMs));
+  }
+
+  /** Keys of the sessions held now. */
+  keys(): string[] {
+    return [...this.workers.keys()];
   }
 
   users(key: string): number {
