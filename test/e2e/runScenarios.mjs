@@ -296,6 +296,26 @@ export const runScenarios = [
       return `after the change: ${t}`;
     },
   },
+  {
+    name: "closing the export's last editor releases its session",
+    async run({ wb, page }) {
+      let view = await openRunForm(wb, "failing-reshape", "serving_default");
+      await typeJson(view, "x", "[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]");
+      await clickRun(view);
+      await outputValues(view, "y");
+      await clickRun(view);
+      await view.locator(".timings", { hasText: "warm" }).waitFor({ timeout: 60000 });
+      await wb.closeAllEditors();
+      await page.waitForTimeout(6500); // the pool releases 5 s after the last editor closes
+      view = await openRunForm(wb, "failing-reshape", "serving_default");
+      await view.locator('section.input[data-key="x"] .input-status', { hasText: "[7] · 7 values" }).waitFor({ timeout: 15000 });
+      await clickRun(view);
+      await outputValues(view, "y");
+      const t = (await view.locator(".timings").textContent()).replace(/\s+/g, " ").trim();
+      assert.ok(!/warm/.test(t), `a fresh session after the editors closed: ${t}`);
+      return t;
+    },
+  },
 ];
 
 export const restrictedScenarios = [
