@@ -115,6 +115,16 @@ export class GraphView {
     });
     boiler.setAttribute("aria-pressed", "false");
     const legendBtn = button("Legend", "Show or hide the op colour legend", () => (legend.hidden = !legend.hidden));
+    // The minimap starts hidden when the view is small (it would cover the graph); the button toggles it.
+    let minimapWanted: boolean | undefined;
+    const minimapBtn = button("Minimap", "Show or hide the minimap", () => {
+      minimapWanted = this.minimap.el.hidden === true;
+      this.minimap.el.hidden = !minimapWanted;
+      if (minimapWanted && this.scene) {
+        this.minimap.setScene(this.scene);
+        this.minimap.setView(this.renderer.currentTransform, ...this.renderer.size());
+      }
+    });
     toolbar.append(
       title,
       this.search.el,
@@ -126,6 +136,7 @@ export class GraphView {
       button("Collapse all", "Collapse every group", () => void this.collapseAll()),
       boiler,
       legendBtn,
+      minimapBtn,
       button("SVG", "Export the current view as SVG", () => void this.exportAs("svg")),
       button("PNG", "Export the current view as PNG", () => void this.exportAs("png")),
       this.status,
@@ -148,6 +159,9 @@ export class GraphView {
       },
     );
     canvas.append(legend, this.minimap.el);
+    new ResizeObserver(() => {
+      if (minimapWanted === undefined) this.minimap.el.hidden = canvas.clientWidth < 720 || canvas.clientHeight < 420;
+    }).observe(canvas);
     canvas.addEventListener("keydown", (ev) => this.onKey(ev));
     document.addEventListener("keydown", (ev) => {
       if (
