@@ -240,8 +240,8 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
 // Stand-alone: `npx tsx src/cli/run.ts DIR ...` (scan), or a bundle named run.js/.cjs (run needs the esbuild bundle).
 if (/[\\/]run\.(ts|js|cjs)$/.test(process.argv[1] ?? "")) {
   runCommand(process.argv.slice(2), {
-    out: (s) => console.log(s),
-    err: (s) => console.error(s),
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
     cwd: process.cwd(),
   }).then(
     (code) => process.exit(code),

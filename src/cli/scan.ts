@@ -5,7 +5,7 @@
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
 import { tensorflow } from "../savedmodel/proto.js";
-import { scanMetaGraph, type ScanFinding } from "../executor/scan.js";
+import { customOps, scanMetaGraph, type ScanFinding } from "../executor/scan.js";
 import { SCAN_DENYLIST } from "../executor/unsafeOps.js";
 import { resolve } from "node:path";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
@@ -52,10 +52,11 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
       .filter(Boolean))
       denylist[op] = SCAN_DENYLIST[op] ?? "on the given denylist";
   }
-  const results: { tags: string[]; findings: ScanFinding[] }[] = [];
+  const results: { tags: string[]; findings: ScanFinding[]; customOps: { op: string; nodes: string[] }[] }[] = [];
   for (const mg of graphs) {
     const full = tensorflow.MetaGraphDef.create({ ...mg.shell, graphDef: mg.graphDef() });
-    results.push({ tags: mg.tags, findings: scanMetaGraph(full, denylist) });
+    const custom = [...customOps(full)].map(([op, nodes]) => ({ op, nodes })).sort((a, b) => (a.op < b.op ? -1 : 1));
+    results.push({ tags: mg.tags, findings: scanMetaGraph(full, denylist), customOps: custom });
   }
   const any = results.some((r) => r.findings.some((f) => !f.saver));
   if (flags.json) {
@@ -70,8 +71,12 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
       saverOnly.length && !flags.all
         ? ` (${saverOnly.length} op(s) of the checkpoint saver not listed; --all lists them)`
         : "";
+    const custom = r.customOps.length
+      ? `  custom ops (not TensorFlow's; they load native code): ${r.customOps.map((c) => `${c.op} (${c.nodes.length} node${c.nodes.length > 1 ? "s" : ""}, e.g. "${c.nodes[0]}")`).join(", ")}`
+      : "";
     if (!shown.length) {
       io.out(`MetaGraph with tag set ${tagText} does not contain denylisted ops${note}`);
+      if (custom) io.out(custom);
       continue;
     }
     const ops = [...new Set(shown.map((f) => f.op))].sort();
@@ -86,6 +91,7 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
         : "not reached from any signature or init op";
       io.out(`  ${f.op}: node "${f.node}" ${where}; ${f.saver ? "checkpoint saver" : reached} — ${f.why}`);
     }
+    if (custom) io.out(custom);
   }
   return any ? 3 : 0;
 }
@@ -93,8 +99,8 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
 // Stand-alone: `npx tsx src/cli/scan.ts DIR ...` (scan), or a bundle named scan.js/.cjs (run needs the esbuild bundle).
 if (/[\\/]scan\.(ts|js|cjs)$/.test(process.argv[1] ?? "")) {
   scanCommand(process.argv.slice(2), {
-    out: (s) => console.log(s),
-    err: (s) => console.error(s),
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
     cwd: process.cwd(),
   }).then(
     (code) => process.exit(code),

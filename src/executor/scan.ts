@@ -3,8 +3,9 @@
  * with the function it is in and the signatures (and init ops) that reach it.
  */
 import type { IMetaGraphDef } from "../savedmodel/proto.js";
+import { hasRegistryOp } from "../savedmodel/opRegistry/index.js";
 import { Program, neededNodes, type Body } from "./graph.js";
-import { SCAN_DENYLIST } from "./unsafeOps.js";
+import { KNOWN_CUSTOM_OP, SCAN_DENYLIST } from "./unsafeOps.js";
 
 export interface ScanFinding {
   op: string;
@@ -58,6 +59,26 @@ function reach(program: Program, roots: number[]): { mainNodes: Set<number>; fns
 
 function tensorNode(main: Body, name: string): number | undefined {
   return main.byName.get(name.replace(/^\^/, "").replace(/:\d+$/, ""));
+}
+
+/**
+ * Ops TensorFlow itself does not define (custom ops: TF Text, Decision Forests, ...): they need native
+ * libraries loaded into the process that runs the model, so a scan names them too. op → nodes.
+ */
+export function customOps(mg: IMetaGraphDef): Map<string, string[]> {
+  const program = new Program(mg.graphDef ?? {}, mg.metaInfoDef?.strippedOpList?.op ?? []);
+  const out = new Map<string, string[]>();
+  const visit = (body: Body) => {
+    for (const n of body.nodes) {
+      const custom =
+        KNOWN_CUSTOM_OP.test(n.op) || (!hasRegistryOp(n.op) && !program.functions.has(n.op) && !n.op.startsWith("_"));
+      if (!custom) continue;
+      out.set(n.op, [...(out.get(n.op) ?? []), body.name ? `${body.name}/${n.name}` : n.name]);
+    }
+  };
+  visit(program.mainBody());
+  for (const name of program.functions.keys()) visit(program.functionBody(name));
+  return out;
 }
 
 /** Scans one meta graph. `denylist` defaults to SCAN_DENYLIST (op → why). */

@@ -17,6 +17,7 @@ import { allKernels } from "./ops/index.js";
 import { newConverterContext, disposeConverterContext } from "./ops/converter.js";
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
+import { KNOWN_CUSTOM_OP } from "./unsafeOps.js";
 import { endScopeSafely, useBackend, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -84,9 +85,6 @@ export class MissingOpsError extends Error {
     this.name = "MissingOpsError";
   }
 }
-
-const CUSTOM_OP =
-  /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|SimpleML|TFText|Addons>|TPU)/;
 
 function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): TensorSpec[] {
   // Old exports (TF 1.0) leave TensorInfo.dtype unset: take the producing node's dtype attr.
@@ -339,7 +337,7 @@ export class Session {
     };
     visit(main, neededNodes(main, roots, fed));
     return [...missing.entries()]
-      .map(([op, nodes]) => ({ op, nodes, ...(CUSTOM_OP.test(op) ? { custom: true } : {}) }))
+      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
       .sort((a, b) => (a.op < b.op ? -1 : 1));
   }
 

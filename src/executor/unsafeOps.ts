@@ -51,3 +51,7 @@ export const SCAN_DENYLIST: Record<string, string> = {
   PrintV2: "prints, possibly to a file (the executor allows stderr/stdout only)",
   ImmutableConst: "maps a file into memory",
 };
+
+/** Op families from TensorFlow add-on libraries (TF Text, Decision Forests, Addons, ...): native code, not TensorFlow's. */
+export const KNOWN_CUSTOM_OP =
+  /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|SimpleML|TFText|Addons>|TPU)/;

@@ -236,6 +236,19 @@ describe("savedmodel scan", { skip: skipNoFixtures }, () => {
     const all = await cli("scan", [fixturePath("serving-half-plus-two-cpu"), "--all"]);
     assert.match(all.out, /SaveV2: node "save\/SaveV2" in the top-level graph; checkpoint saver/);
   });
+  test("custom ops (native code) are named with their nodes", async () => {
+    const r = await cli("scan", [fixturePath("tfdf-adult-rf-custom-ops")]);
+    assert.match(
+      r.out,
+      /custom ops \(not TensorFlow's; they load native code\): .*SimpleMLInferenceOpWithHandle \(\d+ nodes?, e\.g\. "__inference_call_\d+\/inference_op"\)/,
+    );
+    const j = JSON.parse((await cli("scan", [fixturePath("serving-tf-text-regression"), "--json"])).out);
+    assert.ok(j.metaGraphs[0].customOps.some((c: { op: string }) => c.op === "SentencepieceOp"));
+    assert.deepEqual(
+      JSON.parse((await cli("scan", [fixturePath("potato-cnn-tf29"), "--json"])).out).metaGraphs[0].customOps,
+      [],
+    );
+  });
   test("--op_denylist finds ops inside library functions with the signatures reaching them", async () => {
     const r = await cli("scan", [fixturePath("tfjs-times-three-float"), "--op_denylist", "Mul", "--json"]);
     assert.equal(r.code, 3);
