@@ -24,6 +24,8 @@ export interface WorkerOptions {
   onWarning?: (msg: string) => void;
 }
 
+const WASM_BROKEN = /Aborted\(|memory access out of bounds|RuntimeError: unreachable/;
+
 export class ExecutorError extends Error {
   constructor(
     name: string,
@@ -112,8 +114,11 @@ export class ExecutorWorker {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
-    if (m.type === "error") p.reject(new ExecutorError(m.name, m.message, m.node, m.op, m.fn));
-    else p.resolve(m);
+    if (m.type === "error") {
+      p.reject(new ExecutorError(m.name, m.message, m.node, m.op, m.fn));
+      // A wasm abort leaves tfjs-wasm unusable in that worker: start afresh on the next call.
+      if (WASM_BROKEN.test(m.message)) void this.terminate();
+    } else p.resolve(m);
   }
 
   private call(msg: HostToWorker, signal?: AbortSignal, timeoutMs?: number): Promise<WorkerToHost> {
