@@ -222,8 +222,10 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
     if (!flags.json) {
       for (const w of allWarnings) io.err(`warning: ${w}`);
       if (flags.profile && r.profile) {
-        const top = [...r.profile].sort((a, b) => b.ms - a.ms).slice(0, 15);
-        io.err(`slowest of ${r.profile.length} nodes:`);
+        // Calls (function calls, If/While) include their body's nodes: list the nodes themselves.
+        const leaves = r.profile.filter((p) => !p.inclusive);
+        const top = [...leaves].sort((a, b) => b.ms - a.ms).slice(0, 15);
+        io.err(`slowest of ${leaves.length} nodes (excluding calls):`);
         for (const p of top)
           io.err(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`);
       }

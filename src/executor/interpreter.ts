@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { DataType } from "../savedmodel/dtypes.js";
 import { neededNodes, type Body, type CNode, type NodeInput } from "./graph.js";
-import { NodeError, type KernelDef, type OpContext, type RunState } from "./kernel.js";
+import { NodeError, type KernelDef, type OpContext, type ProfileEntry, type RunState } from "./kernel.js";
 import { SIZE_GUARDS } from "./guards.js";
 import { CPU_ROUTED, NOT_REGISTERED } from "./tfjs/runtime.js";
 import { Dead, RefVar, describeValue, isTensor, type Value } from "./values.js";
@@ -254,7 +254,11 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
     const msg = e instanceof Error ? e.message : String(e);
     throw fail(msg, e);
   }
-  if (run.profile) run.profile.push({ node: node.name, op: node.op, fn: body.name, ms: performance.now() - t0 });
+  if (run.profile) {
+    const entry: ProfileEntry = { node: node.name, op: node.op, fn: body.name, ms: performance.now() - t0 };
+    if (kernel.calls) entry.inclusive = true;
+    run.profile.push(entry);
+  }
   run.nodesExecuted++;
   // Kernels may return fewer outputs than the op declares (FusedBatchNorm's training-only outputs);
   // a consumer of a missing output fails with a message naming it.

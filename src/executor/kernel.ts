@@ -10,6 +10,8 @@ export interface ProfileEntry {
   op: string;
   fn: string;
   ms: number;
+  /** A function call or functional control flow: `ms` includes the nodes it ran (listed separately). */
+  inclusive?: boolean;
 }
 
 /** Per-run state: shared by the top-level graph and every function call it makes. */
@@ -54,6 +56,8 @@ export interface KernelDef {
   unsafe?: boolean;
   /** Computes with tfjs kernels: runs on the preferred backend (or tfjs-cpu for ops wasm lacks / strings). */
   compute?: boolean;
+  /** Runs library functions (its profile time includes theirs). */
+  calls?: boolean;
 }
 
 export type KernelTable = Record<string, KernelDef>;

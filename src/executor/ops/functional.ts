@@ -79,7 +79,7 @@ async function partitionedCall(c: OpContext): Promise<Value[]> {
   return callFunction(c.run, attrFunc(c.attrs, "f").name, c.inputs);
 }
 
-export const functionalKernels: KernelTable = {
+export const functionalKernels: KernelTable = markCalls({
   __function_call__: { run: (c) => callFunction(c.run, c.node.op, c.inputs) },
   StatefulPartitionedCall: { run: partitionedCall },
   PartitionedCall: { run: partitionedCall },
@@ -95,4 +95,9 @@ export const functionalKernels: KernelTable = {
       throw new Error("SymbolicGradient (gradient computation) is not supported by the executor");
     },
   },
-};
+});
+
+function markCalls(t: KernelTable): KernelTable {
+  for (const [op, k] of Object.entries(t)) if (op !== "SymbolicGradient") k.calls = true;
+  return t;
+}
