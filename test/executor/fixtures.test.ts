@@ -430,6 +430,9 @@ describe("inference rewrites", { skip: skipNoFixtures }, () => {
           "fusion applied",
         );
       else assert.ok(!r.profile!.some((p) => p.op === "_FusedConvBatchNorm"));
+      const calls = r.profile!.filter((p) => p.op === "StatefulPartitionedCall");
+      assert.ok(calls.length > 0 && calls.every((p) => p.inclusive), "calls are marked inclusive");
+      assert.ok(r.profile!.filter((p) => p.op !== "StatefulPartitionedCall").every((p) => !p.inclusive));
       outs.push(nums(r.outputs.logits ?? Object.values(r.outputs)[0]));
     }
     close(outs[0], outs[1], 1e-3);
