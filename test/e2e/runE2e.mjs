@@ -29,7 +29,16 @@ const WS = "/tmp/savedmodel-run-e2e-ws";
 const CS = csBin;
 const NODE24 = node24Bin;
 /** Screenshots the README shows. */
-const README_SHOTS = ["run-02-predict-result", "run-04-classify-examples", "run-05-image-topk", "run-06-profile-node-value", "run-07-running-notification", "run-09-error", "run-10-open-failing-node", "run-11-restricted-mode"];
+const README_SHOTS = [
+  "run-02-predict-result",
+  "run-04-classify-examples",
+  "run-05-image-topk",
+  "run-06-profile-node-value",
+  "run-07-running-notification",
+  "run-09-error",
+  "run-10-open-failing-node",
+  "run-11-restricted-mode",
+];
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 function freePort() {
@@ -179,7 +188,8 @@ async function main() {
     // the README's pictures of the run feature (media/run-screenshots/, left out of the VSIX)
     const dest = join(root, "media", "run-screenshots");
     mkdirSync(dest, { recursive: true });
-    for (const f of README_SHOTS) if (existsSync(join(OUT, `${f}.png`))) copyFileSync(join(OUT, `${f}.png`), join(dest, `${f}.png`));
+    for (const f of README_SHOTS)
+      if (existsSync(join(OUT, `${f}.png`))) copyFileSync(join(OUT, `${f}.png`), join(dest, `${f}.png`));
     log(`README screenshots copied to ${dest}`);
   }
   const failed = all.filter((r) => !r.ok);

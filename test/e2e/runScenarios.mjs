@@ -308,7 +308,9 @@ export const runScenarios = [
       await wb.closeAllEditors();
       await page.waitForTimeout(6500); // the pool releases 5 s after the last editor closes
       view = await openRunForm(wb, "failing-reshape", "serving_default");
-      await view.locator('section.input[data-key="x"] .input-status', { hasText: "[7] · 7 values" }).waitFor({ timeout: 15000 });
+      await view
+        .locator('section.input[data-key="x"] .input-status', { hasText: "[7] · 7 values" })
+        .waitFor({ timeout: 15000 });
       await clickRun(view);
       await outputValues(view, "y");
       const t = (await view.locator(".timings").textContent()).replace(/\s+/g, " ").trim();
@@ -326,6 +328,8 @@ export const restrictedScenarios = [
       await wb.command("SavedModel: Run Signature…");
       // the command's own quick picks: which export, then which signature
       const rows = wb.page.locator(".quick-input-widget .monaco-list-row");
+      // without a pause here the pick list was seen to stay empty (palette closing as the pick opens)
+      await wb.page.waitForTimeout(1500);
       await rows.filter({ hasText: "endless-loop" }).first().waitFor({ timeout: 30000 });
       await rows.filter({ hasText: "serving-half-plus-two-cpu" }).first().click();
       await rows.filter({ hasText: "classify_x_to_y" }).first().waitFor({ timeout: 30000 });

@@ -1,7 +1,7 @@
-// Stages the extension WITH the run feature for the run E2E, without touching the repo's dist/ or
-// package.json: bundles src/extension/run/withRun.ts as dist/extension.js (plus the decode and executor
-// workers and every webview), merges src/extension/run/contributions.json into a copy of package.json,
-// and packages a VSIX. Usage: node test/e2e/runStage.mjs OUT_DIR  -> prints the VSIX path.
+// Stages the extension for the run E2E without touching the repo's dist/: bundles the extension host,
+// the decode and executor workers (with tfjs-backend-wasm's .wasm files next to the executor) and every
+// webview into OUT_DIR/ext, copies package.json, media/, README and LICENSE, and packages a VSIX.
+// Usage: node test/e2e/runStage.mjs OUT_DIR  -> prints the VSIX path.
 import * as esbuild from "esbuild";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -10,24 +10,6 @@ import { fileURLToPath } from "node:url";
 import { runWebviewOptions } from "../../scripts/build-run.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-/** Merges the run feature's contributions into package.json's (commands, menus, configuration). */
-export function mergeContributions(pkg, extra) {
-  const c = (pkg.contributes ??= {});
-  c.commands = [
-    ...(c.commands ?? []).filter((x) => !extra.commands.some((y) => y.command === x.command)),
-    ...extra.commands,
-  ];
-  c.menus ??= {};
-  for (const [where, items] of Object.entries(extra.menus))
-    c.menus[where] = [
-      ...(c.menus[where] ?? []).filter((x) => !items.some((y) => y.command === x.command && y.group === x.group)),
-      ...items,
-    ];
-  c.configuration ??= { properties: {} };
-  c.configuration.properties = { ...(c.configuration.properties ?? {}), ...extra.configuration };
-  return pkg;
-}
 
 export async function stage(outDir) {
   const stageDir = resolve(outDir, "ext");
@@ -43,7 +25,7 @@ export async function stage(outDir) {
     define: { "process.env.NODE_ENV": '"production"' },
   };
   const nodeEntries = [
-    { in: "src/extension/run/withRun.ts", out: "extension" },
+    { in: "src/extension/extension.ts", out: "extension" },
     { in: "src/extension/decodeWorker.ts", out: "decodeWorker" },
     { in: "src/executor/worker.ts", out: "executorWorker" },
   ];
@@ -89,10 +71,7 @@ export async function stage(outDir) {
     copyFileSync(join(root, "media", "graph.css"), join(dist, "webview", "graph.css"));
   for (const f of ["README.md", "LICENSE"])
     if (existsSync(join(root, f))) copyFileSync(join(root, f), join(stageDir, f));
-  const pkg = mergeContributions(
-    JSON.parse(readFileSync(join(root, "package.json"), "utf8")),
-    JSON.parse(readFileSync(join(root, "src/extension/run/contributions.json"), "utf8")),
-  );
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   delete pkg.scripts;
   delete pkg.devDependencies;
   delete pkg.dependencies;
