@@ -1,22 +1,25 @@
 // The one esbuild build of the VS Code extension:
 //   dist/extension.js        extension host bundle (CJS, platform node, `vscode` external)
 //   dist/decodeWorker.js     node:worker_threads decode worker (openSavedModel, describeModel, variables)
-//   dist/webview/*.js|css    webview bundles (browser IIFE): overview, variable, and graph (+ its ELK layout worker)
+//   dist/webview/*.js|css    webview bundles (browser IIFE): overview, variable, run, graph (+ its ELK layout worker)
 //   dist/executorWorker.js   the executor's worker, when src/executor/worker.ts exists
 //   dist/cli.js              the `savedmodel` CLI (bin/savedmodel.js loads it; not shipped in the VSIX)
 //   dist/media/codicons/     codicon font + css for @vscode-elements/elements
-// Usage: node scripts/build.mjs [--production] [--watch] [--metafile] [--extension-only]
+// Usage: node scripts/build.mjs [--production] [--watch] [--metafile] [--extension-only] [--clean] [--outdir DIR]
+//   --clean: empty the output folder first (scripts/package.mjs builds into its own staging folder with it)
 //   --extension-only: only what the VSIX ships (no CLI), as scripts/package.mjs and scripts/e2e.mjs use it
 import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
 const production = args.has("--production");
 const watch = args.has("--watch");
-const dist = join(root, "dist");
+const outIdx = process.argv.indexOf("--outdir");
+// --outdir DIR builds elsewhere (scripts/package.mjs stages the VSIX there); the default is the repo's dist/
+const dist = outIdx > 0 ? resolve(process.argv[outIdx + 1]) : join(root, "dist");
 
 /** Optional entries owned by other parts of the project: built when their source exists. */
 const optional = (path) => existsSync(join(root, path));
@@ -44,6 +47,8 @@ const webEntries = [
   { in: "src/webview/overview/main.ts", out: "webview/overview" },
   { in: "src/webview/variable/main.ts", out: "webview/variable" },
 ];
+// the run form (src/extension/run/runPanel.ts loads dist/webview/run.js)
+if (optional("src/webview/run/main.ts")) webEntries.push({ in: "src/webview/run/main.ts", out: "webview/run" });
 // the graph webview (scripts/build-webview-graph.mjs builds the same two entries for its dev page)
 if (optional("src/webview/graph/main.ts")) webEntries.push({ in: "src/webview/graph/main.ts", out: "webview/graph" });
 if (optional("src/webview/graph/layout.worker.ts"))
@@ -83,7 +88,8 @@ function copyStatic() {
 
 async function main() {
   const t0 = Date.now();
-  if (!watch) rmSync(dist, { recursive: true, force: true });
+  // never wipe the repo's dist/ by default: other tools (tests, a running code-server) may be using it
+  if (args.has("--clean") && !watch) rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
   copyStatic();
   if (watch) {

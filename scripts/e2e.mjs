@@ -93,12 +93,14 @@ async function main() {
   await step("code-server", ensureCodeServer);
   const vsix = join(cache, "e2e", "savedmodel-explorer.vsix");
   mkdirSync(dirname(vsix), { recursive: true });
-  await step("build + package VSIX", async () =>
-    sh(process.execPath, [join(root, "scripts", "package.mjs"), "--out", vsix], { quiet: true })
+  await step("build + package VSIX", async () => {
+    // the VSIX (production, staged) for the UI run; dist/ (development) for the in-host run's extensionDevelopmentPath
+    sh(process.execPath, [join(root, "scripts", "build.mjs"), "--extension-only"], { quiet: true });
+    return sh(process.execPath, [join(root, "scripts", "package.mjs"), "--out", vsix], { quiet: true })
       .split("\n")
       .filter((l) => l.startsWith("package:"))
-      .join("; "),
-  );
+      .join("; ");
+  });
 
   scratch = mkdtempSync(join(tmpdir(), "sme-e2e-"));
   const ws = join(scratch, "ws");

@@ -1,8 +1,9 @@
-// Builds the production bundles and packages the VSIX (no node_modules: everything is bundled).
-// Usage: node scripts/package.mjs [--out path.vsix] [--skip-build]
+// Builds the production bundles into a clean staging folder (.cache/package-stage, never the repo's dist/)
+// and packages the VSIX from there (no node_modules: everything is bundled).
+// Usage: node scripts/package.mjs [--out path.vsix]
 // Prints the VSIX path, its size and its file list; fails when the VSIX holds sources or fixtures.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,8 +17,8 @@ const repoUrl = String(pkg.repository?.url ?? pkg.repository ?? "https://example
 );
 const out = resolve(outIdx >= 0 ? argv[outIdx + 1] : join(root, `${pkg.name}-${pkg.version}.vsix`));
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+function run(cmd, args, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, stdio: ["ignore", "inherit", "inherit"] });
   if (r.status !== 0) {
     console.error(`package: ${[cmd, ...args].join(" ")} failed (exit ${r.status})`);
     process.exit(r.status ?? 1);
@@ -25,22 +26,42 @@ function run(cmd, args) {
 }
 
 const t0 = Date.now();
-if (!argv.includes("--skip-build"))
-  run(process.execPath, [join(root, "scripts", "build.mjs"), "--production", "--extension-only"]);
+const stage = join(root, ".cache", "package-stage");
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", ".vscodeignore", "media"])
+  if (existsSync(join(root, f)))
+    // media/ may hold test screenshots kept for the README (e.g. media/run-screenshots): not for the VSIX
+    cpSync(join(root, f), join(stage, f), {
+      recursive: true,
+      filter: (src) => !/screenshots/.test(src.slice(root.length)),
+    });
 run(process.execPath, [
-  join(root, "node_modules", "@vscode", "vsce", "vsce"),
-  "package",
-  "--no-dependencies",
-  "--allow-missing-repository",
-  "--skip-license",
-  // README links are relative to the repository: vsce rewrites them against the repository URL
-  "--baseContentUrl",
-  `${repoUrl}/blob/HEAD/`,
-  "--baseImagesUrl",
-  `${repoUrl}/raw/HEAD/`,
-  "--out",
-  out,
+  join(root, "scripts", "build.mjs"),
+  "--production",
+  "--extension-only",
+  "--clean",
+  "--outdir",
+  join(stage, "dist"),
 ]);
+run(
+  process.execPath,
+  [
+    join(root, "node_modules", "@vscode", "vsce", "vsce"),
+    "package",
+    "--no-dependencies",
+    "--allow-missing-repository",
+    "--skip-license",
+    // README links are relative to the repository: vsce rewrites them against the repository URL
+    "--baseContentUrl",
+    `${repoUrl}/blob/HEAD/`,
+    "--baseImagesUrl",
+    `${repoUrl}/raw/HEAD/`,
+    "--out",
+    out,
+  ],
+  stage,
+);
 
 // The VSIX is a zip: list it with the system's unzip when there is one, else trust vsce's own listing.
 let files = [];

@@ -34,10 +34,22 @@ export class Workbench {
   /** Runs a command by its palette title (e.g. "SavedModel: Refresh"); `pick` then chooses an item of its quick pick. */
   async command(title, { pick } = {}) {
     const page = this.page;
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("F1");
     const input = page.locator(".quick-input-widget .quick-input-box input");
-    await input.waitFor({ state: "visible", timeout: 15000 });
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press("Escape");
+      // focus the workbench (not a webview iframe) so F1 reaches VS Code's keybindings
+      await page
+        .locator(".monaco-workbench .part.titlebar .window-title")
+        .click({ timeout: 2000 })
+        .catch(() => undefined);
+      await page.keyboard.press("F1");
+      try {
+        await input.waitFor({ state: "visible", timeout: 10000 });
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw e;
+      }
+    }
     await input.fill(`>${title}`);
     const row = this.quickRow(title);
     await row.waitFor({ timeout: 15000 });
@@ -70,10 +82,11 @@ export class Workbench {
     await header.waitFor({ timeout: 30000 });
     if ((await header.getAttribute("aria-expanded")) !== "true") await header.click();
     // give the tree room: collapse the workspace folder pane above it
-    const folders = this.page
-      .locator(".pane", { has: this.page.locator(".explorer-folders-view") })
-      .locator(".pane-header");
-    if ((await folders.count()) && (await folders.getAttribute("aria-expanded")) === "true") await folders.click();
+    await this.page.evaluate(() => {
+      const pane = document.querySelector(".explorer-folders-view")?.closest(".pane");
+      const h = pane?.querySelector(".pane-header");
+      if (h?.getAttribute("aria-expanded") === "true") h.click();
+    });
   }
 
   /** Visible rows of a tree pane, in display order: { label, description, level, expanded }. */
