@@ -460,6 +460,12 @@ describe("graph semantics", () => {
     assert.deepEqual(vals(await run(mk(1), "c")), [9]);
     assert.deepEqual(vals(await run(mk(7), "c")), [9]);
   });
+  test("UnicodeScript gives ICU script codes (-1 for invalid code points)", async () => {
+    const g = new G()
+      .const("cp", i32([0x41, 0x416, 0x4e2d, 0x20, 0x301, 0x30a2, 0x627, -1, 0xe0000], [9]))
+      .op("s", "UnicodeScript", ["cp"]);
+    assert.deepEqual(vals(await run(g, "s")), [25, 8, 17, 0, 1, 22, 2, -1, 103]);
+  });
   test("errors name the node, its op and input shapes", async () => {
     const g = new G()
       .const("a", f32([1, 2], [2]))
