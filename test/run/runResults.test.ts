@@ -17,6 +17,7 @@ test("profile: per node summed over calls, per op, slowest first", () => {
     { node: "b", op: "Add", fn: "f", ms: 2 },
     { node: "b", op: "Add", fn: "", ms: 0.5 },
     { node: "call", op: "StatefulPartitionedCall", fn: "", ms: 100 },
+    { node: "fcall", op: "__inference_f_12", fn: "", ms: 50, inclusive: true },
   ]);
   assert.equal(p.totalMs, 8.5);
   assert.deepEqual(

@@ -45,19 +45,22 @@ export function runError(e: unknown): RunError {
   return out;
 }
 
-/** Call and control-flow ops: their measured time includes the nodes they run, so they are not counted again. */
+/**
+ * Call and control-flow ops: their measured time includes the nodes they run, so they are not counted
+ * again. The executor marks such entries `inclusive`; the op names cover profiles without the mark.
+ */
 export const CONTAINER_OPS =
   /^(?:(?:Stateful)?PartitionedCall|(?:Stateless)?(?:While|If)|Case|StatefulPartitionedCall|RemoteCall|For)$/;
 
 /** Per node (summed over calls) and per op, kernels only (calls and loops excluded): the slowest nodes and the time by op type. */
 export function summarizeProfile(
-  entries: { node: string; op: string; fn: string; ms: number }[],
+  entries: { node: string; op: string; fn: string; ms: number; inclusive?: boolean }[],
 ): NonNullable<RunResultState["profile"]> {
   const nodes = new Map<string, ProfileRow>();
   const ops = new Map<string, { op: string; ms: number; count: number }>();
   let totalMs = 0;
   for (const e of entries) {
-    if (CONTAINER_OPS.test(e.op)) continue;
+    if (e.inclusive || CONTAINER_OPS.test(e.op)) continue;
     totalMs += e.ms;
     const k = `${e.fn}\u0000${e.node}`;
     const n = nodes.get(k) ?? { node: e.node, op: e.op, fn: e.fn, ms: 0, count: 0 };
