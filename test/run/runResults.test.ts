@@ -37,15 +37,14 @@ test("profile: per node summed over calls, per op, slowest first", () => {
       { node: "b", op: "Add", fn: "f", ms: 2 },
       { node: "b", op: "Add", fn: "f", ms: 1 },
       { node: "x", op: "Neg", fn: "", ms: 1 },
+      { node: "c", op: "While", fn: "", ms: 9, inclusive: true },
     ],
-  } as never)!;
-  assert.deepEqual(
-    [...times],
-    [
-      ["f/b", 3],
-      ["x", 1],
-    ],
-  );
+  })!;
+  assert.deepEqual(times, [
+    { fn: "f", node: "b", op: "Add", ms: 3, count: 2 },
+    { fn: "", node: "x", op: "Neg", ms: 1, count: 1 },
+    { fn: "", node: "c", op: "While", ms: 9, count: 1, inclusive: true },
+  ]);
 });
 
 test("errors keep the failing node, op and function; missing ops are listed", () => {

@@ -38,7 +38,7 @@ export interface RunFeature {
   /** Opens (or reveals) the run form of a signature. */
   open(exportUri: string, signature: string, metaGraph?: number): Promise<RunPanel>;
   readonly panels: ReadonlyMap<string, RunPanel>;
-  /** Fires after each run (per-node times in `nodeMs` when it succeeded): for colouring the graph by time. */
+  /** Fires after each run (per-node times in `nodeTimes` when it succeeded): for colouring the graph by time. */
   readonly onDidRun: vscode.Event<RunEvent>;
   lastRun(exportUri: string): LastRun | undefined;
   /**

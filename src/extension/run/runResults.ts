@@ -79,12 +79,35 @@ export function summarizeProfile(
   };
 }
 
-export function nodeTimes(r: RunResult): Map<string, number> | undefined {
+/** Measured time of one node in a run, summed over its executions (loops, repeated calls). */
+export interface NodeTime {
+  /** Function whose body holds the node ("" = the top-level graph). */
+  fn: string;
+  node: string;
+  op: string;
+  ms: number;
+  count: number;
+  /** A call or functional control flow: `ms` includes the nodes it ran. */
+  inclusive?: boolean;
+}
+
+/** Per-node times of a run (for colouring graph nodes by time), in first-run order. */
+export function nodeTimes(r: Pick<RunResult, "profile">): NodeTime[] | undefined {
   if (!r.profile) return undefined;
-  const out = new Map<string, number>();
+  const out = new Map<string, NodeTime>();
   for (const e of r.profile) {
-    const k = e.fn ? `${e.fn}/${e.node}` : e.node;
-    out.set(k, (out.get(k) ?? 0) + e.ms);
+    const k = `${e.fn}\u0000${e.node}`;
+    const t = out.get(k) ?? {
+      fn: e.fn,
+      node: e.node,
+      op: e.op,
+      ms: 0,
+      count: 0,
+      ...(e.inclusive ? { inclusive: true } : {}),
+    };
+    t.ms += e.ms;
+    t.count++;
+    out.set(k, t);
   }
-  return out;
+  return [...out.values()];
 }

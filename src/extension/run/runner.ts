@@ -12,7 +12,7 @@ import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { ExportModel } from "../exportStore.js";
 import type { ProfileRow, RunOutputResult, RunResultState } from "../../protocol/run.js";
 import { SessionPool } from "./sessionPool.js";
-import { nodeTimes, outputResult, runError, summarizeProfile } from "./runResults.js";
+import { nodeTimes, outputResult, runError, summarizeProfile, type NodeTime } from "./runResults.js";
 
 export interface LastRun {
   exportId: string;
@@ -21,6 +21,8 @@ export interface LastRun {
   feeds: Record<string, DecodedTensor>;
   outputs: Record<string, DecodedTensor>;
   profile?: ProfileRow[];
+  /** Every node's measured time in this run (for colouring graph nodes by time). */
+  nodeTimes?: NodeTime[];
   at: number;
 }
 
@@ -29,8 +31,8 @@ export interface RunEvent {
   metaGraph: number;
   signature: string;
   ok: boolean;
-  /** Total measured ms per node ("fn/node" for nodes inside functions, plain name at top level). */
-  nodeMs?: Map<string, number>;
+  /** Measured time per node (function + node name) when the run succeeded. */
+  nodeTimes?: NodeTime[];
 }
 
 /** Runs shorter than this finish without a progress notification. */
@@ -156,6 +158,7 @@ export class Runner implements vscode.Disposable {
         const r: RunResult = await worker.run(signature, feeds, { signal: ac.signal, profile: true });
         this.pool.markWarm(key, worker);
         const state = this.resultState(runId, r, performance.now() - t0, warm, loadWarnings, this.backends.get(key));
+        const times = nodeTimes(r);
         this.last.set(m.id, {
           exportId: m.id,
           metaGraph,
@@ -163,9 +166,10 @@ export class Runner implements vscode.Disposable {
           feeds,
           outputs: r.outputs,
           profile: state.profile?.nodes,
+          nodeTimes: times,
           at: Date.now(),
         });
-        this.ran.fire({ exportId: m.id, metaGraph, signature, ok: true, nodeMs: nodeTimes(r) });
+        this.ran.fire({ exportId: m.id, metaGraph, signature, ok: true, nodeTimes: times });
         return state;
       } catch (e) {
         const err = e as ExecutorError;
