@@ -38,6 +38,7 @@ const README_SHOTS = [
   "run-09-error",
   "run-10-open-failing-node",
   "run-11-restricted-mode",
+  "run-12-graph-node-value",
 ];
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 

@@ -394,6 +394,8 @@ export class RunPanel {
 
   /** Shows the value `node` (in function `fn`, "" = top level) produced in the last run, in the form's profile section. */
   showNodeValue(node: string, fn: string): void {
+    // hidden behind the graph (same editor group): bring the form up beside it, keeping focus on the graph
+    if (!this.panel.visible) this.panel.reveal(vscode.ViewColumn.Beside, true);
     this.post({ type: "run/showNodeValue", node, fn });
   }
 

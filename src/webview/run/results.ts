@@ -300,7 +300,7 @@ function profileView(
   const show = async (node: string, fn?: string) => {
     const where = fn ? ` (in function ${fn})` : "";
     replace(valueHolder, h("p", { class: "muted" }, `Fetching ${node}${where}…`));
-    valueHolder.scrollIntoView({ block: "nearest" });
+    valueHolder.scrollIntoView({ block: "center" });
     try {
       const r = await a.nodeValue(node, fn);
       replace(
