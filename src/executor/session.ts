@@ -18,7 +18,7 @@ import { newConverterContext, disposeConverterContext } from "./ops/converter.js
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
 import { KNOWN_CUSTOM_OP } from "./unsafeOps.js";
-import { endScopeSafely, useBackend, type BackendName } from "./tfjs/runtime.js";
+import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
 export const INIT_OP_SIGNATURE_KEY = "__saved_model_init_op";
@@ -137,6 +137,11 @@ export class Session {
   static async load(fs: FileAccess, opts: LoadOptions = {}): Promise<Session> {
     const t0 = performance.now();
     const backend = await useBackend(opts.backend ?? "wasm");
+    if ((opts.backend ?? "wasm") === "wasm" && backend !== "wasm") {
+      opts.onWarning?.(
+        `tfjs-backend-wasm is not available (${wasmUnavailableReason()}); running on tfjs-cpu, which is much slower`,
+      );
+    }
     const exp = await openSavedModel(fs);
     const mg = opts.tags ? exp.metaGraphByTags(opts.tags) : (exp.metaGraphByTags(["serve"]) ?? exp.metaGraphs[0]);
     if (!mg) {

@@ -11,6 +11,7 @@ export type BackendName = "wasm" | "cpu";
 
 let ready: Promise<void> | undefined;
 let wasmOk = false;
+let wasmError = "";
 
 /** Finds the directory holding tfjs-backend-wasm's .wasm files (package dir or next to the bundle). */
 function defaultWasmDir(): string | undefined {
@@ -43,8 +44,10 @@ export async function initBackends(opts: { wasmDir?: string } = {}): Promise<voi
     }
     try {
       wasmOk = await tf.setBackend("wasm");
-    } catch {
+      if (!wasmOk) wasmError = `could not initialise (looked for its .wasm files in ${dir ?? "the default location"})`;
+    } catch (e) {
       wasmOk = false;
+      wasmError = (e as Error)?.message ?? String(e);
     }
     await tf.setBackend("cpu");
   })();
@@ -61,6 +64,11 @@ export async function useBackend(name: BackendName): Promise<BackendName> {
 
 export function wasmAvailable(): boolean {
   return wasmOk;
+}
+
+/** Why tfjs-backend-wasm is not available ("" when it is). */
+export function wasmUnavailableReason(): string {
+  return wasmOk ? "" : wasmError;
 }
 
 /** True when the backend registers a kernel for a tfjs kernel name (e.g. "Conv2D"). */
