@@ -246,6 +246,32 @@ export const scenarios = [
     },
   },
   {
+    name: "Explorer context menu: Open Export Folder… on a folder holding several exports asks which",
+    async run({ wb, page }) {
+      await wb.closeAllEditors();
+      // show the workspace's file tree and right-click its "generated" folder
+      // (the workspace folder is called "ws": its pane's header has that title)
+      const wsHeader = page.locator(".pane-header", { has: page.locator("h3.title", { hasText: /^ws$/ }) }).first();
+      if ((await wsHeader.getAttribute("aria-expanded")) === "false") await wsHeader.click();
+      const folder = page.locator(".explorer-folders-view .monaco-list-row", { hasText: /^generated$/ }).first();
+      await folder.waitFor({ timeout: 30000 });
+      await folder.click({ button: "right" });
+      const item = page.locator(".context-view .action-item", { hasText: "Open Export Folder…" }).first();
+      await item.waitFor({ timeout: 15000 });
+      await wb.screenshot("12-explorer-context-menu");
+      await item.click();
+      // several exports below: a quick pick lists them
+      const pick = wb.quickRow("xss");
+      await pick.waitFor({ timeout: 30000 });
+      const options = await page.locator(".quick-input-widget .monaco-list-row .label-name").allTextContents();
+      await pick.click();
+      await wb.webview().locator(".sig-key", { hasText: "signature_def[" }).first().waitFor({ timeout: 60000 });
+      await wb.screenshot("13-opened-from-context-menu");
+      await wb.openSavedModelsView();
+      return `offered ${options.join(", ")}`;
+    },
+  },
+  {
     name: "Light theme: the overview reads well with theme colours",
     async run({ wb }) {
       await wb.closeAllEditors();
