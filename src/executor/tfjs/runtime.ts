@@ -26,6 +26,18 @@ function defaultWasmDir(): string | undefined {
   }
 }
 
+function missingWasmFile(dir: string): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = typeof require === "function" ? (require("node:fs") as typeof import("node:fs")) : undefined;
+    if (!fs) return undefined;
+    const want = ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"].map((f) => dir + f);
+    return want.some((f) => fs.existsSync(f)) ? undefined : want[0];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Registers the backends once. wasm failures are remembered and reported; cpu always works. */
 export async function initBackends(opts: { wasmDir?: string } = {}): Promise<void> {
   if (ready) return ready;
@@ -42,13 +54,20 @@ export async function initBackends(opts: { wasmDir?: string } = {}): Promise<voi
         "tfjs-backend-wasm-threaded-simd.wasm": d + "tfjs-backend-wasm-threaded-simd.wasm",
       });
     }
-    try {
-      wasmOk = await tf.setBackend("wasm");
-      if (!wasmOk) wasmError = `could not initialise (looked for its .wasm files in ${dir ?? "the default location"})`;
-    } catch (e) {
+    // Missing .wasm files make emscripten print aborts on stderr: look before trying.
+    const missing = dir ? missingWasmFile(dir.endsWith("/") ? dir : dir + "/") : undefined;
+    if (missing) {
       wasmOk = false;
-      wasmError = (e as Error)?.message ?? String(e);
-    }
+      wasmError = `${missing} not found`;
+    } else
+      try {
+        wasmOk = await tf.setBackend("wasm");
+        if (!wasmOk)
+          wasmError = `could not initialise (looked for its .wasm files in ${dir ?? "the default location"})`;
+      } catch (e) {
+        wasmOk = false;
+        wasmError = (e as Error)?.message ?? String(e);
+      }
     await tf.setBackend("cpu");
   })();
   return ready;
