@@ -306,6 +306,13 @@ async function main() {
 }
 
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => (stopServer(), process.exit(130)));
+// CI budget: a warm run takes about a minute, a fresh machine (apt + code-server install) about four
+const WATCHDOG_MS = Number(process.env.SME_E2E_TIMEOUT_MS ?? 15 * 60_000);
+setTimeout(() => {
+  console.error(`[e2e] FAILED: still running after ${WATCHDOG_MS / 1000} s; stopping`);
+  stopServer();
+  process.exit(1);
+}, WATCHDOG_MS).unref();
 process.on("exit", stopServer);
 
 main().then(
