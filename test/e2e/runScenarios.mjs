@@ -322,6 +322,7 @@ export const runScenarios = [
     name: "inside the graph: selecting a node in the graph view shows the value it had in the last run",
     async run({ wb, page }) {
       const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
+      await setMode(view, "x", "json"); // the files scenario left a file remembered for x
       await typeJson(view, "x", "[1.0, 2.0, 5.0]");
       await clickRun(view);
       await outputValues(view, "y");
