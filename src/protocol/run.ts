@@ -24,6 +24,8 @@ export interface RunInputInfo {
   /** -1 for unknown sizes; undefined for unknown rank. */
   shape?: number[];
   hasDefault: boolean;
+  /** Why this input cannot be fed (sparse/composite encodings). */
+  unsupported?: string;
 }
 
 export interface RunOutputInfo {

@@ -133,8 +133,11 @@ export class RunPanel {
     return shown;
   }
 
+  private disposed = false;
+
   private post(msg: HostToRunMessage): void {
-    if (this.ready) void this.panel.webview.postMessage(msg);
+    if (!this.ready || this.disposed) return;
+    this.panel.webview.postMessage(msg).then(undefined, (e) => this.hooks.log(`run: postMessage failed: ${e}`));
   }
 
   private async state(): Promise<RunFormState> {
@@ -158,6 +161,11 @@ export class RunPanel {
         dtypeShort: i.dtypeShort,
         shape: i.shape,
         hasDefault: sig.defaults.includes(i.key),
+        ...(i.encoding !== "name"
+          ? {
+              unsupported: `a ${i.encoding === "coo_sparse" ? "sparse (COO)" : i.encoding} input: the executor feeds dense tensors only`,
+            }
+          : {}),
       })),
       outputs: sig.outputs.map((o) => ({
         key: o.key,
@@ -408,6 +416,10 @@ export class RunPanel {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    // closing the form mid-run stops the run (the worker is terminated; the session reloads next time)
+    if (this.running) this.hooks.runner.cancel(this.poolKey);
     for (const f of this.onDisposeFns) f();
     this.disposables.forEach((d) => d.dispose());
     this.disposables.length = 0;

@@ -470,6 +470,7 @@ export class InputEditor {
   update(): void {
     const i = this.info;
     this.value = { source: { kind: "json", text: this.jsonText } };
+    if (i.unsupported) return this.setStatus(i.unsupported);
     try {
       switch (this.mode) {
         case "json": {
