@@ -53,6 +53,7 @@ export type DecodeRequest =
   | { op: "variable"; exportId: string; checkpointKey: string; limits: DecodeLimits; firstCount: number; bins: number }
   | { op: "variablePage"; exportId: string; checkpointKey: string; offset: number; count: number }
   | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
+  | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
   | { op: "close"; exportId: string };
 
 export interface DecodeResultMap {
@@ -61,6 +62,8 @@ export interface DecodeResultMap {
   variable: VariableResult;
   variablePage: VariablePageResult;
   displayGraph: DisplayGraph;
+  /** Checkpoint key of the variable a function-body node reads, or null. */
+  variableOfNode: string | null;
   close: null;
 }
 

@@ -21,6 +21,7 @@ import { formatValue, tensorStats, type DecodedTensor } from "../savedmodel/tens
 import { DataType } from "../savedmodel/dtypes.js";
 import { buildDisplayGraph } from "../graph/build.js";
 import { graphSourceFromMetaGraph } from "../graph/source.js";
+import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import {
   serializeError,
   type DecodeRequest,
@@ -82,6 +83,7 @@ interface OpenExport {
   info: ModelInfo;
   variables?: ModelVariables;
   details: Map<number, DetailsResult>;
+  resolvers?: Map<number, CaptureResolver>;
 }
 
 const exportsById = new Map<string, Promise<OpenExport>>();
@@ -253,6 +255,15 @@ async function handle<K extends DecodeRequest["op"]>(
       if (!mg) throw new Error(`meta graph ${r.metaGraph} does not exist`);
       progress("building the graph view");
       return buildDisplayGraph(graphSourceFromMetaGraph(mg), r.target, r.opts) as DecodeResultMap[K];
+    }
+    case "variableOfNode": {
+      const o = await getExport(r.exportId);
+      const mg = o.exp.metaGraphs[r.metaGraph];
+      if (!mg) throw new Error(`meta graph ${r.metaGraph} does not exist`);
+      o.resolvers ??= new Map();
+      let res = o.resolvers.get(r.metaGraph);
+      if (!res) o.resolvers.set(r.metaGraph, (res = new CaptureResolver(mg)));
+      return (variableOfNode(mg, o.variables, r.fn, r.node, res)?.checkpointKey ?? null) as DecodeResultMap[K];
     }
     case "close":
       exportsById.delete(r.exportId);

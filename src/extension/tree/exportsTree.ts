@@ -158,7 +158,15 @@ export class ExportsTreeProvider implements vscode.TreeDataProvider<ModelNode>, 
           const t = await findTensor(n);
           if (t) return t;
         }
-        if (target.fn) return (await findFunction(target.fn)) ?? mg;
+        if (target.fn) {
+          // a node inside a TF2 function body: follow its resource argument to the captured variable
+          const key = await m.store.client
+            .request({ op: "variableOfNode", exportId: m.id, metaGraph: mgIndex, fn: target.fn, node: n })
+            .catch(() => null);
+          const captured = key ? await findVariable([key]) : undefined;
+          if (captured) return captured;
+          return (await findFunction(target.fn)) ?? mg;
+        }
         return mg;
       }
     }

@@ -159,6 +159,19 @@ exports.tests = [
         await api.revealInTree({ exportUri: uriOf("potato-cnn-tf29"), kind: "variable", name: "no/such/var" }),
         false,
       );
+      // TF2: a ReadVariableOp inside a Keras layer's function reveals the captured variable
+      const id2 = await vscode.commands.executeCommand(
+        "savedModelExplorer.revealGraphNode",
+        uriOf("potato-cnn-tf29"),
+        "Conv2D/ReadVariableOp",
+        {
+          fn: "__inference_conv2d_layer_call_and_return_conditional_losses_18668",
+        },
+      );
+      assert.ok(
+        typeof id2 === "string" && id2.endsWith("var:layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"),
+        `got ${id2}`,
+      );
     },
   },
   {
