@@ -226,6 +226,32 @@ export const runScenarios = [
     },
   },
   {
+    name: "generated input: random [2, 16, 16, 3] (batch size asked), image-shaped output, 2-D slices of a 4-D tensor",
+    async run({ wb }) {
+      const view = await openRunForm(wb, "double-image", "serving_default");
+      await setMode(view, "x", "random");
+      const dim = view.locator('section.input[data-key="x"] vscode-textfield[data-dim="0"] input');
+      await dim.fill("2");
+      await view
+        .locator('section.input[data-key="x"] .input-status', { hasText: "[2, 16, 16, 3] · 1,536 values" })
+        .waitFor({ timeout: 10000 });
+      await clickRun(view);
+      const out = view.locator('.output[data-key="y"]');
+      await out.locator("canvas.out-image").nth(1).waitFor({ timeout: 60000 });
+      assert.equal(await out.locator("canvas.out-image").count(), 2, "one picture per batch entry");
+      // the table shows a 16 x 3 slice; the leading dims [2, 16] are picked by index
+      const nav = await out.locator(".table-nav").textContent();
+      assert.match(nav, /rows 0–15 of 16, columns 0–2 of 3/);
+      assert.equal(await out.locator(".table-nav vscode-textfield").count(), 2);
+      const stats = await out.locator(".stats").textContent();
+      assert.match(stats, /min [0-9.e-]+ · max 1\.9/);
+      await noRunToast(wb.page);
+      await out.scrollIntoViewIfNeeded();
+      await wb.screenshot("run-05b-random-image-output");
+      return stats.replace(/\s+/g, " ").trim();
+    },
+  },
+  {
     name: "cancel: an endless While loop stops when Cancel is pressed in the progress notification",
     async run({ wb, page }) {
       const view = await openRunForm(wb, "endless-loop", "serving_default");

@@ -97,6 +97,23 @@ function failingReshape(): Uint8Array {
   );
 }
 
+/** y = x * 2 for x: float [-1, 16, 16, 3] (an image-shaped output). */
+function doubleImage(): Uint8Array {
+  return savedModel(
+    [
+      {
+        name: "two",
+        op: "Const",
+        attr: { dtype: t(F), value: { tensor: tensorToProto({ dtype: F, shape: [], values: Float32Array.of(2) }) } },
+      },
+      { name: "double", op: "Mul", input: ["x", "two"], attr: { T: t(F) } },
+    ],
+    [],
+    { shape: [-1, 16, 16, 3] },
+    "double:0",
+  );
+}
+
 /** An RGB PNG (w x h) with a colour gradient and a bright square. */
 export function pngImage(w: number, h: number): Uint8Array {
   const raw = new Uint8Array((w * 3 + 1) * h);
@@ -158,6 +175,7 @@ async function main(): Promise<void> {
   };
   write("endless-loop", endlessLoop());
   write("failing-reshape", failingReshape());
+  write("double-image", doubleImage());
   mkdirSync(join(ws, "images"), { recursive: true });
   writeFileSync(join(ws, "images", "potato.png"), pngImage(300, 200));
   out.image = join(ws, "images", "potato.png");
