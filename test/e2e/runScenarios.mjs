@@ -252,6 +252,25 @@ export const runScenarios = [
     },
   },
   {
+    name: "text: a string input filled one line per example (Keras TextVectorization model)",
+    async run({ wb }) {
+      const view = await openRunForm(wb, "textvectorization-tf241", "serving_default");
+      const ta = view.locator('vscode-textarea[data-key="text_vectorization_input"] textarea');
+      await ta.waitFor({ timeout: 15000 });
+      await ta.fill("a great movie\nthe worst film ever");
+      await view
+        .locator('section.input[data-key="text_vectorization_input"] .input-status', { hasText: "[2, 1] · 2 values" })
+        .waitFor({ timeout: 10000 });
+      await clickRun(view);
+      const scores = await outputValues(view, "activation");
+      assert.deepEqual(
+        scores.map((v) => Number(v).toFixed(3)),
+        ["0.660", "0.331"],
+      );
+      return `activation = ${scores.join(", ")}`;
+    },
+  },
+  {
     name: "cancel: an endless While loop stops when Cancel is pressed in the progress notification",
     async run({ wb, page }) {
       const view = await openRunForm(wb, "endless-loop", "serving_default");

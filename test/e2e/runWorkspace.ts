@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     throw new Error(`the E2E workspace must not be inside the repo: ${ws}`);
   mkdirSync(ws, { recursive: true });
   const out: Record<string, string> = {};
-  for (const f of ["serving-half-plus-two-cpu", "potato-cnn-tf29"]) {
+  for (const f of ["serving-half-plus-two-cpu", "potato-cnn-tf29", "textvectorization-tf241"]) {
     const target = join(ws, "fixtures", f);
     mkdirSync(join(target, ".."), { recursive: true });
     if (!existsSync(target)) symlinkSync(join(FIXTURES_DIR, f), target, "dir");
