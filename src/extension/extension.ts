@@ -64,6 +64,12 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   });
 
   registerCommands({ context, store, tree });
+  context.subscriptions.push(
+    VariablePanel.registerSerializer(context.extensionUri, async (exportUri) => {
+      if (!store.scanned) await store.scan();
+      return store.ensure(vscode.Uri.parse(exportUri));
+    }),
+  );
 
   // "Run Signature…" (src/extension/run): a node picked in a run's results opens in the graph view
   const run = registerRunFeature(context, {

@@ -43,10 +43,36 @@ export class VariablePanel {
         enableFindWidget: true,
       },
     );
+    return VariablePanel.adopt(panel, extensionUri, model, checkpointKey);
+  }
+
+  /** Wires a panel (new, or restored after a window reload by the serializer) to a variable. */
+  static adopt(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    model: ExportModel,
+    checkpointKey: string,
+  ): VariablePanel {
+    const key = `${model.id}\n${checkpointKey}`;
+    panel.webview.options = webviewOptions(extensionUri);
     const p = new VariablePanel(panel, extensionUri, model, checkpointKey);
     VariablePanel.open.set(key, p);
     panel.onDidDispose(() => VariablePanel.open.delete(key));
     return p;
+  }
+
+  /** Restores variable panels after a window reload (their webview state names the export and key). */
+  static registerSerializer(
+    extensionUri: vscode.Uri,
+    modelOf: (exportUri: string) => Promise<ExportModel>,
+  ): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(VARIABLE_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const s = state as { exportUri?: unknown; checkpointKey?: unknown } | undefined;
+        if (typeof s?.exportUri !== "string" || typeof s.checkpointKey !== "string") return void panel.dispose();
+        VariablePanel.adopt(panel, extensionUri, await modelOf(s.exportUri), s.checkpointKey);
+      },
+    });
   }
 
   private constructor(
@@ -55,7 +81,13 @@ export class VariablePanel {
     readonly model: ExportModel,
     readonly checkpointKey: string,
   ) {
-    this.state = { exportName: model.name, exportLocation: model.fs.describe(""), checkpointKey, loading: true };
+    this.state = {
+      exportUri: model.id,
+      exportName: model.name,
+      exportLocation: model.fs.describe(""),
+      checkpointKey,
+      loading: true,
+    };
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       title: "Variable",
       script: "variable",

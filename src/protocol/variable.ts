@@ -42,6 +42,8 @@ export interface VariablePageResult {
 }
 
 export interface VariableViewState {
+  /** The export folder's URI (kept in the webview's state so the panel survives a window reload). */
+  exportUri: string;
   exportName: string;
   exportLocation: string;
   checkpointKey: string;
@@ -59,7 +61,8 @@ export interface VariableStateMessage {
 export type HostToVariableMessage = VariableStateMessage;
 
 // webview -> host
-export type VariableToHostMessage = { type: "variable/ready" } | { type: "variable/reveal" } | { type: "variable/reload" };
+export type VariableToHostMessage =
+  { type: "variable/ready" } | { type: "variable/reveal" } | { type: "variable/reload" };
 
 /** Request/reply methods the webview calls on the host (src/protocol/rpc.ts). */
 export type VariableRpc = {

@@ -143,7 +143,12 @@ export const scenarios = [
       await view.locator("h1").scrollIntoViewIfNeeded();
       await view.locator("h1").evaluate(() => window.scrollTo(0, 0));
       await wb.screenshot("05-variable-view");
-      return `mean ${mean}, ${bins} histogram bars, paging works`;
+      // the panel comes back after a window reload (WebviewPanelSerializer + webview state)
+      await wb.command("Developer: Reload Window"); // lets the workbench save its editors first
+      await wb.page.waitForEvent("framenavigated", { timeout: 30000 }).catch(() => undefined);
+      await wb.page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+      await wb.webview().locator("[data-stat=mean] .stat-value").waitFor({ timeout: 60000 });
+      return `mean ${mean}, ${bins} histogram bars, paging works, restored after a reload`;
     },
   },
   {

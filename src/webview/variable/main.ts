@@ -13,7 +13,14 @@ import { connectHost } from "../shared/host.js";
 import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
 import { formatCount, formatShape, formatSize } from "../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
-import type { HistogramBin, HostToVariableMessage, VariableRpc, VariableToHostMessage, VariableViewState, VariablePageResult } from "../../protocol/variable.js";
+import type {
+  HistogramBin,
+  HostToVariableMessage,
+  VariableRpc,
+  VariableToHostMessage,
+  VariableViewState,
+  VariablePageResult,
+} from "../../protocol/variable.js";
 
 const host = connectHost();
 const send = (m: VariableToHostMessage) => host.post(m);
@@ -25,6 +32,11 @@ let state: VariableViewState | undefined;
 let page = (host.getState<{ page?: number }>()?.page ?? 0) | 0;
 let pageData: VariablePageResult | undefined;
 let pageError: string | undefined;
+
+/** What VS Code keeps for this panel: enough to restore it after a window reload, and the page shown. */
+function saveState(): void {
+  host.setState({ page, exportUri: state?.exportUri, checkpointKey: state?.checkpointKey });
+}
 
 function num(x: number): string {
   if (Number.isNaN(x)) return "—";
@@ -75,7 +87,13 @@ function histogramSvg(bins: HistogramBin[]): SVGSVGElement {
 }
 
 function statsGrid(s: NonNullable<NonNullable<VariableViewState["result"]>["stats"]>): HTMLElement {
-  const item = (k: string, v: string) => h("div", { class: "stat", data: { stat: k } }, h("div", { class: "stat-value" }, v), h("div", { class: "stat-label" }, k));
+  const item = (k: string, v: string) =>
+    h(
+      "div",
+      { class: "stat", data: { stat: k } },
+      h("div", { class: "stat-value" }, v),
+      h("div", { class: "stat-label" }, k),
+    );
   return h(
     "section",
     { class: "stats" },
@@ -92,7 +110,7 @@ function statsGrid(s: NonNullable<NonNullable<VariableViewState["result"]>["stat
 
 async function loadPage(p: number): Promise<void> {
   page = Math.max(0, p);
-  host.setState({ page });
+  saveState();
   pageError = undefined;
   try {
     pageData = await rpc.request("variable/page", { offset: page * PAGE, count: PAGE });
@@ -117,7 +135,11 @@ function renderTable(): void {
     { class: "pager" },
     linkButton("« first", () => void loadPage(0)),
     linkButton("‹ prev", () => void loadPage(Math.max(0, page - 1))),
-    h("span", { class: "page-info" }, `page ${page + 1} of ${formatCount(pages)} · values ${formatCount(page * PAGE)}–${formatCount(Math.min(total, (page + 1) * PAGE) - 1)} of ${formatCount(total)}`),
+    h(
+      "span",
+      { class: "page-info" },
+      `page ${page + 1} of ${formatCount(pages)} · values ${formatCount(page * PAGE)}–${formatCount(Math.min(total, (page + 1) * PAGE) - 1)} of ${formatCount(total)}`,
+    ),
     linkButton("next ›", () => void loadPage(Math.min(pages - 1, page + 1))),
     linkButton("last »", () => void loadPage(pages - 1)),
   );
@@ -131,7 +153,19 @@ function renderTable(): void {
       "table",
       { class: "data values-table" },
       h("thead", null, h("tr", null, h("th", null, "#"), h("th", null, "index"), h("th", null, "value"))),
-      h("tbody", null, rows.map((row) => h("tr", null, h("td", { class: "muted" }, String(row.i)), h("td", null, h("code", null, row.index)), h("td", null, h("code", null, row.value))))),
+      h(
+        "tbody",
+        null,
+        rows.map((row) =>
+          h(
+            "tr",
+            null,
+            h("td", { class: "muted" }, String(row.i)),
+            h("td", null, h("code", null, row.index)),
+            h("td", null, h("code", null, row.value)),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -151,7 +185,12 @@ function render(): void {
         h("h1", null, info?.name ?? st.checkpointKey),
         info ? h("vscode-badge", null, info.dtypeShort) : null,
         info ? h("span", { class: "shape" }, formatShape(info.shape)) : null,
-        h("span", { class: "header-actions" }, linkButton("Reveal in tree", () => send({ type: "variable/reveal" })), linkButton("Reload", () => send({ type: "variable/reload" }))),
+        h(
+          "span",
+          { class: "header-actions" },
+          linkButton("Reveal in tree", () => send({ type: "variable/reveal" })),
+          linkButton("Reload", () => send({ type: "variable/reload" })),
+        ),
       ),
       h("div", { class: "muted location" }, `${st.exportName} · ${st.checkpointKey}`),
     ),
@@ -176,16 +215,36 @@ function render(): void {
           ].map(([k, v]) => h("tr", null, h("th", null, k), h("td", null, v))),
         ),
       ),
-      info.problems.length ? h("ul", { class: "problems" }, info.problems.map((p) => h("li", { class: "warning-text" }, codicon("warning"), " ", p))) : null,
+      info.problems.length
+        ? h(
+            "ul",
+            { class: "problems" },
+            info.problems.map((p) => h("li", { class: "warning-text" }, codicon("warning"), " ", p)),
+          )
+        : null,
     );
   }
-  if (r && !r.decoded && r.reason) parts.push(h("p", { class: r.error ? "error-text" : "muted", attrs: { role: r.error ? "alert" : "note" } }, r.error ? codicon("error") : codicon("info"), " ", r.reason));
+  if (r && !r.decoded && r.reason)
+    parts.push(
+      h(
+        "p",
+        { class: r.error ? "error-text" : "muted", attrs: { role: r.error ? "alert" : "note" } },
+        r.error ? codicon("error") : codicon("info"),
+        " ",
+        r.reason,
+      ),
+    );
   if (r?.stats) parts.push(h("h2", null, "Statistics"), statsGrid(r.stats));
-  if (r?.histogram?.length) parts.push(h("h2", null, "Histogram"), h("div", { class: "histogram-host" }, histogramSvg(r.histogram)));
+  if (r?.histogram?.length)
+    parts.push(h("h2", null, "Histogram"), h("div", { class: "histogram-host" }, histogramSvg(r.histogram)));
   if (r?.first.length) {
     parts.push(
       h("h2", null, `First ${r.first.length} values`),
-      h("div", { class: "first-values" }, r.first.map((v, i) => h("code", { class: "value", title: `element ${i}` }, v))),
+      h(
+        "div",
+        { class: "first-values" },
+        r.first.map((v, i) => h("code", { class: "value", title: `element ${i}` }, v)),
+      ),
     );
   }
   if (r) parts.push(h("p", { class: "muted small" }, `read and summarised in ${r.ms.toFixed(0)} ms`));
@@ -201,6 +260,7 @@ host.onMessage((m) => {
   if (msg?.type === "variable/state") {
     const fresh = msg.state.result !== state?.result;
     state = msg.state;
+    saveState();
     render();
     if (fresh && state.result?.pageable) void loadPage(page);
   }
