@@ -30,9 +30,11 @@ const CS = csBin;
 const NODE24 = node24Bin;
 /** Screenshots the README shows. */
 const README_SHOTS = [
+  "run-00-validation",
   "run-02-predict-result",
   "run-04-classify-examples",
   "run-05-image-topk",
+  "run-05b-random-image-output",
   "run-06-profile-node-value",
   "run-07-running-notification",
   "run-09-error",

@@ -82,6 +82,15 @@ export const runScenarios = [
     name: "predict: serving-half-plus-two-cpu with [1.0, 2.0, 5.0] shows [2.5, 3.0, 4.5]",
     async run({ wb }) {
       const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
+      // validated as typed: the error sits on the field and Run stays off
+      await typeJson(view, "x", "[[1.0, 2.0]]");
+      await view
+        .locator('section.input.invalid[data-key="x"] .input-status .error', {
+          hasText: "dimension 1 must be 1, got 2",
+        })
+        .waitFor({ timeout: 10000 });
+      assert.equal(await view.locator("#run-button").getAttribute("disabled"), "");
+      await wb.screenshot("run-00-validation");
       await typeJson(view, "x", "[1.0, 2.0, 5.0]");
       await view
         .locator('section.input[data-key="x"] .input-status', { hasText: "laid out as [3, 1]" })

@@ -179,6 +179,11 @@ export class InputEditor {
           : null,
     );
     this.el.classList.toggle("invalid", !!error);
+    // the field itself carries the error state (vscode-elements' invalid styling, aria-invalid for readers)
+    for (const f of this.body.querySelectorAll("vscode-textarea.json")) {
+      f.toggleAttribute("invalid", !!error);
+      f.setAttribute("aria-invalid", String(!!error));
+    }
     this.changed();
   }
 
