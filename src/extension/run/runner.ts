@@ -104,7 +104,29 @@ export class Runner implements vscode.Disposable {
   }
 
   /** Runs with a progress notification (Cancel stops the worker); never throws: errors come back in the result. */
-  async run(
+  run(
+    m: ExportModel,
+    metaGraph: number,
+    tags: string[],
+    signature: string,
+    feeds: Record<string, DecodedTensor>,
+  ): Promise<RunResultState> {
+    return this.serial(poolKey(m, tags), () => this.runNow(m, metaGraph, tags, signature, feeds));
+  }
+
+  /** One session runs one thing at a time: runs and node-value fetches of an export queue up. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(fn, fn);
+    this.queues.set(
+      key,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  private async runNow(
     m: ExportModel,
     metaGraph: number,
     tags: string[],
@@ -216,7 +238,11 @@ export class Runner implements vscode.Disposable {
   }
 
   /** The value graph tensor `tensor` ("node:0") had in the last run of this export (re-runs with the same feeds). */
-  async nodeValue(m: ExportModel, tags: string[], tensor: string, fn = ""): Promise<DecodedTensor> {
+  nodeValue(m: ExportModel, tags: string[], tensor: string, fn = ""): Promise<DecodedTensor> {
+    return this.serial(poolKey(m, tags), () => this.nodeValueNow(m, tags, tensor, fn));
+  }
+
+  private async nodeValueNow(m: ExportModel, tags: string[], tensor: string, fn: string): Promise<DecodedTensor> {
     const last = this.last.get(m.id);
     if (!last) throw new Error("run the signature first: node values come from the last run's inputs");
     const key = poolKey(m, tags);
