@@ -13,7 +13,7 @@ import { fillTensor, MAX_FILL_ELEMENTS, seededRandom } from "../../src/webview/r
 import { fromWire, toWire } from "../../src/webview/run/tensorWire.js";
 import { buildExamples, splitValues, takesExamples } from "../../src/webview/run/examples.js";
 import { buildRecipe, toNested } from "../../src/webview/run/recipe.js";
-import { cliCommand } from "../../src/webview/run/copyAs.js";
+import { cliCommand, servingRequest } from "../../src/webview/run/copyAs.js";
 import { examplesFromJson } from "../../src/executor/example.js";
 import type { RunInputInfo } from "../../src/protocol/run.js";
 
@@ -189,6 +189,18 @@ test("recipe: literals for small inputs, inputs.npz for big ones, examples with 
   assert.equal(
     cliCommand(recipe, "savedmodel"),
     "savedmodel run --dir /m --tag_set serve --signature_def s --inputs 'img=inputs.npz[img]' --input_exprs 'x=[[1.0], [2.0]]'",
+  );
+  const fromFile = buildRecipe(state, {
+    x: { source: { kind: "file", path: "/w/in.npz", member: "x" }, tensor: x.ok ? x.tensor : undefined },
+  });
+  assert.equal(
+    cliCommand(fromFile.recipe, "savedmodel"),
+    "savedmodel run --dir /m --tag_set serve --signature_def s --inputs 'x=/w/in.npz[x]'",
+  );
+  assert.deepEqual(
+    JSON.parse(servingRequest(fromFile.recipe).body).inputs.x,
+    [[1], [2]],
+    "the serving body carries the file's values",
   );
   assert.deepEqual(toNested({ dtype: DT.DT_BOOL, shape: [2, 1], values: Uint8Array.from([1, 0]) }), [[true], [false]]);
   assert.equal(toNested({ dtype: DT.DT_INT32, shape: [], values: Int32Array.from([7]) }), 7);

@@ -13,6 +13,8 @@ export type RunInputSpec =
       dtype: string;
       shape: number[];
       /** "inputs.npz[x]", "x.npy", "x.json" */ file: string;
+      /** The file's values as a nested list, when small: a TF Serving request carries values, not files. */
+      value?: unknown;
     }
   | {
       key: string;
@@ -177,7 +179,7 @@ export function servingRequest(r: RunRecipe): { verb: "predict" | "classify" | "
   const inputs: Record<string, unknown> = {};
   for (const i of r.inputs) {
     if (i.kind === "expr") inputs[i.key] = i.dtype === "string" ? i.value : i.value;
-    else if (i.kind === "file") inputs[i.key] = `<values of ${i.file}>`;
+    else if (i.kind === "file") inputs[i.key] = i.value !== undefined ? i.value : `<values of ${i.file}>`;
     else inputs[i.key] = i.examples.map((e) => ({ b64: "<serialized tf.Example>", features: e }));
   }
   const body = JSON.stringify({ signature_name: r.signature, inputs }, (_k, v) =>

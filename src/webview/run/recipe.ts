@@ -55,13 +55,22 @@ export function buildRecipe(
     }
     if (i.source.kind === "file" && !/\.json$/i.test(i.source.path)) {
       const file = i.source.member ? `${i.source.path}[${i.source.member}]` : i.source.path;
-      out.push({ key: spec.key, kind: "file", dtype, shape: i.tensor?.shape ?? [], file });
+      const small = i.tensor && i.tensor.values.length <= MAX_LITERAL_ELEMENTS;
+      out.push({
+        key: spec.key,
+        kind: "file",
+        dtype,
+        shape: i.tensor?.shape ?? [],
+        file,
+        ...(small ? { value: toNested(i.tensor!) } : {}),
+      });
       continue;
     }
     if (!i.tensor) continue;
     if (i.tensor.values.length > MAX_LITERAL_ELEMENTS) {
       needsNpz.push(spec.key);
       out.push({ key: spec.key, kind: "file", dtype, shape: i.tensor.shape, file: `${INPUTS_NPZ}[${spec.key}]` });
+      // (too big to write out: the TF Serving body names the file instead of its values)
       continue;
     }
     out.push({ key: spec.key, kind: "expr", dtype, shape: i.tensor.shape, value: toNested(i.tensor) });
