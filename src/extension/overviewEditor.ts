@@ -94,7 +94,10 @@ export class OverviewPanel {
         // the store may have replaced the model (export removed and re-added)
         const current = store.get(this.model.uri);
         if (current && current !== this.model) this.model = current;
-        if (!m || m === this.model) this.update();
+        if (m && m !== this.model) return;
+        // the export's files changed on disk (the store dropped what it knew): read it again
+        if (this.model.state === "idle") this.load();
+        else this.update();
       },
       undefined,
       this.disposables,

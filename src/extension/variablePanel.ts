@@ -101,6 +101,14 @@ export class VariablePanel {
       },
       post,
     );
+    // the export's files changed on disk: read the value again
+    model.store.onDidChange(
+      (m) => {
+        if (m === model && model.state === "idle" && !this.state.loading) void this.load();
+      },
+      undefined,
+      this.disposables,
+    );
     panel.webview.onDidReceiveMessage(
       (m: VariableToHostMessage) => {
         if (rpc(m)) return;

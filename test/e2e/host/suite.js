@@ -335,6 +335,25 @@ exports.tests = [
     },
   },
   {
+    name: "an open overview reloads when its export's files change on disk",
+    fn: async () => {
+      const path = require("node:path");
+      const m = await api.model(uriOf("xss"));
+      await vscode.commands.executeCommand("savedModelExplorer.openOverview", m.uri);
+      const panel = await until(() => [...(api.overview.panels.get(m.id) ?? [])][0], "overview panel");
+      await until(() => panel.lastState && panel.lastState.state === "loaded", "overview loaded");
+      const before = m.result;
+      const file = path.join(info.ws.xss, "saved_model.pb");
+      fs.writeFileSync(file, fs.readFileSync(file)); // rewrite in place: a change event
+      await until(
+        () => m.result && m.result !== before && panel.lastState.state === "loaded",
+        "reloaded overview",
+        20000,
+      );
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    },
+  },
+  {
     name: "overview editor opens for saved_model.pb and reports stats",
     fn: async () => {
       const m = await api.model(uriOf("serving-half-plus-two-cpu"));
