@@ -219,7 +219,10 @@ export class AssetNode extends ModelNode {
     t.iconPath = a.exists ? vscode.ThemeIcon.File : icon("warning", "problemsWarningIcon.foreground");
     t.description = [a.exists ? formatSize(a.size) : "missing", a.tensorName ?? ""].filter(Boolean).join(" · ");
     t.tooltip = md(a.path, a.tensorName ? `\nfed to ${a.tensorName}` : "", `\nrecorded in: ${a.source}`);
-    if (a.exists) t.command = { command: "savedModelExplorer.openAsset", title: "Open Asset", arguments: [uri] };
+    // an asset filename recorded in the graph could climb out of the export ("../"): such a path is not opened
+    const inside = !a.path.split("/").some((p) => p === ".." || p === "");
+    if (a.exists && inside)
+      t.command = { command: "savedModelExplorer.openAsset", title: "Open Asset", arguments: [uri] };
     return t;
   }
   copyName(): string {
