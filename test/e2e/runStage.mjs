@@ -66,7 +66,10 @@ export async function stage(outDir) {
   const wasmDir = join(root, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist");
   for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"])
     if (existsSync(join(wasmDir, f))) copyFileSync(join(wasmDir, f), join(dist, f));
-  cpSync(join(root, "media"), join(stageDir, "media"), { recursive: true });
+  cpSync(join(root, "media"), join(stageDir, "media"), {
+    recursive: true,
+    filter: (src) => !/screenshots/.test(src.slice(root.length)),
+  });
   if (existsSync(join(root, "media", "graph.css")))
     copyFileSync(join(root, "media", "graph.css"), join(dist, "webview", "graph.css"));
   for (const f of ["README.md", "LICENSE"])
