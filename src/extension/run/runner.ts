@@ -84,7 +84,12 @@ export class Runner implements vscode.Disposable {
         });
       },
       {
-        onRelease: (key, why) => this.log(`run: released the executor session of ${key} (${why})`),
+        onRelease: (key, why) => {
+          this.log(`run: released the executor session of ${key} (${why})`);
+          // nothing of the export is open any more: drop the last run's inputs and outputs too
+          if (why === "its last editor closed" || why === "it was removed") this.last.delete(exportIdOf(key));
+          this.loadedFrom.delete(key);
+        },
         keepAlive: (key) => keepAlive(exportIdOf(key)),
       },
     );
