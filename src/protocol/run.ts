@@ -70,6 +70,8 @@ export interface RunFormState {
   /** Shell for "Copy as" command lines on this machine. */
   shell: "posix" | "powershell";
   canShowGraph: boolean;
+  /** Class names for top-k (a labels file the user picked for this signature, or a *label* asset of the export). */
+  labels?: { path: string; names: string[] };
   /** tf.Example features the model parses (for the builder's first rows), when it has Parse*Example nodes. */
   exampleFeatures?: ExampleFeatureRow[];
 }
@@ -161,6 +163,8 @@ export type RunRpc = {
   "run/loadImage": { params: { path?: string }; result: { path: string; bytes: Uint8Array; mime: string } | null };
   /** Save one output as .npy (a save dialog that starts in the workspace, never in the export folder). */
   "run/saveNpy": { params: { key: string }; result: { path?: string } };
+  /** Pick a labels file (one class name per line) for this signature's top-k. */
+  "run/loadLabels": { params: Record<string, never>; result: { path: string; names: string[] } | null };
   /** Save the inputs of the last run as an .npz (what "Copy as" command lines point at for big inputs). */
   "run/saveInputsNpz": { params: { keys: string[] }; result: { path?: string } };
   /** The value a graph node produced in the last run (re-runs with the same inputs and fetches it). */

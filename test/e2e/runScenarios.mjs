@@ -217,6 +217,13 @@ export const runScenarios = [
       await idx.first().waitFor({ timeout: 180000 });
       const indices = (await idx.allTextContents()).map(Number);
       assert.deepEqual([...indices].sort(), [0, 1, 2], `top-k of 3 classes lists each class once: ${indices}`);
+      // name the classes from a labels file
+      await view.locator('.output[data-key="dense_1"] .topk button.link', { hasText: "labels…" }).click();
+      await answerFileDialog(page, ws.labels);
+      const names = ["Early blight", "Late blight", "Healthy"];
+      const label = view.locator('.output[data-key="dense_1"] .topk-label').first();
+      await label.waitFor({ timeout: 15000 });
+      assert.equal(await label.textContent(), names[indices[0]]);
       await view.locator(".profile summary").waitFor();
       await noRunToast(wb.page);
       await wb.screenshot("run-05-image-topk");

@@ -179,6 +179,8 @@ async function main(): Promise<void> {
   mkdirSync(join(ws, "images"), { recursive: true });
   writeFileSync(join(ws, "images", "potato.png"), pngImage(300, 200));
   out.image = join(ws, "images", "potato.png");
+  writeFileSync(join(ws, "images", "potato_labels.txt"), "Early blight\nLate blight\nHealthy\n");
+  out.labels = join(ws, "images", "potato_labels.txt");
   // inputs for half_plus_two's serving_default: x (matched by name) and another array
   mkdirSync(join(ws, "inputs"), { recursive: true });
   writeFileSync(

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  parseLabels,
   nodeTimes,
   outputResult,
   runError,
@@ -87,4 +88,9 @@ test("outputs carry stats and histogram, and are cut beyond the wire limit", () 
   assert.equal(fromWire(big.tensor).values.length, MAX_WIRE_VALUES);
   const s = outputResult("s", { dtype: DT.DT_STRING, shape: [1], values: [new Uint8Array([104])] });
   assert.equal(s.stats, undefined);
+});
+
+test("labels files: one class per line, CRLF and trailing blank lines tolerated", () => {
+  assert.deepEqual(parseLabels(new TextEncoder().encode("cat\r\ndog \n\nbird\n\n")), ["cat", "dog", "", "bird"]);
+  assert.deepEqual(parseLabels(new Uint8Array()), []);
 });

@@ -20,7 +20,7 @@ import type {
 import { fromWire, toWire } from "../../webview/run/tensorWire.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
 import type { ExportModel } from "../exportStore.js";
-import { MAX_WIRE_VALUES } from "./runResults.js";
+import { MAX_WIRE_VALUES, parseLabels } from "./runResults.js";
 import { exampleFeatures } from "./exampleFeatures.js";
 import { openSavedModel } from "../../savedmodel/savedModel.js";
 import { takesExamples } from "../../webview/run/examples.js";
@@ -43,6 +43,7 @@ export interface RunPanelHooks {
 }
 
 const rememberKey = (m: ExportModel, mg: number, sig: string) => `run.inputs:${m.id}#${mg}#${sig}`;
+const labelsKey = (m: ExportModel, mg: number, sig: string) => `run.labels:${m.id}#${mg}#${sig}`;
 
 /** Where saved files start: the workspace folder holding the export (never the export folder itself). */
 function saveFolder(m: ExportModel): vscode.Uri {
@@ -178,10 +179,28 @@ export class RunPanel {
       remembered: this.remembered(),
       shell: process.platform === "win32" ? "powershell" : "posix",
       canShowGraph: this.hooks.canShowGraph(),
+      labels: await this.labels(),
       exampleFeatures: sig.inputs.some((i) => takesExamples(sig.methodName, i))
         ? await this.exampleFeatures()
         : undefined,
     };
+  }
+
+  /** The labels file picked for this signature, else an asset of the export named like a label list. */
+  private async labels(): Promise<RunFormState["labels"]> {
+    try {
+      const picked = this.hooks.memento.get<string>(labelsKey(this.model, this.metaGraph, this.signature));
+      if (picked) {
+        this.allowedPaths.add(picked);
+        return { path: picked, names: parseLabels(await vscode.workspace.fs.readFile(vscode.Uri.file(picked))) };
+      }
+      const assets = this.model.result?.info.metaGraphs[this.metaGraph]?.assets ?? [];
+      const a = assets.find((x) => x.exists && /label/i.test(x.filename) && (x.size ?? 0) < 16 * 1024 * 1024);
+      if (a) return { path: a.path, names: parseLabels(await this.model.fs.readFile(a.path)) };
+    } catch (e) {
+      this.hooks.log(`run: labels for ${this.signature} could not be read: ${(e as Error).message}`);
+    }
+    return undefined;
   }
 
   /** Remembers the form's inputs for this signature (file paths only when the user picked them). */
@@ -345,6 +364,21 @@ export class RunPanel {
         // a fresh array: readFile may hand out a Node Buffer (a view into a shared pool), which the
         // webview message serializer does not carry as bytes
         return { path: uri.scheme === "file" ? uri.fsPath : uri.toString(), bytes: new Uint8Array(bytes), mime };
+      },
+      "run/loadLabels": async () => {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectMany: false,
+          defaultUri: saveFolder(this.model),
+          filters: { "Labels (one per line)": ["txt", "labels", "csv"], "All files": ["*"] },
+          openLabel: "Use Labels",
+          title: "Class names for the top-k: a text file with one label per line",
+        });
+        const uri = picked?.[0];
+        if (!uri) return null;
+        const path = this.allow(uri);
+        const names = parseLabels(await vscode.workspace.fs.readFile(uri));
+        await this.hooks.memento.update(labelsKey(this.model, this.metaGraph, this.signature), path);
+        return { path, names };
       },
       "run/saveNpy": async ({ key }) => {
         const last = this.hooks.runner.lastRun(this.model.id);

@@ -111,3 +111,10 @@ export function nodeTimes(r: Pick<RunResult, "profile">): NodeTime[] | undefined
   }
   return [...out.values()];
 }
+
+/** Class names, one per line (trailing blank lines dropped; at most 1M lines). */
+export function parseLabels(bytes: Uint8Array): string[] {
+  const lines = new TextDecoder().decode(bytes).split(/\r?\n/);
+  while (lines.length && lines[lines.length - 1].trim() === "") lines.pop();
+  return lines.slice(0, 1_000_000).map((l) => l.trim());
+}

@@ -261,6 +261,12 @@ host.onMessage((raw) => {
           return { ...r, tensor: fromWire(r.tensor) };
         },
         canShowGraph: state?.canShowGraph ?? false,
+        labels: state?.labels?.names,
+        pickLabels: async () => {
+          const r = await rpc.request("run/loadLabels", {});
+          if (r && state) state.labels = r;
+          return r?.names;
+        },
       });
       replace(resultsEl, shown.el);
       break;

@@ -23,6 +23,10 @@ export interface ResultActions {
     fn?: string,
   ): Promise<{ tensor: DecodedTensor; stats?: TensorStats; truncated: boolean; totalElements: number }>;
   canShowGraph: boolean;
+  /** Class names for top-k indices. */
+  labels?: string[];
+  /** Asks for a labels file; resolves with the names (or undefined when cancelled). */
+  pickLabels(): Promise<string[] | undefined>;
 }
 
 const ms = (x: number) =>
@@ -160,13 +164,27 @@ export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
   return holder;
 }
 
-function topKView(t: DecodedTensor): HTMLElement | null {
+function topKView(t: DecodedTensor, a: ResultActions): HTMLElement | null {
   if (!looksLikeClassifier(t)) return null;
   const rows = t.shape.length === 2 ? Math.min(t.shape[0], 4) : 1;
-  return h(
-    "div",
-    { class: "topk" },
-    h("h4", null, "Top-5"),
+  const labels = a.labels;
+  const holder = h("div", { class: "topk" });
+  const pick = linkButton(
+    labels ? "other labels…" : "labels…",
+    () => {
+      void a.pickLabels().then((names) => {
+        if (!names) return;
+        a.labels = names;
+        const fresh = topKView(t, a);
+        if (fresh) holder.replaceWith(fresh);
+      });
+    },
+    "name the classes: a text file with one label per line",
+  );
+  const label = (i: number) => (labels && i < labels.length ? labels[i] : undefined);
+  replace(
+    holder,
+    h("h4", null, "Top-5 ", pick),
     Array.from({ length: rows }, (_, r) =>
       h(
         "table",
@@ -177,8 +195,9 @@ function topKView(t: DecodedTensor): HTMLElement | null {
           h(
             "tr",
             null,
-            h("th", null, rows > 1 || t.shape.length === 2 ? `row ${r}: rank` : "rank"),
+            h("th", null, rows > 1 ? `row ${r}: rank` : "rank"),
             h("th", null, "index"),
+            labels ? h("th", null, "label") : null,
             h("th", null, "value"),
           ),
         ),
@@ -191,6 +210,7 @@ function topKView(t: DecodedTensor): HTMLElement | null {
               null,
               h("td", null, String(i + 1)),
               h("td", { class: "mono topk-index" }, String(e.index)),
+              labels ? h("td", { class: "topk-label" }, label(e.index) ?? "—") : null,
               h("td", { class: "mono" }, num(e.value)),
             ),
           ),
@@ -198,6 +218,7 @@ function topKView(t: DecodedTensor): HTMLElement | null {
       ),
     ),
   );
+  return holder;
 }
 
 function imageView(t: DecodedTensor): HTMLElement | null {
@@ -246,7 +267,7 @@ function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
     h(
       "div",
       { class: "output-views" },
-      topKView(t),
+      topKView(t, a),
       imageView(t),
       o.histogram
         ? h(
