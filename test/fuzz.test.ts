@@ -21,7 +21,6 @@ import {
 import { fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
 import { mulberry32 as rng } from "../src/savedmodel/random.js";
 
-
 function mutate(bytes: Uint8Array, r: () => number): { bytes: Uint8Array; how: string } {
   const n = bytes.length;
   const pos = Math.floor(r() * n);

@@ -9,7 +9,6 @@ import { TensorBundle } from "../src/savedmodel/tensorBundle/index.js";
 import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
 import { mulberry32 } from "../src/savedmodel/random.js";
 
-
 class IndexOverride implements FileAccess {
   constructor(
     private readonly base: FileAccess,

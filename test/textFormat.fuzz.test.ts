@@ -8,7 +8,6 @@ import { parseTextFormat } from "../src/savedmodel/textFormat/index.js";
 import { fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
 import { mulberry32 as rng } from "../src/savedmodel/random.js";
 
-
 const TOKENS = [
   "{",
   "}",
