@@ -84,6 +84,10 @@ function copyStatic() {
   for (const f of ["codicon.css", "codicon.ttf"]) copyFileSync(join(cod, f), join(out, f));
   mkdirSync(join(dist, "webview"), { recursive: true });
   if (optional("media/graph.css")) copyFileSync(join(root, "media", "graph.css"), join(dist, "webview", "graph.css"));
+  // the executor's tfjs wasm backend (SIMD and plain builds): the VSIX has no node_modules, so the .wasm
+  // files travel next to the bundles (src/executor/tfjs/runtime.ts looks beside itself when the package is absent)
+  const wasmDir = join(root, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist");
+  for (const f of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"]) copyFileSync(join(wasmDir, f), join(dist, f));
 }
 
 async function main() {
