@@ -2,7 +2,8 @@
 // installed into a throwaway profile, a workspace of fixtures in /tmp served on 127.0.0.1, driven by
 // Debian's chromium through playwright-core; then the in-host integration suite (extensionTestsPath).
 // Installs what is missing (apt: chromium + native headers when root; Node 24 and code-server into .cache/).
-// Usage: node scripts/e2e.mjs [--keep] [--ui-only] [--host-only] [--headed] [--screenshots-to DIR]
+// Usage: node scripts/e2e.mjs [--keep] [--ui-only] [--host-only] [--skip-run] [--headed] [--screenshots-to DIR]
+//   --skip-run: leave out the run feature's scenarios (test/e2e/runE2e.mjs, run after the others)
 //   --screenshots-to DIR: also copy the README screenshots (tree, overview, variable, graph, error, themes) to DIR   (SME_E2E_ONLY=word,word runs matching UI scenarios)
 // Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
 import { spawn } from "node:child_process";
@@ -234,6 +235,8 @@ async function main() {
         await page.waitForSelector(".explorer-folders-view .monaco-list-row", { timeout: 60000 });
         const wb = new Workbench(page, { shotsDir: artifacts, log });
         report.ui = await runUi({ wb, page, cli, ws: ws_, dialogs, log });
+        const { runGraphUi } = await import("../test/e2e/graphUi.mjs");
+        report.ui.push(...(await runGraphUi({ wb, page, ws: ws_, wsRoot: ws, dialogs, log })));
         writeFileSync(join(artifacts, "ui-console.txt"), consoleLines.join("\n"));
         await context.close();
       });
@@ -275,6 +278,16 @@ async function main() {
     await browser.close().catch(() => undefined);
     stopServer();
   }
+  // the run feature's scenarios: test/e2e/runE2e.mjs (its own workspace; a trusted and a Restricted Mode server)
+  if (!args.has("--ui-only") && !args.has("--host-only") && !args.has("--skip-run"))
+    report.run = await step(
+      "run-feature scenarios",
+      () =>
+        new Promise((resolve) => {
+          const p = spawn(process.execPath, [join(root, "test", "e2e", "runE2e.mjs")], { cwd: root, stdio: "inherit" });
+          p.on("exit", (code) => resolve({ ok: code === 0, code, report: "test-artifacts/run-e2e/results.json" }));
+        }),
+    );
   timings.total = Date.now() - T0;
   writeFileSync(join(artifacts, "report.json"), JSON.stringify(report, null, 2));
   const uiFailed = report.ui.filter((r) => !r.ok);
@@ -295,6 +308,7 @@ async function main() {
       "07-corrupt-overview.png": "error.png",
       "09-overview-light.png": "overview-light.png",
       "11-graph-panel.png": "graph.png",
+      ...(await import("../test/e2e/graphUi.mjs")).graphReadmeShots,
     };
     for (const [from, to] of Object.entries(readme))
       if (existsSync(join(artifacts, from))) copyFileSync(join(artifacts, from), join(shotsTo, to));
@@ -302,7 +316,7 @@ async function main() {
   }
   if (!args.has("--keep")) rmSync(scratch, { recursive: true, force: true });
   else log(`kept ${scratch}`);
-  return uiFailed.length || hostFailed ? 1 : 0;
+  return uiFailed.length || hostFailed || (report.run && !report.run.ok) ? 1 : 0;
 }
 
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => (stopServer(), process.exit(130)));
