@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  feedDtypeNotes,
   parseLabels,
   nodeTimes,
   outputResult,
@@ -93,4 +94,20 @@ test("outputs carry stats and histogram, and are cut beyond the wire limit", () 
 test("labels files: one class per line, CRLF and trailing blank lines tolerated", () => {
   assert.deepEqual(parseLabels(new TextEncoder().encode("cat\r\ndog \n\nbird\n\n")), ["cat", "dog", "", "bird"]);
   assert.deepEqual(parseLabels(new Uint8Array()), []);
+});
+
+test("feeding another dtype is reported, narrowing called out", () => {
+  const specs = [
+    { key: "x", dtype: DT.DT_FLOAT },
+    { key: "n", dtype: DT.DT_INT64 },
+  ];
+  const notes = feedDtypeNotes(specs, {
+    x: { dtype: DT.DT_DOUBLE, shape: [1], values: Float64Array.of(1) },
+    n: { dtype: DT.DT_INT32, shape: [1], values: Int32Array.of(1) },
+  });
+  assert.deepEqual(notes, [
+    'input "x": float64 values were converted to the signature\'s float32 (narrowed: precision or range may be lost)',
+    'input "n": int32 values were converted to the signature\'s int64',
+  ]);
+  assert.deepEqual(feedDtypeNotes(specs, { x: { dtype: DT.DT_FLOAT, shape: [1], values: Float32Array.of(1) } }), []);
 });

@@ -20,7 +20,7 @@ import type {
 import { fromWire, toWire } from "../../webview/run/tensorWire.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
 import type { ExportModel } from "../exportStore.js";
-import { MAX_WIRE_VALUES, parseLabels } from "./runResults.js";
+import { MAX_WIRE_VALUES, feedDtypeNotes, parseLabels } from "./runResults.js";
 import { exampleFeatures } from "./exampleFeatures.js";
 import { openSavedModel } from "../../savedmodel/savedModel.js";
 import { takesExamples } from "../../webview/run/examples.js";
@@ -292,6 +292,7 @@ export class RunPanel {
     this.running = true;
     try {
       const result = await this.hooks.runner.run(this.model, this.metaGraph, this.tags, this.signature, feeds);
+      result.warnings = [...feedDtypeNotes(this.lastState?.inputs ?? [], feeds), ...result.warnings];
       this.lastResult = result;
       this.post({ type: "run/result", result });
       return result;

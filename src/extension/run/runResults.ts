@@ -6,6 +6,7 @@
 import type { RunResult } from "../../executor/session.js";
 import type { ExecutorError } from "../../executor/workerClient.js";
 import { tensorStats, type DecodedTensor } from "../../savedmodel/tensor.js";
+import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { ProfileRow, RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
 import { toWire } from "../../webview/run/tensorWire.js";
 import { histogram } from "../../webview/run/tensorView.js";
@@ -117,4 +118,37 @@ export function parseLabels(bytes: Uint8Array): string[] {
   const lines = new TextDecoder().decode(bytes).split(/\r?\n/);
   while (lines.length && lines[lines.length - 1].trim() === "") lines.pop();
   return lines.slice(0, 1_000_000).map((l) => l.trim());
+}
+
+const SIZE: Record<number, number> = {
+  1: 4,
+  2: 8,
+  3: 4,
+  4: 1,
+  5: 2,
+  6: 1,
+  9: 8,
+  10: 1,
+  14: 2,
+  17: 2,
+  19: 2,
+  22: 4,
+  23: 8,
+};
+
+/** Inputs fed with another dtype than the signature's (e.g. a float64 .npy for a float32 input): converted, maybe narrowed. */
+export function feedDtypeNotes(
+  specs: { key: string; dtype: number }[],
+  feeds: Record<string, DecodedTensor>,
+): string[] {
+  const out: string[] = [];
+  for (const [key, t] of Object.entries(feeds)) {
+    const spec = specs.find((s) => s.key === key);
+    if (!spec || spec.dtype === t.dtype || !spec.dtype) continue;
+    const narrower = (SIZE[spec.dtype] ?? 8) < (SIZE[t.dtype] ?? 0);
+    out.push(
+      `input "${key}": ${dtypeShortName(t.dtype)} values were converted to the signature's ${dtypeShortName(spec.dtype)}${narrower ? " (narrowed: precision or range may be lost)" : ""}`,
+    );
+  }
+  return out;
 }
