@@ -31,6 +31,9 @@ async function main(): Promise<void> {
   link("fixtures/corrupt-binary-named-pbtxt", "corrupt-binary-named-pbtxt");
   link("fixtures/incomplete-albert-tf23", "incomplete-albert-tf23");
   link("versioned/half_plus_three/00000123", "serving-half-plus-three");
+  // graph view scenarios (test/e2e/graphUi.mjs): a TF1 estimator and a Keras LSTM
+  link("fixtures/tfx-taxi-estimator-2shards", "tfx-taxi-estimator-2shards");
+  link("fixtures/lstm-bbc-news-2shards", "lstm-bbc-news-2shards");
 
   const xss = join(ws, "generated", "xss");
   await writeExportToDir(xssModel().save({ format: "binary" }), xss);
