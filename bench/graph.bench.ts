@@ -112,13 +112,16 @@ async function benchOne(
   const buildMs = performance.now() - t0;
   const { page, firstPaintMs } = await h.open(g);
   const label = typeof sig === "string" ? sig : `function ${sig.function}`;
-  if (screens)
-    await page.screenshot({
-      path: join(
-        screens,
-        `${dir.split("/").filter(Boolean).pop()!.replace(/\W+/g, "_")}-${label.replace(/\W+/g, "_")}.png`,
-      ),
-    });
+  const shot = screens
+    ? (suffix: string) =>
+        page.screenshot({
+          path: join(
+            screens,
+            `${dir.split("/").filter(Boolean).pop()!.replace(/\W+/g, "_")}-${label.replace(/\W+/g, "_")}${suffix}.png`,
+          ),
+        })
+    : undefined;
+  await shot?.("");
   const box = await largestBox(page);
   let expandLargestMs: number | null = null;
   let maxBlockMs: number | null = null;
@@ -126,6 +129,7 @@ async function benchOne(
     const r = await withBlockProbe(page, `await view.toggle(${box.gi});`);
     expandLargestMs = r.ms;
     maxBlockMs = r.maxBlockMs;
+    await shot?.("-expanded");
   }
   const row: Record<string, unknown> = {
     dir,

@@ -6,6 +6,7 @@ import ELK from "elkjs/lib/elk.bundled.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import type { LayoutInput, LayoutMethods, LayoutOutput } from "../../protocol/graph.js";
 import { serveRpc } from "../../protocol/rpc.js";
+import { FAST_OPTION, fastLayout } from "./fastLayout.js";
 import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
 
 interface WorkerScope {
@@ -39,6 +40,7 @@ const elk = new ELK();
 
 async function layoutOne(g: LayoutInput): Promise<LayoutOutput> {
   if (g.children.length <= TINY_MAX && !g.options?.["elk.force"]) return tinyLayout(g);
+  if (g.options?.[FAST_OPTION]) return fastLayout(g);
   const t0 = performance.now();
   const graph: ElkNode = {
     id: "root",

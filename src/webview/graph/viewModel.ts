@@ -5,13 +5,14 @@
  */
 import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
 import type { LayoutInput, LayoutOutput } from "../../protocol/graph.js";
+import { FAST_OPTION } from "./fastLayout.js";
 
 export const HEADER = 24;
 export const LEAF_H = 34;
 export const LEAF_H1 = 24;
 export const BOX_H = 40;
 export const MAX_W = 220;
-/** Groups with more visible children than this get cheaper ELK options. */
+/** Groups with more visible children than this get the fast JS layered layout instead of ELK. */
 export const BIG_GROUP = 300;
 /** Groups with at most this many visible children get crossing minimisation. */
 export const SMALL_GROUP = 150;
@@ -219,14 +220,10 @@ export class GraphModel {
       if (m.every((ei) => this.g.edges[ei].ctl)) edges[li].free = true;
     });
     const input: LayoutInput = { key: `g${gi}`, children, edges };
-    // Brandes-Koepf placement costs several times more on big groups with long edges; SIMPLE stays fast.
+    // ELK costs 0.35-2 s per 1,000 nodes even with its cheapest options; big groups get fastLayout.
     // Small groups can afford crossing minimisation (much tidier with many long edges); big ones keep model order.
     if (children.length <= SMALL_GROUP) input.options = { "elk.layered.crossingMinimization.strategy": "LAYER_SWEEP" };
-    else if (children.length > BIG_GROUP)
-      input.options = {
-        "elk.layered.nodePlacement.strategy": "SIMPLE",
-        "elk.layered.cycleBreaking.strategy": "MODEL_ORDER",
-      };
+    else if (children.length > BIG_GROUP) input.options = { [FAST_OPTION]: "true" };
     return { group: gi, input, members, sig: this.sigOf(gi)! };
   }
 
