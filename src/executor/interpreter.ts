@@ -235,6 +235,7 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
     if (kernel.compute && run.backend !== "cpu") {
       const needCpu = CPU_ROUTED.has(node.op) || inputs.some((v) => isTensor(v) && v.dtype === "string");
       const want = needCpu ? "cpu" : run.backend;
+      if (needCpu) (run.cpuFallback ??= new Map()).set(node.op, (run.cpuFallback.get(node.op) ?? 0) + 1);
       if (tf.getBackend() !== want) await tf.setBackend(want);
     }
     try {
@@ -243,6 +244,7 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
     } catch (e) {
       if (tf.getBackend() === "cpu" || !NOT_REGISTERED.test(String((e as Error)?.message))) throw e;
       CPU_ROUTED.add(node.op);
+      (run.cpuFallback ??= new Map()).set(node.op, (run.cpuFallback.get(node.op) ?? 0) + 1);
       await tf.setBackend("cpu");
       const r = kernel.run(ctx);
       out = r instanceof Promise ? await r : r;

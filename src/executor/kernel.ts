@@ -36,6 +36,8 @@ export interface RunState {
   taps?: Map<string, Map<number, { index: number; key: string }[]>>;
   /** Captured tap values (the last execution wins, e.g. inside loops). */
   tapped?: Map<string, Value>;
+  /** Ops that ran on the tfjs-cpu fallback in this run (wasm lacks them or they take strings), with counts. */
+  cpuFallback?: Map<string, number>;
 }
 
 export interface OpContext {

@@ -462,7 +462,7 @@ export class Session {
         outputs: out,
         intermediates,
         timings: { loadMs: this.loadMs, restoreInitMs: this.restoreInitMs, execMs },
-        warnings: [...this.state.runWarnings],
+        warnings: [...this.state.runWarnings, ...cpuFallbackWarning(run.cpuFallback, this.backend)],
         profile: run.profile,
         nodesExecuted: run.nodesExecuted,
       };
@@ -553,6 +553,13 @@ function checkFeed(spec: TensorSpec, d: DecodedTensor): void {
     if (!ok)
       throw new Error(`input "${spec.key}" expects shape [${spec.shape.join(", ")}], got [${d.shape.join(", ")}]`);
   }
+}
+
+/** "ops ran on the tfjs-cpu fallback: StringSplitV2 ×2, ..." — wasm lacks them, or they take strings. */
+function cpuFallbackWarning(ops: Map<string, number> | undefined, backend: string): string[] {
+  if (!ops?.size || backend === "cpu") return [];
+  const list = [...ops.entries()].sort((a, b) => b[1] - a[1]).map(([op, n]) => (n > 1 ? `${op} ×${n}` : op));
+  return [`ops on the tfjs-cpu fallback (the ${backend} backend lacks them or they take strings): ${list.join(", ")}`];
 }
 
 export async function loadSession(fs: FileAccess, opts: LoadOptions = {}): Promise<Session> {
