@@ -188,8 +188,8 @@ async function main() {
   }
   writeFileSync(join(OUT, "results.json"), JSON.stringify(all, null, 2));
   if (args.includes("--update-screenshots")) {
-    // the README's pictures of the run feature (media/run-screenshots/, left out of the VSIX)
-    const dest = join(root, "media", "run-screenshots");
+    // the README's pictures of the run feature (docs/screenshots/run-*.png)
+    const dest = join(root, "docs", "screenshots");
     mkdirSync(dest, { recursive: true });
     for (const f of README_SHOTS)
       if (existsSync(join(OUT, `${f}.png`))) copyFileSync(join(OUT, `${f}.png`), join(dest, `${f}.png`));
