@@ -45,8 +45,13 @@ host.onMessage((raw) => {
       const t0 = performance.now();
       const graph = msg.packed ? unpackDisplayGraph(msg.packed) : msg.graph;
       if (!graph) return message("The host sent no graph.", true);
+      const t1 = performance.now();
       view = new GraphView(graph, root, layout, measure, post);
       (window as unknown as { __graphView?: GraphView }).__graphView = view;
+      (window as unknown as { __graphOpen?: Record<string, number> }).__graphOpen = {
+        unpackMs: t1 - t0,
+        viewMs: performance.now() - t1,
+      };
       view.open(msg.reveal).then(
         () => console.debug(`graph: first picture in ${Math.round(performance.now() - t0)} ms`),
         (e: Error) => message(`Could not lay out the graph: ${e.message}`, true),
