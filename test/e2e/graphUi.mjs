@@ -186,6 +186,20 @@ async function searchAndPick(view, query, { wantOp }) {
   assert.ok(selected[0].visible, "the selected node is on screen");
   assert.ok(selected[0].cls.split(" ").includes("match"), "the selected node is also marked as a search match");
   const matches = s.items.filter((it) => it.cls.split(" ").includes("match"));
+  if (matches.length > 1) {
+    // the selection must stand out among the search matches (its outline has its own colour)
+    const strokes = await view.locator("#canvas svg").evaluate((svg) => {
+      const stroke = (el) => getComputedStyle(el.querySelector("rect.body")).stroke;
+      const sel = svg.querySelector("g.selected");
+      const other = [...svg.querySelectorAll("g.match")].find((g) => !g.classList.contains("selected"));
+      return { selected: stroke(sel), match: stroke(other) };
+    });
+    assert.notEqual(
+      strokes.selected,
+      strokes.match,
+      `the selected node's outline differs from the matches' (${strokes.selected})`,
+    );
+  }
   const d = await details(view);
   assert.equal(d.name, hits[0].title, "details show the picked node");
   assert.ok(d.opLine.startsWith(wantOp), `details op line "${d.opLine}"`);
@@ -211,9 +225,10 @@ function labelContrast(view) {
     const bodyBg = getComputedStyle(document.body).backgroundColor;
     let min = Infinity;
     let worst = "";
-    for (const g of document.querySelectorAll("#canvas svg g.node, #canvas svg g.box")) {
+    // nodes and collapsed groups: label on the body; open groups (frames): label on the header bar
+    for (const g of document.querySelectorAll("#canvas svg g.node, #canvas svg g.box, #canvas svg g.frame")) {
       const t = g.querySelector("text.label");
-      const r = g.querySelector("rect.body");
+      const r = g.querySelector(g.classList.contains("frame") ? "rect.head" : "rect.body");
       if (!t || !r) continue;
       const fill = getComputedStyle(r).fill;
       // a transparent/none fill shows the page background
@@ -361,7 +376,10 @@ export const graphScenarios = [
       const traced = s.items.filter((it) => it.cls.split(" ").includes("trace"));
       assert.ok(traced.length >= 3, `${traced.length} items drawn as traced`);
       assert.ok(s.traceEdges >= 2, `${s.traceEdges} edges drawn as traced`);
-      await view.getByRole("button", { name: "Fit", exact: true }).click();
+      // keyboard: zoom out one step around the traced While node (no click: that would change the selection)
+      await view.locator("#canvas").focus();
+      await view.locator("#canvas").press("-");
+      await view.locator("aside.details").evaluate((el) => el.scrollTo(0, 0));
       await wb.page.waitForTimeout(500);
       await wb.screenshot("25-graph-lstm-trace");
       return `${boxes.length} top-level groups; bidirectional opened (${bi.children.join(", ")}); While ${found.details.name}: body ${found.details.attrs.body}; trace: ${n} nodes upstream, ${traced.length} items and ${s.traceEdges} edges drawn traced`;
@@ -372,7 +390,9 @@ export const graphScenarios = [
     async run({ wb }) {
       const view = await openGraph(wb, "potato-cnn-tf29", "serving_default");
       await searchAndPick(view, "Conv2D", { wantOp: "Conv2D" });
-      await view.getByRole("button", { name: "Fit", exact: true }).click();
+      await view.locator(".search input").press("Escape"); // clears the search; the selection stays
+      await view.locator("#canvas svg g.match").first().waitFor({ state: "detached", timeout: 10000 });
+      await view.locator("#canvas svg g.node.selected").waitFor({ timeout: 10000 });
       const out = [];
       try {
         for (const [theme, cls, bodyCls, shot] of [
