@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import type { ExportModel } from "./exportStore.js";
 import { openGraphPanel } from "./graph/graphPanel.js";
+import { linkGraphToRun } from "./graph/runLink.js";
 import { log } from "./log.js";
 import type { RunFeature } from "./run/index.js";
 
@@ -87,6 +88,8 @@ export async function showGraph(
   if (run) {
     // selecting a node shows the value it had in the last run; an open graph keeps the session warm
     subs.push(run.attachGraph(m.id, handle));
+    // per-node times of each run (colour by time), node values in the details pane, "Run…" in the toolbar
+    subs.push(linkGraphToRun(handle.panel, run, { exportId: m.id, metaGraph, signature: opts.signature }));
     const user = `graph:${handle.panel.title}`;
     run.addSessionUser(m.id, user, metaGraph);
     subs.push({ dispose: () => run?.removeSessionUser(m.id, user, metaGraph) });

@@ -123,3 +123,70 @@ export type LayoutMethods = {
   "layout/warm": { params: Record<string, never>; result: { ms: number } };
   "layout/run": { params: { graphs: LayoutInput[] }; result: { results: LayoutOutput[] } };
 };
+
+// ---- run overlay: the last run's per-node times and node values (host <-> graph webview) --------------
+// (src/extension/graph/runLink.ts serves these; src/webview/graph/runOverlay.ts uses them)
+
+/** Measured time of one node in a run, summed over its executions (loops, repeated calls). */
+export interface GraphNodeTime {
+  /** Function whose body holds the node ("" = the meta graph's GraphDef). */
+  fn: string;
+  node: string;
+  op: string;
+  ms: number;
+  count: number;
+  /** A call or functional control flow: `ms` includes the nodes it ran. */
+  inclusive?: boolean;
+}
+
+/** The last successful run of the export (in this meta graph). */
+export interface GraphRunData {
+  /** Increases with every run the panel hears of (node values are cached per run). */
+  runId: number;
+  signature: string;
+  metaGraph: number;
+  /** Date.now() of the run. */
+  at: number;
+  nodeTimes: GraphNodeTime[];
+}
+
+/** host -> webview: a run of this export finished (sent after each successful run). */
+export interface GraphRunDataMessage {
+  type: "graph/runData";
+  run: GraphRunData;
+}
+
+/** webview -> host: open the run form of a signature (this view's, by default). */
+export interface GraphRunSignatureMessage {
+  type: "graph/runSignature";
+  signature?: string;
+}
+
+/** A short look at a tensor a node produced: what the details pane shows. */
+export interface GraphValuePreview {
+  /** "float32" */
+  dtype: string;
+  shape: number[];
+  totalElements: number;
+  /** The first values, formatted (flat, row-major). */
+  values: string[];
+  /** More values exist than `values` holds. */
+  truncated: boolean;
+  stats?: {
+    min: number;
+    max: number;
+    mean: number;
+    std: number;
+    nanCount: number;
+    infCount: number;
+    zeroFraction: number;
+  };
+}
+
+/** Requests of the graph webview to its host (RpcMethods for src/protocol/rpc.ts). */
+export type GraphRunMethods = {
+  /** The last run's data, or null when the export has not run (in this meta graph). */
+  "graph/lastRun": { params: Record<string, never>; result: GraphRunData | null };
+  /** The value output `output` of node `node` (in function `fn`, "" = top level) had in the last run. */
+  "graph/nodeValue": { params: { fn: string; node: string; output: number }; result: GraphValuePreview };
+};

@@ -13,6 +13,8 @@ export interface DetailsActions {
 
 export class DetailsPanel {
   readonly el: HTMLElement;
+  /** Extra sections (the run overlay: time and value of the last run), after the node's or group's summary. */
+  extra?: { node?(n: number): Node[]; group?(gi: number): Node[] };
 
   constructor(
     private readonly g: DisplayGraph,
@@ -59,6 +61,7 @@ export class DetailsPanel {
     if (node.boiler) info.push(["hidden", "boilerplate (save/restore/init)"]);
     parts.push(table(info));
     if (node.value) parts.push(h("h3", "Value"), p(node.value, "mono"));
+    parts.push(...(this.extra?.node?.(n) ?? []));
     const ins = [...this.inEdges[n]].sort((a, b) => this.g.edges[a].ti - this.g.edges[b].ti);
     if (ins.length) {
       parts.push(h("h3", `Inputs (${ins.length})`));
@@ -132,6 +135,7 @@ export class DetailsPanel {
       if (call.device) info.push(["device", call.device]);
     }
     parts.push(table(info));
+    parts.push(...(this.extra?.group?.(gi) ?? []));
     if (call?.inputs.length) {
       parts.push(h("h3", `Inputs (${call.inputs.length})`));
       parts.push(table(call.inputs.map((x, i) => [String(i), code(x)] as [string, Node])));

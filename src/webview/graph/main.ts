@@ -6,6 +6,7 @@ import type { GraphToHostMessage, HostToGraphMessage } from "../../protocol/grap
 import { unpackDisplayGraph } from "../../graph/pack.js";
 import { connectHost } from "../shared/host.js";
 import { LayoutClient } from "./layoutClient.js";
+import { RunOverlay } from "./runOverlay.js";
 import { GraphView } from "./view.js";
 
 const host = connectHost();
@@ -29,7 +30,12 @@ function measure(text: string, px: number, bold = false): number {
 }
 
 let view: GraphView | undefined;
-const post = (m: GraphToHostMessage) => host.post(m);
+// the last run's node times and values (Time toggle, "Value" in the details, Run…)
+const overlay = new RunOverlay(host);
+const post = (m: GraphToHostMessage) => {
+  host.post(m);
+  if (m.type === "graph/rendered") overlay.rendered();
+};
 
 function message(text: string, error = false): void {
   const div = document.createElement("div");
@@ -39,6 +45,7 @@ function message(text: string, error = false): void {
 }
 
 host.onMessage((raw) => {
+  if (overlay.handle(raw)) return;
   const msg = raw as HostToGraphMessage;
   switch (msg?.type) {
     case "graph/load": {
@@ -48,6 +55,8 @@ host.onMessage((raw) => {
       const t1 = performance.now();
       view = new GraphView(graph, root, layout, measure, post);
       (window as unknown as { __graphView?: GraphView }).__graphView = view;
+      overlay.attach(view);
+      (window as unknown as { __runOverlay?: RunOverlay }).__runOverlay = overlay;
       (window as unknown as { __graphOpen?: Record<string, number> }).__graphOpen = {
         unpackMs: t1 - t0,
         viewMs: performance.now() - t1,

@@ -50,6 +50,8 @@ export class Renderer {
   mode: "svg" | "canvas" = "svg";
   /** Frames drawn per second are counted here (bench). */
   frames = 0;
+  /** Extra tooltip line per item (the run overlay's times); read when an item is drawn. */
+  tooltip?: (key: ItemKey) => string | undefined;
 
   constructor(
     private readonly host: HTMLElement,
@@ -270,6 +272,8 @@ export class Renderer {
       }
       title.textContent = `${grp.id || grp.label}\n${groupSubtitle(this.g, it.index)}${grp.fn ? `\nƒ ${grp.fn}` : ""}`;
     }
+    const extra = this.tooltip?.(it.key);
+    if (extra) title.textContent += `\n${extra}`;
     g.appendChild(title);
     for (const c of this.classes.get(it.key) ?? []) g.classList.add(c);
     (it.kind === "frame" ? this.layers.frames : this.layers.nodes).appendChild(g);
@@ -330,7 +334,9 @@ export class Renderer {
     for (const it of items) {
       if (it.kind === "frame") continue;
       const k = it.kind === "leaf" ? this.g.nodes[it.index].kind : "call";
-      ctx.fillStyle = it.kind === "box" ? v("--frame-bg") : colour(k);
+      const heat = this.classes.get(it.key);
+      const bin = heat?.has("heat") ? [...heat].find((c) => /^heat-\d+$/.test(c)) : undefined;
+      ctx.fillStyle = bin ? v(`--${bin}`) : it.kind === "box" ? v("--frame-bg") : colour(k);
       ctx.fillRect(it.x, it.y, it.w, it.h);
       const cls = this.classes.get(it.key);
       if (cls?.size) {

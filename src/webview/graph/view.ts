@@ -31,7 +31,7 @@ export type Measure = (t: string, px: number, bold?: boolean) => number;
 export class GraphView {
   readonly model: GraphModel;
   readonly renderer: Renderer;
-  private readonly details: DetailsPanel;
+  readonly details: DetailsPanel;
   private readonly search: SearchBox;
   private readonly minimap: Minimap;
   private readonly status: HTMLElement;
