@@ -179,7 +179,7 @@ export class RunOverlay {
     };
     const bg = opaque(get("--bg", "--vscode-editor-background") ?? [30, 30, 30, 1], [30, 30, 30]);
     const base = opaque(get("--node-bg", "--vscode-editorWidget-background") ?? [...bg, 1], bg);
-    const hot = opaque(get("--vscode-charts-red", "--vscode-errorForeground") ?? [229, 20, 0, 1], bg);
+    const hot = opaque(get("--vscode-charts-red", "--vscode-errorForeground") ?? [241, 76, 76, 1], bg);
     const fg = opaque(get("--fg", "--vscode-editor-foreground") ?? [212, 212, 212, 1], bg);
     const steps = heatPalette(base, hot, [fg, bg, [0, 0, 0] as RGB, [255, 255, 255] as RGB]);
     // on body: the observer above watches the html element (a change here must not trigger it)
