@@ -39,6 +39,8 @@ interface Endpoint {
 }
 
 /** What a name inside one graph/body resolves to. */
+const NO_ATTRS: [string, string][] = [];
+
 interface Producer {
   leaf?: number;
   /** Flat outputs of a call group (its retval nodes). */
@@ -88,6 +90,8 @@ class Builder {
   private readonly maxNodes: number;
   private readonly maxDepth: number;
   private budgetWarned = false;
+  private readonly attrLists = new Map<string, [string, string][]>();
+  private readonly descs = new Map<string, TensorDesc>();
 
   constructor(
     private readonly src: GraphSource,
@@ -116,7 +120,17 @@ class Builder {
     const out: [string, string][] = [];
     for (const [k, v] of Object.entries(attrs)) if (k !== "_output_shapes") out.push([k, formatAttr(v)]);
     for (const [k, v] of this.schemas.defaults(nd.op ?? "", attrs)) out.push([k, `${formatAttr(v)} (default)`]);
-    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    if (!out.length) return NO_ATTRS;
+    out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // Most nodes share a handful of attribute lists ("T = float32"): one frozen copy each keeps the graph's
+    // live object count (and so the garbage collector's work while it is built) down. Callers never mutate.
+    let key = "";
+    for (const [k, v] of out) key += `${k}\u0000${v}\u0001`;
+    if (key.length > 200) return out;
+    const hit = this.attrLists.get(key);
+    if (hit) return hit;
+    if (this.attrLists.size < 50_000) this.attrLists.set(key, out);
+    return out;
   }
 
   private outputsOf(nd: INodeDef): TensorDesc[] {
@@ -132,9 +146,18 @@ class Builder {
       else if (attrs.dtype?.type && i === 0) d.dtype = dtypeShortName(attrs.dtype.type);
       else if (attrs.T?.type) d.dtype = dtypeShortName(attrs.T.type);
       if (shapes[i]) d.shape = formatShape(shapes[i]);
-      out.push(d);
+      out.push(this.internDesc(d));
     }
     return out;
+  }
+
+  /** One shared object per distinct (dtype, shape) pair; nobody mutates a TensorDesc after this. */
+  private internDesc(d: TensorDesc): TensorDesc {
+    const key = `${d.dtype ?? ""}\u0000${d.shape ?? ""}`;
+    const hit = this.descs.get(key);
+    if (hit) return hit;
+    if (this.descs.size < 50_000) this.descs.set(key, d);
+    return d;
   }
 
   private leaf(nd: INodeDef, container: number, fn: string): number {
@@ -481,7 +504,9 @@ export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: B
         n.role = "sigInput";
         n.kind = "input";
         if (key !== n.name) n.label = `${key} (${n.label})`;
-        const d = n.outputs[0] ?? (n.outputs[0] = {});
+        // Output descriptions are shared between nodes (interned): replace, never mutate.
+        const d: TensorDesc = { ...(n.outputs[0] ?? {}) };
+        n.outputs[0] = d;
         if (t.dtype) d.dtype = dtypeShortName(t.dtype);
         if (t.tensorShape) d.shape = formatShape(t.tensorShape);
       }
