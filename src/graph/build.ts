@@ -40,6 +40,7 @@ interface Endpoint {
 
 /** What a name inside one graph/body resolves to. */
 const NO_ATTRS: [string, string][] = [];
+const NO_DTYPES: (string | undefined)[] = [];
 
 interface Producer {
   leaf?: number;
@@ -92,6 +93,7 @@ class Builder {
   private budgetWarned = false;
   private readonly attrLists = new Map<string, [string, string][]>();
   private readonly descs = new Map<string, TensorDesc>();
+  private readonly flatDtypes = new WeakMap<object, { n: number; dtypes: (string | undefined)[] }>();
 
   constructor(
     private readonly src: GraphSource,
@@ -137,9 +139,16 @@ class Builder {
     const attrs = nd.attr ?? {};
     const layout = this.schemas.outputLayout(nd.op ?? "", attrs);
     const shapes = attrs._output_shapes?.list?.shape ?? [];
-    const n = layout ? layout.reduce((s, r) => s + r.count, 0) : shapes.length || 1;
+    // Layouts are cached per op and attrs, so their flat dtype lists are too.
+    let flat = layout && this.flatDtypes.get(layout);
+    if (layout && !flat)
+      this.flatDtypes.set(
+        layout,
+        (flat = { n: layout.reduce((s, r) => s + r.count, 0), dtypes: layout.flatMap((r) => r.dtypes) }),
+      );
+    const dtypes = flat?.dtypes ?? NO_DTYPES;
+    const n = flat ? flat.n : shapes.length || 1;
     const out: TensorDesc[] = [];
-    const dtypes = layout ? layout.flatMap((r) => r.dtypes) : [];
     for (let i = 0; i < Math.max(n, shapes.length); i++) {
       const d: TensorDesc = {};
       if (dtypes[i]) d.dtype = dtypes[i];
