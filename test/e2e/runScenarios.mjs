@@ -414,6 +414,60 @@ export const runScenarios = [
       return `${text} = ${cells.join(", ")}`;
     },
   },
+  {
+    name: "inside the graph: Time colours nodes by the last run, the details show a node's time and value, Run… opens the form",
+    async run({ wb, page }) {
+      const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
+      await setMode(view, "x", "json");
+      await typeJson(view, "x", "[1.0, 2.0, 5.0]");
+      await clickRun(view);
+      await outputValues(view, "y");
+      await wb.rowAction("serving_default", "Show Graph");
+      await page
+        .locator(".tab", { hasText: "serving-half-plus-two-cpu · serving_default" })
+        .waitFor({ timeout: 60000 });
+      // the graph's frame (the run form may be visible beside it)
+      let graph;
+      for (let i = 0; i < 150 && !graph; i++) {
+        for (const f of page.frames())
+          if (
+            await f
+              .locator("#toolbar button.time-toggle")
+              .count()
+              .catch(() => 0)
+          )
+            graph = f;
+        if (!graph) await page.waitForTimeout(200);
+      }
+      assert.ok(graph, "the graph view has a Time toggle");
+      await graph.locator("svg text").first().waitFor({ timeout: 60000 });
+      assert.equal(await graph.locator("#toolbar button.run-signature").count(), 1, "Run… in a signature view");
+      const time = graph.locator("#toolbar button.time-toggle");
+      assert.equal(await time.getAttribute("aria-pressed"), "false");
+      await time.click();
+      assert.equal(await time.getAttribute("aria-pressed"), "true");
+      await graph.locator("g.heat").first().waitFor({ timeout: 30000 });
+      const legend = (await graph.locator(".time-legend").textContent()).replace(/\s+/g, " ");
+      assert.match(legend, /Time · serving_default/);
+      assert.match(legend, /(ms|µs)/);
+      const coloured = await graph.locator("g.heat").count();
+      await page.waitForTimeout(300);
+      await wb.screenshot("run-13a-graph-time");
+      // variable a: its time in the last run and the value it produced (0.5), in the graph's own details
+      await graph.locator("svg text", { hasText: /^a$/ }).last().click({ force: true });
+      await graph.locator(".details .run-values").waitFor({ timeout: 60000 });
+      const details = (await graph.locator(".details").textContent()).replace(/\s+/g, " ");
+      assert.match(details, /Last run/);
+      assert.match(details, /Value \(last run\)/);
+      assert.match(details, /\[0\.5\]/);
+      await page.waitForTimeout(400);
+      await wb.screenshot("run-13-graph-time-value");
+      // Run… asks for the run form of the view's signature
+      await graph.locator("#toolbar button.run-signature").click();
+      await page.locator(".tab", { hasText: "Run serving_default" }).first().waitFor({ timeout: 30000 });
+      return `${coloured} items coloured; legend "${legend.trim().slice(0, 80)}"; a = 0.5 in the details`;
+    },
+  },
 ];
 
 export const restrictedScenarios = [

@@ -430,7 +430,7 @@ function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] 
     h(
       "div",
       { class: "mono" },
-      `${v.dtype} [${v.shape.join(", ")}] · ${v.totalElements.toLocaleString("en-US")} values`,
+      `${v.dtype} [${v.shape.join(", ")}] · ${v.totalElements.toLocaleString("en-US")} value${v.totalElements === 1 ? "" : "s"}`,
     ),
   );
   if (!ran) out.push(h("div", { class: "muted" }, `computed on request (not part of the last run of ${signature})`));
