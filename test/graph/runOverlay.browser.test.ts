@@ -15,6 +15,7 @@ import { GraphHarness } from "../../bench/graphHarness.js";
 import { valuePreview } from "../../src/extension/graph/runPreview.js";
 import { nodeTimes } from "../../src/extension/run/runResults.js";
 import type { GraphRunData } from "../../src/protocol/graph.js";
+import type { DisplayGraph } from "../../src/graph/model.js";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
@@ -121,6 +122,28 @@ test(
           sent.some((m) => m.type === "graph/runSignature"),
           "Run… asked the host to open the run form",
         );
+        // tooltips carry the time
+        const tip = await page.locator("g.heat > title").first().textContent();
+        assert.match(tip ?? "", /time: .*(ms|µs)/);
+        // a new run arrives without the selected node: the open details follow it
+        const without = { ...run, runId: 2, nodeTimes: times.filter((t) => t !== slow) };
+        await page.evaluate((r) => window.postMessage({ type: "graph/runData", run: r }, "*"), without);
+        await page.waitForFunction(() => document.querySelector(".details")?.textContent?.includes("did not run"));
+        await page.waitForFunction(
+          () => document.querySelector(".details")?.textContent?.includes("computed on request"),
+          null,
+          { timeout: 30_000 },
+        );
+        assert.equal(sent.filter((m) => m.type === "graph/nodeValue").length, 2, "a new run fetches again");
+        // a call group: the call's measured time and the value of its output
+        await page.evaluate(() => {
+          const v = (window as unknown as { __graphView: { g: DisplayGraph; select(k: string): void } }).__graphView;
+          v.select(`g${v.g.groups.findIndex((x) => x.kind === "call")}`);
+        });
+        await page.waitForFunction(() =>
+          document.querySelector(".details")?.textContent?.includes("the call, with everything it ran"),
+        );
+        await page.waitForFunction(() => document.querySelector(".details .run-values"), null, { timeout: 30_000 });
         // T toggles off (keyboard on the canvas)
         await page.focus("#canvas");
         await page.keyboard.press("t");
