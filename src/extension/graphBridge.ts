@@ -86,9 +86,7 @@ export async function showGraph(
   });
   const subs: vscode.Disposable[] = [sub];
   if (run) {
-    // selecting a node shows the value it had in the last run; an open graph keeps the session warm
-    subs.push(run.attachGraph(m.id, handle));
-    // per-node times of each run (colour by time), node values in the details pane, "Run…" in the toolbar
+    // an open graph keeps the session warm; per-node times of each run (colour by time), node values in the details pane, "Run…" in the toolbar
     subs.push(linkGraphToRun(handle.panel, run, { exportId: m.id, metaGraph, signature: opts.signature }));
     const user = `graph:${handle.panel.title}`;
     run.addSessionUser(m.id, user, metaGraph);

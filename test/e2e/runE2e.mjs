@@ -40,7 +40,7 @@ const README_SHOTS = [
   "run-09-error",
   "run-10-open-failing-node",
   "run-11-restricted-mode",
-  "run-12-graph-node-value",
+  "run-13-graph-time-value",
 ];
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 

@@ -380,41 +380,6 @@ export const runScenarios = [
     },
   },
   {
-    name: "inside the graph: selecting a node in the graph view shows the value it had in the last run",
-    async run({ wb, page }) {
-      const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
-      await setMode(view, "x", "json"); // the files scenario left a file remembered for x
-      await typeJson(view, "x", "[1.0, 2.0, 5.0]");
-      await clickRun(view);
-      await outputValues(view, "y");
-      // the signature's graph opens over the run form (same editor group)
-      await wb.rowAction("serving_default", "Show Graph");
-      await page
-        .locator(".tab", { hasText: "serving-half-plus-two-cpu · serving_default" })
-        .waitFor({ timeout: 60000 });
-      const graph = wb.webview();
-      await graph.locator("svg text").first().waitFor({ timeout: 60000 });
-      await page.waitForTimeout(800);
-      await graph.locator("svg text", { hasText: /^a$/ }).last().click({ force: true });
-      // the run form comes up beside the graph with the value of variable a (0.5)
-      let title;
-      for (let i = 0; i < 100 && !title; i++) {
-        for (const f of page.frames()) {
-          const t = f.locator(".node-value-title");
-          if ((await t.count().catch(() => 0)) && (await t.first().textContent()).startsWith("a")) title = t.first();
-        }
-        if (!title) await page.waitForTimeout(200);
-      }
-      assert.ok(title, "the run form shows the selected node's value");
-      const text = await title.textContent();
-      const cells = await title.locator("xpath=..").locator("table.values td").allTextContents();
-      assert.deepEqual(cells, ["0.5"]);
-      await page.waitForTimeout(500);
-      await wb.screenshot("run-12-graph-node-value");
-      return `${text} = ${cells.join(", ")}`;
-    },
-  },
-  {
     name: "inside the graph: Time colours nodes by the last run, the details show a node's time and value, Run… opens the form",
     async run({ wb, page }) {
       const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
