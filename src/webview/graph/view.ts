@@ -247,7 +247,10 @@ export class GraphView {
           slice = performance.now();
         }
       };
-      for (let groups = this.model.pendingGroups(); groups.length; groups = this.model.pendingGroups()) {
+      for (;;) {
+        const groups = this.model.pendingGroups();
+        if (!groups.length) break;
+        await breathe();
         const big: GroupLayoutInput[] = [];
         for (const gi of groups) {
           const inp = this.model.layoutInput(gi);
@@ -264,6 +267,7 @@ export class GraphView {
       }
       // The final steps each get their own task (a 10,000-node scene, its renderer index and the minimap
       // together block the UI thread for 150-250 ms on a loaded machine; apart, each stays well under 100 ms).
+      await breathe();
       const tScene = performance.now();
       const scene = this.model.scene();
       const sceneEdgeOf = new Map<number, number>();
