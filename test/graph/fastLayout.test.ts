@@ -72,3 +72,30 @@ test("fastLayout: parallel branches share a layer side by side; free edges and c
   assert.equal(out.routes.length, edges.length);
   assert.ok(out.routes[7].length >= 4, "the back edge has a route");
 });
+
+test("fastLayout: empty groups, dangling edge ends, self loops and a random cyclic graph give finite output", () => {
+  const empty = fastLayout({ key: "e", children: [], edges: [{ id: "x", source: "a", target: "b" }] });
+  assert.equal(empty.xy.length, 0);
+  assert.ok(empty.width >= 0 && empty.height >= 0);
+  let seed = 7;
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const children = Array.from({ length: 400 }, (_, i) => ({ id: `n${i}`, width: 40 + rnd(120), height: 24 + rnd(12) }));
+  const edges: LayoutInput["edges"] = Array.from({ length: 900 }, (_, i) => ({
+    id: `e${i}`,
+    source: `n${rnd(410)}`,
+    target: `n${rnd(400)}`,
+  }));
+  edges.push({ id: "self", source: "n3", target: "n3" });
+  const out = fastLayout({ key: "r", children, edges });
+  assert.ok(Number.isFinite(out.width) && Number.isFinite(out.height));
+  for (const v of out.xy) assert.ok(Number.isFinite(v) && v >= 0);
+  for (const r of out.routes) for (const v of r) assert.ok(Number.isFinite(v));
+  // No two boxes overlap.
+  const b = boxes({ key: "r", children, edges }, out.xy);
+  const byRow = new Map<number, typeof b>();
+  for (const r of b) byRow.set(r.y, [...(byRow.get(r.y) ?? []), r]);
+  for (const row of byRow.values()) {
+    row.sort((p, q) => p.x - q.x);
+    for (let i = 1; i < row.length; i++) assert.ok(row[i].x >= row[i - 1].x + row[i - 1].w - 0.01, "no overlap");
+  }
+});

@@ -229,7 +229,7 @@ export function fastLayout(g: LayoutInput): LayoutOutput {
   return {
     key: g.key,
     width: Math.max(W, maxLane) + shift + PAD,
-    height: y - GAP_Y + PAD,
+    height: L ? y - GAP_Y + PAD : 2 * PAD,
     xy,
     routes,
     ms: performance.now() - t0,
