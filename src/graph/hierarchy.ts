@@ -65,7 +65,7 @@ export function buildHierarchy(
     g.nodes.sort(byRank);
     g.groups.sort(byGroupRank);
   }
-  for (const gi of order) makeSeries(nodes, groups, gi, opts.seriesMin, rank, groupRank);
+  for (const gi of order) makeSeries(nodes, groups, edges, gi, opts.seriesMin, rank, groupRank);
   const n0 = groups.length;
   for (let gi = 0; gi < n0; gi++) chunk(nodes, groups, gi, opts.maxChildren, rank, groupRank);
 }
@@ -282,6 +282,7 @@ function baseKey(label: string): string {
 function makeSeries(
   nodes: GraphNode[],
   groups: GraphGroup[],
+  edges: GraphEdge[],
   gi: number,
   min: number,
   rank: Float64Array,
@@ -329,6 +330,9 @@ function makeSeries(
     }
     const count = b.nodes.length + b.groups.length;
     if (count < min || count === g.nodes.length + g.groups.length) continue;
+    // Members that feed one another (conv2d -> pool -> conv2d_1 -> ...) are a pipeline, not a series:
+    // boxing them together would hide the data flow. TensorBoard's series are parallel repeats.
+    if (membersChained(nodes, groups, edges, gi, b.nodes, b.groups)) continue;
     const lo = Math.min(...b.nums);
     const hi = Math.max(...b.nums);
     const id = `${g.id}::series:${key}`;
@@ -368,6 +372,52 @@ function makeSeries(
     g.groups = g.groups.filter((c) => !gInSeries.has(c));
     insertByRank(g.groups, si, groupRank);
   }
+}
+
+/** True when data flows from one member to another through the parent's children (a chain, not parallel repeats). */
+function membersChained(
+  nodes: GraphNode[],
+  groups: GraphGroup[],
+  edges: GraphEdge[],
+  gi: number,
+  memberNodes: number[],
+  memberGroups: number[],
+): boolean {
+  // the direct child of `gi` holding leaf node n: node n itself (key n) or a child group (key -(c + 1))
+  const childOf = (n: number): number | undefined => {
+    let p = nodes[n].parent;
+    if (p === gi) return n;
+    let depth = 0;
+    while (p >= 0 && groups[p].parent !== gi) {
+      p = groups[p].parent;
+      if (++depth > 256) return undefined;
+    }
+    return p >= 0 ? -(p + 1) : undefined;
+  };
+  const adj = new Map<number, number[]>();
+  for (const e of edges) {
+    if (e.ctl) continue;
+    const a = childOf(e.s);
+    if (a === undefined) continue;
+    const b = childOf(e.t);
+    if (b === undefined || a === b) continue;
+    let list = adj.get(a);
+    if (!list) adj.set(a, (list = []));
+    list.push(b);
+  }
+  const members = new Set<number>([...memberNodes, ...memberGroups.map((c) => -(c + 1))]);
+  for (const start of members) {
+    const seen = new Set<number>([start]);
+    const stack = [...(adj.get(start) ?? [])];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (seen.has(x)) continue;
+      if (members.has(x)) return true;
+      seen.add(x);
+      for (const y of adj.get(x) ?? []) if (!seen.has(y)) stack.push(y);
+    }
+  }
+  return false;
 }
 
 function rankOf(groupRank: number[], i: number): number {

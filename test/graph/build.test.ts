@@ -285,6 +285,27 @@ test("synthetic nested calls: args wired, named outputs resolved, defaults fille
   assert.equal(series.size, 12);
 });
 
+test("numbered scopes that feed one another stay a pipeline; parallel repeats become a series", () => {
+  // conv2d -> conv2d_1 -> ... -> conv2d_5 (a Keras CNN's layers): must not be boxed together
+  const chain: IGraphDef = { node: [{ name: "x", op: "Placeholder" }] };
+  let prev = "x";
+  for (let i = 0; i < 6; i++) {
+    const scope = i ? `conv2d_${i}` : "conv2d";
+    chain.node!.push({ name: `${scope}/Neg`, op: "Neg", input: [prev] });
+    chain.node!.push({ name: `pool${i}/Neg`, op: "Neg", input: [`${scope}/Neg`] });
+    prev = `pool${i}/Neg`;
+  }
+  const g1 = buildDisplayGraph({ graphDef: chain }, { graph: true }, { seriesMin: 5 });
+  checkInvariants(g1, 1000);
+  assert.equal(g1.groups.filter((x) => x.kind === "series" && x.label.startsWith("conv2d")).length, 0);
+  // six heads on one input, not connected to each other: one series
+  const heads: IGraphDef = { node: [{ name: "x", op: "Placeholder" }] };
+  for (let i = 0; i < 6; i++) heads.node!.push({ name: `${i ? `head_${i}` : "head"}/Neg`, op: "Neg", input: ["x"] });
+  const g2 = buildDisplayGraph({ graphDef: heads }, { graph: true }, { seriesMin: 5 });
+  checkInvariants(g2, 1000);
+  assert.equal(g2.groups.filter((x) => x.kind === "series" && x.label.startsWith("head")).length, 1);
+});
+
 test("chunking keeps every group under the child cap, in topological order", () => {
   const n = 2500;
   const graphDef: IGraphDef = { node: [{ name: "in", op: "Placeholder" }] };
