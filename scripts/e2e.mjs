@@ -284,7 +284,14 @@ async function main() {
       "run-feature scenarios",
       () =>
         new Promise((resolve) => {
-          const p = spawn(process.execPath, [join(root, "test", "e2e", "runE2e.mjs")], { cwd: root, stdio: "inherit" });
+          const p = spawn(
+            process.execPath,
+            [
+              join(root, "test", "e2e", "runE2e.mjs"),
+              ...(args.has("--screenshots-to") ? ["--update-screenshots"] : []),
+            ],
+            { cwd: root, stdio: "inherit" },
+          );
           p.on("exit", (code) => resolve({ ok: code === 0, code, report: "test-artifacts/run-e2e/results.json" }));
         }),
     );
