@@ -170,6 +170,12 @@ async function mainThread(): Promise<void> {
         r.oursWorkerMBs.toFixed(1).padStart(12),
         r.peakRssMB.toFixed(0).padStart(7),
       );
+    const real = rows.filter((r) => !r.name.startsWith("synthetic"));
+    const mb = real.reduce((a, r) => a + r.mb, 0);
+    const rate = (f: (r: Row) => number) => mb / real.reduce((a, r) => a + r.mb / f(r), 0);
+    console.log(
+      `real fixtures ${mb.toFixed(1)} MB: plain protobufjs on the main thread ${rate((r) => r.plainMainMBs).toFixed(1)} MB/s; plain in the worker ${rate((r) => r.plainWorkerMBs).toFixed(1)}; ours in the worker ${rate((r) => r.oursWorkerMBs).toFixed(1)}`,
+    );
     console.log(
       `all ${summary.totalMB.toFixed(1)} MB (MB/s over total bytes / sum of medians): plain protobufjs on the main thread ${summary.plainMainMBs.toFixed(1)}; plain in a worker with a 256 MB young generation ${summary.plainWorkerMBs.toFixed(1)}; ours (lazy pass + parts) in that worker ${summary.oursWorkerMBs.toFixed(1)}`,
     );
