@@ -15,7 +15,11 @@ export interface Props {
   onClick?: (ev: MouseEvent) => void;
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Props | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K];
 export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement;
 export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
@@ -49,7 +53,11 @@ export function replace(el: Element, ...children: Child[]): void {
 
 /** A link-styled button (keyboard accessible) that runs `fn`. */
 export function linkButton(text: string, fn: () => void, title?: string): HTMLButtonElement {
-  return h("button", { class: "link", title, attrs: { type: "button" }, onClick: (e) => (e.preventDefault(), fn()) }, text);
+  return h(
+    "button",
+    { class: "link", title, attrs: { type: "button" }, onClick: (e) => (e.preventDefault(), fn()) },
+    text,
+  );
 }
 
 /** A codicon glyph. */
