@@ -65,7 +65,10 @@ export async function ensureCodeServer() {
   rmSync(csDir, { recursive: true, force: true });
   mkdirSync(csDir, { recursive: true });
   // code-server's postinstall wants Node 24; its native addons build against Node 24's headers (offline)
-  const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Headers };
+  // Inside `npm run …` the environment carries the outer npm's npm_config_* (user agent "node/v20" among
+  // them), which the inner npm would take as its own config: drop them so the install sees Node 24.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  const env = { ...inherited, PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Headers };
   const logFile = join(cache, "code-server-install.log");
   const r = spawnSync("npm", ["i", "--prefix", csDir, "--no-audit", "--no-fund", `code-server@${CS_VERSION}`], {
     env,

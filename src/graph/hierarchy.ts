@@ -3,6 +3,7 @@
  * topologically, groups numbered siblings into series and splits huge flat groups into chunks.
  */
 import type { GraphEdge, GraphGroup, GraphNode } from "./model.js";
+import { stableTopoOrder } from "./topoOrder.js";
 
 export interface ContainerItem {
   kind: "node" | "group";
@@ -210,57 +211,10 @@ export function topoRanks(n: number, edges: readonly GraphEdge[]): Float64Array 
     next[i] = head[e.s];
     head[e.s] = i;
   });
-  const rank = new Float64Array(n).fill(-1);
-  // A binary heap on node index keeps GraphDef order among ready nodes.
-  const heap: number[] = [];
-  const push = (x: number) => {
-    heap.push(x);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (heap[p] <= heap[i]) break;
-      [heap[p], heap[i]] = [heap[i], heap[p]];
-      i = p;
-    }
-  };
-  const pop = () => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && heap[l] < heap[m]) m = l;
-        if (r < heap.length && heap[r] < heap[m]) m = r;
-        if (m === i) break;
-        [heap[m], heap[i]] = [heap[i], heap[m]];
-        i = m;
-      }
-    }
-    return top;
-  };
-  for (let i = 0; i < n; i++) if (indeg[i] === 0) push(i);
-  let r = 0;
-  let scan = 0;
-  while (r < n) {
-    if (!heap.length) {
-      while (scan < n && rank[scan] >= 0) scan++;
-      if (scan >= n) break;
-      indeg[scan] = 0;
-      push(scan);
-    }
-    const x = pop();
-    if (rank[x] >= 0) continue;
-    rank[x] = r++;
-    for (let e = head[x]; e >= 0; e = next[e]) {
-      const t = edges[e].t;
-      if (rank[t] < 0 && --indeg[t] === 0) push(t);
-    }
-  }
-  return rank;
+  const pos = stableTopoOrder(n, indeg, (v, visit) => {
+    for (let e = head[v]; e >= 0; e = next[e]) visit(edges[e].t);
+  });
+  return Float64Array.from(pos);
 }
 
 const SERIES_RE = /^(.*?)_(\d+)((?:\/.*)?)$/;

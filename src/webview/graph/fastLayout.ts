@@ -6,6 +6,7 @@
  * the nodes they pass (never through them).
  */
 import type { LayoutInput, LayoutOutput } from "../../protocol/graph.js";
+import { stableTopoOrder } from "../../graph/topoOrder.js";
 
 /** Layout option asking the worker for this layout instead of ELK. */
 export const FAST_OPTION = "smx.fastLayered";
@@ -39,54 +40,9 @@ export function fastLayout(g: LayoutInput): LayoutOutput {
   // Topological order: lowest ready index first (a binary heap), a cycle broken at the lowest unplaced index.
   const indeg = new Int32Array(n);
   for (let k = 0; k < outAdj.length; k++) indeg[outAdj[k]]++;
-  const pos = new Int32Array(n).fill(-1);
-  const heap: number[] = [];
-  const push = (v: number) => {
-    heap.push(v);
-    for (let i = heap.length - 1; i > 0;) {
-      const p = (i - 1) >> 1;
-      if (heap[p] <= heap[i]) break;
-      [heap[p], heap[i]] = [heap[i], heap[p]];
-      i = p;
-    }
-  };
-  const pop = () => {
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length) {
-      heap[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && heap[l] < heap[m]) m = l;
-        if (r < heap.length && heap[r] < heap[m]) m = r;
-        if (m === i) break;
-        [heap[m], heap[i]] = [heap[i], heap[m]];
-        i = m;
-      }
-    }
-    return top;
-  };
-  for (let v = 0; v < n; v++) if (indeg[v] === 0) push(v);
-  let scan = 0;
-  for (let k = 0; k < n; k++) {
-    let v: number;
-    if (heap.length) v = pop();
-    else {
-      while (pos[scan] >= 0) scan++;
-      v = scan;
-    }
-    if (pos[v] >= 0) {
-      k--;
-      continue;
-    }
-    pos[v] = k;
-    for (let j = outStart[v]; j < outStart[v + 1]; j++) {
-      const t = outAdj[j];
-      if (pos[t] < 0 && --indeg[t] === 0) push(t);
-    }
-  }
+  const pos = stableTopoOrder(n, indeg, (v, visit) => {
+    for (let j = outStart[v]; j < outStart[v + 1]; j++) visit(outAdj[j]);
+  });
   const order = new Int32Array(n);
   for (let v = 0; v < n; v++) order[pos[v]] = v;
   // Longest-path layers over edges that go forward in that order.

@@ -4,6 +4,7 @@
  */
 import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor, TensorValues } from "../../savedmodel/tensor.js";
+import { mulberry32 } from "../../savedmodel/random.js";
 
 export type FillKind = "random" | "zeros" | "ones" | "range";
 
@@ -11,16 +12,7 @@ export type FillKind = "random" | "zeros" | "ones" | "range";
 export const MAX_FILL_ELEMENTS = 2 ** 26;
 
 /** mulberry32: a small seeded PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 /** What "random" draws for a dtype (shown next to the button). */
 export function randomRange(dtype: number): string {
