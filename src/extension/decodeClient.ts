@@ -94,7 +94,8 @@ export class DecodeClient implements vscode.Disposable {
     const w = new Worker(this.workerPath, {
       name: "savedmodel-decode",
       // protobuf decoding allocates many short-lived objects: a bigger young generation halves GC time
-      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      // a big young generation: protobuf decoding makes many short-lived objects (256 MB measured best, bench/decode.bench.ts)
+      resourceLimits: { maxYoungGenerationSizeMb: 256 },
     });
     this.generation++;
     this.openedHere = new Set();
