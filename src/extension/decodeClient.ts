@@ -93,8 +93,8 @@ export class DecodeClient implements vscode.Disposable {
     if (this.worker) return this.worker;
     const w = new Worker(this.workerPath, {
       name: "savedmodel-decode",
-      // protobuf decoding allocates many short-lived objects: a bigger young generation halves GC time
-      // a big young generation: protobuf decoding makes many short-lived objects (256 MB measured best, bench/decode.bench.ts)
+      // protobuf decoding allocates many short-lived objects: a big young generation cuts GC time
+      // (256 MB measured best of 32–256, bench/decode.bench.ts)
       resourceLimits: { maxYoungGenerationSizeMb: 256 },
     });
     this.generation++;
