@@ -323,6 +323,16 @@ async function main() {
   }
   if (!args.has("--keep")) rmSync(scratch, { recursive: true, force: true });
   else log(`kept ${scratch}`);
+  // one plain closing line over every end-to-end test (UI, in-host, run feature)
+  const runResults =
+    report.run && existsSync(join(root, report.run.report))
+      ? JSON.parse(readFileSync(join(root, report.run.report), "utf8"))
+      : [];
+  const runFailed =
+    runResults.filter((r) => !r.ok).length + (report.run && !report.run.ok && !runResults.some((r) => !r.ok) ? 1 : 0);
+  const total = report.ui.length + (report.host?.results.length ?? 0) + runResults.length;
+  const failed = uiFailed.length + hostFailed + runFailed;
+  console.log(`e2e: ${total - failed} passed, ${failed} failed`);
   return uiFailed.length || hostFailed || (report.run && !report.run.ok) ? 1 : 0;
 }
 

@@ -238,18 +238,3 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
     session.dispose();
   }
 }
-
-// Stand-alone: `npx tsx src/cli/run.ts DIR ...` (scan), or a bundle named run.js/.cjs (run needs the esbuild bundle).
-if (/[\\/]run\.(ts|js|cjs)$/.test(process.argv[1] ?? "")) {
-  runCommand(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    cwd: process.cwd(),
-  }).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exit(e instanceof UsageError ? 2 : 1);
-    },
-  );
-}

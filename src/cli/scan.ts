@@ -95,18 +95,3 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
   }
   return any ? 3 : 0;
 }
-
-// Stand-alone: `npx tsx src/cli/scan.ts DIR ...` (scan), or a bundle named scan.js/.cjs (run needs the esbuild bundle).
-if (/[\\/]scan\.(ts|js|cjs)$/.test(process.argv[1] ?? "")) {
-  scanCommand(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    cwd: process.cwd(),
-  }).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e instanceof Error ? e.message : e);
-      process.exit(e instanceof UsageError ? 2 : 1);
-    },
-  );
-}
