@@ -4,7 +4,7 @@
  * the result gives the bytes TensorFlow would write for the same message.
  */
 import { SavedModelError } from "../errors.js";
-import { Kind as KindEnum, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
+import { Kind as KindEnum, isDefault, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
 import { Scanner, ScanError, describeAt, isIdentChar as isIdentCharImported, lineColumn } from "./scanner.js";
 
 const isIdentChar = isIdentCharImported;
@@ -445,21 +445,6 @@ class Parser {
 function floatValue(tok: string): number {
   const last = tok.charCodeAt(tok.length - 1) | 32;
   return Number(last === 102 ? tok.slice(0, -1) : tok);
-}
-
-function isDefault(v: unknown): boolean {
-  switch (typeof v) {
-    case "number":
-      return v === 0 && !Object.is(v, -0);
-    case "boolean":
-      return v === false;
-    case "string":
-      return v.length === 0;
-    case "bigint":
-      return v === 0n;
-    default:
-      return v instanceof Uint8Array && v.length === 0;
-  }
 }
 
 function defaultValue(field: FieldInfo): unknown {

@@ -4,7 +4,7 @@
  * (non-ASCII bytes as octal), floats in the shortest form that reads back to the same value.
  * Prints what the static encoder would write, so print -> parse -> encode equals encode.
  */
-import { Kind as KindEnum, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
+import { Kind as KindEnum, isDefault, messageInfo, type FieldInfo, type MessageInfo } from "./schema.js";
 
 // Local copies: imported bindings are getter calls in CommonJS builds, too slow for the hot loop.
 const K_Bool = KindEnum.Bool;
@@ -115,21 +115,6 @@ function formatScalar(field: FieldInfo, kind: KindEnum, v: unknown): string {
     }
     default:
       return formatInt(v);
-  }
-}
-
-function isDefault(v: unknown): boolean {
-  switch (typeof v) {
-    case "number":
-      return v === 0 && !Object.is(v, -0);
-    case "boolean":
-      return v === false;
-    case "string":
-      return v.length === 0;
-    case "bigint":
-      return v === 0n;
-    default:
-      return v instanceof Uint8Array && v.length === 0;
   }
 }
 

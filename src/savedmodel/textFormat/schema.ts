@@ -237,3 +237,19 @@ function fieldInfo(f: Field, messages: Map<string, MessageInfo>, enums: Map<stri
   }
   return fi;
 }
+
+/** A proto3 scalar at its default value (not stored, not printed); -0 counts as set. */
+export function isDefault(v: unknown): boolean {
+  switch (typeof v) {
+    case "number":
+      return v === 0 && !Object.is(v, -0);
+    case "boolean":
+      return v === false;
+    case "string":
+      return v.length === 0;
+    case "bigint":
+      return v === 0n;
+    default:
+      return v instanceof Uint8Array && v.length === 0;
+  }
+}
