@@ -1,9 +1,10 @@
-// Shared by scripts/e2e.mjs and scripts/start.mjs: the machine prerequisites for running the extension in
+// Shared by scripts/e2e.mjs, test/e2e/runE2e.mjs and scripts/start.mjs: the machine prerequisites for running the extension in
 // code-server (Debian chromium + native-module headers via apt when root; Node 24 and code-server from npm,
 // cached in .cache/). code-server 4.139's postinstall demands Node 24, and its native addons build offline
 // against the node@24 package's headers (npm_config_nodedir), see /work/shared/docs/real-vscode-e2e.md.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -79,3 +80,61 @@ export async function ensureCodeServer() {
   if (r.status !== 0 || !existsSync(csBin)) throw new Error(`code-server install failed (see ${logFile})`);
   return `installed code-server ${CS_VERSION}`;
 }
+
+// ---- launching: one place for the profile, server and browser arguments used by e2e, run E2E and start ----
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway (or kept) code-server profile: user data, extensions and config all under `dir`. */
+export function profileArgs(dir) {
+  return [
+    "--user-data-dir",
+    join(dir, "ud"),
+    "--extensions-dir",
+    join(dir, "exts"),
+    "--config",
+    join(dir, "config.yaml"),
+  ];
+}
+
+/** Serving on loopback only (so no password), without telemetry or update checks. */
+export function serverArgs(port, { trust = false, smokeTestDriver = false } = {}) {
+  return [
+    "--bind-addr",
+    `127.0.0.1:${port}`,
+    "--auth",
+    "none",
+    "--disable-telemetry",
+    "--disable-update-check",
+    "--disable-getting-started-override",
+    ...(trust ? ["--disable-workspace-trust"] : []),
+    ...(smokeTestDriver ? ["--vscode-option", "enable-smoke-test-driver"] : []),
+  ];
+}
+
+/** code-server runs on Node 24. */
+export function csEnv() {
+  return { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
+}
+
+/** Debian chromium on this closed network: no sandbox (root), no GPU, no background connections. */
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];

@@ -17,17 +17,27 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { csBin, ensureCodeServer, ensureNode24, ensureOsPackages, node24Bin, sh } from "./codeServer.mjs";
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  csBin,
+  csEnv,
+  ensureCodeServer,
+  ensureNode24,
+  ensureOsPackages,
+  freePort,
+  profileArgs,
+  serverArgs,
+  sh,
+} from "./codeServer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
 const cache = join(root, ".cache");
 const artifacts = join(root, "test-artifacts", "e2e");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const T0 = Date.now();
 const timings = {};
 const log = (...a) => console.log(`[e2e ${((Date.now() - T0) / 1000).toFixed(1)}s]`, ...a);
@@ -42,17 +52,6 @@ async function step(name, fn) {
 }
 
 // ---- 2. the extension, the workspace, the profile -------------------------------------------------------
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function cliJson(args) {
   const out = sh(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], {
@@ -146,18 +145,11 @@ async function main() {
       "workbench.secondarySideBar.defaultVisibility": "hidden",
     }),
   );
-  const csArgs = [
-    "--user-data-dir",
-    join(state, "ud"),
-    "--extensions-dir",
-    join(state, "exts"),
-    "--config",
-    join(state, "config.yaml"),
-  ];
-  const csEnv = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
+  const csArgs = profileArgs(state);
+  const env = csEnv();
   await step("install VSIX into the profile", async () => {
-    sh(csBin, [...csArgs, "--install-extension", vsix], { env: csEnv, quiet: true });
-    return sh(csBin, [...csArgs, "--list-extensions", "--show-versions"], { env: csEnv, quiet: true }).trim();
+    sh(csBin, [...csArgs, "--install-extension", vsix], { env, quiet: true });
+    return sh(csBin, [...csArgs, "--list-extensions", "--show-versions"], { env, quiet: true }).trim();
   });
 
   const port = await freePort();
@@ -167,28 +159,11 @@ async function main() {
     const { openSync } = await import("node:fs");
     const out = openSync(join(artifacts, "server.log"), "w");
     // detached: code-server leads its own session/process group, so stopServer() can kill the whole group
-    server = spawn(
-      csBin,
-      [
-        ...csArgs,
-        "--bind-addr",
-        `127.0.0.1:${port}`,
-        "--auth",
-        "none",
-        "--disable-telemetry",
-        "--disable-update-check",
-        "--disable-workspace-trust",
-        "--disable-getting-started-override",
-        "--vscode-option",
-        "enable-smoke-test-driver",
-        ws,
-      ],
-      {
-        env: { ...csEnv, SME_E2E_INFO: infoFile, SME_E2E_RESULT_FILE: resultFile },
-        stdio: ["ignore", out, out],
-        detached: true,
-      },
-    );
+    server = spawn(csBin, [...csArgs, ...serverArgs(port, { trust: true, smokeTestDriver: true }), ws], {
+      env: { ...env, SME_E2E_INFO: infoFile, SME_E2E_RESULT_FILE: resultFile },
+      stdio: ["ignore", out, out],
+      detached: true,
+    });
     for (let i = 0; i < 300; i++) {
       try {
         const r = await fetch(`${base}/healthz`);
@@ -205,15 +180,7 @@ async function main() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: !args.has("--headed"),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const report = { codeServer: readCsVersion(), ui: [], host: undefined, timings };
   try {

@@ -6,10 +6,19 @@
 // .cache/demo-export/1. Options: --port N (default: a free port), --code-server (skip `code` even if present).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { csBin, ensureCodeServer, ensureNode24, ensureOsPackages, node24Bin, sh } from "./codeServer.mjs";
+import {
+  csBin,
+  csEnv,
+  ensureCodeServer,
+  ensureNode24,
+  ensureOsPackages,
+  freePort,
+  profileArgs,
+  serverArgs,
+  sh,
+} from "./codeServer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -23,17 +32,6 @@ const say = (m) => console.log(`[start] ${m}`);
 
 function onPath(cmd) {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
 }
 
 async function target() {
@@ -85,38 +83,18 @@ async function main() {
       ),
     );
   }
-  const csArgs = [
-    "--user-data-dir",
-    join(profile, "ud"),
-    "--extensions-dir",
-    join(profile, "exts"),
-    "--config",
-    join(profile, "config.yaml"),
-  ];
-  const env = { ...process.env, PATH: `${node24Bin}:${process.env.PATH}` };
+  const csArgs = profileArgs(profile);
+  const env = csEnv();
   sh(csBin, [...csArgs, "--install-extension", vsix, "--force"], { env, quiet: true });
   const port = Number(opt("--port") ?? (await freePort()));
   const logFile = join(root, ".cache", "start", "code-server.log");
   const out = openSync(logFile, "w");
   // loopback only, so no password; detached: code-server leads its process group and Ctrl+C stops all of it
-  const server = spawn(
-    csBin,
-    [
-      ...csArgs,
-      "--bind-addr",
-      `127.0.0.1:${port}`,
-      "--auth",
-      "none",
-      "--disable-telemetry",
-      "--disable-update-check",
-      dir,
-    ],
-    {
-      env,
-      stdio: ["ignore", out, out],
-      detached: true,
-    },
-  );
+  const server = spawn(csBin, [...csArgs, ...serverArgs(port), dir], {
+    env,
+    stdio: ["ignore", out, out],
+    detached: true,
+  });
   const stop = () => {
     try {
       process.kill(-server.pid, "SIGTERM");

@@ -7,14 +7,24 @@
 // Installs what is missing through scripts/codeServer.mjs (chromium, Node 24, code-server into .cache/).
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { Workbench } from "./workbench.mjs";
 import { runAll, runScenarios, restrictedScenarios } from "./runScenarios.mjs";
 import { stage } from "./runStage.mjs";
-import { csBin, ensureCodeServer, ensureNode24, ensureOsPackages, node24Bin } from "../../scripts/codeServer.mjs";
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  csBin,
+  csEnv,
+  ensureCodeServer,
+  ensureNode24,
+  ensureOsPackages,
+  freePort,
+  profileArgs,
+  serverArgs,
+} from "../../scripts/codeServer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
@@ -27,7 +37,6 @@ const WORK = join(CACHE, "run-e2e");
 const OUT = join(root, "test-artifacts", "run-e2e");
 const WS = "/tmp/savedmodel-run-e2e-ws";
 const CS = csBin;
-const NODE24 = node24Bin;
 /** Screenshots the README shows. */
 const README_SHOTS = [
   "run-00-validation",
@@ -42,17 +51,6 @@ const README_SHOTS = [
   "run-11-restricted-mode",
   "run-13-graph-time-value",
 ];
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-
-function freePort() {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 async function startServer(name, vsix, { trusted }) {
   const state = join(WORK, `state-${name}`);
@@ -70,30 +68,16 @@ async function startServer(name, vsix, { trusted }) {
     "security.workspace.trust.banner": "never",
   };
   writeFileSync(join(state, "ud", "User", "settings.json"), JSON.stringify(settings, null, 2));
-  const env = { ...process.env, PATH: `${NODE24}:${process.env.PATH}` };
-  const csArgs = [
-    "--user-data-dir",
-    join(state, "ud"),
-    "--extensions-dir",
-    join(state, "exts"),
-    "--config",
-    join(state, "config.yaml"),
-  ];
+  const env = csEnv();
+  const csArgs = profileArgs(state);
   const inst = spawnSync(CS, [...csArgs, "--install-extension", vsix], { env, encoding: "utf8" });
   if (inst.status !== 0) throw new Error(`installing the VSIX failed: ${inst.stderr || inst.stdout}`);
   const port = await freePort();
-  const serverArgs = [
-    ...csArgs,
-    "--bind-addr",
-    `127.0.0.1:${port}`,
-    "--auth",
-    "none",
-    "--disable-telemetry",
-    "--disable-update-check",
-    "--disable-getting-started-override",
-  ];
-  if (trusted) serverArgs.push("--disable-workspace-trust");
-  const child = spawn(CS, [...serverArgs, WS], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(CS, [...csArgs, ...serverArgs(port, { trust: trusted }), WS], {
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const logs = [];
   child.stdout.on("data", (d) => logs.push(String(d)));
   child.stderr.on("data", (d) => logs.push(String(d)));
@@ -156,16 +140,7 @@ async function main() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const all = [];
   try {
