@@ -137,6 +137,7 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
       return { exportUri: arg.model.id, signature: arg.info.key, metaGraph: arg.metaGraph ?? 0 };
     let exportUri = arg && "exportUri" in arg ? arg.exportUri : undefined;
     if (!exportUri) {
+      if (!deps.store.scanned) await deps.store.scan(); // just after activation the workspace scan may still run
       const list = deps.store.list();
       const chosen =
         list.length === 1
