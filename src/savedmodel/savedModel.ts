@@ -6,6 +6,7 @@
  */
 import $protobuf from "../../proto/runtime.js";
 import { asSavedModelError, SavedModelError, type Diagnostic } from "./errors.js";
+import { walkExportFiles, type WalkProblem } from "./containment.js";
 import type { DirEntry, FileAccess } from "./fileAccess.js";
 import { functionIndex, lazyDecodeSavedModel, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
 import { tensorflow } from "./proto.js";
@@ -30,6 +31,8 @@ export interface ExportLayout {
   assetsExtra: ExportFile[];
   /** Other top-level files and folders, listed for completeness. */
   other: ExportFile[];
+  /** Entries not followed or not listed: links out of the export, special files, loops, walk limits. */
+  problems?: WalkProblem[];
 }
 
 export class MetaGraph {
@@ -288,18 +291,10 @@ async function listOrEmpty(fs: FileAccess, path: string): Promise<DirEntry[]> {
   }
 }
 
-async function listRecursive(fs: FileAccess, dir: string, limit = 10_000): Promise<ExportFile[]> {
-  const out: ExportFile[] = [];
-  const walk = async (d: string) => {
-    for (const e of await listOrEmpty(fs, d)) {
-      if (out.length >= limit) return;
-      const p = `${d}/${e.name}`;
-      if (e.kind === "directory") await walk(p);
-      else out.push({ path: p, size: e.size });
-    }
-  };
-  await walk(dir);
-  return out;
+async function listRecursive(fs: FileAccess, dir: string, problems: WalkProblem[]): Promise<ExportFile[]> {
+  const { files, problems: p } = await walkExportFiles(fs, dir);
+  problems.push(...p);
+  return files;
 }
 
 /** Lists the folder into an ExportLayout; throws a SavedModelError naming what the folder is when it isn't an export. */
@@ -323,17 +318,24 @@ export async function readLayout(fs: FileAccess): Promise<ExportLayout> {
   const size = (name: string) => top.find((e) => e.name === name && e.kind === "file")?.size;
   const isFile = (name: string) => top.some((e) => e.name === name && e.kind === "file");
   const vars = await listOrEmpty(fs, "variables");
+  const problems: WalkProblem[] = [
+    ...top.filter((e) => e.problem).map((e) => ({ path: e.name, message: e.problem! })),
+    ...vars.filter((e) => e.problem).map((e) => ({ path: `variables/${e.name}`, message: e.problem! })),
+  ];
   const layout: ExportLayout = {
     savedModelFile: sniff.savedModelFile,
     savedModelSize: size(sniff.savedModelFile) ?? (await fs.size(sniff.savedModelFile)) ?? 0,
     variablesShards: vars
       .filter((e) => e.kind === "file" && /^variables\.data-\d+-of-\d+$/.test(e.name))
       .map((e) => ({ path: `variables/${e.name}`, size: e.size })),
-    assets: top.some((e) => e.name === "assets" && e.kind === "directory") ? await listRecursive(fs, "assets") : [],
+    assets: top.some((e) => e.name === "assets" && e.kind === "directory")
+      ? await listRecursive(fs, "assets", problems)
+      : [],
     assetsExtra: top.some((e) => e.name === "assets.extra" && e.kind === "directory")
-      ? await listRecursive(fs, "assets.extra")
+      ? await listRecursive(fs, "assets.extra", problems)
       : [],
     other: [],
+    problems,
   };
   const idx = vars.find((e) => e.name === "variables.index" && e.kind === "file");
   if (idx) layout.variablesIndex = { path: "variables/variables.index", size: idx.size };
@@ -419,6 +421,7 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
     schemaVersion = lazy.schemaVersion;
     metaGraphs = lazy.metaGraphs.map((m, i) => new MetaGraph(i, file, { lazy: m, bytes }));
   }
+  for (const p of layout.problems ?? []) diagnostics.push({ severity: "warning", file: p.path, message: p.message });
   if (metaGraphs.length === 0) {
     diagnostics.push({
       severity: "error",
