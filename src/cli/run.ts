@@ -3,9 +3,9 @@
  * runs a signature with the bundled executor, with `saved_model_cli run`'s syntax. Outputs are printed
  * (numpy-like), written as .npy to --outdir, or printed as JSON. Nothing is ever written inside DIR.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { dtypeShortName } from "../savedmodel/dtypes.js";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { decodeNpy, decodeNpz, encodeNpy } from "../savedmodel/npy.js";
@@ -15,6 +15,7 @@ import { parseValueExpr, splitAssignments, tensorFromNested } from "../executor/
 import { loadSession, MissingOpsError, type TensorSpec } from "../executor/index.js";
 import { parseJsonKeepFloats } from "../executor/example.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
+import { guardOutput, writeOutputFile } from "./output.js";
 
 export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_set serve] [inputs...] [options]
 
@@ -105,11 +106,7 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
     : undefined;
   const key = (flags.signature_def as string | undefined) ?? "serving_default";
   const outdir = flags.outdir ? resolve(io.cwd, String(flags.outdir)) : undefined;
-  if (outdir) {
-    const rel = relative(root, outdir);
-    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel)))
-      throw new UsageError(`--outdir ${outdir} is inside the export folder; nothing is ever written there`);
-  }
+  if (outdir) await guardOutput(outdir, root, { kind: "directory" });
   const warnings: string[] = [];
   const session = await loadSession(new NodeFileAccess(root), { tags, backend, onWarning: (w) => warnings.push(w) });
   try {
@@ -173,11 +170,10 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       for (const [k, t] of Object.entries(r.outputs)) {
         const isString = Array.isArray(t.values);
         const file = join(outdir, `${k.replace(/[^\w.-]/g, "_")}.${isString ? "json" : "npy"}`);
-        if (existsSync(file) && !flags.overwrite)
-          throw new UsageError(`${file} exists; pass --overwrite to replace it`);
+        const target = await guardOutput(file, root, { overwrite: !!flags.overwrite });
         // .npy has no variable-length strings: string outputs go to JSON (a nested list of strings).
-        await writeFile(
-          file,
+        await writeOutputFile(
+          target,
           isString
             ? JSON.stringify({
                 shape: t.shape,

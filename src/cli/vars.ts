@@ -3,8 +3,7 @@
  * precision (never elided); `--export out.npz` writes all (or the named) variables in one go.
  * Nothing is ever written inside the export folder.
  */
-import { writeFile } from "node:fs/promises";
-import { relative, resolve, isAbsolute } from "node:path";
+import { resolve } from "node:path";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
 import { loadVariables, readVariable, type VariableInfo } from "../savedmodel/model.js";
@@ -13,12 +12,14 @@ import { tensorStats, type DecodedTensor, type TensorStats } from "../savedmodel
 import { DataType } from "../savedmodel/dtypes.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
 import { jsonReplacer } from "./show.js";
+import { guardOutput, writeOutputFile } from "./output.js";
 
 export const VARS_USAGE = `usage: savedmodel vars DIR [NAME...] [--json] [--export OUT.npz] [--all]
 
   DIR            the SavedModel export folder
   NAME           a variable name or checkpoint key: print its values at full precision
   --export FILE  write every variable (or the named ones) to one .npz file (outside DIR)
+  --overwrite    replace FILE when it exists
   --all          include optimizer slots and bookkeeping entries (save counter, object graph)
   --json         print JSON (schema "savedmodel.vars/1")`;
 
@@ -64,7 +65,10 @@ const fmt = (x: number | undefined) =>
   x === undefined || Number.isNaN(x) ? "-" : Number.isInteger(x) ? String(x) : x.toPrecision(5);
 
 export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { values: ["dir", "export"], booleans: ["json", "all", "help"] });
+  const { flags, positional } = parseFlags(argv, {
+    values: ["dir", "export"],
+    booleans: ["json", "all", "help", "overwrite"],
+  });
   if (flags.help) {
     io.out(VARS_USAGE + "\n");
     return 0;
@@ -84,15 +88,13 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
 
   if (flags.export) {
     const out = resolve(io.cwd, flags.export as string);
-    const rel = relative(root, out);
-    if (!rel.startsWith("..") && !isAbsolute(rel))
-      throw new UsageError(`refusing to write ${out}: it is inside the export folder ${root}`);
+    const target = await guardOutput(out, root, { overwrite: !!flags.overwrite });
     const entries: Record<string, DecodedTensor> = {};
     for (const v of selected) {
       const key = entries[v.name] ? v.checkpointKey : v.name;
       entries[key] = await readVariable(exp, v.checkpointKey);
     }
-    await writeFile(out, encodeNpz(entries));
+    await writeOutputFile(target, encodeNpz(entries));
     io.out(`wrote ${Object.keys(entries).length} variable(s) to ${out}\n`);
     return 0;
   }
