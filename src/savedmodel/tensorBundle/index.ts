@@ -6,6 +6,7 @@
 import { dtypeEnumName } from "../dtypes.js";
 import type { Diagnostic } from "../errors.js";
 import { asSavedModelError, SavedModelError } from "../errors.js";
+import { currentLimits, limitExceeded } from "../containment.js";
 import type { FileAccess } from "../fileAccess.js";
 import { BundleEntryProto, BundleHeaderProto, type IBundleEntryProto, type IBundleHeaderProto } from "../proto.js";
 import { DataType } from "../dtypes.js";
@@ -101,6 +102,9 @@ export class TensorBundle {
     const indexFile = `${prefix}.index`;
     const size = await fs.size(indexFile);
     if (size === undefined) throw new SavedModelError(indexFile, "checkpoint index file not found");
+    const limits = currentLimits();
+    if (size > limits.maxIndexBytes)
+      limitExceeded(indexFile, `checkpoint index is ${size} bytes`, "maxIndexBytes", limits.maxIndexBytes);
     const data = await fs.readFile(indexFile);
     const table = parseTable(indexFile, data, { verify: opts.verifyIndex ?? true });
     const diags: Diagnostic[] = [];
