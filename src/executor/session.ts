@@ -17,7 +17,7 @@ import { allKernels } from "./ops/index.js";
 import { newConverterContext, disposeConverterContext } from "./ops/converter.js";
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
-import { KNOWN_CUSTOM_OP } from "./unsafeOps.js";
+import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
 import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -74,11 +74,13 @@ export class MissingOpsError extends Error {
     readonly missing: MissingOp[],
   ) {
     super(
-      `signature "${signature}" needs ops the executor does not have:\n` +
+      (missing.some((m) => m.refused)
+        ? `signature "${signature}" is not run: it reaches ops the executor refuses or does not have:\n`
+        : `signature "${signature}" needs ops the executor does not have:\n`) +
         missing
           .map(
             (m) =>
-              `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
+              `  ${m.op}${m.custom ? " (custom op)" : ""}${m.refused ? ` (refused: it ${m.refused})` : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
           )
           .join("\n"),
     );
@@ -326,7 +328,7 @@ export class Session {
           for (const f of a.list?.func ?? []) if (f.name) fnNames.push(f.name);
         }
         if (program.functions.has(node.op)) fnNames.push(node.op);
-        else if (!this.state.kernels[node.op]) {
+        else if (!this.state.kernels[node.op] || this.state.kernels[node.op].unsafe) {
           const list = missing.get(node.op) ?? [];
           list.push(body.name ? `${body.name}/${node.name}` : node.name);
           missing.set(node.op, list);
@@ -342,7 +344,12 @@ export class Session {
     };
     visit(main, neededNodes(main, roots, fed));
     return [...missing.entries()]
-      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
+      .map(([op, nodes]) => ({
+        op,
+        nodes,
+        ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}),
+        ...(this.state.kernels[op]?.unsafe ? { refused: UNSAFE_OPS[op] ?? "touches files, network or processes" } : {}),
+      }))
       .sort((a, b) => (a.op < b.op ? -1 : 1));
   }
 

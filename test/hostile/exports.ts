@@ -34,3 +34,19 @@ export async function writeHalfPlusTwo(dir: string, opts: { tf2?: boolean; snapp
 }
 
 export { attr };
+
+/** A TF1 export whose serving_default reaches WriteFile("/tmp/x", ...): refused before running. */
+export async function writeWriteFileExport(dir: string, target: string): Promise<void> {
+  const g = new GraphBuilder();
+  const x = g.placeholder("x", DT.DT_STRING, []);
+  const path = g.constStr("target", target);
+  const w = g.op("WriteFile", "write_file", [path, x]);
+  const y = g.identity("y", x, { control: [w] });
+  y.shape = [];
+  const b = new SavedModelBuilder({ tfVersion: "1.15.0", producer: 134 }).addMetaGraphAndVariables(["serve"], {
+    graph: g,
+    signatureDefs: { serving_default: { inputs: { x }, outputs: { y } } },
+    saver: false,
+  });
+  await writeExportToDir(b.save({ format: "binary" }), dir);
+}
