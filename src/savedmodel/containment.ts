@@ -89,7 +89,7 @@ export function limitHint(name: keyof DecodeLimits, value: number): string {
 
 /** Refuses with a ContainmentError naming the limit. */
 export function limitExceeded(file: string, detail: string, name: keyof DecodeLimits, value: number): never {
-  throw new ContainmentError(file, detail, "limit", limitHint(name, value));
+  throw new ContainmentError(file, `${detail} (${limitHint(name, value)})`, "limit");
 }
 
 /**
