@@ -14,6 +14,7 @@ import {
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../src/savedmodel/savedModel.js";
 import { writeHalfPlusTwo } from "./hostile/exports.js";
+import { writeCallChainExport } from "./hostile/stress.js";
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), "contain-"));
@@ -151,6 +152,28 @@ test("reads are bounded by the opened file's size", async () => {
     const small = new NodeFileAccess(d, { ...parseLimits(""), maxFileBytes: 4 });
     await assert.rejects(small.readFile("f"), /maxFileBytes/);
   } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("structural limits stop decoding with a message naming the limit and how to raise it", async () => {
+  const d = tmp();
+  const saved = process.env.SAVEDMODEL_LIMITS;
+  try {
+    const exp = join(d, "export");
+    await writeCallChainExport(exp, 50);
+    process.env.SAVEDMODEL_LIMITS = "maxFunctions=10";
+    await assert.rejects(
+      openSavedModel(new NodeFileAccess(exp)),
+      /51 library functions \(limit maxFunctions = 10; .*SAVEDMODEL_LIMITS="maxFunctions=N"/,
+    );
+    process.env.SAVEDMODEL_LIMITS = "maxGraphNodes=1";
+    await assert.rejects(openSavedModel(new NodeFileAccess(exp)), /limit maxGraphNodes = 1/);
+    delete process.env.SAVEDMODEL_LIMITS;
+    assert.equal((await openSavedModel(new NodeFileAccess(exp))).metaGraphs[0].functionCount, 51);
+  } finally {
+    if (saved === undefined) delete process.env.SAVEDMODEL_LIMITS;
+    else process.env.SAVEDMODEL_LIMITS = saved;
     rmSync(d, { recursive: true, force: true });
   }
 });

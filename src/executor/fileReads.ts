@@ -93,7 +93,11 @@ export function fileReads(mg: IMetaGraphDef): FileRead[] {
         if (a.func?.name) called.add(a.func.name);
         for (const f of a.list?.func ?? []) if (f.name) called.add(f.name);
       }
-      for (const f of called) callers.set(f, [...(callers.get(f) ?? []), { body, node: n.idx }]);
+      for (const f of called) {
+        let list = callers.get(f);
+        if (!list) callers.set(f, (list = []));
+        list.push({ body, node: n.idx });
+      }
     }
 
   const sources = (body: Body, input: NodeInput | undefined, depth: number, out: FileSource[], seen: Set<string>) => {

@@ -61,7 +61,7 @@ export const DEFAULT_LIMITS: Readonly<DecodeLimits> = Object.freeze({
   maxIndexEntries: 1_000_000,
   maxProtoDepth: 100,
   maxGraphNodes: 5_000_000,
-  maxFunctions: 200_000,
+  maxFunctions: 100_000,
 });
 
 export const LIMITS_ENV = "SAVEDMODEL_LIMITS";

@@ -6,7 +6,7 @@
  */
 import $protobuf from "../../proto/runtime.js";
 import { asSavedModelError, SavedModelError, type Diagnostic } from "./errors.js";
-import { walkExportFiles, type WalkProblem } from "./containment.js";
+import { currentLimits, limitExceeded, walkExportFiles, type DecodeLimits, type WalkProblem } from "./containment.js";
 import type { DirEntry, FileAccess } from "./fileAccess.js";
 import { functionIndex, lazyDecodeSavedModel, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
 import { tensorflow } from "./proto.js";
@@ -369,6 +369,7 @@ export interface OpenOptions {
 /** Opens an export folder: layout + lazy first pass. Graph, functions and object graph decode on demand. */
 export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Promise<SavedModelExport> {
   const t0 = performance.now();
+  const limits = applyDecodeLimits();
   const layout = await readLayout(fs);
   const file = layout.savedModelFile;
   const max = opts.maxProtoBytes ?? 2 ** 31;
@@ -421,6 +422,7 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
     schemaVersion = lazy.schemaVersion;
     metaGraphs = lazy.metaGraphs.map((m, i) => new MetaGraph(i, file, { lazy: m, bytes }));
   }
+  checkStructure(file, metaGraphs, limits);
   for (const p of layout.problems ?? []) diagnostics.push({ severity: "warning", file: p.path, message: p.message });
   if (metaGraphs.length === 0) {
     diagnostics.push({
@@ -450,6 +452,30 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
     diagnostics,
     openMs: performance.now() - t0,
   });
+}
+
+/** The limits in force, with protobufjs's nesting limit set to maxProtoDepth (TF's own default is 100 too). */
+function applyDecodeLimits(): DecodeLimits {
+  const limits = currentLimits();
+  const rt = $protobuf as unknown as { util: { recursionLimit: number }; Reader: { recursionLimit: number } };
+  rt.util.recursionLimit = limits.maxProtoDepth;
+  rt.Reader.recursionLimit = limits.maxProtoDepth;
+  return limits;
+}
+
+/** Refuses exports whose structure alone would make decoding take minutes (counts known from the first pass). */
+function checkStructure(file: string, metaGraphs: MetaGraph[], limits: DecodeLimits): void {
+  for (const m of metaGraphs) {
+    if (m.nodeCount > limits.maxGraphNodes)
+      limitExceeded(file, `meta graph ${m.index} has ${m.nodeCount} nodes`, "maxGraphNodes", limits.maxGraphNodes);
+    if (m.functionCount > limits.maxFunctions)
+      limitExceeded(
+        file,
+        `meta graph ${m.index} has ${m.functionCount} library functions`,
+        "maxFunctions",
+        limits.maxFunctions,
+      );
+  }
 }
 
 function whyNoSignatures(m: MetaGraph): string {

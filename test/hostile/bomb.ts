@@ -77,3 +77,57 @@ export function snappyBombIndex(inflated = 255 * 1024 * 1024 - 4): Uint8Array {
   void dataTrailer;
   return out;
 }
+
+/** Prepends bytes into a buffer filled from its end (nesting is written inside-out in linear time). */
+class BackWriter {
+  private buf: Uint8Array;
+  private pos: number;
+  constructor(size: number) {
+    this.buf = new Uint8Array(size);
+    this.pos = size;
+  }
+  get length(): number {
+    return this.buf.length - this.pos;
+  }
+  prepend(bytes: number[]): void {
+    this.pos -= bytes.length;
+    this.buf.set(bytes, this.pos);
+  }
+  /** wraps everything written so far as field `field` (length-delimited) */
+  wrap(field: number, before: number[] = []): void {
+    this.prepend(varint(this.length));
+    this.prepend([(field << 3) | 2]);
+    this.prepend(before);
+  }
+  take(): Uint8Array {
+    return this.buf.subarray(this.pos);
+  }
+}
+
+/**
+ * A binary saved_model.pb whose one graph node has an attr nested `depth` levels deep
+ * (AttrValue.func → NameAttrList.attr["a"] → AttrValue …), written inside-out in linear time.
+ */
+export function deeplyNestedSavedModel(depth: number): Uint8Array {
+  const w = new BackWriter(depth * 16 + 256);
+  const a = [0x0a, 1, 0x61]; // map entry key "a"
+  for (let i = 0; i < depth; i++) {
+    w.wrap(2, a); // map entry { key "a", value: AttrValue }
+    w.wrap(2); // NameAttrList.attr
+    w.wrap(10); // AttrValue.func
+  }
+  w.wrap(2, a); // NodeDef.attr entry value
+  w.wrap(5, [0x0a, 1, 0x6e, 0x12, 4, ...new TextEncoder().encode("NoOp")]); // NodeDef name "n", op "NoOp", attr
+  w.wrap(1); // GraphDef.node
+  w.wrap(2); // MetaGraphDef.graph_def
+  // MetaGraphDef { meta_info_def { tags: "serve" } graph_def {...} }
+  w.prepend([0x0a, 7, 0x22, 5, ...new TextEncoder().encode("serve")]);
+  w.wrap(2, [0x08, 1]); // SavedModel { saved_model_schema_version: 1, meta_graphs: ... }
+  return w.take();
+}
+
+/** A saved_model.pbtxt nested `depth` levels deep in braces. */
+export function deeplyNestedSavedModelText(depth: number): string {
+  const open = 'attr { key: "a" value { func { ';
+  return `saved_model_schema_version: 1\nmeta_graphs {\ngraph_def { node { ${open.repeat(depth + 1)}${"} } } ".repeat(depth + 1)}} }\n}\n`;
+}

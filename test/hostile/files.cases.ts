@@ -4,12 +4,13 @@
  * small byte-level writers) in the harness's temp folder; the canary file lives outside the export.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { HostileCase, HostileResult } from "./harness.js";
-import { snappyBombIndex } from "./bomb.js";
+import { deeplyNestedSavedModel, deeplyNestedSavedModelText, snappyBombIndex } from "./bomb.js";
 import { writeHalfPlusTwo, writeReadFileExport, writeTableExport } from "./exports.js";
+import { writeCallChainExport } from "./stress.js";
 
 /** Exit codes: 0 success, 1 problem in the export or inputs, 2 usage (refused output paths), 3 scan findings. */
 const OK = [0];
@@ -361,4 +362,50 @@ const decompression: HostileCase[] = [
   },
 ];
 
-export const cases: HostileCase[] = [...leaks, ...special, ...walks, ...writes, ...decompression];
+// ---- decoding work: nesting and counts -------------------------------------------------------------------------
+
+const nested = (text: boolean) => async (dir: string) => {
+  const exportDir = join(dir, "export");
+  mkdirSync(exportDir);
+  if (text) writeFileSync(join(exportDir, "saved_model.pbtxt"), deeplyNestedSavedModelText(100_000));
+  else writeFileSync(join(exportDir, "saved_model.pb"), deeplyNestedSavedModel(100_000));
+  return exportDir;
+};
+
+const decoding: HostileCase[] = [
+  {
+    name: "attr-nested-100000-deep-scan",
+    klass: "time",
+    limitMs: PROMPT,
+    exitCodes: EXPORT_ERROR,
+    make: async (dir) => ({ exportDir: await nested(false)(dir), argv: ["scan", "export"] }),
+    check: expect(/nested too deeply .*maxProtoDepth/),
+  },
+  {
+    name: "attr-nested-100000-deep-show",
+    klass: "time",
+    limitMs: PROMPT,
+    exitCodes: [0, 1],
+    make: async (dir) => ({ exportDir: await nested(false)(dir), argv: ["show", "export", "--all"] }),
+  },
+  {
+    name: "pbtxt-nested-100000-deep-show",
+    klass: "time",
+    limitMs: PROMPT,
+    exitCodes: EXPORT_ERROR,
+    make: async (dir) => ({ exportDir: await nested(true)(dir), argv: ["show", "export", "--all"] }),
+  },
+  ...(["show", "scan"] as const).map((cmd): HostileCase => ({
+    name: `function-call-chain-5000-${cmd}`,
+    klass: "time",
+    limitMs: PROMPT,
+    exitCodes: OK,
+    make: async (dir) => {
+      const exportDir = join(dir, "export");
+      await writeCallChainExport(exportDir, 5000);
+      return { exportDir, argv: [cmd, "export", ...(cmd === "show" ? ["--all"] : [])] };
+    },
+  })),
+];
+
+export const cases: HostileCase[] = [...leaks, ...special, ...walks, ...writes, ...decompression, ...decoding];
