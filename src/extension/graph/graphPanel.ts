@@ -15,6 +15,7 @@
  * Resources: dist/webview/graph.js, dist/webview/graphLayout.worker.js, dist/webview/graph.css.
  */
 import * as vscode from "vscode";
+import { saveOutsideExport } from "../saveOutside.js";
 import { buildDisplayGraph, type BuildOptions, type BuildTarget, type GraphSource } from "../../graph/build.js";
 import type { DisplayGraph } from "../../graph/model.js";
 import { packDisplayGraph } from "../../graph/pack.js";
@@ -188,7 +189,10 @@ class GraphPanel implements GraphPanelHandle {
     if (!uri) return;
     try {
       const bytes = format === "svg" ? new TextEncoder().encode(data) : Uint8Array.from(Buffer.from(data, "base64"));
-      await vscode.workspace.fs.writeFile(uri, bytes);
+      // never into the export folder (real paths compared); an existing file is replaced only when confirmed
+      const exportUri = this.source.id ? vscode.Uri.parse(this.source.id).with({ fragment: "" }) : undefined;
+      if (exportUri && !(await saveOutsideExport(uri, exportUri, bytes))) return;
+      if (!exportUri) await vscode.workspace.fs.writeFile(uri, bytes);
       this.post({ type: "graph/saved", path: uri.toString() });
       void vscode.window.showInformationMessage(`Graph exported to ${vscode.workspace.asRelativePath(uri)}`);
     } catch (e) {
