@@ -144,6 +144,19 @@ const leaks: HostileCase[] = [
     }),
     check: cmd === "scan" ? expect(/"assets" -> "\/": points outside/) : undefined,
   })),
+  ...(["vars", "run"] as const).map((cmd): HostileCase => ({
+    name: `variables-shard-symlink-to-canary-${cmd}`,
+    klass: "symlink-leak",
+    limitMs: PROMPT,
+    exitCodes: cmd === "vars" ? VARS_ERROR : EXPORT_ERROR,
+    make: async (dir, canary) => {
+      const exportDir = join(dir, "export");
+      await writeHalfPlusTwo(exportDir);
+      relink(join(exportDir, "variables", "variables.data-00000-of-00001"), canary);
+      return { exportDir, argv: [cmd, "export", ...(cmd === "run" ? RUN_HP : [])] };
+    },
+    check: expect(/variables\.data-00000-of-00001 is a symbolic link to .*, outside the export folder/),
+  })),
   {
     name: "assets-symlink-to-canary-folder-run",
     klass: "symlink-leak",
@@ -210,6 +223,17 @@ const special: HostileCase[] = [
     make: async (dir) => ({ exportDir: await fifo("saved_model.pb")(dir), argv: [cmd, "export", ...rest] }),
     check: expect(/saved_model\.pb.* is a FIFO \(named pipe\), not a regular file/),
   })),
+  {
+    name: "variables-shard-fifo-vars",
+    klass: "special-file",
+    limitMs: PROMPT,
+    exitCodes: VARS_ERROR,
+    make: async (dir) => ({
+      exportDir: await fifo("variables/variables.data-00000-of-00001")(dir),
+      argv: ["vars", "export"],
+    }),
+    check: expect(/variables\.data-00000-of-00001 is a FIFO/),
+  },
   {
     name: "asset-fifo-scan",
     klass: "special-file",

@@ -35,6 +35,11 @@ export function specialKind(st: Stats | Dirent): SpecialKind | undefined {
   return "unknown";
 }
 
+/** "<name> is a FIFO (named pipe), not a regular file; …" about `path`. */
+function special(path: string, k: SpecialKind): ContainmentError {
+  return new ContainmentError(path, `${path.split("/").pop() || "."} ${specialFileMessage(k)}`, "special");
+}
+
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException)?.code;
 
 /** Wraps an fs error as a SavedModelError naming the export path (ENOENT keeps its code for "missing" checks). */
@@ -133,7 +138,7 @@ export class ExportRoot {
   async openRegular(path: string) {
     const { real, stats } = await this.resolve(path);
     const k = specialKind(stats);
-    if (k) throw new ContainmentError(path, specialFileMessage(k), "special");
+    if (k) throw special(path, k);
     let fh;
     try {
       fh = await open(real, constants.O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
@@ -145,7 +150,7 @@ export class ExportRoot {
     try {
       const st = await fh.stat();
       const k2 = specialKind(st);
-      if (k2) throw new ContainmentError(path, specialFileMessage(k2), "special");
+      if (k2) throw special(path, k2);
       return { fh, size: st.size };
     } catch (e) {
       await fh.close();
@@ -192,7 +197,7 @@ export class ExportRoot {
     }
     const k = specialKind(r.stats);
     if (k === "directory") return undefined;
-    if (k) throw new ContainmentError(path, specialFileMessage(k), "special");
+    if (k) throw special(path, k);
     return r.stats.size;
   }
 

@@ -68,6 +68,8 @@ export class TensorBundle {
   private readonly byKey = new Map<string, BundleEntry>();
   private readonly sorted: BundleEntry[] = [];
   private readonly shardSizes = new Map<number, number | undefined>();
+  /** Shards the containment layer refuses to read (a link out of the export, a FIFO, a device): why. */
+  private readonly shardRefusals = new Map<number, string>();
   /** Bytes the index file holds. */
   indexSize = 0;
   table?: TableInfo;
@@ -275,10 +277,21 @@ export class TensorBundle {
     }
     for (let s = 0; s < this.numShards && s < 100000; s++) {
       const file = shardFileName(this.prefix, s, this.numShards);
-      const size = await this.fs.size(file);
+      let size: number | undefined;
+      let refused: string | undefined;
+      try {
+        size = await this.fs.size(file);
+      } catch (e) {
+        // a link out of the export, a FIFO or a device (containment layer): the shard cannot be read
+        refused = e instanceof SavedModelError ? e.detail : e instanceof Error ? e.message : String(e);
+      }
       this.shardSizes.set(s, size);
       const list = byShard.get(s) ?? [];
-      if (size === undefined) {
+      if (refused !== undefined) {
+        this.shardRefusals.set(s, refused);
+        this.diag("error", file, `data shard ${s} of ${this.numShards} is not read: ${refused}`);
+        continue;
+      } else if (size === undefined) {
         const bytes = list.reduce((a, e) => a + e.size, 0);
         this.diag(
           list.length ? "error" : "warning",
@@ -359,6 +372,8 @@ export class TensorBundle {
       fail(`string tensor of ${n} elements cannot fit in ${e.size} bytes (each needs a length)`);
     if (!this.shardSizes.has(e.shardId)) this.shardSizes.set(e.shardId, await this.fs.size(file));
     const shardSize = this.shardSizes.get(e.shardId);
+    const refused = this.shardRefusals.get(e.shardId);
+    if (refused !== undefined) fail(`"${key}" is not read: ${refused}`);
     if (shardSize === undefined)
       fail(
         `data shard file is missing, so "${key}" cannot be read`,
