@@ -50,7 +50,12 @@ test("streamed statistics in small reads equal tensorStats of the whole tensor, 
     const want = tensorStats(await readVariable(exp, v.checkpointKey));
     let calls = 0;
     const got = await streamVariableStats(exp, v.checkpointKey, { chunkBytes: 100, onProgress: () => calls++ });
-    assert.deepEqual(got, want, v.name);
+    const close = (a: number, b: number) =>
+      (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+    assert.ok(got, v.name);
+    for (const k of ["mean", "std"] as const)
+      assert.ok(close(got[k], want[k]), `${v.name} ${k}: ${got[k]} vs ${want[k]}`);
+    assert.deepEqual({ ...got, mean: 0, std: 0 }, { ...want, mean: 0, std: 0 }, v.name);
     if (v.bytes > 100) assert.ok(calls >= Math.floor(v.bytes / 100), `${v.name}: ${calls} progress calls`);
     compared++;
   }

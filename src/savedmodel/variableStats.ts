@@ -1,8 +1,8 @@
 /**
  * Statistics of a checkpoint variable streamed through reads of bounded size (16 MiB by default),
  * so a variable of any size costs the same memory: the CRC32C is checked on the way, progress is
- * reported, and an AbortSignal stops it between reads. The result equals tensorStats() of the
- * whole tensor (same single pass, same order).
+ * reported, and an AbortSignal stops it between reads. The result is tensorStats() of the whole
+ * tensor (counts and extremes exactly; mean and std merged per chunk, equal up to rounding).
  */
 import { dtypeEnumName, DataType as DT } from "./dtypes.js";
 import { SavedModelError } from "./errors.js";
@@ -39,9 +39,10 @@ export class StatsAccumulator {
   constructor(private readonly complex = false) {}
 
   add(v: ArrayLike<number> | BigInt64Array | BigUint64Array): void {
+    const isBig = v instanceof BigInt64Array || v instanceof BigUint64Array;
+    if (!this.complex && !isBig) return this.addPlain(v as ArrayLike<number>);
     const n = this.complex ? v.length / 2 : v.length;
     this.count += n;
-    const isBig = v instanceof BigInt64Array || v instanceof BigUint64Array;
     let { min, max, mean, m2, finite, nanCount, infCount, zeros, seen } = this;
     for (let i = 0; i < n; i++) {
       let x: number;
@@ -65,6 +66,69 @@ export class StatsAccumulator {
       m2 += d * (x - mean);
     }
     Object.assign(this, { min, max, mean, m2, finite, nanCount, infCount, zeros, seen });
+  }
+
+  /**
+   * Real numbers, a chunk at a time: one pass for counts, extremes and the sum, one for the chunk's
+   * squared deviations, merged into the running mean/M2 (Chan et al.), with no division per element.
+   */
+  private addPlain(v: ArrayLike<number>): void {
+    const n = v.length;
+    this.count += n;
+    let min = this.min,
+      max = this.max,
+      nan = 0,
+      inf = 0,
+      zeros = 0,
+      seen = 0,
+      finite = 0,
+      sum = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      if (x !== x) {
+        nan++;
+        continue;
+      }
+      seen++;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x === 0) zeros++;
+      if (x === Infinity || x === -Infinity) inf++;
+      else {
+        finite++;
+        sum += x;
+      }
+    }
+    let m2 = 0;
+    const mean = finite ? sum / finite : 0;
+    if (finite)
+      for (let i = 0; i < n; i++) {
+        const x = v[i];
+        if (x - x === 0) {
+          const d = x - mean;
+          m2 += d * d;
+        }
+      }
+    this.min = min;
+    this.max = max;
+    this.nanCount += nan;
+    this.infCount += inf;
+    this.zeros += zeros;
+    this.seen += seen;
+    if (finite) {
+      const na = this.finite;
+      const total = na + finite;
+      if (na === 0) {
+        this.mean = mean;
+        this.m2 = m2;
+        this.finite = finite;
+        return;
+      }
+      const delta = mean - this.mean;
+      this.mean += (delta * finite) / total;
+      this.m2 += m2 + (delta * delta * na * finite) / total;
+      this.finite = total;
+    }
   }
 
   result(): TensorStats {
