@@ -10,9 +10,11 @@ import type { DirEntry, FileAccess } from "./fileAccess.js";
 import { functionIndex, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
 import { applyDeferred, clearDeferred, deferredContentOf, type DeferredRecord } from "./deferredContent.js";
 import { peekTopFields, rangeDecodeSavedModel } from "./rangePass.js";
+import { decodeWithLazyNodes } from "./lazyNodeDef.js";
 import { tensorflow } from "./proto.js";
 import { sniffFolder, sniffProto, type FolderKind } from "./sniff.js";
-import { parseTextFormatBytes } from "./textFormat/index.js";
+import { parseTextFormat } from "./textFormat/index.js";
+import { blank, isolate, skimSavedModelText, type SkimmedMetaGraph, type TextSpan } from "./textFormat/skim.js";
 
 export interface ExportFile {
   path: string;
@@ -40,7 +42,9 @@ export class MetaGraph {
   readonly shell: tensorflow.MetaGraphDef;
   private readonly bytes?: Uint8Array;
   private readonly lazy?: LazyMetaGraph;
-  private readonly full?: tensorflow.MetaGraphDef;
+  private fullCache?: tensorflow.MetaGraphDef;
+  /** A text export: the source and where its graph and object graph are (parsed when asked for). */
+  private readonly text?: { source: string; skim: SkimmedMetaGraph };
   private readonly file: string;
   private graphCache?: tensorflow.GraphDef;
   private nodesCache?: tensorflow.NodeDef[];
@@ -65,7 +69,8 @@ export class MetaGraph {
           deferred?: DeferredRecord[];
           source?: { fs: FileAccess; path: string };
         }
-      | { full: tensorflow.MetaGraphDef },
+      | { full: tensorflow.MetaGraphDef }
+      | { shell: tensorflow.MetaGraphDef; text: string; skim: SkimmedMetaGraph },
   ) {
     this.index = index;
     this.file = file;
@@ -75,13 +80,30 @@ export class MetaGraph {
       this.shell = src.lazy.shell;
       this.deferred = src.deferred ?? [];
       this.source = src.source;
+    } else if ("text" in src) {
+      this.shell = src.shell;
+      this.text = { source: src.text, skim: src.skim };
     } else {
-      this.full = src.full;
+      this.fullCache = src.full;
       const shell = tensorflow.MetaGraphDef.create({ ...src.full });
       delete (shell as { graphDef?: unknown }).graphDef;
       delete (shell as { objectGraphDef?: unknown }).objectGraphDef;
       this.shell = shell;
     }
+  }
+
+  /** The whole MetaGraphDef of a text export (its graph and object graph parsed on first use). */
+  private get full(): tensorflow.MetaGraphDef | undefined {
+    if (this.fullCache || !this.text) return this.fullCache;
+    const { source, skim } = this.text;
+    const m = tensorflow.MetaGraphDef.create({ ...this.shell });
+    for (const span of [skim.graph, skim.objectGraph])
+      if (span)
+        Object.assign(
+          m,
+          parseText<tensorflow.MetaGraphDef>(isolate(source, span), "tensorflow.MetaGraphDef", this.file),
+        );
+    return (this.fullCache = m);
   }
 
   get tags(): string[] {
@@ -97,23 +119,28 @@ export class MetaGraph {
     return this.shell.collectionDef ?? {};
   }
   get hasGraph(): boolean {
+    if (this.text && !this.fullCache) return !!this.text.skim.graph;
     return this.lazy ? !!this.lazy.graph : !!this.full?.graphDef;
   }
   get hasObjectGraph(): boolean {
+    if (this.text && !this.fullCache) return !!this.text.skim.objectGraph;
     return this.lazy ? !!this.lazy.objectGraphRange : !!this.full?.objectGraphDef;
   }
   /** Node count of the top-level graph, known without decoding it. */
   get nodeCount(): number {
     if (this.lazy) return this.lazy.graph?.nodeCount ?? 0;
+    if (this.text && !this.fullCache) return this.text.skim.nodes.length;
     return this.full?.graphDef?.node?.length ?? 0;
   }
   get producer(): number | undefined {
     if (this.lazy) return this.lazy.graph?.versions?.producer ?? undefined;
+    if (this.text && !this.fullCache && this.text.skim.producer !== undefined) return this.text.skim.producer;
     return this.full?.graphDef?.versions?.producer ?? undefined;
   }
   /** Number of library functions, known without looking inside them. */
   get functionCount(): number {
     if (this.lazy) return this.lazy.graph?.functionRanges.length ?? 0;
+    if (this.text && !this.fullCache) return this.text.skim.functionCount;
     return this.full?.graphDef?.library?.function?.length ?? 0;
   }
 
@@ -147,7 +174,8 @@ export class MetaGraph {
       this.graphCache = (this.full.graphDef as tensorflow.GraphDef) ?? new tensorflow.GraphDef();
     } else if (this.lazy?.graph && this.bytes) {
       try {
-        this.graphCache = tensorflow.GraphDef.decode(sliceRange(this.bytes, this.lazy.graph.range));
+        const bytes = sliceRange(this.bytes, this.lazy.graph.range);
+        this.graphCache = decodeWithLazyNodes(() => tensorflow.GraphDef.decode(bytes));
         this.mark(this.graphCache, this.deferred);
       } catch (e) {
         throw asSavedModelError(this.file, e, this.field("graph_def"));
@@ -166,11 +194,13 @@ export class MetaGraph {
     const nodes: tensorflow.NodeDef[] = [];
     try {
       const r = $protobuf.Reader.create(sliceRange(this.bytes, g));
-      while (r.pos < r.len) {
-        const tag = r.uint32();
-        if (tag >>> 3 === 1 && (tag & 7) === 2) nodes.push(tensorflow.NodeDef.decode(r, r.uint32()));
-        else r.skipType(tag & 7);
-      }
+      decodeWithLazyNodes(() => {
+        while (r.pos < r.len) {
+          const tag = r.uint32();
+          if (tag >>> 3 === 1 && (tag & 7) === 2) nodes.push(tensorflow.NodeDef.decode(r, r.uint32()));
+          else r.skipType(tag & 7);
+        }
+      });
     } catch (e) {
       throw asSavedModelError(this.file, e, this.field(`graph_def.node[${nodes.length}]`));
     }
@@ -199,7 +229,8 @@ export class MetaGraph {
     const lf = this.functionIndex.get(name);
     if (!lf) return undefined;
     try {
-      const f = tensorflow.FunctionDef.decode(sliceRange(this.bytes, lf.range));
+      const bytes = sliceRange(this.bytes, lf.range);
+      const f = decodeWithLazyNodes(() => tensorflow.FunctionDef.decode(bytes));
       if (this.deferred.length) {
         const j = this.lazyFunctionList().indexOf(lf);
         this.mark(
@@ -226,6 +257,18 @@ export class MetaGraph {
   nodesNamed(names: Iterable<string>): tensorflow.NodeDef[] {
     const want = new Set(names);
     if (want.size === 0) return [];
+    if (this.text && !this.fullCache) {
+      // a text export: parse only the node blocks whose skimmed name matches (or could not be read)
+      const { source, skim } = this.text;
+      return skim.nodes
+        .filter((s) => s.end > 0 && (s.name === undefined || want.has(s.name)))
+        .map(
+          (s) =>
+            parseText<tensorflow.GraphDef>(isolate(source, s), "tensorflow.GraphDef", this.file)
+              .node[0] as tensorflow.NodeDef,
+        )
+        .filter((n) => n && want.has(n.name));
+    }
     if (this.graphCache || this.nodesCache || this.full || !this.lazy?.graph || !this.bytes)
       return this.nodes().filter((n) => want.has(n.name));
     const out: tensorflow.NodeDef[] = [];
@@ -241,7 +284,7 @@ export class MetaGraph {
           const end = r.pos + len;
           const name = nodeName(r.buf, r.pos, end);
           if (name !== undefined && want.has(name)) {
-            const n = tensorflow.NodeDef.decode(r, len);
+            const n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(r, len));
             for (const d of this.deferred)
               if (d.path[0] === "node" && d.path[1] === index) records.push({ ...d, path: d.path.slice(2) });
             if (records.length) this.mark(n, records.splice(0));
@@ -504,9 +547,19 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
   const kind = rangeable ? "saved_model_binary" : sniffProto(bytes);
   if (kind === "saved_model_text" || (kind === "unknown" && file.endsWith(".pbtxt") && isMostlyText(bytes))) {
     format = "text";
-    const sm = parseTextFormatBytes<tensorflow.SavedModel>(bytes, "tensorflow.SavedModel", file);
+    // the graph and object graph are skimmed over (found, counted) and parsed only when asked for
+    const text = new TextDecoder("utf-8").decode(bytes);
+    const skim = skimSavedModelText(text);
+    const spans = skim.flatMap((m) => [m.graph, m.objectGraph].filter((s): s is TextSpan => !!s));
+    const sm = parseText<tensorflow.SavedModel>(blank(text, spans), "tensorflow.SavedModel", file);
     schemaVersion = Number(sm.savedModelSchemaVersion ?? 0);
-    metaGraphs = (sm.metaGraphs ?? []).map((m, i) => new MetaGraph(i, file, { full: m as tensorflow.MetaGraphDef }));
+    const mgs = (sm.metaGraphs ?? []) as tensorflow.MetaGraphDef[];
+    metaGraphs =
+      mgs.length === skim.length
+        ? mgs.map((m, i) => new MetaGraph(i, file, { shell: m, text, skim: skim[i] }))
+        : parseText<tensorflow.SavedModel>(text, "tensorflow.SavedModel", file).metaGraphs.map(
+            (m, i) => new MetaGraph(i, file, { full: m as tensorflow.MetaGraphDef }),
+          );
   } else {
     format = "binary";
     if (kind === "empty") throw new SavedModelError(file, "file is empty (0 bytes)");
@@ -570,6 +623,19 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
     diagnostics,
     openMs: performance.now() - t0,
   });
+}
+
+/** Parses text format, with SavedModelError offsets in bytes (like parseTextFormatBytes). */
+function parseText<T>(text: string, typeName: string, file: string): T {
+  try {
+    return parseTextFormat<T>(text, typeName, file);
+  } catch (e) {
+    if (e instanceof SavedModelError && e.offset !== undefined) {
+      const byteOffset = new TextEncoder().encode(text.slice(0, e.offset)).length;
+      throw new SavedModelError(file, e.detail, { offset: byteOffset, field: e.field, cause: e.cause });
+    }
+    throw e;
+  }
 }
 
 /** The name (field 1) of the NodeDef in buf[start, end), without decoding the rest. */
