@@ -13,7 +13,7 @@
  */
 import { build, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { largeGraph } from "./synthetic.js";
@@ -155,6 +155,45 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  // text exports (saved_model.pbtxt) against their binary twins, printed here from fixtures and the builder
+  const { printTextFormat } = await import("../src/savedmodel/textFormat/index.js");
+  const { tensorflow } = await import("../src/savedmodel/proto.js");
+  const twinSources: { name: string; pb: Uint8Array }[] = [];
+  for (const name of [
+    "potato-cnn-tf29",
+    "odapi-tf1-ssd-traffic-sign",
+    "lstm-bbc-news-2shards",
+    "serving-half-plus-two-cpu",
+  ]) {
+    const p = join(FIXTURES, name, "saved_model.pb");
+    if (existsSync(p)) twinSources.push({ name, pb: new Uint8Array(readFileSync(p)) });
+  }
+  twinSources.push({ name: "builder-half-plus-two", pb: halfPlusTwo().save().get("saved_model.pb")! });
+  const ratios: number[] = [];
+  for (const t of twinSources) {
+    const bin = join(work, `${t.name}-bin`);
+    const txt = join(work, `${t.name}-txt`);
+    mkdirSync(bin);
+    mkdirSync(txt);
+    writeFileSync(join(bin, "saved_model.pb"), t.pb);
+    writeFileSync(
+      join(txt, "saved_model.pbtxt"),
+      printTextFormat(tensorflow.SavedModel.decode(t.pb), "tensorflow.SavedModel"),
+    );
+    const b = median([0, 1, 2].map(() => runJson<Probe>([probe, bin]).openToSignaturesMs));
+    const x = median([0, 1, 2].map(() => runJson<Probe>([probe, txt]).openToSignaturesMs));
+    ratios.push(x / b);
+    console.log(
+      JSON.stringify({
+        twin: t.name,
+        binaryMs: +b.toFixed(1),
+        textMs: +x.toFixed(1),
+        textOverBinary: +(x / b).toFixed(2),
+      }),
+    );
+  }
+  console.log(`text twins: tags+signatures at most ${Math.max(...ratios).toFixed(2)}x their binary twin's (aim <= 4)`);
+
   const frozen = rows.filter((r) => String(r.export).startsWith("frozen"));
   const worst = Math.max(...rows.map((r) => r.tagsAndSignaturesMs as number));
   console.log(
