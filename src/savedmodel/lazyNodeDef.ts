@@ -122,14 +122,50 @@ function decodeLazyNodeDef(reader: ProtoReader | Uint8Array, length?: number): t
   return m;
 }
 
-/** Runs `fn` (a protobufjs decode) with NodeDefs decoded lazily. */
+// meta_info_def.stripped_op_list the same way: its OpDefs (with their attr defaults and allowed values)
+// decode when `op` is first read.
+const OPS = Symbol("opListSource");
+interface LazyOpList {
+  [OPS]?: Uint8Array;
+}
+const decodeOpList = tensorflow.OpList.decode;
+Object.defineProperty(tensorflow.OpList.prototype, "op", {
+  configurable: true,
+  enumerable: true,
+  get(this: LazyOpList & object): tensorflow.IOpDef[] {
+    const src = this[OPS];
+    if (src) this[OPS] = undefined;
+    const value = src ? decodeOpList(src).op : [];
+    Object.defineProperty(this, "op", { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  },
+  set(this: LazyOpList & object, value: tensorflow.IOpDef[]) {
+    if (this[OPS]) this[OPS] = undefined;
+    Object.defineProperty(this, "op", { value, writable: true, enumerable: true, configurable: true });
+  },
+});
+
+function decodeLazyOpList(reader: ProtoReader | Uint8Array, length?: number): tensorflow.OpList {
+  const r = reader instanceof Reader ? reader : Reader.create(reader as Uint8Array);
+  const end = length === undefined ? r.len : r.pos + length;
+  if (end > r.len) throw RangeError("index out of range");
+  const m = Object.create(tensorflow.OpList.prototype) as tensorflow.OpList & LazyOpList;
+  if (end > r.pos) m[OPS] = r.buf.subarray(r.pos, end);
+  r.pos = end;
+  return m;
+}
+
+/** Runs `fn` (a protobufjs decode) with NodeDef attributes and OpList entries decoded lazily. */
 export function decodeWithLazyNodes<T>(fn: () => T): T {
-  const original = tensorflow.NodeDef.decode;
+  const node = tensorflow.NodeDef.decode;
+  const ops = tensorflow.OpList.decode;
   tensorflow.NodeDef.decode = decodeLazyNodeDef as typeof tensorflow.NodeDef.decode;
+  tensorflow.OpList.decode = decodeLazyOpList as typeof tensorflow.OpList.decode;
   try {
     return fn();
   } finally {
-    tensorflow.NodeDef.decode = original;
+    tensorflow.NodeDef.decode = node;
+    tensorflow.OpList.decode = ops;
   }
 }
 

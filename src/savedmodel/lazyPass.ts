@@ -6,6 +6,7 @@
  */
 import $protobuf from "../../proto/runtime.js";
 import { tensorflow } from "./proto.js";
+import { decodeWithLazyNodes } from "./lazyNodeDef.js";
 
 const Reader = $protobuf.Reader;
 type ProtoReader = InstanceType<typeof $protobuf.Reader>;
@@ -167,7 +168,8 @@ function walkMetaGraph(buf: Uint8Array, m: ByteRange): LazyMetaGraph {
 export function addShellField(shell: tensorflow.MetaGraphDef, field: number, bytes: Uint8Array): void {
   switch (field) {
     case 1:
-      shell.metaInfoDef = tensorflow.MetaGraphDef.MetaInfoDef.decode(bytes);
+      // stripped_op_list decodes when first read
+      shell.metaInfoDef = decodeWithLazyNodes(() => tensorflow.MetaGraphDef.MetaInfoDef.decode(bytes));
       break;
     case 3:
       shell.saverDef = tensorflow.SaverDef.decode(bytes);

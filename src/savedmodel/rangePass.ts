@@ -90,9 +90,12 @@ class Cursor {
     }
     throw Error(`invalid varint encoding at offset ${pos}`);
   }
-  /** A copy of [a, b), from the window where it overlaps, the rest read directly. */
+  /**
+   * [a, b): a view of the window when it holds it all (the window is at most 4 MiB, so a view pins
+   * little), else a copy from the window where it overlaps plus a direct read of the rest.
+   */
   async copy(a: number, b: number): Promise<Uint8Array> {
-    if (a >= this.start && b <= this.end) return this.buf.slice(a - this.start, b - this.start);
+    if (a >= this.start && b <= this.end) return this.buf.subarray(a - this.start, b - this.start);
     const out = new Uint8Array(b - a);
     let at = a;
     if (a >= this.start && a < this.end) {
@@ -166,7 +169,8 @@ async function walk(
       default:
         throw Error(`invalid wire type ${wt} at offset ${at - start}`);
     }
-    await each({ field, wt, at, vs, ve, value });
+    const pending = each({ field, wt, at, vs, ve, value });
+    if (pending) await pending;
     pos = ve;
   }
 }
