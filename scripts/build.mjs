@@ -12,6 +12,7 @@ import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cliSplit } from "./cliSplit.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
@@ -41,6 +42,9 @@ const nodeEntries = [
 ];
 if (optional("src/executor/worker.ts")) nodeEntries.push({ in: "src/executor/worker.ts", out: "executorWorker" });
 if (optional("src/cli/bin.ts") && !args.has("--extension-only")) nodeEntries.push({ in: "src/cli/bin.ts", out: "cli" });
+// `savedmodel run` (executor + tfjs) is its own bundle, so show/vars/scan start without loading it (scripts/cliSplit.mjs)
+if (optional("src/cli/run.ts") && !args.has("--extension-only"))
+  nodeEntries.push({ in: "src/cli/run.ts", out: "cliRun" });
 
 /** Browser-side bundles: webviews. */
 const webEntries = [
@@ -65,6 +69,7 @@ const configs = [
     external: ["vscode"],
     // the generated protobuf code is CJS; keep `require` of optional long/buffer deps out of the bundle
     mainFields: ["module", "main"],
+    plugins: [cliSplit],
   },
   {
     ...common,

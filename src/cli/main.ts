@@ -47,12 +47,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       await load()
     )(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`savedmodel ${name}: ${e.message}\n`);
+    if (e instanceof UsageError || (e as Error)?.name === "UsageError") {
+      io.err(`savedmodel ${name}: ${(e as Error).message}\n`);
       return 2;
     }
-    if (e instanceof SavedModelError) {
-      io.err(`savedmodel ${name}: error: ${e.message}\n`);
+    if (e instanceof SavedModelError || (e as Error)?.name === "SavedModelError") {
+      io.err(`savedmodel ${name}: error: ${(e as Error).message}\n`);
       return 1;
     }
     io.err(`savedmodel ${name}: ${(e as Error)?.stack ?? String(e)}\n`);

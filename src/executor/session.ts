@@ -151,6 +151,7 @@ export class Session {
       throw new Error(`no meta graph with tags [${(opts.tags ?? []).join(",")}]; the export has ${have || "none"}`);
     }
     const graph = mg.graphDef();
+    await mg.resolveDeferredTensors(); // big frozen constants the first view left on disk
     const program = new Program(graph, mg.metaInfo?.strippedOpList?.op ?? [], opts.optimize ?? true);
     const state = new SessionState(program, fs, allKernels(), opts);
     const t1 = performance.now();

@@ -18,6 +18,7 @@ import {
   type ModelVariables,
 } from "../savedmodel/model.js";
 import { formatValue, tensorStats, type DecodedTensor } from "../savedmodel/tensor.js";
+import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
 import { buildDisplayGraph } from "../graph/build.js";
 import { graphSourceFromMetaGraph } from "../graph/source.js";
@@ -171,7 +172,10 @@ function histogram(t: DecodedTensor, min: number, max: number, bins: number): Hi
   return gen(numbers as unknown as number[]).map((b) => ({ x0: b.x0 ?? min, x1: b.x1 ?? max, count: b.length }));
 }
 
-async function variable(req: Extract<DecodeRequest, { op: "variable" }>): Promise<VariableResult> {
+async function variable(
+  req: Extract<DecodeRequest, { op: "variable" }>,
+  progress: (m: string) => void = () => {},
+): Promise<VariableResult> {
   const t0 = performance.now();
   const o = await getExport(req.exportId);
   const info = o.variables?.variables.find((v) => v.checkpointKey === req.checkpointKey);
@@ -179,6 +183,21 @@ async function variable(req: Extract<DecodeRequest, { op: "variable" }>): Promis
   const result: VariableResult = { info, decoded: false, first: [], pageable: false, ms: 0 };
   if (info.elements > req.limits.maxElements) {
     result.reason = `${info.elements.toLocaleString("en-US")} elements is over the preview limit of ${req.limits.maxElements.toLocaleString("en-US")} (setting savedModelExplorer.preview.maxElements)`;
+    // statistics still: streamed through bounded reads (cancelling the request stops the worker)
+    try {
+      const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+      let shown = -1;
+      result.stats = await streamVariableStats(o.exp, req.checkpointKey, {
+        onProgress: (done, total) => {
+          const pct = Math.floor((done * 100) / total);
+          if (pct !== shown) progress(`statistics: ${mb(done)} of ${mb(total)} MiB (${(shown = pct)}%)`);
+        },
+      });
+      if (result.stats) result.reason += "; statistics were streamed from disk, values are not shown";
+    } catch (e) {
+      result.error = serializeError(e);
+      result.reason = result.error.message;
+    }
   } else {
     try {
       const t = await readVariable(o.exp, req.checkpointKey, { maxElements: req.limits.maxElements });
@@ -246,7 +265,7 @@ async function handle<K extends DecodeRequest["op"]>(
     case "details":
       return (await details(r)) as DecodeResultMap[K];
     case "variable":
-      return (await variable(r)) as DecodeResultMap[K];
+      return (await variable(r, progress)) as DecodeResultMap[K];
     case "variablePage":
       return (await variablePage(r)) as DecodeResultMap[K];
     case "displayGraph": {

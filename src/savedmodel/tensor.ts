@@ -3,6 +3,7 @@
  * → typed arrays; the reverse for writing; one-pass statistics and value formatting. Sizes are checked
  * before anything is allocated, so a hostile shape cannot make us allocate gigabytes.
  */
+import { deferredContentOf } from "./deferredContent.js";
 import { DataType, dtypeEnumName, dtypeSize } from "./dtypes.js";
 import { SavedModelError } from "./errors.js";
 import type { ITensorProto } from "./proto.js";
@@ -389,6 +390,16 @@ export function tensorFromProto(p: ITensorProto, file = "<tensor>", limits: Size
   const shape = shapeDims(p.tensorShape);
   if (!shape) throw new SavedModelError(file, "tensor has unknown rank", { field: "tensor_shape" });
   const n = checkTensorSize(dtype, shape, limits, file);
+  const deferred = deferredContentOf(p);
+  if (deferred)
+    throw new SavedModelError(
+      file,
+      `tensor_content (${deferred.length} bytes at offset ${deferred.offset}) was not read yet`,
+      {
+        field: "tensor_content",
+        hint: "read it with MetaGraph.readTensorContent first",
+      },
+    );
   const content = p.tensorContent;
   if (dtype !== DT.DT_STRING && content && content.length > 0) {
     try {
