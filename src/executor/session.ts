@@ -396,7 +396,7 @@ export class Session {
           if (body.nodes[ref.node].op === "PlaceholderWithDefault") continue;
           throw new Error(`input "${spec.key}" (${spec.name}, ${dtypeShortName(spec.dtype)}) was not given`);
         }
-        checkFeed(spec, d);
+        checkFeed(spec, d, (m) => this.state.warn(m));
         const t = toTfTensor(
           { ...d, dtype: d.dtype === spec.dtype ? d.dtype : spec.dtype, values: d.values },
           (m) => this.state.warn(m),
@@ -541,7 +541,12 @@ function dtypeFromTfjs(d: string): number {
   return d === "float32" ? 1 : d === "int32" ? 3 : d === "bool" ? 10 : d === "string" ? 7 : d === "complex64" ? 8 : 0;
 }
 
-function checkFeed(spec: TensorSpec, d: DecodedTensor): void {
+/**
+ * Dtype must convert; the shape need not match the declared one. TensorFlow's C runtime (TF Serving,
+ * tfjs-node, the C/Java/Go APIs) feeds whatever shape it is given and lets the kernels decide; only
+ * Python's session.run / signatures[...] check it. We run, and warn.
+ */
+function checkFeed(spec: TensorSpec, d: DecodedTensor, warn: (m: string) => void): void {
   const want = tfjsDtype(spec.dtype);
   const got = tfjsDtype(d.dtype);
   if (want !== got && !(want !== "string" && got !== "string" && want && got)) {
@@ -551,7 +556,10 @@ function checkFeed(spec: TensorSpec, d: DecodedTensor): void {
   if (spec.shape) {
     const ok = spec.shape.length === d.shape.length && spec.shape.every((s, i) => s < 0 || s === d.shape[i]);
     if (!ok)
-      throw new Error(`input "${spec.key}" expects shape [${spec.shape.join(", ")}], got [${d.shape.join(", ")}]`);
+      warn(
+        `input "${spec.key}" is declared [${spec.shape.join(", ")}] but was fed [${d.shape.join(", ")}]; ` +
+          `running it as TensorFlow's C runtime (TF Serving, tfjs-node) does — Python's session.run would refuse it`,
+      );
   }
 }
 

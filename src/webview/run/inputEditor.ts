@@ -9,7 +9,7 @@ import { DataType as DT } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { ExampleFeatureRow, InputSource, RunInputInfo, RunRpc } from "../../protocol/run.js";
 import type { RpcClient } from "../../protocol/rpc.js";
-import { concreteShape, parseInputText, parseTextLines, shapeMismatch, unknownDims } from "./inputParse.js";
+import { concreteShape, parseInputText, parseTextLines, shapeWarning, unknownDims } from "./inputParse.js";
 import { fillTensor, randomRange, elementCount, type FillKind } from "./fill.js";
 import { acceptsImage, defaultScale, imageLayout, imageToTensor, type PixelScale } from "./image.js";
 import { buildExamples, takesExamples } from "./examples.js";
@@ -486,7 +486,7 @@ export class InputEditor {
           this.value.tensor = r.tensor;
           return this.setStatus(
             undefined,
-            `${this.describeTensor(r.tensor)}${r.reshapedFrom ? ` (the flat list of ${r.reshapedFrom[0]} laid out as ${formatShape(r.tensor.shape)})` : ""}`,
+            `${this.describeTensor(r.tensor)}${r.reshapedFrom ? ` (the flat list of ${r.reshapedFrom[0]} laid out as ${formatShape(r.tensor.shape)})` : ""}${r.shapeWarning ? ` — ${r.shapeWarning}` : ""}`,
           );
         }
         case "text": {
@@ -494,7 +494,10 @@ export class InputEditor {
           const r = parseTextLines(this.textLines, i.shape);
           if (!r.ok) return this.setStatus(r.error);
           this.value.tensor = r.tensor;
-          return this.setStatus(undefined, this.describeTensor(r.tensor));
+          return this.setStatus(
+            undefined,
+            `${this.describeTensor(r.tensor)}${r.shapeWarning ? ` — ${r.shapeWarning}` : ""}`,
+          );
         }
         case "random":
         case "zeros":
@@ -519,14 +522,13 @@ export class InputEditor {
             t = r.tensor;
           }
           if (!t) return this.setStatus("the file holds no array");
-          const bad = shapeMismatch(i.shape, t.shape);
-          if (bad) return this.setStatus(`${this.file.path}: ${bad}`);
+          const shapeNote = shapeWarning(i.shape, t.shape);
           if ((t.dtype === DT.DT_STRING) !== (i.dtype === DT.DT_STRING))
             return this.setStatus(
               `${this.file.path} holds ${t.dtype === DT.DT_STRING ? "strings" : "numbers"}; ${i.key} takes ${i.dtypeShort}`,
             );
           this.value.tensor = t;
-          return this.setStatus(undefined, this.describeTensor(t));
+          return this.setStatus(undefined, `${this.describeTensor(t)}${shapeNote ? ` — ${shapeNote}` : ""}`);
         }
         case "image": {
           this.value.source = { kind: "image", path: this.image?.path ?? "", dims: [...this.dims], scale: this.scale };
