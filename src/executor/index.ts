@@ -2,7 +2,14 @@
  * The bundled executor: run any signature of a SavedModel locally with TensorFlow's loading
  * semantics and tfjs-core kernels. Must be bundled with esbuild (mainFields module,main; CJS).
  */
-export { loadSession, Session, MissingOpsError, INIT_OP_SIGNATURE_KEY, denseToCoo } from "./session.js";
+export {
+  loadSession,
+  Session,
+  MissingOpsError,
+  RefusedOpsError,
+  INIT_OP_SIGNATURE_KEY,
+  denseToCoo,
+} from "./session.js";
 export type { LoadOptions, RunOptions, RunResult, SignatureInfo, TensorSpec } from "./session.js";
 export { NodeError } from "./kernel.js";
 export type { MissingOp, ProfileEntry } from "./kernel.js";

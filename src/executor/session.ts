@@ -17,7 +17,7 @@ import { allKernels } from "./ops/index.js";
 import { newConverterContext, disposeConverterContext } from "./ops/converter.js";
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
-import { KNOWN_CUSTOM_OP } from "./unsafeOps.js";
+import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
 import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -83,6 +83,43 @@ export class MissingOpsError extends Error {
           .join("\n"),
     );
     this.name = "MissingOpsError";
+  }
+}
+
+export interface RefusedOp {
+  op: string;
+  nodes: string[];
+  why: string;
+}
+
+/** Checkpoint I/O inside a signature: allowed only in the load-time restore (from the export's variables/). */
+const REFUSED_IN_SIGNATURES: Record<string, string> = {
+  SaveV2: "writes checkpoint files",
+  Save: "writes checkpoint files",
+  SaveSlices: "writes checkpoint files",
+  MergeV2Checkpoints: "writes and deletes checkpoint files",
+  RestoreV2: "reads checkpoint files at a path given at run time",
+  Restore: "reads checkpoint files at a path given at run time",
+  RestoreSlice: "reads checkpoint files at a path given at run time",
+};
+
+/** Thrown before running when the signature reaches ops refused by design (files outside the export). */
+export class RefusedOpsError extends Error {
+  constructor(
+    readonly signature: string,
+    readonly refused: RefusedOp[],
+  ) {
+    super(
+      `signature "${signature}" is refused before running: it reaches ops that touch files outside the export, which the executor never does:\n` +
+        refused
+          .map(
+            (r) =>
+              `  ${r.op} (${r.why}): ${r.nodes.slice(0, 3).join(", ")}${r.nodes.length > 3 ? ` and ${r.nodes.length - 3} more` : ""}`,
+          )
+          .join("\n") +
+        `\nTensorFlow would run it; run it there (or with saved_model_cli) to save or restore checkpoints.`,
+    );
+    this.name = "RefusedOpsError";
   }
 }
 
@@ -293,6 +330,30 @@ export class Session {
 
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
+    const { fetches, fed } = this.signatureRoots(key);
+    const init = this.initTargets.map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    return [...this.reachableOps([...fetches, ...init], fed).entries()]
+      .filter(([op]) => !this.state.kernels[op])
+      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
+      .sort((a, b) => (a.op < b.op ? -1 : 1));
+  }
+
+  /**
+   * Ops the signature reaches that the executor refuses by design, with why: checkpoint writes and reads
+   * at a path given at run time (the on-device training `save`/`restore` signatures), files, processes.
+   * run() refuses such a signature before running anything (no variable is touched).
+   */
+  refusedOps(key: string): RefusedOp[] {
+    const { fetches, fed } = this.signatureRoots(key);
+    return [...this.reachableOps(fetches, fed).entries()]
+      .flatMap(([op, nodes]) => {
+        const why = REFUSED_IN_SIGNATURES[op] ?? (this.state.kernels[op]?.unsafe ? UNSAFE_OPS[op] : undefined);
+        return why ? [{ op, nodes, why }] : [];
+      })
+      .sort((a, b) => (a.op < b.op ? -1 : 1));
+  }
+
+  private signatureRoots(key: string): { fetches: number[]; fed: Set<number> } {
     const sig = this.signature(key);
     const main = this.state.program.mainBody();
     const fetches = tensorSpecs(sig.outputs ?? {}, main).flatMap((o) =>
@@ -307,14 +368,14 @@ export class Session {
       for (const n of [c?.indicesTensorName, c?.valuesTensorName, c?.denseShapeTensorName])
         if (n) fed.add(this.tensorRef(main, n).node);
     }
-    const init = this.initTargets.map((n) => this.tensorRef(main, n).node);
-    return this.missingFrom([...fetches, ...init], fed);
+    return { fetches, fed };
   }
 
-  private missingFrom(roots: number[], fed: Set<number>): MissingOp[] {
+  /** Every op reachable from `roots` (not past fed nodes), through function calls and control flow, with its nodes. */
+  reachableOps(roots: number[], fed: Set<number>): Map<string, string[]> {
     const program = this.state.program;
     const main = program.mainBody();
-    const missing = new Map<string, string[]>();
+    const found = new Map<string, string[]>();
     const seenFns = new Set<string>();
     const visit = (body: Body, nodes: Iterable<number>) => {
       for (const n of nodes) {
@@ -326,10 +387,10 @@ export class Session {
           for (const f of a.list?.func ?? []) if (f.name) fnNames.push(f.name);
         }
         if (program.functions.has(node.op)) fnNames.push(node.op);
-        else if (!this.state.kernels[node.op]) {
-          const list = missing.get(node.op) ?? [];
+        else {
+          const list = found.get(node.op) ?? [];
           list.push(body.name ? `${body.name}/${node.name}` : node.name);
-          missing.set(node.op, list);
+          found.set(node.op, list);
         }
         for (const f of fnNames) {
           const chosen = program.selectImplementation(f);
@@ -341,9 +402,7 @@ export class Session {
       }
     };
     visit(main, neededNodes(main, roots, fed));
-    return [...missing.entries()]
-      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
-      .sort((a, b) => (a.op < b.op ? -1 : 1));
+    return found;
   }
 
   async run(key: string, feeds: Record<string, DecodedTensor>, opts: RunOptions = {}): Promise<RunResult> {
@@ -351,6 +410,8 @@ export class Session {
     const sig = this.signature(key);
     const missing = this.missingOps(key);
     if (missing.length) throw new MissingOpsError(key, missing);
+    const refused = this.refusedOps(key);
+    if (refused.length) throw new RefusedOpsError(key, refused);
     if (this.initError)
       throw new Error(`the model did not load completely: ${this.initError.message}`, { cause: this.initError });
     for (const [k, t] of Object.entries(sig.inputs ?? {})) {
