@@ -6,6 +6,8 @@ import type { Value } from "../values.js";
 
 /** TF bucketize = std::upper_bound over the boundaries = searchSorted(side "right"). */
 function bucketize(values: tf.Tensor, boundaries: tf.Tensor): tf.Tensor {
+  // tfjs's searchSorted cannot take zero values (a [-1, 0] reshape): an empty input has empty buckets.
+  if (values.size === 0) return tf.zeros(values.shape, "int32");
   return tf.tidy(() => {
     const flat = tf.reshape(tf.cast(values, "float32"), [-1]);
     const idx = tf.searchSorted(tf.cast(boundaries, "float32"), flat, "right");
