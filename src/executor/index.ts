@@ -21,4 +21,5 @@ export { evalGraph, type EvalOptions } from "./evalGraph.js";
 export { ExecutorWorker, ExecutorError, type WorkerOptions } from "./workerClient.js";
 export { converterCategories, converterCategory } from "./ops/converter.js";
 export { OUR_FAMILIES, kernelFamily, allKernels } from "./ops/index.js";
+export { refusalReason, kernelRows, type OpRow } from "./opCoverage.js";
 export { CPU_ROUTED as CPU_ROUTED_FOR_TESTS } from "./tfjs/runtime.js";

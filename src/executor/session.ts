@@ -93,7 +93,7 @@ export interface RefusedOp {
 }
 
 /** Checkpoint I/O inside a signature: allowed only in the load-time restore (from the export's variables/). */
-const REFUSED_IN_SIGNATURES: Record<string, string> = {
+export const REFUSED_IN_SIGNATURES: Record<string, string> = {
   SaveV2: "writes checkpoint files",
   Save: "writes checkpoint files",
   SaveSlices: "writes checkpoint files",

@@ -118,6 +118,32 @@ for (const backend of ["cpu", "wasm"] as const) {
       assert.deepEqual(nums(r.nchw), [10, 26]);
     });
 
+    test("SigmoidGrad, TanhGrad, InvertPermutation, ConcatOffset", async () => {
+      const r = await evalNodes(
+        [
+          konst("y", f32([0.5, 0.25], [2])),
+          konst("dy", f32([2, 4], [2])),
+          { name: "sg", op: "SigmoidGrad", input: ["y", "dy"], attr: { T: type(F) } },
+          { name: "tg", op: "TanhGrad", input: ["y", "dy"], attr: { T: type(F) } },
+          konst("p", i32([2, 0, 1], [3])),
+          { name: "ip", op: "InvertPermutation", input: ["p"], attr: { T: type(I32) } },
+          konst("ax", i32([1], [])),
+          konst("s0", i32([2, 3, 5], [3])),
+          konst("s1", i32([2, 4, 5], [3])),
+          { name: "co", op: "ConcatOffset", input: ["ax", "s0", "s1"], attr: { N: { i: 2 } } },
+        ],
+        ["sg", "tg", "ip", "co:0", "co:1"],
+        backend,
+      );
+      // sigmoid: dy·y·(1-y) = [2·0.5·0.5, 4·0.25·0.75]; tanh: dy·(1-y²) = [2·0.75, 4·0.9375]
+      close(nums(r.sg), [0.5, 0.75]);
+      close(nums(r.tg), [1.5, 3.75]);
+      // p = [2, 0, 1] → inverse [1, 2, 0]; offsets along axis 1: [0,0,0] and [0,3,0]
+      assert.deepEqual(nums(r.ip), [1, 2, 0]);
+      assert.deepEqual(nums(r["co:0"]), [0, 0, 0]);
+      assert.deepEqual(nums(r["co:1"]), [0, 3, 0]);
+    });
+
     test("SoftmaxCrossEntropyWithLogits and the sparse variant", async () => {
       const r = await evalNodes(
         [

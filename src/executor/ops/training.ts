@@ -165,6 +165,37 @@ export const trainingKernels: KernelTable = {
       }),
     ],
   },
+  // SigmoidGrad(y, dy) = dy·y·(1 - y); TanhGrad(y, dy) = dy·(1 - y²) (y is the forward output)
+  SigmoidGrad: {
+    compute: true,
+    run: (c) => [tf.tidy(() => tf.mul(T(c, 1), tf.mul(T(c, 0), tf.sub(1, T(c, 0)))))],
+  },
+  TanhGrad: { compute: true, run: (c) => [tf.tidy(() => tf.mul(T(c, 1), tf.sub(1, tf.square(T(c, 0)))))] },
+  InvertPermutation: {
+    run: (c) => {
+      const p = Array.from(T(c, 0).dataSync(), Number);
+      const inv = new Array<number>(p.length).fill(-1);
+      p.forEach((v, i) => {
+        if (v < 0 || v >= p.length || inv[v] !== -1) throw new Error(`${p.join(",")} is not a permutation`);
+        inv[v] = i;
+      });
+      return [tf.tensor1d(inv, "int32")];
+    },
+  },
+  // ConcatOffset(concat_dim, shapes...): where each input starts along concat_dim in the concatenation.
+  ConcatOffset: {
+    run: (c) => {
+      const shapes = c.inputs.slice(1).map((_, i) => Array.from(T(c, i + 1).dataSync(), Number));
+      let dim = T(c, 0).dataSync()[0];
+      if (dim < 0) dim += shapes[0].length;
+      let at = 0;
+      return shapes.map((s) => {
+        const off = s.map((_, d) => (d === dim ? at : 0));
+        at += s[dim];
+        return tf.tensor1d(off, "int32");
+      });
+    },
+  },
   BiasAddGrad: {
     compute: true,
     run: (c) => {

@@ -91,6 +91,8 @@ export const variableKernels: KernelTable = {
   },
   VariableShape: { run: (c) => [tf.tensor1d(valueOf(c, slotOf(c, c.inputs[0])).shape, "int32")] },
   DestroyResourceOp: { run: () => [] },
+  // TF 2.13+: a hint that reads need not copy; our variables are never copied on read.
+  DisableCopyOnRead: { run: () => [] },
   ResourceGather: {
     run: (c) => {
       const batchDims = attrInt(c.attrs, "batch_dims", 0);

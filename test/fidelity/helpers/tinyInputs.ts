@@ -32,7 +32,9 @@ export function tinyFeeds(sig: { inputs: Spec[]; method?: string }): Record<stri
         );
         break;
       case 9:
-        values = BigInt64Array.from({ length: n }, (_, k) => BigInt(k % 3));
+        // TFX signatures feed COO components as separate int64 inputs: indices [-1, r] (zeros: the
+        // first element) and dense_shape [r] (ones), so any such triple is a valid sparse tensor.
+        values = BigInt64Array.from({ length: n }, () => (i.shape?.length === 1 && i.shape[0] > 0 ? 1n : 0n));
         break;
       case 23:
         values = BigUint64Array.from({ length: n }, (_, k) => BigInt(k % 3));
