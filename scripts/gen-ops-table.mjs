@@ -147,7 +147,7 @@ else {
   for (const op of missing) {
     const e = seen.get(op);
     out.push(
-      `| ${esc(op)} | ${esc(list(e.fixtures))} | ${e.reached.size ? esc(list(e.reached, 3)) : "no (an unselected implementation or unused function)"} |`,
+      `| ${esc(op)} | ${esc(list(e.fixtures))} | ${e.reached.size ? esc(list(e.reached, 3)) : "no (not on any signature's path)"} |`,
     );
   }
 }

@@ -439,7 +439,19 @@ export class Session {
         m.set(ref.index, t);
         feedMap.set(ref.node, m);
       };
+      // Two signature keys may name one tensor (a TF1 export's aliased inputs): one of them feeds it.
+      const fedBy = new Map<string, string>();
       for (const spec of inputs) {
+        if (!spec.name || !feeds[spec.key]) continue;
+        const other = fedBy.get(spec.name);
+        if (other)
+          throw new Error(
+            `inputs "${other}" and "${spec.key}" name the same tensor ${spec.name}; give only one of them`,
+          );
+        fedBy.set(spec.name, spec.key);
+      }
+      for (const spec of inputs) {
+        if (!feeds[spec.key] && spec.name && fedBy.has(spec.name)) continue;
         // SignatureDef.defaults (TF 2.13+) stand in for inputs that are not given.
         const defProto = sig.defaults?.[spec.key];
         const d = feeds[spec.key] ?? (defProto ? tensorFromProto(defProto, "saved_model.pb") : undefined);
