@@ -423,6 +423,8 @@ export class Session {
     const inputs = tensorSpecs(sig.inputs ?? {}, body);
     const outputs = tensorSpecs(sig.outputs ?? {}, body);
     for (const k of Object.keys(feeds)) {
+      const part = SPARSE_PART.exec(k);
+      if (part && inputs.some((i) => i.key === part[1] && i.sparse)) continue;
       if (!inputs.some((i) => i.key === k))
         throw new Error(
           `signature "${key}" has no input "${k}" (inputs: ${inputs.map((i) => i.key).join(", ") || "none"})`,
@@ -456,9 +458,31 @@ export class Session {
         const defProto = sig.defaults?.[spec.key];
         const d = feeds[spec.key] ?? (defProto ? tensorFromProto(defProto, "saved_model.pb") : undefined);
         if (spec.sparse) {
-          if (!d) throw new Error(`input "${spec.key}" (sparse, ${dtypeShortName(spec.dtype)}) was not given`);
-          const coo = denseToCoo(d);
           const warn = (m: string) => this.state.warn(m);
+          // Fed as its component tensors (key/indices, key/values, key/dense_shape), as TF feeds the
+          // TensorInfo's three tensor names; or as a dense tensor, every element present.
+          const parts = sparseParts(spec.key, feeds);
+          if (parts) {
+            checkSparseParts(spec.key, parts);
+            feedAt(
+              spec.sparse.indices,
+              toTfTensor({ ...parts.indices, dtype: 9 }, warn, `input "${spec.key}/indices"`),
+            );
+            feedAt(
+              spec.sparse.values,
+              toTfTensor({ ...parts.values, dtype: spec.dtype }, warn, `input "${spec.key}/values"`),
+            );
+            feedAt(
+              spec.sparse.denseShape,
+              toTfTensor({ ...parts.denseShape, dtype: 9 }, warn, `input "${spec.key}/dense_shape"`),
+            );
+            continue;
+          }
+          if (!d)
+            throw new Error(
+              `input "${spec.key}" (sparse, ${dtypeShortName(spec.dtype)}) was not given: feed ${spec.key}/indices, ${spec.key}/values and ${spec.key}/dense_shape, or a dense tensor`,
+            );
+          const coo = denseToCoo(d);
           feedAt(spec.sparse.indices, toTfTensor(coo.indices, warn, `input "${spec.key}" indices`));
           feedAt(spec.sparse.values, toTfTensor({ ...coo.values, dtype: spec.dtype }, warn, `input "${spec.key}"`));
           feedAt(spec.sparse.denseShape, toTfTensor(coo.denseShape, warn, `input "${spec.key}" shape`));
@@ -584,6 +608,45 @@ export class Session {
       }
     }
   }
+}
+
+const SPARSE_PART = /^(.*)\/(indices|values|dense_shape)$/;
+
+interface SparseParts {
+  indices: DecodedTensor;
+  values: DecodedTensor;
+  denseShape: DecodedTensor;
+}
+
+/** The three component feeds of sparse input `key`, or undefined when none is given (all or none). */
+function sparseParts(key: string, feeds: Record<string, DecodedTensor>): SparseParts | undefined {
+  const [indices, values, denseShape] = ["indices", "values", "dense_shape"].map((p) => feeds[`${key}/${p}`]);
+  if (!indices && !values && !denseShape) return undefined;
+  if (!indices || !values || !denseShape)
+    throw new Error(`sparse input "${key}" needs all of ${key}/indices, ${key}/values and ${key}/dense_shape`);
+  return { indices, values, denseShape };
+}
+
+/** TF's SparseTensor checks: indices [N, rank], values [N], dense_shape [rank], every index inside the shape. */
+function checkSparseParts(key: string, p: SparseParts): void {
+  const [n, rank] = p.indices.shape.length === 2 ? p.indices.shape : [NaN, NaN];
+  if (!(n >= 0)) throw new Error(`${key}/indices must be a matrix [N, rank], got [${p.indices.shape.join(", ")}]`);
+  if (p.values.shape.length !== 1 || p.values.shape[0] !== n)
+    throw new Error(`${key}/values must be [${n}] (one per index row), got [${p.values.shape.join(", ")}]`);
+  if (p.denseShape.shape.length !== 1 || p.denseShape.shape[0] !== rank)
+    throw new Error(`${key}/dense_shape must be [${rank}], got [${p.denseShape.shape.join(", ")}]`);
+  if (Array.isArray(p.indices.values) || Array.isArray(p.denseShape.values))
+    throw new Error(`${key}/indices and ${key}/dense_shape must be integers`);
+  const shape = Array.from(p.denseShape.values as ArrayLike<number | bigint>, Number);
+  const idx = Array.from(p.indices.values as ArrayLike<number | bigint>, Number);
+  for (let i = 0; i < n; i++)
+    for (let d = 0; d < rank; d++) {
+      const v = idx[i * rank + d];
+      if (!Number.isInteger(v) || v < 0 || v >= shape[d])
+        throw new Error(
+          `${key}/indices row ${i} = [${idx.slice(i * rank, i * rank + rank).join(", ")}] is outside dense_shape [${shape.join(", ")}]`,
+        );
+    }
 }
 
 /** A dense tensor as a COO sparse tensor with every element present (row-major indices). */
