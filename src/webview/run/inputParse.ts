@@ -5,7 +5,7 @@
  */
 import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
-import { parseValueExpr } from "../../executor/feeds.js";
+import { parseValueExpr, sparseFromObject } from "../../executor/feeds.js";
 
 export type ParseResult =
   | {
@@ -182,4 +182,44 @@ export function parseTextLines(text: string, spec: readonly number[] | undefined
     };
   const warning = shapeWarning(spec, shape);
   return { ok: true, tensor: { dtype: DT.DT_STRING, shape, values }, ...(warning ? { shapeWarning: warning } : {}) };
+}
+
+/** "2, 3" / "[2, 3]" / "" (a scalar) as a shape, or an error for anything else. */
+export function parseShapeText(text: string): { ok: true; shape: number[] } | { ok: false; error: string } {
+  const t = text
+    .trim()
+    .replace(/^[[(]|[\])]$/g, "")
+    .trim();
+  if (!t) return { ok: true, shape: [] };
+  const parts = t.split(/[\s,x×]+/).filter(Boolean);
+  const shape = parts.map(Number);
+  const bad = parts.find((p, i) => !/^\d+$/.test(p) || !Number.isSafeInteger(shape[i]));
+  if (bad !== undefined) return { ok: false, error: `"${bad}" is not a size: give the shape as sizes, e.g. 2, 3` };
+  return { ok: true, shape };
+}
+
+/**
+ * A sparse (COO) input typed as {"indices": [[0, 1]], "values": [2.5], "dense_shape": [2, 3]}: its
+ * component tensors; undefined when the text is not such an object (a dense value is fed as is).
+ */
+export function parseSparseText(
+  text: string,
+  dtype: number,
+  key: string,
+): { ok: true; parts: Record<string, DecodedTensor> } | { ok: false; error: string } | undefined {
+  if (!text.trim().startsWith("{")) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `cannot parse the sparse value: ${(e as Error).message}` };
+  }
+  try {
+    const parts = sparseFromObject(v, dtype, key);
+    if (!parts)
+      return { ok: false, error: 'a sparse value is {"indices": [...], "values": [...], "dense_shape": [...]}' };
+    return { ok: true, parts };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message.replace(`${key}: `, "") };
+  }
 }
