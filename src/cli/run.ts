@@ -11,7 +11,14 @@ import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { decodeNpy, decodeNpz, encodeNpy } from "../savedmodel/npy.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
 import { examplesFromJson } from "../executor/example.js";
-import { parseValueExpr, splitAssignments, tensorFromNested } from "../executor/feeds.js";
+import {
+  parseValueExpr,
+  sparseFromObject,
+  sparsePart,
+  sparsePartDtype,
+  splitAssignments,
+  tensorFromNested,
+} from "../executor/feeds.js";
 import { loadSession, MissingOpsError, type TensorSpec } from "../executor/index.js";
 import { parseJsonKeepFloats } from "../executor/example.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
@@ -23,6 +30,8 @@ export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_s
   --tag_set T               comma-separated tags of the meta graph (default: serve, else the only one)
   --signature_def KEY       the signature to run (default: serving_default)
   --inputs 'k=f.npy;k2=f.npz[name];k3=f.json'   input tensors from files
+                            (a sparse input k: k=f.npz holding indices, values, dense_shape;
+                            or k/indices=..., k/values=..., k/dense_shape=...)
   --input_exprs 'k=[[1.0, 2.0]];k2=np.ones((2,3))' input tensors from expressions
   --input_examples 'inputs=[{"x":[1.0],"y":["a"]}]' serialized tf.Examples (classify/regress signatures)
   --outdir D                write each output as D/<key>.npy
@@ -119,6 +128,11 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
           .join(", ")}`,
       );
     const specOf = (k: string, flag: string): TensorSpec => {
+      // A sparse (COO) input's components: k/indices, k/values, k/dense_shape.
+      const part = sparsePart(k);
+      const whole = part ? sig.inputs.find((i) => i.key === part.input && i.sparse) : undefined;
+      if (part && whole && !sig.inputs.some((i) => i.key === k))
+        return { ...whole, key: k, dtype: sparsePartDtype(part.part, whole.dtype) };
       const s = sig.inputs.find((i) => i.key === k);
       if (!s)
         throw new UsageError(
@@ -131,10 +145,27 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       if (feeds[k]) throw new UsageError(`${flag}: input "${k}" is given twice`);
       feeds[k] = t;
     };
-    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs"))
-      set(k, await readInputFile(io.cwd, v, specOf(k, "--inputs").dtype, k), "--inputs");
+    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs")) {
+      const spec = specOf(k, "--inputs");
+      // A sparse input from an .npz holding indices, values and dense_shape: all three components.
+      if (spec.sparse && /\.npz$/i.test(v.trim())) {
+        const arrays = await decodeNpz(await readFile(resolve(io.cwd, v.trim())), resolve(io.cwd, v.trim()));
+        if (["indices", "values", "dense_shape"].every((p) => p in arrays)) {
+          for (const p of ["indices", "values", "dense_shape"]) set(`${k}/${p}`, arrays[p], "--inputs");
+          continue;
+        }
+      }
+      set(k, await readInputFile(io.cwd, v, spec.dtype, k), "--inputs");
+    }
     for (const [k, v] of splitAssignments(String(flags.input_exprs ?? ""), "--input_exprs")) {
       try {
+        const spec = specOf(k, "--input_exprs");
+        const parts =
+          spec.sparse && v.trim().startsWith("{") ? sparseFromObject(parseJsonKeepFloats(v), spec.dtype, k) : undefined;
+        if (parts) {
+          for (const [pk, t] of Object.entries(parts)) set(pk, t, "--input_exprs");
+          continue;
+        }
         set(k, parseValueExpr(v, specOf(k, "--input_exprs").dtype, `--input_exprs ${k}`), "--input_exprs");
       } catch (e) {
         throw e instanceof UsageError ? e : new UsageError((e as Error).message);

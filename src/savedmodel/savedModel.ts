@@ -415,6 +415,8 @@ const FOLDER_HINTS: Record<FolderKind, string> = {
   saved_model: "",
   training_checkpoint:
     "this folder is a training checkpoint (checkpoint / *.index / *.data-*), not a SavedModel export; export it with tf.saved_model.save(model, dir) or model.export(dir)",
+  session_bundle:
+    "this folder is a legacy TF1 SessionBundle export (export.meta + an 'export' checkpoint), not a SavedModel; TF Serving no longer loads SessionBundles — in TF1, import export.meta, restore the 'export' checkpoint and save it with tf.compat.v1.saved_model.Builder",
   meta_graph_file:
     "this folder holds a MetaGraph (.meta) from tf.compat.v1.train.Saver, not a SavedModel; open the .meta file to see its graph, or export with tf.compat.v1.saved_model.Builder",
   frozen_graph_candidates:

@@ -154,11 +154,11 @@ export class RunPanel {
         dtypeShort: i.dtypeShort,
         shape: i.shape,
         hasDefault: sig.defaults.includes(i.key),
-        ...(i.encoding !== "name"
-          ? {
-              unsupported: `a ${i.encoding === "coo_sparse" ? "sparse (COO)" : i.encoding} input: the executor feeds dense tensors only`,
-            }
-          : {}),
+        ...(i.encoding === "coo_sparse"
+          ? { sparse: true }
+          : i.encoding !== "name"
+            ? { unsupported: `a ${i.encoding} input: the executor feeds dense and COO sparse tensors only` }
+            : {}),
       })),
       outputs: sig.outputs.map((o) => ({
         key: o.key,
@@ -304,7 +304,7 @@ export class RunPanel {
         const r = await runIdPromise;
         return { runId: r.runId };
       },
-      "run/loadFile": async ({ key, path, member }) => {
+      "run/loadFile": async ({ key, path, member, sparse }) => {
         let uri = this.reread(path);
         if (!uri) {
           const picked = await vscode.window.showOpenDialog({
@@ -325,6 +325,18 @@ export class RunPanel {
         if (lower.endsWith(".npz")) {
           const all = await decodeNpz(bytes, shown);
           const members = Object.keys(all);
+          // A sparse input: the .npz's indices / values / dense_shape members (or key/indices, ...).
+          const part = (p: string) => all[`${key}/${p}`] ?? all[p];
+          if (sparse && !member && part("indices") && part("values") && part("dense_shape"))
+            return {
+              path: shown,
+              members,
+              components: {
+                indices: toWire(part("indices")).wire,
+                values: toWire(part("values")).wire,
+                dense_shape: toWire(part("dense_shape")).wire,
+              },
+            };
           let pick =
             member && member in all ? member : key in all ? key : members.length === 1 ? members[0] : undefined;
           if (!pick) {
