@@ -4,13 +4,22 @@
  * called body, with `_Arg`/`_Retval` nodes wiring the caller's inputs and outputs through; name scopes,
  * series and chunks are added by `buildHierarchy`.
  */
-import type { IAttrValue, IFunctionDef, IGraphDef, INodeDef, IOpDef, ISignatureDef } from "../savedmodel/proto.js";
+import type {
+  IAttrValue,
+  IFunctionDef,
+  IGraphDef,
+  INodeDef,
+  IOpDef,
+  ISignatureDef,
+  tensorflow,
+} from "../savedmodel/proto.js";
 import { dtypeShortName } from "../savedmodel/dtypes.js";
 import { bytesToString, formatAttr, formatShape, tensorPreview } from "./format.js";
 import type { CallInfo, DisplayGraph, GraphEdge, GraphGroup, GraphNode, TensorDesc } from "./model.js";
 import { isBoilerplate, opKind } from "./opKind.js";
 import { OpSchemas } from "./opSchema.js";
 import { buildHierarchy, type ContainerItem } from "./hierarchy.js";
+import { defaultView } from "./defaultView.js";
 
 export interface GraphSource {
   /** The meta graph's graph_def, including its function library. */
@@ -18,9 +27,12 @@ export interface GraphSource {
   /** meta_info_def.stripped_op_list.op */
   strippedOps?: readonly IOpDef[] | null;
   signatures?: Record<string, ISignatureDef> | null;
+  /** The object graph (TF2 exports): picks the default view of exports without signatures. */
+  objectGraph?: tensorflow.ISavedObjectGraph | null;
 }
 
-export type BuildTarget = { signature: string } | { function: string } | { graph: true };
+/** `default`: the callable that computes the model (src/graph/defaultView.ts). */
+export type BuildTarget = { signature: string } | { function: string } | { graph: true } | { default: true };
 
 export interface BuildOptions {
   /** Split groups with more direct children than this into chunks (default 1000). */
@@ -494,6 +506,7 @@ export function signatureSlice(nodes: readonly INodeDef[], sig: ISignatureDef): 
 
 /** Builds the display graph for a signature, a function, or the whole graph. */
 export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: BuildOptions = {}): DisplayGraph {
+  if ("default" in target) target = defaultView(src);
   const b = new Builder(src, opts);
   const all = src.graphDef.node ?? [];
   let title: string;

@@ -12,3 +12,4 @@ export { opKind, isBoilerplate } from "./opKind.js";
 export { depthOrder, topoRanks } from "./hierarchy.js";
 export { graphSourceFromSavedModel, graphSourceFromMetaGraph, type MetaGraphLike } from "./source.js";
 export { packDisplayGraph, unpackDisplayGraph, packedBuffers, type PackedGraph } from "./pack.js";
+export { defaultView, viewChoices, type ViewChoice } from "./defaultView.js";

@@ -9,6 +9,7 @@ export function graphSourceFromSavedModel(sm: ISavedModel, metaGraphIndex = 0): 
     graphDef: mg.graphDef ?? {},
     strippedOps: mg.metaInfoDef?.strippedOpList?.op ?? [],
     signatures: mg.signatureDef ?? {},
+    objectGraph: mg.objectGraphDef ?? null,
   };
 }
 
@@ -17,8 +18,14 @@ export interface MetaGraphLike {
   graphDef(): import("../savedmodel/proto.js").IGraphDef;
   readonly metaInfo?: import("../savedmodel/proto.js").tensorflow.MetaGraphDef.IMetaInfoDef | null;
   readonly signatureDefs: Record<string, import("../savedmodel/proto.js").ISignatureDef>;
+  objectGraph?(): import("../savedmodel/proto.js").tensorflow.ISavedObjectGraph | undefined;
 }
 
 export function graphSourceFromMetaGraph(mg: MetaGraphLike): GraphSource {
-  return { graphDef: mg.graphDef(), strippedOps: mg.metaInfo?.strippedOpList?.op ?? [], signatures: mg.signatureDefs };
+  return {
+    graphDef: mg.graphDef(),
+    strippedOps: mg.metaInfo?.strippedOpList?.op ?? [],
+    signatures: mg.signatureDefs,
+    objectGraph: mg.objectGraph?.() ?? null,
+  };
 }

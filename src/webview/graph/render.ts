@@ -48,6 +48,8 @@ export class Renderer {
   private readonly outLabels = new Map<ItemKey, Set<string>>();
   private edgeClasses = new Map<number, Set<string>>();
   mode: "svg" | "canvas" = "svg";
+  /** How the view was last fitted, until the user pans or zooms (a re-layout then fits the same way). */
+  fitted: "fit" | "readable" | undefined;
   /** Frames drawn per second are counted here (bench). */
   frames = 0;
   /** Extra tooltip line per item (the run overlay's times); read when an item is drawn. */
@@ -87,7 +89,8 @@ export class Renderer {
     };
     this.zoomer = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.02, 4])
-      .on("zoom", (ev: { transform: ZoomTransform }) => {
+      .on("zoom", (ev: { transform: ZoomTransform; sourceEvent?: unknown }) => {
+        if (ev.sourceEvent) this.fitted = undefined;
         this.transform = ev.transform;
         this.viewport.setAttribute("transform", ev.transform.toString());
         this.schedule();
@@ -381,6 +384,7 @@ export class Renderer {
     const k = Math.min(1.2, Math.max(0.02, Math.min((w - 40) / sw, (h - 40) / sh)));
     const t = zoomIdentity.translate((w - sw * k) / 2, Math.max(20, (h - sh * k) / 2)).scale(k);
     this.apply(t, animate);
+    this.fitted = "fit";
   }
 
   /**
@@ -393,9 +397,11 @@ export class Renderer {
     const sw = Math.max(1, this.scene.width);
     const sh = Math.max(1, this.scene.height);
     const k = Math.min(1.2, (w - 40) / sw, (h - 40) / sh);
-    if (k >= minScale) return this.fit(false);
-    const k2 = Math.max(minScale, Math.min(1, (w - 40) / sw));
-    this.apply(zoomIdentity.translate(Math.max(20 - 0, (w - sw * k2) / 2), 20).scale(k2), false);
+    if (k < minScale) {
+      const k2 = Math.max(minScale, Math.min(1, (w - 40) / sw));
+      this.apply(zoomIdentity.translate(Math.max(20 - 0, (w - sw * k2) / 2), 20).scale(k2), false);
+    } else this.fit(false);
+    this.fitted = "readable";
   }
 
   /** Centres an item, zooming in to at least `minScale`. */

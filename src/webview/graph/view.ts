@@ -13,6 +13,7 @@ import type { LayoutClient } from "./layoutClient.js";
 import { Minimap } from "./minimap.js";
 import { Renderer } from "./render.js";
 import { SearchBox, type SearchHit } from "./search.js";
+import { fastLayout } from "./fastLayout.js";
 import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
 import { GraphModel, type GroupLayoutInput, type ItemKey, type Scene } from "./viewModel.js";
 
@@ -46,6 +47,12 @@ export class GraphView {
   private readonly css: CSSStyleDeclaration;
   /** Where the last relayout spent its time (diagnostics, bench). */
   lastTimings: Record<string, number> = {};
+  /** Groups drawn with the fast JS layout while ELK was still starting; laid out again once it is ready. */
+  private readonly provisional = new Set<number>();
+  /** performance.now() when the ELK layout replaced the provisional first picture (diagnostics, bench). */
+  upgradedAt: number | undefined;
+  /** Which layout drew the first picture (diagnostics, bench). */
+  firstLayout: "final" | "provisional" | undefined;
 
   constructor(
     readonly g: DisplayGraph,
@@ -182,7 +189,11 @@ export class GraphView {
     return this.css.getPropertyValue(v).trim() || "#888";
   }
 
-  /** First picture: auto-expand a readable top level, lay out, fit. Resolves with the elapsed ms. */
+  /**
+   * First picture: auto-expand a readable top level, lay out, fit. Resolves with the elapsed ms. While the
+   * ELK worker is still starting, groups are laid out with the fast JS layout so the first picture never
+   * waits for it; once ELK is ready those groups are laid out again (the view is kept if the user moved it).
+   */
   async open(reveal?: GraphNodeRef): Promise<number> {
     const t0 = performance.now();
     this.autoExpand();
@@ -191,8 +202,37 @@ export class GraphView {
     this.renderer.draw();
     const ms = performance.now() - t0;
     this.post({ type: "graph/rendered", reason: "first", ms, visibleNodes: this.scene?.items.length ?? 0 });
+    this.firstLayout = this.provisional.size ? "provisional" : "final";
     if (reveal) this.revealRef(reveal);
+    if (this.provisional.size) void this.layout.warmMs.then(() => this.upgrade());
     return ms;
+  }
+
+  /** Replaces the provisional (fast JS) layouts with ELK's. */
+  private async upgrade(): Promise<void> {
+    if (!this.provisional.size) return;
+    const fitted = this.renderer.fitted;
+    this.model.dropLayouts(this.provisional);
+    this.provisional.clear();
+    const [w, h] = this.renderer.size();
+    const t = this.renderer.currentTransform;
+    const centre = this.itemNear(...t.invert([w / 2, h / 2]));
+    await this.relayout("expand", fitted ? undefined : centre);
+    if (fitted === "readable") this.renderer.fitReadable();
+    else if (fitted === "fit") this.renderer.fit(false);
+    this.renderer.draw();
+    this.upgradedAt = performance.now();
+  }
+
+  /** Key of the visible leaf or box closest to a scene point. */
+  private itemNear(x: number, y: number): ItemKey | undefined {
+    let best: { key: ItemKey; d: number } | undefined;
+    for (const it of this.scene?.items ?? []) {
+      if (it.kind === "frame") continue;
+      const d = Math.hypot(it.x + it.w / 2 - x, it.y + it.h / 2 - y);
+      if (!best || d < best.d) best = { key: it.key, d };
+    }
+    return best?.key;
   }
 
   private autoExpand(): void {
@@ -259,7 +299,14 @@ export class GraphView {
           else this.model.setLayout(inp, tinyLayout(inp.input));
           await breathe();
         }
-        if (big.length) {
+        if (big.length && this.layout.warmAt === undefined) {
+          // ELK is still starting (about a second on a cold page): never wait for it.
+          for (const p of big) {
+            this.model.setLayout(p, fastLayout(p.input));
+            this.provisional.add(p.group);
+            await breathe();
+          }
+        } else if (big.length) {
           const { results } = await this.layout.run(big.map((p) => p.input));
           results.forEach((r, i) => this.model.setLayout(big[i], r));
         }

@@ -272,6 +272,11 @@ export class GraphModel {
     this.layouts.set(inp.group, { sig: inp.sig, out, members: inp.members, keys: inp.input.children.map((c) => c.id) });
   }
 
+  /** Forgets the layouts of these groups (they are laid out again by the next relayout). */
+  dropLayouts(groups: Iterable<number>): void {
+    for (const gi of groups) this.layouts.delete(gi);
+  }
+
   hasLayout(gi: number): boolean {
     return this.layouts.has(gi);
   }
