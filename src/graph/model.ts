@@ -103,6 +103,8 @@ export interface GraphEdge {
   ctl?: boolean;
   dtype?: string;
   shape?: string;
+  /** Drawn for a folded pass-through chain (made by the graph view, never by the builder). */
+  via?: boolean;
 }
 
 export interface DisplayGraph {

@@ -51,6 +51,8 @@ export class GraphView {
   private readonly provisional = new Set<number>();
   /** performance.now() when the ELK layout replaced the provisional first picture (diagnostics, bench). */
   upgradedAt: number | undefined;
+  private readonly flagButtons: Partial<Record<"showBoiler" | "showWeights" | "showPassThrough", HTMLButtonElement>> =
+    {};
   /** Which layout drew the first picture (diagnostics, bench). */
   firstLayout: "final" | "provisional" | undefined;
 
@@ -101,7 +103,10 @@ export class GraphView {
       expandAll: (gi) => void this.expandAll(gi),
       openFunction: (fn) => this.post({ type: "graph/openFunction", fn }),
       revealInTree: () => this.announceSelection(),
+      openVariable: (n) =>
+        this.post({ type: "graph/openVariable", target: { fn: g.nodes[n].fn, node: g.nodes[n].name } }),
     });
+    this.details.weights = (key) => this.model.weightsOf(key);
     const legend = document.createElement("div");
     legend.className = "legend";
     legend.setAttribute("aria-label", "Legend: op kinds");
@@ -118,13 +123,33 @@ export class GraphView {
       b.addEventListener("click", fn);
       return b;
     };
-    const boiler = button("Boilerplate", "Show save/restore, init and NoOp nodes", () => {
-      this.model.showBoiler = !this.model.showBoiler;
-      boiler.setAttribute("aria-pressed", String(this.model.showBoiler));
-      this.model.clearLayouts();
-      void this.relayout("expand");
-    });
-    boiler.setAttribute("aria-pressed", "false");
+    const toggleButton = (
+      label: string,
+      titleText: string,
+      flag: "showBoiler" | "showWeights" | "showPassThrough",
+    ): HTMLButtonElement => {
+      const b = button(label, titleText, () => {
+        this.model[flag] = !this.model[flag];
+        b.setAttribute("aria-pressed", String(this.model[flag]));
+        this.model.recount();
+        this.model.clearLayouts();
+        void this.relayout("expand");
+      });
+      b.setAttribute("aria-pressed", "false");
+      this.flagButtons[flag] = b;
+      return b;
+    };
+    const boiler = toggleButton("Boilerplate", "Show save/restore, init and NoOp nodes", "showBoiler");
+    const weightsBtn = toggleButton(
+      "Weights",
+      "Show variables, constants and captured resources as their own nodes (otherwise they are listed inside the op that uses them)",
+      "showWeights",
+    );
+    const passBtn = toggleButton(
+      "Pass-through",
+      "Show Identity, _Retval and call-argument nodes (otherwise they fold into the edge they carry)",
+      "showPassThrough",
+    );
     const legendBtn = button("Legend", "Show or hide the op colour legend", () => (legend.hidden = !legend.hidden));
     // The minimap starts hidden when the view is small (it would cover the graph); the button toggles it.
     let minimapWanted: boolean | undefined;
@@ -145,6 +170,8 @@ export class GraphView {
         void this.expandAll(sel);
       }),
       button("Collapse all", "Collapse every group", () => void this.collapseAll()),
+      weightsBtn,
+      passBtn,
       boiler,
       legendBtn,
       minimapBtn,
@@ -160,6 +187,8 @@ export class GraphView {
       background: () => this.select(undefined),
       viewChanged: (t) => this.minimap.setView(t, canvas.clientWidth, canvas.clientHeight),
     });
+    this.renderer.edgeList = this.model.edges;
+    this.renderer.weights = (key) => this.model.weightsOf(key);
     this.minimap = new Minimap(
       g,
       (v) => this.colour(v),
@@ -198,7 +227,7 @@ export class GraphView {
     const t0 = performance.now();
     this.autoExpand();
     await this.relayout("first", undefined, false);
-    this.renderer.fitReadable();
+    this.fitFirst();
     this.renderer.draw();
     const ms = performance.now() - t0;
     this.post({ type: "graph/rendered", reason: "first", ms, visibleNodes: this.scene?.items.length ?? 0 });
@@ -206,6 +235,21 @@ export class GraphView {
     if (reveal) this.revealRef(reveal);
     if (this.provisional.size) void this.layout.warmMs.then(() => this.upgrade());
     return ms;
+  }
+
+  /** Fits the picture, never below a legible zoom; when that does not fit, the inputs are in view. */
+  private fitFirst(): void {
+    let sum = 0;
+    let count = 0;
+    for (const it of this.scene?.items ?? []) {
+      if (it.kind !== "leaf") continue;
+      const n = this.g.nodes[it.index];
+      if (n.role === "sigInput" || (n.role === "arg" && n.fn === this.g.scope.name) || n.op === "Placeholder") {
+        sum += it.x + it.w / 2;
+        count++;
+      }
+    }
+    this.renderer.fitReadable(undefined, count ? sum / count : undefined);
   }
 
   /** Replaces the provisional (fast JS) layouts with ELK's. */
@@ -218,7 +262,7 @@ export class GraphView {
     const t = this.renderer.currentTransform;
     const centre = this.itemNear(...t.invert([w / 2, h / 2]));
     await this.relayout("expand", fitted ? undefined : centre);
-    if (fitted === "readable") this.renderer.fitReadable();
+    if (fitted === "readable") this.fitFirst();
     else if (fitted === "fit") this.renderer.fit(false);
     this.renderer.draw();
     this.upgradedAt = performance.now();
@@ -376,7 +420,10 @@ export class GraphView {
     for (let i = 0; i < out.length; i++)
       for (const c of this.g.groups[out[i]].groups) if (!this.model.groupHidden(c)) out.push(c);
     for (const c of out) if (c > 0) this.model.expanded.add(c);
-    return this.relayout("expandAll", gi > 0 ? `g${gi}` : undefined);
+    const ms = await this.relayout("expandAll", gi > 0 ? `g${gi}` : undefined);
+    // The whole picture changed size: fit it again (legibly; the minimap shows the rest).
+    if (gi <= 0) this.fitFirst();
+    return ms;
   }
 
   async collapseAll(): Promise<number> {
@@ -405,6 +452,21 @@ export class GraphView {
       this.details.showGroup(gi, this.model.expanded.has(gi));
     }
     this.refreshClasses();
+    // The details pane takes width from the canvas: keep the selection in view beside it.
+    if (key) requestAnimationFrame(() => this.keepVisible(key));
+  }
+
+  /** Pans (never zooms) so the item showing `key` is inside the canvas. */
+  private keepVisible(key: ItemKey): void {
+    const it = this.scene?.byKey.get(this.visibleKey(key));
+    if (!it || it.kind === "frame") return;
+    const t = this.renderer.currentTransform;
+    const [w, h] = this.renderer.size();
+    const [x0, y0] = t.apply([it.x, it.y]);
+    const [x1, y1] = t.apply([it.x + it.w, it.y + Math.min(it.h, 60)]);
+    const dx = x1 > w - 16 ? w - 16 - x1 : x0 < 16 ? 16 - x0 : 0;
+    const dy = y1 > h - 16 ? h - 16 - y1 : y0 < 16 ? 16 - y0 : 0;
+    if (dx || dy) this.renderer.panBy(dx, dy);
   }
 
   private announceSelection(): void {
@@ -463,8 +525,15 @@ export class GraphView {
   async reveal(key: ItemKey): Promise<void> {
     let changed = false;
     if (key[0] === "n" && this.model.nodeHidden(+key.slice(1))) {
-      this.model.showBoiler = true;
-      this.model.clearLayouts();
+      const n = +key.slice(1);
+      const m = this.model;
+      const flag = m.folding.weight[n] ? "showWeights" : m.folding.pass[n] ? "showPassThrough" : "showBoiler";
+      m[flag] = true;
+      if (this.g.nodes[n].boiler) m.showBoiler = true;
+      for (const f of ["showBoiler", "showWeights", "showPassThrough"] as const)
+        this.flagButtons[f]?.setAttribute("aria-pressed", String(m[f]));
+      m.recount();
+      m.clearLayouts();
       changed = true;
     }
     for (const a of this.model.ancestors(key))
