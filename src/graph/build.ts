@@ -19,7 +19,7 @@ import type { CallInfo, DisplayGraph, GraphEdge, GraphGroup, GraphNode, TensorDe
 import { isBoilerplate, opKind } from "./opKind.js";
 import { OpSchemas } from "./opSchema.js";
 import { buildHierarchy, type ContainerItem } from "./hierarchy.js";
-import { defaultView } from "./defaultView.js";
+import { chooseDefault, viewChoices } from "./defaultView.js";
 
 export interface GraphSource {
   /** The meta graph's graph_def, including its function library. */
@@ -506,7 +506,12 @@ export function signatureSlice(nodes: readonly INodeDef[], sig: ISignatureDef): 
 
 /** Builds the display graph for a signature, a function, or the whole graph. */
 export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: BuildOptions = {}): DisplayGraph {
-  if ("default" in target) target = defaultView(src);
+  let defaultReason: string | undefined;
+  if ("default" in target) {
+    const d = chooseDefault(src);
+    target = d.target;
+    defaultReason = d.why;
+  }
   const b = new Builder(src, opts);
   const all = src.graphDef.node ?? [];
   let title: string;
@@ -562,7 +567,10 @@ export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: B
     maxChildren: opts.maxChildren ?? 1000,
     seriesMin: opts.seriesMin ?? 5,
   });
-  return { title, scope, nodes: b.nodes, groups: b.groups, edges: b.edges, warnings: b.warnings };
+  const g: DisplayGraph = { title, scope, nodes: b.nodes, groups: b.groups, edges: b.edges, warnings: b.warnings };
+  g.views = viewChoices(src);
+  if (defaultReason) g.defaultReason = defaultReason;
+  return g;
 }
 
 function descOf(n: GraphNode, out: number, fallback: TensorDesc): { dtype?: string; shape?: string } {

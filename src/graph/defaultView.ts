@@ -9,14 +9,9 @@ import type { IFunctionDef, tensorflow } from "../savedmodel/proto.js";
 
 type ISavedObjectGraph = tensorflow.ISavedObjectGraph;
 import type { BuildTarget, GraphSource } from "./build.js";
+import type { ViewChoice } from "./model.js";
 
-/** One entry of the view picker. */
-export interface ViewChoice {
-  label: string;
-  target: BuildTarget;
-  /** Op count of the view's own body (top level of a function, nodes of the graph). */
-  nodes: number;
-}
+export type { ViewChoice };
 
 const INIT_SIGNATURE = "__saved_model_init_op";
 const CALL_OPS = new Set(["PartitionedCall", "StatefulPartitionedCall"]);
@@ -94,25 +89,34 @@ function largest(names: string[], fns: Map<string, IFunctionDef>): string | unde
 
 /** The view opened when none is named. */
 export function defaultView(src: GraphSource): BuildTarget {
+  return chooseDefault(src).target;
+}
+
+/** The default view and why it was chosen. */
+export function chooseDefault(src: GraphSource): { target: Exclude<BuildTarget, { default: true }>; why: string } {
   const sigs = Object.keys(src.signatures ?? {}).filter((k) => k !== INIT_SIGNATURE);
-  if (sigs.length) return { signature: sigs.includes("serving_default") ? "serving_default" : sigs[0] };
+  if (sigs.length) {
+    const s = sigs.includes("serving_default") ? "serving_default" : sigs[0];
+    return { target: { signature: s }, why: `signature ${s}` };
+  }
   const fns = new Map<string, IFunctionDef>();
   for (const f of src.graphDef.library?.function ?? []) if (f.signature?.name) fns.set(f.signature.name, f);
   const og = src.objectGraph;
   if (og?.nodes?.length) {
     const call = largest(concreteAt(og, ["__call__"]), fns);
-    if (call) return { function: unwrap(call, fns) };
+    if (call) return { target: { function: unwrap(call, fns) }, why: "the root object's __call__" };
     const keras = largest(concreteAt(og, ["call_and_return_conditional_losses"]), fns);
-    if (keras) return { function: unwrap(keras, fns) };
+    if (keras)
+      return { target: { function: unwrap(keras, fns) }, why: "what Keras' call_and_return_conditional_losses calls" };
     const any = largest(reachedFunctions(og), fns);
-    if (any) return { function: unwrap(any, fns) };
+    if (any) return { target: { function: unwrap(any, fns) }, why: "the largest function the object graph reaches" };
   }
   const graphOps = (src.graphDef.node ?? []).filter((n) => !/^(NoOp|Const|Placeholder)$/.test(n.op ?? "")).length;
   if (graphOps === 0 && fns.size) {
     const any = largest([...fns.keys()], fns);
-    if (any) return { function: any };
+    if (any) return { target: { function: any }, why: "the largest function in the library" };
   }
-  return { graph: true };
+  return { target: { graph: true }, why: "the whole graph (no signatures)" };
 }
 
 /** Views a picker offers: the whole graph, every signature and every concrete function (largest first). */

@@ -107,6 +107,14 @@ export interface GraphEdge {
   via?: boolean;
 }
 
+/** A view of the same export the graph view's picker offers. */
+export interface ViewChoice {
+  label: string;
+  target: { signature: string } | { function: string } | { graph: true };
+  /** Op count of the view's own body (top level of a function, nodes of the graph; 0 = not counted). */
+  nodes: number;
+}
+
 export interface DisplayGraph {
   title: string;
   /** What was drawn: a signature slice, a function, or the whole meta graph. */
@@ -117,4 +125,8 @@ export interface DisplayGraph {
   edges: GraphEdge[];
   /** Problems found while building (unknown functions, budget reached...). */
   warnings: string[];
+  /** Other views of the export (whole graph, signatures, concrete functions) for the picker. */
+  views?: ViewChoice[];
+  /** Why this view was opened when none was named ("the root object's __call__"...). */
+  defaultReason?: string;
 }

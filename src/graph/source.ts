@@ -26,6 +26,15 @@ export function graphSourceFromMetaGraph(mg: MetaGraphLike): GraphSource {
     graphDef: mg.graphDef(),
     strippedOps: mg.metaInfo?.strippedOpList?.op ?? [],
     signatures: mg.signatureDefs,
-    objectGraph: mg.objectGraph?.() ?? null,
+    objectGraph: objectGraphOf(mg),
   };
+}
+
+/** The object graph when it decodes (it only picks the default view: a damaged one is not an error here). */
+function objectGraphOf(mg: MetaGraphLike) {
+  try {
+    return mg.objectGraph?.() ?? null;
+  } catch {
+    return null;
+  }
 }

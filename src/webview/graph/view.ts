@@ -80,7 +80,8 @@ export class GraphView {
     const title = document.createElement("span");
     title.className = "title";
     title.textContent = g.title;
-    title.title = g.title;
+    title.title = g.defaultReason ? `${g.title}: ${g.defaultReason}` : g.title;
+    const picker = this.viewPicker();
     this.search = new SearchBox(
       g,
       (hits) => this.showMatches(hits),
@@ -163,6 +164,7 @@ export class GraphView {
     });
     toolbar.append(
       title,
+      ...(picker ? [picker] : []),
       this.search.el,
       button("Fit", "Fit the graph to the window (F)", () => this.renderer.fit(true)),
       button("Expand all", "Expand every group inside the selected group (or everything)", () => {
@@ -212,6 +214,41 @@ export class GraphView {
         this.search.focus();
       }
     });
+  }
+
+  /** "View:" picker of the other views of this export (whole graph, signatures, functions); opens them beside. */
+  private viewPicker(): HTMLSelectElement | undefined {
+    const views = this.g.views ?? [];
+    if (views.length < 2) return undefined;
+    const sel = document.createElement("select");
+    sel.className = "view-picker";
+    sel.title = "Open another view of this export: the whole graph, a signature or a concrete function";
+    sel.setAttribute("aria-label", "View");
+    const cur = this.g.scope;
+    const here = views.findIndex((v) =>
+      cur.kind === "graph"
+        ? "graph" in v.target
+        : cur.kind === "signature"
+          ? "signature" in v.target && v.target.signature === cur.name
+          : "function" in v.target && v.target.function === cur.name,
+    );
+    const head = document.createElement("option");
+    head.textContent = here < 0 ? "other views…" : views[here].label;
+    head.value = "-1";
+    sel.append(head);
+    views.forEach((v, i) => {
+      if (i === here) return;
+      const o = document.createElement("option");
+      o.value = String(i);
+      o.textContent = v.nodes ? `${v.label} (${v.nodes.toLocaleString("en-US")} ops)` : v.label;
+      sel.append(o);
+    });
+    sel.addEventListener("change", () => {
+      const v = views[+sel.value];
+      sel.value = "-1";
+      if (v) this.post({ type: "graph/openView", target: v.target });
+    });
+    return sel;
   }
 
   colour(v: string): string {
