@@ -21,6 +21,7 @@ import {
   buildDisplayGraph,
   defaultView,
   graphSourceFromMetaGraph,
+  readKerasMetadata,
   type BuildTarget,
   type GraphSource,
 } from "../src/graph/index.js";
@@ -37,7 +38,9 @@ async function sources(dir: string, bytes?: Uint8Array): Promise<GraphSource> {
   const fs = bytes ? memoryFs(bytes) : new NodeFileAccess(dir);
   const exp = await openSavedModel(fs);
   const mg = exp.metaGraphByTags(["serve"]) ?? exp.metaGraphs[0];
-  return graphSourceFromMetaGraph(mg);
+  const src = graphSourceFromMetaGraph(mg);
+  if (exp.layout.kerasMetadata) src.kerasMetadata = await readKerasMetadata(fs, exp.layout.kerasMetadata.path);
+  return src;
 }
 
 function memoryFs(bytes: Uint8Array): MemoryFileAccess {

@@ -20,6 +20,7 @@ import { isBoilerplate, opKind } from "./opKind.js";
 import { OpSchemas } from "./opSchema.js";
 import { buildHierarchy, type ContainerItem } from "./hierarchy.js";
 import { chooseDefault, viewChoices } from "./defaultView.js";
+import { annotateLayers, kerasLayers } from "./kerasLayers.js";
 
 export interface GraphSource {
   /** The meta graph's graph_def, including its function library. */
@@ -29,6 +30,8 @@ export interface GraphSource {
   signatures?: Record<string, ISignatureDef> | null;
   /** The object graph (TF2 exports): picks the default view of exports without signatures. */
   objectGraph?: tensorflow.ISavedObjectGraph | null;
+  /** keras_metadata.pb's objects (TF 2.5+ Keras exports keep layer metadata there, not in the object graph). */
+  kerasMetadata?: readonly tensorflow.IKerasSavedObject[] | null;
 }
 
 /** `default`: the callable that computes the model (src/graph/defaultView.ts). */
@@ -567,6 +570,7 @@ export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: B
     maxChildren: opts.maxChildren ?? 1000,
     seriesMin: opts.seriesMin ?? 5,
   });
+  annotateLayers(b.groups, kerasLayers(src.objectGraph, src.kerasMetadata));
   const g: DisplayGraph = { title, scope, nodes: b.nodes, groups: b.groups, edges: b.edges, warnings: b.warnings };
   g.views = viewChoices(src);
   if (defaultReason) g.defaultReason = defaultReason;

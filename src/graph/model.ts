@@ -91,6 +91,8 @@ export interface GraphGroup {
   fn?: string;
   /** The call node for call groups. */
   call?: CallInfo;
+  /** The Keras layer this scope or call is (from the object graph / keras_metadata.pb). */
+  layer?: { className: string; params: number };
 }
 
 export interface GraphEdge {

@@ -38,3 +38,18 @@ function objectGraphOf(mg: MetaGraphLike) {
     return null;
   }
 }
+
+/** keras_metadata.pb's objects when the export has one that decodes (layer names and classes; optional). */
+export async function readKerasMetadata(
+  fs: import("../savedmodel/fileAccess.js").FileAccess,
+  path = "keras_metadata.pb",
+): Promise<import("../savedmodel/proto.js").tensorflow.IKerasSavedObject[] | null> {
+  try {
+    const size = await fs.size(path);
+    if (size === undefined || size > 256 * 1024 * 1024) return null;
+    const { SavedMetadata } = await import("../savedmodel/proto.js");
+    return SavedMetadata.decode(await fs.readFile(path)).nodes ?? null;
+  } catch {
+    return null;
+  }
+}

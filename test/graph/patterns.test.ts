@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { buildDisplayGraph, graphSourceFromMetaGraph, type GraphSource } from "../../src/graph/index.js";
 import { MemoryFileAccess } from "../../src/savedmodel/memoryFileAccess.js";
 import { openSavedModel } from "../../src/savedmodel/savedModel.js";
-import { GraphModel } from "../../src/webview/graph/viewModel.js";
+import { GraphModel, groupSubtitle } from "../../src/webview/graph/viewModel.js";
 import { patternFiles } from "../../bench/graphPatterns.js";
 
 const measure = (t: string, px: number) => t.length * px * 0.6;
@@ -51,4 +51,18 @@ test("a TF2 Keras export with 77 captured variables: no variable box, each weigh
     assert.equal(ws[0].dtype, "float32");
     assert.match(ws[0].shape ?? "", /^\[\d+, \d+, \d+, \d+\]$/);
   }
+});
+
+test("Keras layers: scope boxes show the layer class and parameter count from the object graph", async () => {
+  const src = await source("kerasCaptured");
+  const g = buildDisplayGraph(src, { signature: "serving_default" });
+  const layered = g.groups.filter((x) => x.layer);
+  assert.ok(layered.length >= 10, `${layered.length} layer boxes`);
+  const conv1 = layered.find((x) => x.label === "Conv1");
+  assert.ok(conv1, layered.map((x) => x.label).join(", "));
+  assert.equal(conv1.layer!.className, "Conv2D");
+  assert.equal(conv1.layer!.params, 3 * 3 * 3 * 8, "the kernel's elements");
+  const bn = layered.find((x) => x.layer!.className === "BatchNormalization");
+  assert.ok(bn && bn.layer!.params > 0);
+  assert.match(groupSubtitle(g, g.groups.indexOf(conv1)), /^Conv2D · 216 params · \d+ ops$/);
 });

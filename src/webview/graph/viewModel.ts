@@ -458,6 +458,10 @@ function sameEnds(a: SceneItem, b: SceneItem, pts: number[]): boolean {
 export function groupSubtitle(g: DisplayGraph, gi: number): string {
   const grp = g.groups[gi];
   const ops = `${grp.visibleSize.toLocaleString("en-US")} op${grp.visibleSize === 1 ? "" : "s"}`;
+  if (grp.layer) {
+    const p = grp.layer.params;
+    return `${grp.layer.className}${p ? ` · ${p.toLocaleString("en-US")} param${p === 1 ? "" : "s"}` : ""} · ${ops}`;
+  }
   if (grp.kind === "call" && grp.fn) return `ƒ ${shortFn(grp.fn)} · ${ops}`;
   if (grp.kind === "call" && grp.call) return `${grp.call.op} · ${ops}`;
   return ops;
