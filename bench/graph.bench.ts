@@ -1,7 +1,8 @@
 /**
  * Graph view benchmark in headless Chromium with the real webview bundle (dist/webview, cold layout worker
  * per page). Usage:
- *   npm run bench:graph -- DIR... [--synthetic] [--screens OUTDIR]
+ *   npm run bench:graph -- DIR... [--patterns] [--synthetic] [--screens OUTDIR]
+ * --patterns adds the builder-made exports of issue 13 (bench/graphPatterns.ts) as fixtures.
  * Prints one JSON line per folder and signature (or, for an export without signatures, its default view:
  * the callable that computes the model, src/graph/defaultView.ts):
  *   {"dir","signature","nodes","groups","firstPaintMs","coldMs","expandLargestMs", ...extra fields}
@@ -31,11 +32,16 @@ import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
 import type { DisplayGraph } from "../src/graph/model.js";
 import { GraphHarness, timeInPage } from "./graphHarness.js";
 import { bigFunction, manyFunctions } from "./graphSynthetic.js";
+import { PATTERNS, patternFiles } from "./graphPatterns.js";
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function sources(dir: string, bytes?: Uint8Array): Promise<GraphSource> {
-  const fs = bytes ? memoryFs(bytes) : new NodeFileAccess(dir);
+  const fs = dir.startsWith("pattern:")
+    ? new MemoryFileAccess(patternFiles(dir.slice(8) as (typeof PATTERNS)[number]))
+    : bytes
+      ? memoryFs(bytes)
+      : new NodeFileAccess(dir);
   const exp = await openSavedModel(fs);
   const mg = exp.metaGraphByTags(["serve"]) ?? exp.metaGraphs[0];
   const src = graphSourceFromMetaGraph(mg);
@@ -195,12 +201,13 @@ async function main(): Promise<void> {
   const screens = si >= 0 ? args[si + 1] : undefined;
   if (screens) mkdirSync(screens, { recursive: true });
   const dirs = args.filter((a, i) => !a.startsWith("--") && (si < 0 || i !== si + 1));
+  if (args.includes("--patterns")) dirs.push(...PATTERNS.map((p) => `pattern:${p}`));
   const h = new GraphHarness();
   const rows: Record<string, unknown>[] = [];
   await h.start();
   try {
     for (const dir of dirs) {
-      if (!existsSync(dir)) {
+      if (!dir.startsWith("pattern:") && !existsSync(dir)) {
         console.log(JSON.stringify({ dir, error: "no such folder" }));
         continue;
       }

@@ -497,7 +497,10 @@ function clusterTopLevel(
     const rb = find(b);
     if (ra !== rb) uf.set(ra, rb);
   }
-  const loose = root.nodes.filter((n) => nodes[n].role !== "sigInput" && nodes[n].role !== "sigOutput");
+  // Inputs (signature inputs, placeholders) and outputs stay on the first screen.
+  const loose = root.nodes.filter(
+    (n) => nodes[n].role !== "sigInput" && nodes[n].role !== "sigOutput" && !/^Placeholder/.test(nodes[n].op),
+  );
   const parts = new Map<number, number[]>();
   for (const n of loose) {
     const r = find(n);

@@ -15,6 +15,7 @@ import {
   HEADER,
   LABEL_PX,
   LEAF_H,
+  LEAF_H1,
   SUB_PX,
   WEIGHT_LINE,
   weightLines,
@@ -74,6 +75,8 @@ export class Renderer {
   edgeList: readonly GraphEdge[];
   /** Weights drawn inside an item (the view model's folding). */
   weights: (key: ItemKey) => WeightRef[] = () => [];
+  /** All weights of an item, for its tooltip (a Keras layer box draws "N params" instead of listing them). */
+  allWeights: (key: ItemKey) => WeightRef[] = () => [];
   /** Extra tooltip line per item (the run overlay's times); read when an item is drawn. */
   tooltip?: (key: ItemKey) => string | undefined;
 
@@ -272,12 +275,13 @@ export class Renderer {
       rect("stripe", 0, 0, 4, it.h, 0);
       const fit = (s: string, px: number) => ellipsize(s, it.w - 16, (x) => this.measure(x, px));
       const ws = this.weights(it.key);
-      if (n.label === n.op && !ws.length) text("label", 10, 16, fit(n.label, LABEL_PX));
+      const one = n.label === n.op;
+      if (one) text("label", 10, 16, fit(n.label, LABEL_PX));
       else {
         text("label", 10, 15, fit(n.label, LABEL_PX));
         text("op", 10, 29, fit(n.op, SUB_PX));
       }
-      this.weightText(g, ws, LEAF_H, it.w, fit);
+      this.weightText(g, ws, one ? LEAF_H1 : LEAF_H, it.w, fit);
       title.textContent = `${n.name}\n${n.op}${n.fn ? `\nin ƒ ${n.fn}` : ""}${weightTitle(ws)}`;
     } else {
       const grp = this.g.groups[it.index];
@@ -290,8 +294,13 @@ export class Renderer {
         text("label", 10, 16, fit(grp.label, LABEL_PX, true));
         text("sub", 10, 31, fit(groupSubtitle(this.g, it.index), SUB_PX));
         text("toggle", it.w - 8, 16, "+", "end");
-        this.weightText(g, this.weights(it.key), BOX_H, it.w, (s, px) =>
-          ellipsize(s, it.w - 16, (x) => this.measure(x, px)),
+        this.weightText(
+          g,
+          this.weights(it.key),
+          BOX_H,
+          it.w,
+          (s, px) => ellipsize(s, it.w - 16, (x) => this.measure(x, px)),
+          1,
         );
       } else {
         g.setAttribute("class", `frame k-${kind}`);
@@ -301,7 +310,7 @@ export class Renderer {
         text("label", 10, 16, fit(`${grp.label}  ·  ${groupSubtitle(this.g, it.index)}`, LABEL_PX, true));
         text("toggle", it.w - 8, 16, "−", "end");
       }
-      title.textContent = `${grp.id || grp.label}\n${groupSubtitle(this.g, it.index)}${grp.fn ? `\nƒ ${grp.fn}` : ""}${it.kind === "box" ? weightTitle(this.weights(it.key)) : ""}`;
+      title.textContent = `${grp.id || grp.label}\n${groupSubtitle(this.g, it.index)}${grp.fn ? `\nƒ ${grp.fn}` : ""}${it.kind === "box" ? weightTitle(this.allWeights(it.key)) : ""}`;
     }
     const extra = this.tooltip?.(it.key);
     if (extra) title.textContent += `\n${extra}`;
@@ -312,7 +321,14 @@ export class Renderer {
   }
 
   /** The weight lines inside a node, below its first `top` pixels. */
-  private weightText(g: SVGGElement, ws: WeightRef[], top: number, w: number, fit: (s: string, px: number) => string) {
+  private weightText(
+    g: SVGGElement,
+    ws: WeightRef[],
+    top: number,
+    w: number,
+    fit: (s: string, px: number) => string,
+    max?: number,
+  ) {
     if (!ws.length) return;
     const sep = document.createElementNS(SVGNS, "line");
     sep.setAttribute("class", "wsep");
@@ -321,7 +337,7 @@ export class Renderer {
     sep.setAttribute("y1", String(top));
     sep.setAttribute("y2", String(top));
     g.appendChild(sep);
-    weightLines(ws).forEach((line, i) => {
+    weightLines(ws, max).forEach((line, i) => {
       const t = document.createElementNS(SVGNS, "text");
       t.setAttribute("class", "weight");
       t.setAttribute("x", "10");
@@ -446,7 +462,7 @@ export class Renderer {
     const sh = Math.max(1, this.scene.height);
     const k = Math.min(1.2, (w - 40) / sw, (h - 40) / sh);
     if (k < minScale) {
-      const k2 = Math.max(minScale, Math.min(1, (w - 40) / sw));
+      const k2 = Math.max(minScale, Math.min(minScale, (w - 40) / sw));
       // Too wide to fit legibly: keep the inputs (focusX, the top of a top-down layout) in view.
       let x = (w - sw * k2) / 2;
       if (sw * k2 > w - 40) {

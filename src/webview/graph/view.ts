@@ -21,7 +21,10 @@ import { GraphModel, type GroupLayoutInput, type ItemKey, type Scene } from "./v
 const AUTO_EXPAND_ITEMS = 40;
 /** ...and if fewer than this are visible, open the biggest box as long as it has at most AUTO_EXPAND_MAX_KIDS children. */
 const AUTO_EXPAND_SPARSE = 12;
-const AUTO_EXPAND_MAX_KIDS = 120;
+const AUTO_EXPAND_MAX_KIDS = 400;
+/** ...then open up to this many of the first small boxes (at most AUTO_OPEN_SMALL_KIDS children each). */
+const AUTO_OPEN_SMALL = 12;
+const AUTO_OPEN_SMALL_KIDS = 10;
 
 /** Scenes with more items than this are handed to the renderer and minimap in separate tasks. */
 const SLICE_ITEMS = 2000;
@@ -190,7 +193,8 @@ export class GraphView {
       viewChanged: (t) => this.minimap.setView(t, canvas.clientWidth, canvas.clientHeight),
     });
     this.renderer.edgeList = this.model.edges;
-    this.renderer.weights = (key) => this.model.weightsOf(key);
+    this.renderer.weights = (key) => this.model.drawnWeights(key);
+    this.renderer.allWeights = (key) => this.model.weightsOf(key);
     this.minimap = new Minimap(
       g,
       (v) => this.colour(v),
@@ -346,6 +350,27 @@ export class GraphView {
       m.expanded.add(c);
       visible += add;
       for (const cc of g.groups[c].groups) if (worth(cc)) queue.push(cc);
+    }
+    // The first screen shows ops, not only boxes: open the small boxes nearest the inputs (in data-flow order).
+    const order: number[] = [];
+    const walk = (gi: number) => {
+      for (const c of g.groups[gi].groups) {
+        if (!worth(c)) continue;
+        if (m.expanded.has(c)) walk(c);
+        else order.push(c);
+      }
+    };
+    walk(0);
+    let opened = 0;
+    let added = 0;
+    for (const c of order) {
+      if (opened >= AUTO_OPEN_SMALL || added > AUTO_EXPAND_ITEMS) break;
+      const k = kids(c);
+      // A box around one op (a layer's scope around its Conv2D) already says it all: no frame for it.
+      if (k > AUTO_OPEN_SMALL_KIDS || k < 2) continue;
+      m.expanded.add(c);
+      added += k - 1;
+      opened++;
     }
   }
 

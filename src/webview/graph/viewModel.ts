@@ -199,6 +199,12 @@ export class GraphModel {
     return this.shown[gi];
   }
 
+  /** The weights listed inside an item's box: a Keras layer's box says "N params" instead (details list them). */
+  drawnWeights(key: ItemKey): WeightRef[] {
+    if (key[0] === "g" && this.g.groups[+key.slice(1)].layer) return [];
+    return this.weightsOf(key);
+  }
+
   /** The weights drawn inside a visible leaf or collapsed group box (none when weights are shown as nodes). */
   weightsOf(key: ItemKey): WeightRef[] {
     if (this.showWeights) return [];
@@ -248,13 +254,12 @@ export class GraphModel {
     const cached = this.sizeCache.get(key);
     if (cached) return cached;
     let s: [number, number];
-    const weights = this.weightsOf(key);
-    const lines = weightLines(weights);
+    const lines = weightLines(this.drawnWeights(key), key[0] === "g" ? 1 : WEIGHT_LINES);
     const linesW = Math.max(0, ...lines.map((l) => this.measure(l, SUB_PX))) + 20;
     const extraH = lines.length ? lines.length * WEIGHT_LINE + 4 : 0;
     if (key[0] === "n") {
       const n = this.g.nodes[idx];
-      const one = n.label === n.op && !lines.length;
+      const one = n.label === n.op;
       const w = Math.max(this.measure(n.label, LABEL_PX), one ? 0 : this.measure(n.op, SUB_PX) + 20, linesW) + 20;
       s = [Math.min(MAX_W + 60, Math.max(44, w)), (one ? LEAF_H1 : LEAF_H) + extraH];
     } else {
@@ -472,8 +477,11 @@ function shortFn(fn: string): string {
 }
 
 /** The lines listing weights inside a node: "dense/kernel  float32 [784, 10]", at most WEIGHT_LINES. */
-export function weightLines(ws: readonly WeightRef[]): string[] {
+export function weightLines(ws: readonly WeightRef[], max = WEIGHT_LINES): string[] {
   const line = (w: WeightRef) => [w.name, w.dtype, w.shape].filter(Boolean).join("  ");
-  if (ws.length <= WEIGHT_LINES) return ws.map(line);
-  return [...ws.slice(0, WEIGHT_LINES - 1).map(line), `+${ws.length - WEIGHT_LINES + 1} more weights`];
+  if (ws.length <= max) return ws.map(line);
+  // One line for a box: "4 weights: gamma, beta, moving_mean, …".
+  if (max === 1)
+    return [`${ws.length} weights: ${ws.map((w) => w.name.slice(w.name.lastIndexOf("/") + 1)).join(", ")}`];
+  return [...ws.slice(0, max - 1).map(line), `+${ws.length - max + 1} more weights`];
 }
