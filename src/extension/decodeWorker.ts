@@ -21,7 +21,7 @@ import { formatValue, tensorStats, type DecodedTensor } from "../savedmodel/tens
 import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
 import { buildDisplayGraph } from "../graph/build.js";
-import { graphSourceFromMetaGraph } from "../graph/source.js";
+import { graphSourceFromMetaGraph, readKerasMetadata } from "../graph/source.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import {
   serializeError,
@@ -273,7 +273,11 @@ async function handle<K extends DecodeRequest["op"]>(
       const mg = o.exp.metaGraphs[r.metaGraph];
       if (!mg) throw new Error(`meta graph ${r.metaGraph} does not exist`);
       progress("building the graph view");
-      return buildDisplayGraph(graphSourceFromMetaGraph(mg), r.target, r.opts) as DecodeResultMap[K];
+      const src = graphSourceFromMetaGraph(mg);
+      // Keras layer names and classes for the graph's boxes (TF 2.5+ keeps them in keras_metadata.pb)
+      if (o.exp.layout.kerasMetadata)
+        src.kerasMetadata = await readKerasMetadata(o.exp.fs, o.exp.layout.kerasMetadata.path);
+      return buildDisplayGraph(src, r.target, r.opts) as DecodeResultMap[K];
     }
     case "variableOfNode": {
       const o = await getExport(r.exportId);

@@ -44,6 +44,8 @@ export interface GraphPanelTarget {
   function?: string;
   node?: string;
   nodeFunction?: string;
+  /** The whole meta graph (the view picker's "whole graph"), not the default view. */
+  whole?: boolean;
 }
 
 export interface GraphPanelHandle {
@@ -52,6 +54,8 @@ export interface GraphPanelHandle {
   reveal(node: GraphNodeRef): void;
   /** Fires when the user selects a node in the graph (graph -> tree navigation). */
   readonly onDidSelectNode: vscode.Event<GraphNodeRef & { op: string }>;
+  /** Fires when the user asks for the values of a variable drawn inside its consumer. */
+  readonly onDidOpenVariable: vscode.Event<GraphNodeRef>;
 }
 
 const panels = new Map<string, GraphPanel>();
@@ -59,7 +63,8 @@ const panels = new Map<string, GraphPanel>();
 function viewOf(target: GraphPanelTarget): BuildTarget {
   if (target.signature) return { signature: target.signature };
   if (target.function) return { function: target.function };
-  return { graph: true };
+  // Nothing named: the callable that computes the model (src/graph/defaultView.ts), unless asked for it all.
+  return target.whole ? { graph: true } : { default: true };
 }
 
 function revealOf(target: GraphPanelTarget): GraphNodeRef | undefined {
@@ -72,6 +77,7 @@ function titleOf(source: GraphPanelSource, view: BuildTarget): string {
   if ("signature" in view) return `${source.label} · ${view.signature}`;
   if ("function" in view)
     return `${source.label} · ƒ ${view.function.replace(/^__inference_/, "").replace(/_\d+$/, "")}`;
+  if ("default" in view) return `${source.label} · model`;
   return `${source.label} · graph`;
 }
 
@@ -99,6 +105,8 @@ class GraphPanel implements GraphPanelHandle {
   readonly panel: vscode.WebviewPanel;
   private readonly selectEmitter = new vscode.EventEmitter<GraphNodeRef & { op: string }>();
   readonly onDidSelectNode = this.selectEmitter.event;
+  private readonly variableEmitter = new vscode.EventEmitter<GraphNodeRef>();
+  readonly onDidOpenVariable = this.variableEmitter.event;
   private ready = false;
   private pendingReveal: GraphNodeRef | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -121,6 +129,7 @@ class GraphPanel implements GraphPanelHandle {
     this.panel.webview.html = graphHtml(this.panel.webview, context.extensionUri, title);
     this.disposables.push(
       this.selectEmitter,
+      this.variableEmitter,
       this.panel.webview.onDidReceiveMessage((m: GraphToHostMessage) => void this.onMessage(m)),
       this.panel.onDidDispose(() => {
         panels.delete(key);
@@ -149,6 +158,16 @@ class GraphPanel implements GraphPanelHandle {
         break;
       case "graph/openFunction":
         openGraphPanel(this.context, this.source, { function: m.fn });
+        break;
+      case "graph/openView":
+        openGraphPanel(this.context, this.source, {
+          ...("signature" in m.target ? { signature: m.target.signature } : {}),
+          ...("function" in m.target ? { function: m.target.function } : {}),
+          ...("graph" in m.target ? { whole: true } : {}),
+        });
+        break;
+      case "graph/openVariable":
+        this.variableEmitter.fire(m.target);
         break;
       case "graph/saveFile":
         await this.save(m.format, m.suggestedName, m.data);
