@@ -58,7 +58,15 @@ export function escapeControl(s: string): string {
 }
 
 const num = (x: number) =>
-  x === Infinity ? "inf" : Number.isNaN(x) ? "-" : x === 0 ? "0" : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? String(+x.toPrecision(4)) : x.toExponential(3);
+  x === Infinity
+    ? "inf"
+    : Number.isNaN(x)
+      ? "-"
+      : x === 0
+        ? "0"
+        : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6
+          ? String(+x.toPrecision(4))
+          : x.toExponential(3);
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
 const MARK = { added: "+", removed: "-", changed: "~" } as const;
 
@@ -100,19 +108,21 @@ export function formatDiffText(r: DiffReport): string {
       L.push(
         `  functions: ${g.functions.matched.length} matched (${by("name")} by name, ${by("name_without_suffix")} by name without suffix, ${by("structure")} by structure), ${g.functions.added.length} added, ${g.functions.removed.length} removed`,
       );
-      for (const m of g.functions.matched) if (m.a !== m.b) L.push(`    ${m.a} ~ ${m.b} (${m.matchedBy.replace(/_/g, " ")})`);
+      for (const m of g.functions.matched)
+        if (m.a !== m.b) L.push(`    ${m.a} ~ ${m.b} (${m.matchedBy.replace(/_/g, " ")})`);
       for (const f of g.functions.added) L.push(`  + function ${f}`);
       for (const f of g.functions.removed) L.push(`  - function ${f}`);
       for (const n of g.nodes.slice(0, MAX_LINES)) {
         const loc = `${n.function ? `${n.function}/` : ""}${n.node}`;
         const extra =
           n.kind === "changed"
-            ? ` ${n.what!.join("+")}${n.before !== undefined ? `: ${n.before}${n.after !== undefined ? ` → ${n.after}` : ""}` : ""}`
+            ? ` ${n.what!.join("+")}${n.before !== undefined ? `: ${n.before}${n.after !== undefined ? ` → ${n.after}` : ""}` : ""}${n.attrs ? ` (attrs ${n.attrs.join(", ")})` : ""}`
             : ` (${n.op})`;
         L.push(`  ${MARK[n.kind]} node ${loc}${extra}`);
       }
       if (g.nodes.length > MAX_LINES) L.push(`  … ${g.nodes.length - MAX_LINES} more node change(s) (--json for all)`);
-      for (const sg of g.signatures) if (sg.nodes.length) L.push(`  signature ${sg.signature}: ${sg.nodes.length} node change(s) in what it runs`);
+      for (const sg of g.signatures)
+        if (sg.nodes.length) L.push(`  signature ${sg.signature}: ${sg.nodes.length} node change(s) in what it runs`);
     }
   }
   if (r.files) {
@@ -122,10 +132,13 @@ export function formatDiffText(r: DiffReport): string {
     for (const a of f.assets)
       L.push(
         `  ${MARK[a.kind]} ${a.path}` +
-          (a.kind === "changed" ? `: ${a.sizeA} → ${a.sizeB} bytes, crc32c ${a.hashA} → ${a.hashB}` : ` (${a.sizeA ?? a.sizeB} bytes)`),
+          (a.kind === "changed"
+            ? `: ${a.sizeA} → ${a.sizeB} bytes, crc32c ${a.hashA} → ${a.hashB}`
+            : ` (${a.sizeA ?? a.sizeB} bytes)`),
       );
     if (f.fingerprintA !== f.fingerprintB) L.push(`  ${f.fingerprintB ? "+" : "-"} fingerprint.pb`);
-    for (const p of f.fingerprint) L.push(`  ~ fingerprint ${p.field}: ${p.a ?? "(none)"} → ${p.b ?? "(none)"}`, `      ${p.meaning}`);
+    for (const p of f.fingerprint)
+      L.push(`  ~ fingerprint ${p.field}: ${p.a ?? "(none)"} → ${p.b ?? "(none)"}`, `      ${p.meaning}`);
     for (const p of f.producer) L.push(`  ~ ${p.field}: ${p.a ?? "(none)"} → ${p.b ?? "(none)"}`);
   }
   if (r.weights) {
@@ -139,7 +152,10 @@ export function formatDiffText(r: DiffReport): string {
       if (c.kind === "added") L.push(`  + ${c.name} ${c.after}`);
       else if (c.kind === "removed") L.push(`  - ${c.name} ${c.before}`);
       else if (c.what === "name") L.push(`  ~ ${c.keyB}: name ${c.before} → ${c.after}`);
-      else L.push(`  ~ ${c.name}: ${c.what}${c.before !== undefined ? ` ${c.before} → ${c.after}` : ""}${c.detail ? ` (${c.detail})` : ""}`);
+      else
+        L.push(
+          `  ~ ${c.name}: ${c.what}${c.before !== undefined ? ` ${c.before} → ${c.after}` : ""}${c.detail ? ` (${c.detail})` : ""}`,
+        );
     }
     for (const d of moved.slice(0, MAX_LINES))
       L.push(
@@ -160,7 +176,8 @@ export function formatDiffText(r: DiffReport): string {
     for (const k of b.onlyA) L.push(`  - ${k} (only A produces it)`);
     for (const k of b.onlyB) L.push(`  + ${k} (only B produces it)`);
   }
-  for (const d of r.diagnostics) L.push(`${d.severity} (${d.side.toUpperCase()}): ${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}`);
+  for (const d of r.diagnostics)
+    L.push(`${d.severity} (${d.side.toUpperCase()}): ${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}`);
   // each entry is one line: escaping it leaves no control character a model string could bring
   return L.map(escapeControl).join("\n") + "\n";
 }
@@ -265,14 +282,27 @@ async function behaviour(
 
 export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
   const { flags, positional } = parseFlags(argv, {
-    values: ["tag_set", "signature_def", "fail_on", "only", "run", "inputs", "input_exprs", "input_examples", "seed", "atol", "backend"],
+    values: [
+      "tag_set",
+      "signature_def",
+      "fail_on",
+      "only",
+      "run",
+      "inputs",
+      "input_exprs",
+      "input_examples",
+      "seed",
+      "atol",
+      "backend",
+    ],
     booleans: ["json", "help", "all"],
   });
   if (flags.help) {
     io.out(DIFF_USAGE + "\n");
     return 0;
   }
-  if (positional.length !== 2) throw new UsageError(`diff needs two export folders: savedmodel diff A B\n\n${DIFF_USAGE}`);
+  if (positional.length !== 2)
+    throw new UsageError(`diff needs two export folders: savedmodel diff A B\n\n${DIFF_USAGE}`);
   const failOn = (flags.fail_on as string | undefined) ?? "breaking";
   if (failOn !== "breaking" && failOn !== "any") throw new UsageError("--fail-on must be breaking or any");
   const sections = flags.only
@@ -282,7 +312,8 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
         .filter(Boolean)
     : ALL_SECTIONS;
   for (const s of sections)
-    if (!ALL_SECTIONS.includes(s as Section)) throw new UsageError(`--only: unknown section "${s}" (use ${ALL_SECTIONS.join(",")})`);
+    if (!ALL_SECTIONS.includes(s as Section))
+      throw new UsageError(`--only: unknown section "${s}" (use ${ALL_SECTIONS.join(",")})`);
   const tags = flags.tag_set
     ? String(flags.tag_set)
         .split(",")
@@ -290,7 +321,10 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
         .filter(Boolean)
     : undefined;
   const [rootA, rootB] = positional.map((p) => resolve(io.cwd, p));
-  const [a, b] = await Promise.all([openSavedModel(new NodeFileAccess(rootA)), openSavedModel(new NodeFileAccess(rootB))]);
+  const [a, b] = await Promise.all([
+    openSavedModel(new NodeFileAccess(rootA)),
+    openSavedModel(new NodeFileAccess(rootB)),
+  ]);
   for (const [exp, label, p] of [
     [a, "A", positional[0]],
     [b, "B", positional[1]],

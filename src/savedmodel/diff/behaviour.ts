@@ -106,19 +106,36 @@ function argmaxChanged(a: DecodedTensor, b: DecodedTensor): number | undefined {
 export function compareOutput(key: string, a: DecodedTensor, b: DecodedTensor, atol: number): OutputDelta {
   const base = { key, dtype: dtypeShortName(a.dtype), shapeA: a.shape, shapeB: b.shape };
   if (a.dtype !== b.dtype)
-    return { ...base, maxAbs: NaN, meanAbs: NaN, equal: false, detail: `dtype ${dtypeShortName(a.dtype)} → ${dtypeShortName(b.dtype)}` };
+    return {
+      ...base,
+      maxAbs: NaN,
+      meanAbs: NaN,
+      equal: false,
+      detail: `dtype ${dtypeShortName(a.dtype)} → ${dtypeShortName(b.dtype)}`,
+    };
   if (a.shape.join(",") !== b.shape.join(","))
     return { ...base, maxAbs: NaN, meanAbs: NaN, equal: false, detail: `shape [${a.shape}] → [${b.shape}]` };
   if (Array.isArray(a.values)) {
     const sa = a.values as Uint8Array[];
     const sb = b.values as Uint8Array[];
     const diff = sa.filter((x, i) => !sameBytes(x, sb[i])).length;
-    return { ...base, maxAbs: NaN, meanAbs: NaN, equal: diff === 0, detail: diff ? `${diff} of ${sa.length} strings differ` : undefined };
+    return {
+      ...base,
+      maxAbs: NaN,
+      meanAbs: NaN,
+      equal: diff === 0,
+      detail: diff ? `${diff} of ${sa.length} strings differ` : undefined,
+    };
   }
   const acc = newAccumulator();
   accumulate(acc, numbers(a), numbers(b));
   const d = finishDrift(acc);
-  const r: OutputDelta = { ...base, maxAbs: d.maxAbs, meanAbs: d.meanAbs, equal: d.maxAbs <= atol && d.nanMismatch === 0 };
+  const r: OutputDelta = {
+    ...base,
+    maxAbs: d.maxAbs,
+    meanAbs: d.meanAbs,
+    equal: d.maxAbs <= atol && d.nanMismatch === 0,
+  };
   const am = argmaxChanged(a, b);
   if (am !== undefined) r.argmaxChanged = am;
   return r;
@@ -134,8 +151,12 @@ export function compareOutputs(
 ): BehaviourDiff {
   const outputs: OutputDelta[] = [];
   for (const k of Object.keys(a).sort()) if (b[k]) outputs.push(compareOutput(k, a[k], b[k], atol));
-  const onlyA = Object.keys(a).filter((k) => !b[k]).sort();
-  const onlyB = Object.keys(b).filter((k) => !a[k]).sort();
+  const onlyA = Object.keys(a)
+    .filter((k) => !b[k])
+    .sort();
+  const onlyB = Object.keys(b)
+    .filter((k) => !a[k])
+    .sort();
   return {
     signature,
     atol,

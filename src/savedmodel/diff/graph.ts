@@ -62,6 +62,20 @@ function diffNodes(fn: string, na: Node[], nb: Node[], libA: Set<string>, libB: 
   const ma = new Map(na.map((n) => [n.name ?? "", n]));
   const mb = new Map(nb.map((n) => [n.name ?? "", n]));
   const opOf = (n: Node, lib: Set<string>) => (lib.has(n.op ?? "") ? functionBaseName(n.op ?? "") : (n.op ?? ""));
+  // a node whose op changed may name its output args differently ("relu:activations:0" vs "tanh:y:0"): inputs
+  // from it are compared by node and index only, so one op change is reported once
+  const opChanged = new Set<string>();
+  for (const [name, a] of ma) {
+    const b = mb.get(name);
+    if (b && opOf(a, libA) !== opOf(b, libB)) opChanged.add(name);
+  }
+  const inputText = (n: Node) =>
+    (n.input ?? [])
+      .map((i) => {
+        const p = i.split(":");
+        return p.length === 3 && opChanged.has(p[0]) ? `${p[0]}:*:${p[2]}` : i;
+      })
+      .join(",");
   for (const [name, a] of ma) {
     const b = mb.get(name);
     if (!b) {
@@ -81,21 +95,20 @@ function diffNodes(fn: string, na: Node[], nb: Node[], libA: Set<string>, libB: 
       if (!x || !y || attrText(x) !== attrText(y)) changedAttrs.push(k);
     }
     if (changedAttrs.length) what.push("attrs");
+    if (inputText(a) !== inputText(b)) what.push("inputs");
     const inA = (a.input ?? []).join(",");
     const inB = (b.input ?? []).join(",");
-    if (inA !== inB) what.push("inputs");
     if ((a.device ?? "") !== (b.device ?? "")) what.push("device");
     if (!what.length) continue;
     const c: NodeChange = { kind: "changed", function: fn, node: name, op: b.op ?? "", what };
+    if (changedAttrs.length) c.attrs = changedAttrs.sort();
     if (what.includes("op")) {
       c.before = a.op ?? "";
       c.after = b.op ?? "";
-    } else if (what.includes("attrs")) {
-      c.before = changedAttrs.sort().join(", ");
     } else if (what.includes("inputs")) {
       c.before = inA;
       c.after = inB;
-    } else {
+    } else if (what.includes("device")) {
       c.before = a.device ?? "";
       c.after = b.device ?? "";
     }
@@ -242,7 +255,8 @@ export function diffGraph(
       .flatMap((n) => calledFunctions(nodeByNameB.get(n) ?? {}, libB))
       .filter((f) => defsB.has(f));
     for (const f of reach(topCalls, defsB)) fnsB.add(f);
-    const inSig = (c: NodeChange) => (c.function === "" ? sliceA.has(c.node) || sliceB.has(c.node) : fnsB.has(c.function));
+    const inSig = (c: NodeChange) =>
+      c.function === "" ? sliceA.has(c.node) || sliceB.has(c.node) : fnsB.has(c.function);
     signatures.push({ tagSet, signature: sb.key, nodes: nodes.filter(inSig) });
   }
   return {

@@ -52,7 +52,8 @@ export function summarize(r: Omit<DiffReport, "summary">): DiffSummary {
   const graphChanged = (r.graph ?? []).some(
     (g) => g.nodes.length || g.opHistogram.length || g.functions.added.length || g.functions.removed.length,
   );
-  const filesChanged = (r.files?.assets.length ?? 0) + (r.files?.fingerprint.filter((f) => f.field !== "uuid").length ?? 0);
+  const filesChanged =
+    (r.files?.assets.length ?? 0) + (r.files?.fingerprint.filter((f) => f.field !== "uuid").length ?? 0);
   const s: DiffSummary = {
     breaking,
     compatible,
@@ -71,7 +72,11 @@ export function summarize(r: Omit<DiffReport, "summary">): DiffSummary {
 }
 
 /** The comparison report of two exports (schema savedmodel.diff/1, without the behaviour part). */
-export async function diffExports(a: SavedModelExport, b: SavedModelExport, opts: DiffOptions = {}): Promise<DiffReport> {
+export async function diffExports(
+  a: SavedModelExport,
+  b: SavedModelExport,
+  opts: DiffOptions = {},
+): Promise<DiffReport> {
   const sections = opts.sections ?? ALL_SECTIONS;
   const [infoA, infoB] = opts.infos ?? (await Promise.all([describeModel(a), describeModel(b)]));
   const diagnostics: DiffReport["diagnostics"] = [
@@ -102,7 +107,12 @@ export async function diffExports(a: SavedModelExport, b: SavedModelExport, opts
       try {
         report.graph.push(diffGraph(ma, mb, ia.signatures, ib.signatures, { signatureDef: opts.signatureDef }));
       } catch (e) {
-        diagnostics.push({ severity: "error", side: "a", file: a.layout.savedModelFile, message: `graph not compared: ${(e as Error).message}` });
+        diagnostics.push({
+          severity: "error",
+          side: "a",
+          file: a.layout.savedModelFile,
+          message: `graph not compared: ${(e as Error).message}`,
+        });
       }
     }
   }

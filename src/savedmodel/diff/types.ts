@@ -13,7 +13,17 @@ export interface ContractChange {
   /** "+" added, "-" removed, "~" changed. */
   kind: "added" | "removed" | "changed";
   /** What changed: a tag set, a signature, its method, an input/output, or one property of it. */
-  subject: "tag_set" | "signature" | "method" | "input" | "output" | "dtype" | "shape" | "encoding" | "default" | "tensor_name";
+  subject:
+    | "tag_set"
+    | "signature"
+    | "method"
+    | "input"
+    | "output"
+    | "dtype"
+    | "shape"
+    | "encoding"
+    | "default"
+    | "tensor_name";
   /** Tag set ("serve"), signature key, and input/output key when the change is inside one. */
   tagSet: string;
   signature?: string;
@@ -81,6 +91,9 @@ export interface NodeChange {
   op?: string;
   /** For "changed": what differs. */
   what?: ("op" | "attrs" | "inputs" | "device")[];
+  /** Names of the attributes that differ. */
+  attrs?: string[];
+  /** Old and new op (when the op changed), inputs (when they changed) or device. */
   before?: string;
   after?: string;
 }

@@ -84,10 +84,9 @@ export function accumulate(acc: DriftAccumulator, a: ArrayLike<number>, b: Array
   acc.nanMismatch = nanMismatch;
 }
 
-export function finishDrift(acc: DriftAccumulator): Pick<
-  VariableDrift,
-  "maxAbs" | "meanAbs" | "relL2" | "fractionChanged" | "nanMismatch"
-> {
+export function finishDrift(
+  acc: DriftAccumulator,
+): Pick<VariableDrift, "maxAbs" | "meanAbs" | "relL2" | "fractionChanged" | "nanMismatch"> {
   const relL2 =
     acc.sumSqDelta === 0 ? 0 : acc.sumSqA === 0 ? Infinity : Math.sqrt(acc.sumSqDelta) / Math.sqrt(acc.sumSqA);
   return {
@@ -125,7 +124,11 @@ export function numbersOf(dtype: number, bytes: Uint8Array, bigEndian = false): 
   if (T && !bigEndian && bytes.byteOffset % lane === 0)
     return new T(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length / lane);
   const elem = storedElementSize(dtype)!;
-  const t = decodeTensorBytes(dtype, [bytes.length / elem], bytes, { bigEndian, maxElements: Infinity, maxBytes: Infinity });
+  const t = decodeTensorBytes(dtype, [bytes.length / elem], bytes, {
+    bigEndian,
+    maxElements: Infinity,
+    maxBytes: Infinity,
+  });
   return toNumbers(t);
 }
 
@@ -254,10 +257,23 @@ export async function diffWeights(
   const { pairs, removed, added } = matchVariables(la.variables.filter(keep), lb.variables.filter(keep));
   const changes: VariableChange[] = [];
   for (const v of removed)
-    changes.push({ kind: "removed", name: v.name, keyA: v.checkpointKey, before: `${v.dtypeShort} ${shapeText(v.shape)}` });
+    changes.push({
+      kind: "removed",
+      name: v.name,
+      keyA: v.checkpointKey,
+      before: `${v.dtypeShort} ${shapeText(v.shape)}`,
+    });
   for (const v of added)
-    changes.push({ kind: "added", name: v.name, keyB: v.checkpointKey, after: `${v.dtypeShort} ${shapeText(v.shape)}` });
-  const [ba, bb] = await Promise.all([openBundle(expA).catch(() => undefined), openBundle(expB).catch(() => undefined)]);
+    changes.push({
+      kind: "added",
+      name: v.name,
+      keyB: v.checkpointKey,
+      after: `${v.dtypeShort} ${shapeText(v.shape)}`,
+    });
+  const [ba, bb] = await Promise.all([
+    openBundle(expA).catch(() => undefined),
+    openBundle(expB).catch(() => undefined),
+  ]);
   const drift: VariableDrift[] = [];
   const comparable = pairs.filter(({ a, b }) => {
     const base = { kind: "changed" as const, name: b.name, keyA: a.checkpointKey, keyB: b.checkpointKey };
@@ -289,13 +305,25 @@ export async function diffWeights(
     let acc: DriftAccumulator;
     try {
       if (ea && eb && !ea.slices && !eb.slices && isNumericDtype(a.dtype) && ea.size === eb.size)
-        acc = await streamDrift(expA, ba!, ea, expB, bb!, eb, chunkBytes, (n) => {
-          done += n;
-          opts.onProgress?.(done, total, b.name);
-        }, opts.signal);
+        acc = await streamDrift(
+          expA,
+          ba!,
+          ea,
+          expB,
+          bb!,
+          eb,
+          chunkBytes,
+          (n) => {
+            done += n;
+            opts.onProgress?.(done, total, b.name);
+          },
+          opts.signal,
+        );
       else {
         if (a.bytes > maxWhole || b.bytes > maxWhole)
-          throw new Error(`${a.sliced ? "partitioned" : a.dtypeShort} variable of ${a.bytes} bytes is too large to compare whole`);
+          throw new Error(
+            `${a.sliced ? "partitioned" : a.dtypeShort} variable of ${a.bytes} bytes is too large to compare whole`,
+          );
         const [ta, tb] = await Promise.all([readVariable(expA, a.checkpointKey), readVariable(expB, b.checkpointKey)]);
         acc = wholeDrift(ta, tb);
         done += a.bytes + b.bytes;
@@ -326,7 +354,10 @@ export async function diffWeights(
   }
   drift.sort(
     (x, y) =>
-      y.relL2 - x.relL2 || y.maxAbs - x.maxAbs || y.fractionChanged - x.fractionChanged || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
+      y.relL2 - x.relL2 ||
+      y.maxAbs - x.maxAbs ||
+      y.fractionChanged - x.fractionChanged ||
+      (x.name < y.name ? -1 : x.name > y.name ? 1 : 0),
   );
   return {
     weights: {
