@@ -38,10 +38,7 @@ function shapeChange(
   if (b === undefined)
     return side === "inputs"
       ? { severity: "compatible", reason: `the ${role} now accepts any rank` }
-      : {
-          severity: "breaking",
-          reason: `the ${role}'s rank is no longer known; clients expecting rank ${a.length} may break`,
-        };
+      : { severity: "compatible", reason: `the ${role}'s spec was relaxed from rank ${a.length} to unknown rank` };
   if (a.length !== b.length)
     return { severity: "breaking", reason: `the rank changed from ${a.length} to ${b.length}` };
   const reasons: string[] = [];
