@@ -12,10 +12,9 @@ export const compareScenarios = [
       await wb.collapseAll();
       const row = wb.row("model/2");
       await row.waitFor({ timeout: 60000 });
-      await row.locator(".label-name").click({ button: "right" });
-      const item = page.locator(".context-view .action-item", { hasText: "Compare With Previous Version" }).first();
-      await item.waitFor({ timeout: 15000 });
-      await item.click();
+      await row.locator(".label-name").click();
+      // from the command palette, on the selected export
+      await wb.command("SavedModel: Compare With Previous Version");
       const view = wb.webview();
       const t0 = Date.now();
       const firstRow = view.locator("#contract table tbody tr").first();
@@ -51,6 +50,8 @@ export const compareScenarios = [
       await two.locator(".label-name").click({ button: "right" });
       const item = page.locator(".context-view .action-item", { hasText: "Compare Exports" }).first();
       await item.waitFor({ timeout: 15000 });
+      await item.hover();
+      await page.waitForTimeout(300);
       await item.click();
       const view = wb.webview();
       const firstRow = view.locator("#contract table tbody tr").first();

@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { ExportModel, ExportStore } from "../exportStore.js";
 import { ModelNode } from "../tree/nodes.js";
-import { reportError } from "../log.js";
+import { log, reportError } from "../log.js";
 import { ComparePanel } from "./comparePanel.js";
 
 export const COMPARE_COMMAND = "savedModelExplorer.compareExports";
@@ -75,6 +75,9 @@ export function registerCompare(
   reg(COMPARE_COMMAND, async (first?: Arg, second?: Arg | ModelNode[]) => {
     let a: ExportModel | undefined;
     let b: ExportModel | undefined;
+    log(`compare: Compare Exports (${first === undefined ? "palette" : "view"})`);
+    // from the palette: the view's selection
+    if (first === undefined && second === undefined) second = [...selection()].filter((n) => n instanceof ModelNode);
     if (Array.isArray(second)) {
       const models = [...new Set(second.filter((n) => n instanceof ModelNode).map((n) => n.model))];
       if (models.length === 2) [a, b] = models;

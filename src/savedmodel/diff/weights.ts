@@ -12,6 +12,7 @@ import { decodeTensorBytes, storedElementSize, type DecodedTensor } from "../ten
 import type { BundleEntry, TensorBundle } from "../tensorBundle/index.js";
 import { loadVariables, openBundle, readVariable } from "../variables.js";
 import type { VariableChange, VariableDrift, WeightsDiff } from "./types.js";
+import { accumulateF32 } from "./driftKernel.js";
 
 export interface WeightsOptions {
   /** Bytes read per side per step (default 8 MiB); memory stays within ~4× this. */
@@ -217,7 +218,10 @@ async function streamDrift(
     const here = at;
     at += ca.length;
     next = at < total ? fetch(at) : undefined;
-    accumulate(acc, numbersOf(ea.dtype, ca, ba.bigEndian), numbersOf(eb.dtype, cb, bb.bigEndian));
+    const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
+    const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
+    if (!(xa instanceof Float32Array && xb instanceof Float32Array && accumulateF32(acc, xa, xb, accumulate)))
+      accumulate(acc, xa, xb);
     onChunk(ca.length * 2);
     void here;
   }
