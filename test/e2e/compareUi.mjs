@@ -12,9 +12,12 @@ export const compareScenarios = [
       await wb.collapseAll();
       const row = wb.row("model/2");
       await row.waitFor({ timeout: 60000 });
-      await row.locator(".label-name").click();
-      // from the command palette, on the selected export
-      await wb.command("SavedModel: Compare With Previous Version");
+      await row.locator(".label-name").click({ button: "right" });
+      const item = page.locator(".context-view .action-item", { hasText: "Compare With Previous Version" }).first();
+      await item.waitFor({ timeout: 15000 });
+      await item.hover();
+      await page.waitForTimeout(300);
+      await item.click();
       const view = wb.webview();
       const t0 = Date.now();
       const firstRow = view.locator("#contract table tbody tr").first();

@@ -40,7 +40,13 @@ export function registerCompare(
     if (arg instanceof ModelNode) return arg.model;
     if (!arg) {
       const sel = selection()[0];
-      return sel instanceof ModelNode ? sel.model : undefined;
+      if (sel instanceof ModelNode) return sel.model;
+      const list = store.list();
+      const pick = await vscode.window.showQuickPick(
+        list.map((m) => ({ label: m.name, description: m.relativeLocation, m })),
+        { placeHolder: "Which export?" },
+      );
+      return pick?.m;
     }
     const uri = typeof arg === "string" ? vscode.Uri.parse(arg) : arg;
     return store.get(uri) ?? store.ensure(uri);
