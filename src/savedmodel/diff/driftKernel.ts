@@ -121,9 +121,12 @@ export function simdKernel(): Kernel | null {
   return kernel;
 }
 
-const BLOCK_VECS = 1024;
+const BLOCK = 4096; // elements per kernel call: both blocks stay in L1/L2 between the copy and the kernel
 const OUT = 0;
 const A_AT = 128;
+const B_AT = A_AT + BLOCK * 4;
+
+let views: { mem: ArrayBuffer; a: Float32Array; b: Float32Array; out: Float32Array; cnt: Int32Array } | undefined;
 
 /**
  * Adds the drift of float32 chunks `a` and `b` to `acc` with the SIMD kernel; returns false (leaving `acc`
@@ -137,25 +140,32 @@ export function accumulateF32(
 ): boolean {
   const k = simdKernel();
   if (!k) return false;
+  if (!views || views.mem !== k.mem.buffer) {
+    const buf = k.mem.buffer;
+    views = {
+      mem: buf,
+      a: new Float32Array(buf, A_AT, BLOCK),
+      b: new Float32Array(buf, B_AT, BLOCK),
+      out: new Float32Array(buf, OUT, 16),
+      cnt: new Int32Array(buf, OUT + 64, 4),
+    };
+  }
+  const { a: va, b: vb, out, cnt } = views;
   const n = a.length;
-  const bAt = A_AT + Math.ceil((n * 4) / 16) * 16;
-  const need = bAt + n * 4 + 16;
-  if (k.mem.buffer.byteLength < need) k.mem.grow(Math.ceil((need - k.mem.buffer.byteLength) / 65536));
-  const buf = k.mem.buffer;
-  new Float32Array(buf, A_AT, n).set(a);
-  new Float32Array(buf, bAt, n).set(b);
-  const out = new Float32Array(buf, OUT, 16);
-  const cnt = new Int32Array(buf, OUT + 64, 4);
-  const nvec = n >>> 2;
-  for (let v = 0; v < nvec; v += BLOCK_VECS) {
-    const m = Math.min(BLOCK_VECS, nvec - v);
-    k.drift(A_AT + v * 16, bAt + v * 16, m, OUT);
+  const whole = n - (n & 3);
+  for (let at = 0; at < whole; at += BLOCK) {
+    const m = Math.min(BLOCK, whole - at);
+    const pa = a.subarray(at, at + m);
+    const pb = b.subarray(at, at + m);
+    va.set(pa);
+    vb.set(pb);
+    k.drift(A_AT, B_AT, m >>> 2, OUT);
     const max = Math.max(out[0], out[1], out[2], out[3]);
     const sabs = out[4] + out[5] + out[6] + out[7];
     const sd2 = out[8] + out[9] + out[10] + out[11];
     const sa2 = out[12] + out[13] + out[14] + out[15];
     if (!Number.isFinite(max) || !Number.isFinite(sabs) || !Number.isFinite(sd2) || !Number.isFinite(sa2)) {
-      fallback(acc, a.subarray(v * 4, (v + m) * 4), b.subarray(v * 4, (v + m) * 4));
+      fallback(acc, pa, pb);
       continue;
     }
     if (max > acc.maxAbs) acc.maxAbs = max;
@@ -163,8 +173,8 @@ export function accumulateF32(
     acc.sumSqDelta += sd2;
     acc.sumSqA += sa2;
     acc.changed += cnt[0] + cnt[1] + cnt[2] + cnt[3];
-    acc.n += m * 4;
+    acc.n += m;
   }
-  if (n & 3) fallback(acc, a.subarray(nvec * 4), b.subarray(nvec * 4));
+  if (n & 3) fallback(acc, a.subarray(whole), b.subarray(whole));
   return true;
 }
