@@ -30,7 +30,8 @@ for (const [a, b, exit] of PAIRS) {
     const json = JSON.stringify(report, diffJsonReplacer, 2) + "\n";
     const file = join(__dirname, "expected", `${a}--${b}.json`);
     if (process.env.UPDATE_EXPECTED || !existsSync(file)) writeFileSync(file, json);
-    assert.equal(json, readFileSync(file, "utf8"));
+    // compared as data, so a formatter touching the expected file does not matter
+    assert.deepEqual(JSON.parse(json), JSON.parse(readFileSync(file, "utf8")));
     assert.equal(exitStatus(report, "breaking"), exit);
     // the same twice (no order depends on timing or map insertion by I/O)
     const again = await diffExports(ea, eb, { locations: [a, b] });

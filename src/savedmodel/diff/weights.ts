@@ -257,7 +257,7 @@ export async function diffWeights(
     ...la.diagnostics.map((d) => ({ ...d, side: "a" as const })),
     ...lb.diagnostics.map((d) => ({ ...d, side: "b" as const })),
   ];
-  const keep = (v: VariableInfo) => opts.all || v.kind !== "bookkeeping";
+  const keep = (v: VariableInfo) => opts.all || v.kind === "variable";
   const { pairs, removed, added } = matchVariables(la.variables.filter(keep), lb.variables.filter(keep));
   const changes: VariableChange[] = [];
   for (const v of removed)
@@ -295,7 +295,11 @@ export async function diffWeights(
       return false;
     }
     if (a.problems.length || b.problems.length) {
-      changes.push({ ...base, what: "unreadable", detail: [...a.problems, ...b.problems].join("; ") });
+      const detail = [
+        ...a.problems.map((p) => `A: ${p}`),
+        ...b.problems.map((p) => `B: ${p}`),
+      ].join("; ");
+      changes.push({ ...base, what: "unreadable", detail });
       return false;
     }
     return true;
