@@ -35,7 +35,12 @@ export const compareScenarios = [
       assert.match(wText, /0\.5/);
       assert.match(wText, /25\.0%/);
       await wRow.click();
-      await view.locator("#weights svg.histogram rect.bin").first().waitFor({ timeout: 30000 });
+      await view.locator("#weights svg.histogram").waitFor({ timeout: 30000 });
+      // Δ is 0 for three elements and 0.5 for one: two bins are filled
+      const filled = await view
+        .locator("#weights svg.histogram rect.bin")
+        .evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute("height")) > 0).length);
+      assert.equal(filled, 2, "two non-empty bins in the Δ histogram");
       await wb.screenshot("20-compare-previous-version");
       return `first contract row "${first.replace(/\s+/g, " ").trim()}" after ${firstContentMs} ms`;
     },
