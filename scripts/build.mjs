@@ -55,6 +55,8 @@ const webEntries = [
 if (optional("src/webview/run/main.ts")) webEntries.push({ in: "src/webview/run/main.ts", out: "webview/run" });
 // the graph webview (scripts/build-webview-graph.mjs builds the same two entries for its dev page)
 if (optional("src/webview/graph/main.ts")) webEntries.push({ in: "src/webview/graph/main.ts", out: "webview/graph" });
+// the comparison editor (src/extension/compare/comparePanel.ts loads dist/webview/compare.js)
+if (optional("src/webview/compare/main.ts")) webEntries.push({ in: "src/webview/compare/main.ts", out: "webview/compare" });
 // the graph's ELK layout worker is always minified (3.6 MB -> 1.5 MB): its start-up races the first picture
 const minifiedWebEntries = [];
 if (optional("src/webview/graph/layout.worker.ts"))

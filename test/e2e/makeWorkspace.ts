@@ -11,6 +11,7 @@ import { FIXTURES_DIR } from "../helpers/fixtures.js";
 import { xssModel, demoExportFiles, largeGraph, halfPlusTwo } from "../../src/savedmodel/builder/models.js";
 import { snappyBombIndex } from "../hostile/bomb.js";
 import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { tinyTf1 } from "../diff/pairs.js";
 
 /**
  * Hostile exports for the in-host containment tests (test/e2e/host/suite.js, "hostile" tests): not listed in the
@@ -64,6 +65,15 @@ async function main(): Promise<void> {
   const demo = join(ws, "generated", "demo", "1");
   await writeExportToDir(demoExportFiles(), demo);
   out.demo = demo;
+
+  // the comparison editor (test/e2e/compareUi.mjs): TF Serving versions where model/2 drops input x2 (breaking)
+  // and moves one weight by 0.5
+  const v1 = join(ws, "generated", "compare", "model", "1");
+  const v2 = join(ws, "generated", "compare", "model", "2");
+  await writeExportToDir(tinyTf1({ extraInput: true }).save(), v1);
+  await writeExportToDir(tinyTf1({ w: [1, 2, 3, 4.5] }).save(), v2);
+  out.compareV1 = v1;
+  out.compareV2 = v2;
 
   // the large graph takes a few seconds to build: keep it in the cache folder, link it in
   const largeCached = join(cache, "large-graph-export");
