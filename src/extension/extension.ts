@@ -14,6 +14,7 @@ import { initLog, log } from "./log.js";
 import { affectsSettings } from "./settings.js";
 import { canShowGraph, setRunFeature, showGraph } from "./graphBridge.js";
 import { registerRunFeature, type RunFeature } from "./run/index.js";
+import { openOnStartup } from "./startup.js";
 
 /** What activate() returns: for other extensions, the graph panel and the in-host integration tests. */
 export interface SavedModelExplorerApi {
@@ -90,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   );
 
   void store.scan();
+  void openOnStartup(context, store, tree).catch((e) => log(`open on start failed: ${e}`));
 
   return {
     store,
