@@ -17,6 +17,12 @@ if (skipped.length) console.log(`test:all skips ${skipped.join(" and ")}`);
 const steps = [
   ...(haveShared ? [["generated op registry is up to date", "node", ["scripts/gen-op-registry.mjs", "--check"]]] : []),
   ["typecheck (tsc --noEmit, strict)", "npx", ["tsc", "--noEmit", "-p", "."]],
+  [
+    "typecheck per runtime (webviews: DOM, no Node; host, workers, CLI: Node, no DOM)",
+    "npm",
+    ["run", "-s", "typecheck:runtimes"],
+  ],
+  ["layering (dependency-cruiser, .dependency-cruiser.cjs)", "node", ["scripts/lint-deps.mjs"]],
   ["unit tests", "node", ["scripts/run-tests.mjs"]],
 ];
 if (!process.env.SKIP_E2E && existsSync(`${root}/scripts/e2e.mjs`))

@@ -24,8 +24,11 @@ export type RpcReply =
   | { type: "rpc/reply"; id: number; ok: true; result: unknown }
   | { type: "rpc/reply"; id: number; ok: false; error: RpcErrorInfo };
 
+/** What may be transferred rather than copied: buffers (the type both a browser and Node's worker_threads accept). */
+export type TransferItem = ArrayBuffer;
+
 /** Sends one message (optionally transferring buffers). */
-export type PostFn = (msg: unknown, transfer?: Transferable[]) => void;
+export type PostFn = (msg: unknown, transfer?: TransferItem[]) => void;
 
 export class RpcError extends Error {
   constructor(info: RpcErrorInfo) {
@@ -65,7 +68,7 @@ export class RpcClient<M extends RpcMethods> {
   request<K extends keyof M & string>(
     type: K,
     params: M[K]["params"],
-    transfer?: Transferable[],
+    transfer?: TransferItem[],
   ): Promise<M[K]["result"]> {
     if (this.disposed !== undefined)
       return Promise.reject(new RpcError({ message: this.disposed, name: "RpcDisposed" }));
@@ -126,7 +129,7 @@ export type RpcHandlers<M extends RpcMethods> = {
 export function serveRpc<M extends RpcMethods>(
   handlers: RpcHandlers<M>,
   post: PostFn,
-  transferOf?: (result: unknown) => Transferable[] | undefined,
+  transferOf?: (result: unknown) => TransferItem[] | undefined,
 ): (msg: unknown) => boolean {
   return (msg) => {
     if (!isRpcRequest(msg)) return false;

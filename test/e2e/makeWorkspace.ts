@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { FIXTURES_DIR } from "../helpers/fixtures.js";
 import { xssModel, demoExportFiles, largeGraph } from "../../src/savedmodel/builder/models.js";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 
 async function main(): Promise<void> {
   const [wsArg, cacheArg] = process.argv.slice(2);

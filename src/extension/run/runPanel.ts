@@ -17,13 +17,13 @@ import type {
   RunRpc,
   RunToHostMessage,
 } from "../../protocol/run.js";
-import { fromWire, toWire } from "../../webview/run/tensorWire.js";
+import { fromWire, toWire } from "../../protocol/tensorWire.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
 import type { ExportModel } from "../exportStore.js";
 import { MAX_WIRE_VALUES, feedDtypeNotes, parseLabels } from "./runResults.js";
 import { exampleFeatures } from "./exampleFeatures.js";
 import { openSavedModel } from "../../savedmodel/savedModel.js";
-import { takesExamples } from "../../webview/run/examples.js";
+import { takesExamples } from "../../shared/example.js";
 import { poolKey, type Runner } from "./runner.js";
 
 export const RUN_VIEW_TYPE = "savedModelExplorer.run";

@@ -5,7 +5,7 @@
  */
 import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
-import { parseValueExpr } from "../../executor/feeds.js";
+import { parseValueExpr } from "../../shared/feeds.js";
 
 export type ParseResult =
   | { ok: true; tensor: DecodedTensor; /** the flat list was laid out to this shape */ reshapedFrom?: number[] }
