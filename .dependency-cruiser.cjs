@@ -69,10 +69,18 @@ module.exports = {
     },
     {
       name: "pure-layers-stay-pure",
-      comment: "src/graph/, src/shared/ and src/protocol/ are imported by every runtime, so they import no runtime.",
+      comment: "src/graph/ and src/shared/ are imported by every runtime, so they import no runtime.",
       severity: "error",
-      from: { path: "^src/(graph|shared|protocol)/" },
+      from: { path: "^src/(graph|shared)/" },
       to: { path: "^src/(executor|extension|webview|cli)/" },
+    },
+    {
+      name: "protocol-names-no-host-or-view",
+      comment:
+        "src/protocol/ is imported by every runtime: it may name the executor's result types, nothing of the host, the webviews or the CLI.",
+      severity: "error",
+      from: { path: "^src/protocol/" },
+      to: { path: "^src/(extension|webview|cli)/" },
     },
     {
       name: "executor-runs-without-editor",

@@ -1,11 +1,11 @@
 /**
  * The decode worker (node:worker_threads): opens exports, describes them, reads the checkpoint and
- * tensor values off the extension host thread. It never touches the disk itself: every read is an
- * `fs` message answered by the host through vscode.workspace.fs, so remote and virtual workspaces work.
+ * tensor values off the extension host thread. It never touches the disk itself: every read is a request
+ * over the channel (src/protocol/fileAccessRpc.ts) answered by the host through vscode.workspace.fs, so remote
+ * and virtual workspaces work.
  */
 import { parentPort } from "node:worker_threads";
 import { bin } from "d3-array";
-import type { DirEntry, FileAccess } from "../savedmodel/fileAccess.js";
 import { openSavedModel, type SavedModelExport } from "../savedmodel/savedModel.js";
 import {
   computeStats,
@@ -24,59 +24,36 @@ import { graphSourceFromMetaGraph } from "../graph/source.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import {
   serializeError,
+  type DecodeMethods,
   type DecodeRequest,
   type DecodeResultMap,
   type DetailsResult,
-  type FromWorker,
-  type FsCall,
-  type FsValue,
   type HistogramBin,
   type OpenResult,
   type SerializedError,
-  type ToWorker,
   type VariablePageResult,
   type VariableResult,
-} from "./decodeProtocol.js";
+} from "../protocol/decode.js";
+import { RpcFileAccess, type FileMethods } from "../protocol/fileAccessRpc.js";
+import { RpcPeer, type RpcContext, type RpcHandlers } from "../protocol/rpc.js";
 
 const port = parentPort;
 if (!port) throw new Error("decodeWorker must run in a worker thread");
 
-let nextFsId = 1;
-const fsPending = new Map<number, { resolve: (v: FsValue) => void; reject: (e: Error) => void }>();
-
-function post(msg: FromWorker): void {
-  port!.postMessage(msg);
-}
-
-function fsCall(call: FsCall): Promise<FsValue> {
-  const id = nextFsId++;
-  return new Promise((resolve, reject) => {
-    fsPending.set(id, { resolve, reject });
-    post({ type: "fs", id, call });
-  });
-}
-
-class ProxyFileAccess implements FileAccess {
-  constructor(
-    private readonly exportId: string,
-    private readonly display: string,
-  ) {}
-  async readFile(path: string): Promise<Uint8Array> {
-    return (await fsCall({ fn: "readFile", exportId: this.exportId, path })) as Uint8Array;
-  }
-  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-    return (await fsCall({ fn: "readRange", exportId: this.exportId, path, offset, length })) as Uint8Array;
-  }
-  async list(path: string): Promise<DirEntry[]> {
-    return (await fsCall({ fn: "list", exportId: this.exportId, path })) as DirEntry[];
-  }
-  async size(path: string): Promise<number | undefined> {
-    return (await fsCall({ fn: "size", exportId: this.exportId, path })) as number | undefined;
-  }
-  describe(path: string): string {
-    return path ? `${this.display.replace(/\/$/, "")}/${path}` : this.display;
-  }
-}
+// every op goes through handle() (a missing op is a type error here)
+const viaHandle = <K extends DecodeRequest["op"]>(req: Extract<DecodeRequest, { op: K }>, ctx: RpcContext) =>
+  handle<K>(req, (m) => ctx.progress(m));
+const handlers: RpcHandlers<DecodeMethods> = {
+  open: viaHandle,
+  details: viaHandle,
+  variable: viaHandle,
+  variablePage: viaHandle,
+  displayGraph: viaHandle,
+  variableOfNode: viaHandle,
+  close: viaHandle,
+};
+const host = new RpcPeer<FileMethods, DecodeMethods>((m, transfer) => port.postMessage(m, transfer), handlers);
+port.on("message", (msg: unknown) => host.handle(msg));
 
 interface OpenExport {
   exp: SavedModelExport;
@@ -102,7 +79,7 @@ async function open(req: Extract<DecodeRequest, { op: "open" }>, progress: (m: s
   const t0 = performance.now();
   progress("reading saved_model");
   const opening = (async (): Promise<OpenExport> => {
-    const exp = await openSavedModel(new ProxyFileAccess(req.exportId, req.display), {
+    const exp = await openSavedModel(new RpcFileAccess(host.client, req.exportId, req.display), {
       maxProtoBytes: req.limits.maxProtoBytes,
     });
     const info = await describeModel(exp);
@@ -271,19 +248,3 @@ async function handle<K extends DecodeRequest["op"]>(
       return null as DecodeResultMap[K];
   }
 }
-
-port.on("message", (msg: ToWorker) => {
-  if (msg.type === "fsReply") {
-    const p = fsPending.get(msg.id);
-    if (!p) return;
-    fsPending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.value);
-    else p.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name }));
-    return;
-  }
-  const { id, req } = msg;
-  handle(req, (message) => post({ type: "progress", id, message })).then(
-    (result) => post({ type: "reply", id, ok: true, result }),
-    (e) => post({ type: "reply", id, ok: false, error: serializeError(e) }),
-  );
-});
