@@ -22,6 +22,7 @@ import { DataType } from "../savedmodel/dtypes.js";
 import { buildDisplayGraph } from "../graph/build.js";
 import { graphSourceFromMetaGraph } from "../graph/source.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
+import { exampleFeatures } from "./run/exampleFeatures.js";
 import {
   serializeError,
   type DecodeMethods,
@@ -50,6 +51,7 @@ const handlers: RpcHandlers<DecodeMethods> = {
   variablePage: viaHandle,
   displayGraph: viaHandle,
   variableOfNode: viaHandle,
+  exampleFeatures: viaHandle,
   close: viaHandle,
 };
 const host = new RpcPeer<FileMethods, DecodeMethods>((m, transfer) => port.postMessage(m, transfer), handlers);
@@ -241,6 +243,11 @@ async function handle<K extends DecodeRequest["op"]>(
       let res = o.resolvers.get(r.metaGraph);
       if (!res) o.resolvers.set(r.metaGraph, (res = new CaptureResolver(mg)));
       return (variableOfNode(mg, o.variables, r.fn, r.node, res)?.checkpointKey ?? null) as DecodeResultMap[K];
+    }
+    case "exampleFeatures": {
+      const o = await getExport(r.exportId);
+      const mg = o.exp.metaGraphs[r.metaGraph];
+      return (mg ? exampleFeatures(mg.graphDef()) : null) as DecodeResultMap[K];
     }
     case "close":
       exportsById.delete(r.exportId);

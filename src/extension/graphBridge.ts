@@ -48,7 +48,6 @@ export async function showGraph(
     {
       label,
       id: `${m.id}#${metaGraph}`,
-      load: () => Promise.reject(new Error("the graph is built in the decode worker")),
       build: (target, buildOpts) =>
         Promise.resolve(
           vscode.window.withProgress(

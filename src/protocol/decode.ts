@@ -8,6 +8,7 @@ import type { VariablePageResult, VariableResult } from "./variable.js";
 export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from "./variable.js";
 import type { BuildOptions, BuildTarget } from "../graph/build.js";
 import type { DisplayGraph } from "../graph/model.js";
+import type { ExampleFeatureRow } from "./run.js";
 
 /** A SavedModelError (or any error) flattened for postMessage. */
 export interface SerializedError {
@@ -53,6 +54,7 @@ export type DecodeRequest =
   | { op: "variablePage"; exportId: string; checkpointKey: string; offset: number; count: number }
   | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
   | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
+  | { op: "exampleFeatures"; exportId: string; metaGraph: number }
   | { op: "close"; exportId: string };
 
 export interface DecodeResultMap {
@@ -63,6 +65,8 @@ export interface DecodeResultMap {
   displayGraph: DisplayGraph;
   /** Checkpoint key of the variable a function-body node reads, or null. */
   variableOfNode: string | null;
+  /** The tf.Example features the meta graph's parse ops read (the run form's tf.Example builder), or null. */
+  exampleFeatures: ExampleFeatureRow[] | null;
   close: null;
 }
 
