@@ -2,7 +2,7 @@
 //   dist/extension.js        extension host bundle (CJS, platform node, `vscode` external)
 //   dist/decodeWorker.js     node:worker_threads decode worker (openSavedModel, describeModel, variables)
 //   dist/webview/*.js|css    webview bundles (browser IIFE): overview, variable, run, graph (+ its ELK layout worker)
-//   dist/executorWorker.js   the executor's worker, when src/executor/worker.ts exists
+//   dist/executorWorker.js   the executor's worker
 //   dist/cli.js              the `savedmodel` CLI (bin/savedmodel.js loads it; not shipped in the VSIX)
 //   dist/media/codicons/     codicon font + css for @vscode-elements/elements
 // Usage: node scripts/build.mjs [--production] [--watch] [--metafile] [--extension-only] [--clean] [--outdir DIR]
@@ -38,9 +38,9 @@ const common = {
 const nodeEntries = [
   { in: "src/extension/extension.ts", out: "extension" },
   { in: "src/extension/decodeWorker.ts", out: "decodeWorker" },
+  { in: "src/executor/worker.ts", out: "executorWorker" },
 ];
-if (optional("src/executor/worker.ts")) nodeEntries.push({ in: "src/executor/worker.ts", out: "executorWorker" });
-if (optional("src/cli/bin.ts") && !args.has("--extension-only")) nodeEntries.push({ in: "src/cli/bin.ts", out: "cli" });
+if (!args.has("--extension-only")) nodeEntries.push({ in: "src/cli/bin.ts", out: "cli" });
 
 /** Browser-side bundles: webviews. */
 const webEntries = [
