@@ -12,7 +12,7 @@ import { VariablePanel } from "./variablePanel.js";
 import { registerCommands } from "./commands.js";
 import { initLog, log } from "./log.js";
 import { affectsSettings } from "./settings.js";
-import { canShowGraph, setRunFeature, showGraph } from "./graphBridge.js";
+import { setRunFeature, showGraph } from "./graphBridge.js";
 import { registerRunFeature, type RunFeature } from "./run/index.js";
 import { openOnStartup } from "./startup.js";
 
@@ -61,7 +61,6 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
       const fn = m.result?.info.metaGraphs[metaGraph]?.signatures.find((s) => s.key === signature)?.functionName;
       void showGraph(context, m, { metaGraph, signature, fn });
     },
-    canShowGraph,
   });
 
   registerCommands({ context, store, tree });
@@ -75,7 +74,6 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   // "Run Signature…" (src/extension/run): a node picked in a run's results opens in the graph view
   const run = registerRunFeature(context, {
     store,
-    canShowGraph,
     showNode: (m, metaGraph, node, fn, signature) =>
       showGraph(context, m, { metaGraph, signature, node, nodeFunction: fn }),
   });

@@ -30,10 +30,6 @@ export interface ShowGraphOptions {
   nodeFunction?: string;
 }
 
-export function canShowGraph(): boolean {
-  return true;
-}
-
 export async function showGraph(
   context: vscode.ExtensionContext,
   m: ExportModel,

@@ -37,7 +37,6 @@ export interface RunPanelHooks {
     fn: string | undefined,
     signature: string,
   ): Promise<void>;
-  canShowGraph(): boolean;
 }
 
 const rememberKey = (m: ExportModel, mg: number, sig: string) => `run.inputs:${m.id}#${mg}#${sig}`;
@@ -176,7 +175,6 @@ export class RunPanel {
       trusted: vscode.workspace.isTrusted,
       remembered: this.remembered(),
       shell: process.platform === "win32" ? "powershell" : "posix",
-      canShowGraph: this.hooks.canShowGraph(),
       labels: await this.labels(),
       exampleFeatures: sig.inputs.some((i) => takesExamples(sig.methodName, i))
         ? await this.exampleFeatures()

@@ -130,7 +130,7 @@ function specRows(specs: TensorSpecInfo[]): Child[][] {
   ]);
 }
 
-function signatureBlock(mg: MetaGraphInfo, s: SignatureInfo, canShowGraph: boolean): HTMLElement {
+function signatureBlock(mg: MetaGraphInfo, s: SignatureInfo): HTMLElement {
   return h(
     "div",
     { class: "signature", data: { signature: s.key } },
@@ -147,9 +147,7 @@ function signatureBlock(mg: MetaGraphInfo, s: SignatureInfo, canShowGraph: boole
         linkButton("Reveal in tree", () =>
           send({ type: "overview/reveal", metaGraph: mg.index, kind: "signature", name: s.key }),
         ),
-        canShowGraph
-          ? linkButton("Show graph", () => send({ type: "overview/showGraph", metaGraph: mg.index, signature: s.key }))
-          : null,
+        linkButton("Show graph", () => send({ type: "overview/showGraph", metaGraph: mg.index, signature: s.key })),
         linkButton(
           "Run…",
           () => send({ type: "overview/run", metaGraph: mg.index, signature: s.key }),
@@ -182,7 +180,7 @@ function signaturesSection(st: OverviewState): HTMLElement {
         h("span", { class: "muted small" }, ` · ${visible.length} signature(s)`),
       ),
       visible.length
-        ? visible.map((s) => signatureBlock(mg, s, st.canShowGraph))
+        ? visible.map((s) => signatureBlock(mg, s))
         : h("p", { class: "muted" }, "This meta graph has no signatures."),
     );
   }
@@ -370,7 +368,7 @@ function header(st: OverviewState): HTMLElement {
               send({ type: "overview/reveal", metaGraph: 0, kind: "export", name: "" }),
             )
           : null,
-        st.info && st.canShowGraph
+        st.info
           ? button("Show Graph", "type-hierarchy", () => send({ type: "overview/showGraph", metaGraph: 0 }))
           : null,
         button("Log", "output", () => send({ type: "overview/showLog" })),

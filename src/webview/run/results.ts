@@ -22,7 +22,6 @@ export interface ResultActions {
     tensor: string,
     fn?: string,
   ): Promise<{ tensor: DecodedTensor; stats?: TensorStats; truncated: boolean; totalElements: number }>;
-  canShowGraph: boolean;
   /** Class names for top-k indices. */
   labels?: string[];
   /** Asks for a labels file; resolves with the names (or undefined when cancelled). */
@@ -405,9 +404,7 @@ function profileView(
                 null,
                 linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
                 " ",
-                a.canShowGraph
-                  ? linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`)
-                  : null,
+                linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`),
               ),
             ),
           ),
