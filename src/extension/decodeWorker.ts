@@ -5,7 +5,7 @@
  * and virtual workspaces work.
  */
 import { parentPort } from "node:worker_threads";
-import { bin } from "d3-array";
+import { histogram } from "../shared/histogram.js";
 import { openSavedModel, type SavedModelExport } from "../savedmodel/savedModel.js";
 import {
   computeStats,
@@ -29,7 +29,6 @@ import {
   type DecodeRequest,
   type DecodeResultMap,
   type DetailsResult,
-  type HistogramBin,
   type OpenResult,
   type SerializedError,
   type VariablePageResult,
@@ -137,19 +136,6 @@ async function details(req: Extract<DecodeRequest, { op: "details" }>): Promise<
   return result;
 }
 
-function histogram(t: DecodedTensor, min: number, max: number, bins: number): HistogramBin[] | undefined {
-  if (Array.isArray(t.values) || !Number.isFinite(min) || !Number.isFinite(max)) return undefined;
-  if (t.dtype === DataType.DT_COMPLEX64 || t.dtype === DataType.DT_COMPLEX128) return undefined;
-  const v = t.values;
-  const big = v instanceof BigInt64Array || v instanceof BigUint64Array;
-  const numbers: ArrayLike<number> = big
-    ? Float64Array.from(v as BigInt64Array, (x) => Number(x))
-    : (v as Float32Array);
-  if (min === max) return [{ x0: min, x1: max, count: numbers.length }];
-  const gen = bin<number, number>().domain([min, max]).thresholds(bins);
-  return gen(numbers as unknown as number[]).map((b) => ({ x0: b.x0 ?? min, x1: b.x1 ?? max, count: b.length }));
-}
-
 async function variable(req: Extract<DecodeRequest, { op: "variable" }>): Promise<VariableResult> {
   const t0 = performance.now();
   const o = await getExport(req.exportId);
@@ -164,7 +150,7 @@ async function variable(req: Extract<DecodeRequest, { op: "variable" }>): Promis
       const n = Array.isArray(t.values) ? t.values.length : t.values.length / (isComplex(t.dtype) ? 2 : 1);
       result.decoded = true;
       result.stats = tensorStats(t);
-      result.histogram = histogram(t, result.stats.min, result.stats.max, req.bins);
+      result.histogram = histogram(t, req.bins);
       for (let i = 0; i < Math.min(n, req.firstCount); i++) result.first.push(formatValue(t, i));
       if (n <= req.limits.tableMaxElements) {
         result.pageable = true;
