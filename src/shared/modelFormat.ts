@@ -57,3 +57,11 @@ export function shortMethod(methodName: string): string {
   const m = /^tensorflow\/serving\/(.+)$/.exec(methodName);
   return m ? m[1] : methodName;
 }
+
+/** A statistic or tensor value as display text: "—" for NaN, "inf"/"-inf", integers with separators, 6 significant digits, exponent form beyond. */
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return "—";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return formatCount(x);
+  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toPrecision(6).replace(/\.?0+$/, "") : x.toExponential(4);
+}

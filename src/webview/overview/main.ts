@@ -8,7 +8,7 @@ import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-collapsible/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
-import { h, replace, linkButton, codicon, type Child } from "../shared/dom.js";
+import { button, h, replace, linkButton, codicon, type Child } from "../shared/dom.js";
 import { formatCount, formatShape, formatSize, shortMethod } from "../shared/modelFormat.js";
 import type {
   HostToOverviewMessage,
@@ -52,12 +52,6 @@ function section(id: string, heading: string, description: string, ...body: Chil
 
 function badge(text: string, title?: string): HTMLElement {
   return h("vscode-badge", { title, attrs: { variant: "default" } }, text);
-}
-
-function button(text: string, icon: string, fn: () => void, secondary = true): HTMLElement {
-  const b = h("vscode-button", { attrs: { icon, secondary } }, text);
-  b.addEventListener("click", fn);
-  return b;
 }
 
 function card(label: string, value: string, title?: string): HTMLElement {

@@ -4,8 +4,8 @@
  * top-k, image, paged 2-D table, histogram; copy JSON, save .npy), and the per-op / per-node profile
  * with the value of any node on request.
  */
-import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
-import { formatShape } from "../shared/modelFormat.js";
+import { button, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
+import { formatNumber, formatShape } from "../shared/modelFormat.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
 import type { HistogramBin, RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
@@ -30,18 +30,7 @@ export interface ResultActions {
 
 const ms = (x: number) =>
   x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`;
-const num = (x: number) =>
-  Number.isNaN(x)
-    ? "—"
-    : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0)
-      ? x.toExponential(3)
-      : String(+x.toPrecision(6));
-
-function button(text: string, icon: string, fn: () => void): HTMLElement {
-  const b = h("vscode-button", { attrs: { icon, secondary: true } }, text);
-  b.addEventListener("click", fn);
-  return b;
-}
+const num = formatNumber;
 
 export function statsLine(s: TensorStats | undefined): Child {
   if (!s) return null;
