@@ -12,9 +12,10 @@ import { VariablePanel } from "./variablePanel.js";
 import { registerCommands } from "./commands.js";
 import { initLog, log } from "./log.js";
 import { affectsSettings } from "./settings.js";
-import { canShowGraph, setRunFeature, showGraph } from "./graphBridge.js";
+import { setRunFeature, showGraph } from "./graphBridge.js";
 import { registerRunFeature, type RunFeature } from "./run/index.js";
 import { registerCompare } from "./compare/index.js";
+import { openOnStartup } from "./startup.js";
 
 /** What activate() returns: for other extensions, the graph panel and the in-host integration tests. */
 export interface SavedModelExplorerApi {
@@ -66,7 +67,6 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
       const fn = m.result?.info.metaGraphs[metaGraph]?.signatures.find((s) => s.key === signature)?.functionName;
       void showGraph(context, m, { metaGraph, signature, fn });
     },
-    canShowGraph,
   });
 
   registerCommands({ context, store, tree });
@@ -81,7 +81,6 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   // "Run Signature…" (src/extension/run): a node picked in a run's results opens in the graph view
   const run = registerRunFeature(context, {
     store,
-    canShowGraph,
     showNode: (m, metaGraph, node, fn, signature) =>
       showGraph(context, m, { metaGraph, signature, node, nodeFunction: fn }),
   });
@@ -97,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   );
 
   void store.scan();
+  void openOnStartup(context, store, tree).catch((e) => log(`open on start failed: ${e}`));
 
   return {
     store,

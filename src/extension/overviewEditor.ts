@@ -30,7 +30,6 @@ export interface OverviewHooks {
   openVariable(model: ExportModel, checkpointKey: string): void;
   reveal(model: ExportModel, msg: Extract<OverviewToHostMessage, { type: "overview/reveal" }>): void;
   showGraph(model: ExportModel, metaGraph: number, signature?: string): void;
-  canShowGraph(): boolean;
 }
 
 export class OverviewEditorProvider implements vscode.CustomReadonlyEditorProvider<OverviewDocument> {
@@ -170,7 +169,6 @@ export class OverviewPanel {
       state: m.state,
       error: m.error,
       metaGraphs: [],
-      canShowGraph: this.hooks.canShowGraph(),
     };
     if (r) {
       s.info = r.info;

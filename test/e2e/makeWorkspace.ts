@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { FIXTURES_DIR } from "../helpers/fixtures.js";
 import { xssModel, demoExportFiles, largeGraph, halfPlusTwo } from "../../src/savedmodel/builder/models.js";
 import { snappyBombIndex } from "../hostile/bomb.js";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { tinyTf1 } from "../diff/pairs.js";
 
 /**

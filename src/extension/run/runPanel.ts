@@ -18,13 +18,11 @@ import type {
   RunRpc,
   RunToHostMessage,
 } from "../../protocol/run.js";
-import { fromWire, toWire } from "../../webview/run/tensorWire.js";
+import { fromWire, toWire } from "../../protocol/tensorWire.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
 import type { ExportModel } from "../exportStore.js";
 import { MAX_WIRE_VALUES, feedDtypeNotes, parseLabels } from "./runResults.js";
-import { exampleFeatures } from "./exampleFeatures.js";
-import { openSavedModel } from "../../savedmodel/savedModel.js";
-import { takesExamples } from "../../webview/run/examples.js";
+import { takesExamples } from "../../shared/example.js";
 import { poolKey, type Runner } from "./runner.js";
 
 export const RUN_VIEW_TYPE = "savedModelExplorer.run";
@@ -40,7 +38,6 @@ export interface RunPanelHooks {
     fn: string | undefined,
     signature: string,
   ): Promise<void>;
-  canShowGraph(): boolean;
 }
 
 const rememberKey = (m: ExportModel, mg: number, sig: string) => `run.inputs:${m.id}#${mg}#${sig}`;
@@ -170,7 +167,6 @@ export class RunPanel {
       trusted: vscode.workspace.isTrusted,
       remembered: this.remembered(),
       shell: process.platform === "win32" ? "powershell" : "posix",
-      canShowGraph: this.hooks.canShowGraph(),
       labels: await this.labels(),
       exampleFeatures: sig.inputs.some((i) => takesExamples(sig.methodName, i))
         ? await this.exampleFeatures()
@@ -205,15 +201,15 @@ export class RunPanel {
     return this.hooks.memento.update(rememberKey(this.model, this.metaGraph, this.signature), kept);
   }
 
-  /** Features the model parses from tf.Examples (graph read on the host: only for saved_model.pb up to 32 MB). */
+  /** Features the model parses from tf.Examples (read from the graph in the decode worker). */
   private async exampleFeatures(): Promise<ExampleFeatureRow[] | undefined> {
     try {
-      const r = this.model.result;
-      const size = r ? await this.model.fs.size(r.info.savedModelFile) : undefined;
-      if (size === undefined || size > 32 * 1024 * 1024) return undefined;
-      const exp = await openSavedModel(this.model.fs);
-      const mg = exp.metaGraphs[this.metaGraph];
-      return mg ? exampleFeatures(mg.graphDef()) : undefined;
+      const rows = await this.model.store.client.request({
+        op: "exampleFeatures",
+        exportId: this.model.id,
+        metaGraph: this.metaGraph,
+      });
+      return rows ?? undefined;
     } catch (e) {
       this.hooks.log(`run: could not list the tf.Example features of ${this.model.name}: ${(e as Error).message}`);
       return undefined;

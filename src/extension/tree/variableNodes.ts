@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { AssetInfo, VariableInfo } from "../../savedmodel/modelTypes.js";
 import type { Diagnostic } from "../../savedmodel/errors.js";
-import { formatCount, formatShape, formatSize, formatVariable } from "../../webview/shared/modelFormat.js";
+import { formatCount, formatShape, formatSize, formatVariable } from "../../shared/modelFormat.js";
 import { Collapsed, Expanded, MessageNode, ModelNode, None, icon, md } from "./base.js";
 import type { ExportNode } from "./exportNodes.js";
 

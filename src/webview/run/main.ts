@@ -304,7 +304,6 @@ host.onMessage((raw) => {
           const r = await rpc.request("run/nodeValue", { tensor, fn });
           return { ...r, tensor: fromWire(r.tensor) };
         },
-        canShowGraph: state?.canShowGraph ?? false,
         labels: state?.labels?.names,
         pickLabels: async () => {
           const r = await rpc.request("run/loadLabels", {});
