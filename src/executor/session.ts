@@ -18,6 +18,9 @@ import { newConverterContext, disposeConverterContext } from "./ops/converter.js
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
 import { KNOWN_CUSTOM_OP } from "./unsafeOps.js";
+import { MissingOpsError } from "./missingOps.js";
+
+export { MissingOpsError };
 import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -65,25 +68,6 @@ export interface RunResult {
   warnings: string[];
   profile?: ProfileEntry[];
   nodesExecuted: number;
-}
-
-/** Thrown before running when kernels are missing: every op with the nodes that use it. */
-export class MissingOpsError extends Error {
-  constructor(
-    readonly signature: string,
-    readonly missing: MissingOp[],
-  ) {
-    super(
-      `signature "${signature}" needs ops the executor does not have:\n` +
-        missing
-          .map(
-            (m) =>
-              `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
-          )
-          .join("\n"),
-    );
-    this.name = "MissingOpsError";
-  }
 }
 
 function tensorSpecs(m: Record<string, tensorflow.ITensorInfo>, body?: Body): TensorSpec[] {

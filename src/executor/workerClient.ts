@@ -176,9 +176,9 @@ export class ExecutorWorker {
     return (await this.ensureLoaded()).signatures;
   }
 
-  async missingOps(key: string): Promise<MissingOp[]> {
-    await this.ensureLoaded();
-    const m = await this.call({ type: "missingOps", id: this.nextId++, key });
+  async missingOps(key: string, signal?: AbortSignal): Promise<MissingOp[]> {
+    await this.ensureLoaded(signal);
+    const m = await this.call({ type: "missingOps", id: this.nextId++, key }, signal);
     return m.type === "missing" ? m.missing : [];
   }
 
