@@ -18,6 +18,7 @@ import { ExecutorError, ExecutorWorker } from "../executor/workerClient.js";
 import { parseJsonKeepFloats } from "../executor/example.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
 import { executorWorkerScript } from "./workerScript.js";
+import { escapeControl } from "./escape.js";
 
 /** Default of --timeout_ms: the whole run (loading, restore, init ops, execution) ends within it. */
 export const DEFAULT_RUN_TIMEOUT_MS = 300_000;
@@ -202,7 +203,7 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
               })
             : encodeNpy(t),
         );
-        if (!flags.json) io.out(`Output ${k} is saved to ${file}`);
+        if (!flags.json) io.out(`Output ${escapeControl(k)} is saved to ${escapeControl(file)}`);
       }
     }
     if (flags.json) {
@@ -234,17 +235,20 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
         ),
       );
     } else if (!outdir) {
-      for (const [k, t] of Object.entries(r.outputs)) io.out(`Result for output key ${k}:\n${formatTensor(t)}`);
+      for (const [k, t] of Object.entries(r.outputs))
+        io.out(`Result for output key ${escapeControl(k)}:\n${formatTensor(t)}`);
     }
     if (!flags.json) {
-      for (const w of allWarnings) io.err(`warning: ${w}`);
+      for (const w of allWarnings) io.err(`warning: ${escapeControl(w)}`);
       if (flags.profile && r.profile) {
         // Calls (function calls, If/While) include their body's nodes: list the nodes themselves.
         const leaves = r.profile.filter((p) => !p.inclusive);
         const top = [...leaves].sort((a, b) => b.ms - a.ms).slice(0, 15);
         io.err(`slowest of ${leaves.length} nodes (excluding calls):`);
         for (const p of top)
-          io.err(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`);
+          io.err(
+            escapeControl(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`),
+          );
       }
       io.err(
         `(${loaded.backend}; load ${r.timings.loadMs.toFixed(1)} ms, restore+init ${r.timings.restoreInitMs.toFixed(1)} ms, run ${r.timings.execMs.toFixed(1)} ms, ${r.nodesExecuted} nodes)`,

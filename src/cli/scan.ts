@@ -9,6 +9,7 @@ import { customOps, scanMetaGraph, type ScanFinding } from "../executor/scan.js"
 import { SCAN_DENYLIST } from "../executor/unsafeOps.js";
 import { resolve } from "node:path";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
+import { escapeControl } from "./escape.js";
 
 export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denylist A,B] [--all] [--json]
 
@@ -17,11 +18,16 @@ export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denyli
   --op_denylist   comma-separated ops to look for instead of the built-in list
   --all           also list the checkpoint saver's own SaveV2/MergeV2Checkpoints (never run when serving)
   --json          print JSON (schema "savedmodel.scan/1")
-Exit code 0: nothing found; 3: denylisted ops found; 1: error; 2: usage.`;
+Exit code 0: nothing found; 3: denylisted ops found; 1: a problem in the export; 2: usage.`;
 
 export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number> {
   // CliIO writes raw text: one call here is one line.
-  const io = { ...rawIo, out: (s: string) => rawIo.out(s + "\n"), err: (s: string) => rawIo.err(s + "\n") };
+  // Every line carries model names (tags, ops, nodes, functions): their control characters are escaped.
+  const io = {
+    ...rawIo,
+    out: (s: string) => rawIo.out(escapeControl(s) + "\n"),
+    err: (s: string) => rawIo.err(escapeControl(s) + "\n"),
+  };
   const { flags, positional } = parseFlags(argv, {
     values: ["dir", "tag_set", "op_denylist"],
     booleans: ["json", "help", "all"],
@@ -60,7 +66,9 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
   }
   const any = results.some((r) => r.findings.some((f) => !f.saver));
   if (flags.json) {
-    io.out(JSON.stringify({ schema: "savedmodel.scan/1", dir: resolve(io.cwd, dir), metaGraphs: results }, null, 2));
+    rawIo.out(
+      JSON.stringify({ schema: "savedmodel.scan/1", dir: resolve(io.cwd, dir), metaGraphs: results }, null, 2) + "\n",
+    );
     return any ? 3 : 0;
   }
   for (const r of results) {

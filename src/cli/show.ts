@@ -17,6 +17,8 @@ import {
   type TensorSpecInfo,
 } from "../savedmodel/model.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
+import { escapeControl } from "./escape.js";
+import { ExitCode } from "./exitCodes.js";
 import { resolve } from "node:path";
 
 export const SHOW_USAGE = `usage: savedmodel show DIR [--tag_set TAGS] [--signature_def KEY] [--all] [--json]
@@ -188,6 +190,14 @@ export async function showText(
   return lines.join("\n") + "\n";
 }
 
+/** Text lines with the control characters of model strings escaped (saved_model_cli's own "\b\b]" kept). */
+function escapeLines(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => escapeControl(l).replace(/\\x08\\x08\]$/, "\b\b]"))
+    .join("\n");
+}
+
 function findMetaGraph(info: ModelInfo, tagSet: string[]): MetaGraphInfo {
   const mg = info.metaGraphs.find((m) => sameTags(m.tags, tagSet));
   if (!mg) {
@@ -256,13 +266,13 @@ export async function showCommand(argv: string[], io: CliIO): Promise<number> {
   };
   if (flags.json) io.out(JSON.stringify(await showJson(exp, info, opts), jsonReplacer, 2) + "\n");
   else {
-    io.out(await showText(exp, info, opts));
+    io.out(escapeLines(await showText(exp, info, opts)));
     for (const d of info.diagnostics.filter((x) => x.severity !== "info"))
       io.err(
-        `${d.severity}: ${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}${d.hint ? ` — ${d.hint}` : ""}\n`,
+        `${d.severity}: ${escapeControl(`${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}${d.hint ? ` — ${d.hint}` : ""}`)}\n`,
       );
   }
-  return 0;
+  return info.diagnostics.some((d) => d.severity === "error") ? ExitCode.Export : ExitCode.Ok;
 }
 
 /** JSON.stringify replacer: bigint as decimal strings, typed arrays as plain arrays. */
