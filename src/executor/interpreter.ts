@@ -9,6 +9,7 @@ import { DataType } from "../savedmodel/dtypes.js";
 import { neededNodes, type Body, type CNode, type NodeInput } from "./graph.js";
 import { NodeError, type KernelDef, type OpContext, type ProfileEntry, type RunState } from "./kernel.js";
 import { checkAllocation, checkMemoryBudget } from "./guards.js";
+import { pruneDisposedFromScope } from "./tfjs/scope.js";
 import { CPU_ROUTED, NOT_REGISTERED } from "./tfjs/runtime.js";
 import { Dead, RefVar, describeValue, isTensor, type Value } from "./values.js";
 
@@ -123,6 +124,7 @@ export function checkAbort(run: RunState): void {
   if (run.signal?.aborted)
     throw new AbortError(typeof run.signal.reason === "string" ? run.signal.reason : "run cancelled");
   if (++budgetTick % BUDGET_EVERY === 0) {
+    pruneDisposedFromScope();
     try {
       checkMemoryBudget(run.session.maxMemoryBytes);
     } catch (e) {
