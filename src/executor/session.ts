@@ -300,7 +300,10 @@ export class Session {
     const main = program.mainBody();
     const missing = new Map<string, string[]>();
     const seenFns = new Set<string>();
-    const visit = (body: Body, nodes: Iterable<number>) => {
+    // Iterative (a work list, not recursion): a chain of 100,000 nested function calls must not overflow the stack.
+    const work: { body: Body; nodes: Iterable<number> }[] = [{ body: main, nodes: neededNodes(main, roots, fed) }];
+    while (work.length) {
+      const { body, nodes } = work.pop()!;
       for (const n of nodes) {
         if (fed.has(n) && !body.isFunction) continue;
         const node = body.nodes[n];
@@ -320,11 +323,13 @@ export class Session {
           if (seenFns.has(chosen) || !program.functions.has(chosen)) continue;
           seenFns.add(chosen);
           const fb = program.functionBody(chosen);
-          visit(fb, neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()));
+          work.push({
+            body: fb,
+            nodes: neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()),
+          });
         }
       }
-    };
-    visit(main, neededNodes(main, roots, fed));
+    }
     return [...missing.entries()]
       .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
       .sort((a, b) => (a.op < b.op ? -1 : 1));
