@@ -37,7 +37,9 @@ export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_s
   --backend wasm|cpu        tfjs backend (default wasm with SIMD)
   --profile                 print the slowest nodes
   --timeout_ms N            stop after N ms: loading, restore, init ops and the run itself (default 300000;
-                            the executor's worker thread is terminated, even inside a long kernel)`;
+                            the executor's worker thread is terminated, even inside a long kernel)
+  --memory_mb N             the executor's memory budget: JS heap + ArrayBuffers + wasm memory (default 1536);
+                            an op whose output would not fit is refused before it allocates`;
 
 async function readInputFile(cwd: string, spec: string, dtype: number, key: string): Promise<DecodedTensor> {
   const m = /^(.*?)(?:\[([^\]]+)\])?$/.exec(spec.trim())!;
@@ -93,6 +95,7 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       "outdir",
       "backend",
       "timeout_ms",
+      "memory_mb",
     ],
     booleans: ["overwrite", "json", "help", "profile"],
   });
@@ -121,6 +124,8 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
   const timeoutMs = flags.timeout_ms === undefined ? DEFAULT_RUN_TIMEOUT_MS : Number(flags.timeout_ms);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
     throw new UsageError(`--timeout_ms must be a positive whole number of milliseconds`);
+  const memoryMb = flags.memory_mb === undefined ? undefined : Number(flags.memory_mb);
+  if (memoryMb !== undefined && !(memoryMb > 0)) throw new UsageError(`--memory_mb must be a positive number of MiB`);
   const warnings: string[] = [];
   // The executor runs in a worker thread, as in the extension: one deadline covers loading, restore, init ops and
   // the run; reaching it terminates the worker, which also ends a kernel that never yields.
@@ -144,7 +149,16 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
     throw e;
   };
   try {
-    const loaded = await worker.load({ tags, backend: backend as "wasm" | "cpu" }, deadline.signal).catch(timedOut);
+    const loaded = await worker
+      .load(
+        {
+          tags,
+          backend: backend as "wasm" | "cpu",
+          ...(memoryMb ? { maxMemoryBytes: memoryMb * 2 ** 20 } : {}),
+        },
+        deadline.signal,
+      )
+      .catch(timedOut);
     const signatures: SignatureInfo[] = loaded.signatures;
     const sig = signatures.find((s) => s.key === key);
     if (!sig) throw new UsageError(`no signature "${key}"; available: ${signatures.map((s) => s.key).join(", ")}`);
