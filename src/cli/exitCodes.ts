@@ -32,8 +32,10 @@ export function describeError(e: unknown): string {
       if (/call stack/i.test(msg)) return `the export nests too deeply to process (${msg})`;
       return msg;
     default:
-      if (/over the (memory budget|limit)/.test(msg))
-        return `${msg}. The executor refuses allocations this large, so this model cannot run here.`;
+      if (/over the memory budget/.test(msg))
+        return `${msg}. If the model really needs that much, raise the budget with --memory_mb.`;
+      if (/over the limit of .* elements per tensor/.test(msg))
+        return `${msg}. The executor refuses tensors this large, so this model cannot run here.`;
       return msg;
   }
 }

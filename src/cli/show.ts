@@ -60,22 +60,22 @@ function printTensorInfo(lines: string[], t: TensorSpecInfo, indent: number): vo
   const pad = "  ".repeat(indent);
   lines.push(`${pad}    dtype: ${t.dtypeName}`);
   lines.push(`${pad}    shape: ${t.shape === undefined ? "unknown_rank" : `(${t.shape.join(", ")})`}`);
-  lines.push(`${pad}    name: ${t.tensorName ?? ""}`);
+  lines.push(`${pad}    name: ${escapeControl(t.tensorName ?? "")}`);
 }
 
 function printSignature(lines: string[], s: SignatureInfo, indent: number): void {
   const pad = "  ".repeat(indent);
   lines.push(`${pad}The given SavedModel SignatureDef contains the following input(s):`);
   for (const t of s.inputs) {
-    lines.push(`${pad}  inputs['${t.key}'] tensor_info:`);
+    lines.push(`${pad}  inputs['${escapeControl(t.key)}'] tensor_info:`);
     printTensorInfo(lines, t, indent + 1);
   }
   lines.push(`${pad}The given SavedModel SignatureDef contains the following output(s):`);
   for (const t of s.outputs) {
-    lines.push(`${pad}  outputs['${t.key}'] tensor_info:`);
+    lines.push(`${pad}  outputs['${escapeControl(t.key)}'] tensor_info:`);
     printTensorInfo(lines, t, indent + 1);
   }
-  lines.push(`${pad}Method name is: ${s.methodName}`);
+  lines.push(`${pad}Method name is: ${escapeControl(s.methodName)}`);
 }
 
 function allSignatures(mg: MetaGraphInfo): SignatureInfo[] {
@@ -88,16 +88,16 @@ function printArgs(lines: string[], args: StructuredArg[], argumentType: string)
   const indentStr = "        ";
   args.forEach((a, i) => {
     lines.push(`${indentStr}${argumentType} #${i + 1}`);
-    if (a.kind === "tensor_spec") lines.push(`          ${a.name}: ${a.repr}`);
-    else if (a.pyType === "str") lines.push(`${indentStr}  ${a.repr.replace(/^'|'$/g, "")}`);
+    if (a.kind === "tensor_spec") lines.push(`          ${escapeControl(a.name)}: ${escapeControl(a.repr)}`);
+    else if (a.pyType === "str") lines.push(`${indentStr}  ${escapeControl(a.repr.replace(/^'|'$/g, ""))}`);
     else if (a.pyType === "list" || a.pyType === "tuple") {
       const inner = a.repr.slice(1, -1).replace(/,\s*$/, "");
       const items = inner ? splitTopLevel(inner) : [];
       lines.push(`${indentStr}  DType: ${a.pyType}`);
-      lines.push(`${indentStr}  Value: [${items.map((x) => `${x}, `).join("")}\b\b]`);
+      lines.push(`${indentStr}  Value: [${items.map((x) => `${escapeControl(x)}, `).join("")}\b\b]`);
     } else {
       lines.push(`${indentStr}  DType: ${a.pyType}`);
-      lines.push(`${indentStr}  Value: ${a.repr}`);
+      lines.push(`${indentStr}  Value: ${escapeControl(a.repr)}`);
     }
   });
 }
@@ -131,7 +131,7 @@ function printConcreteFunctions(lines: string[], fns: ObjectFunctionInfo[]): voi
   let text = "\nConcrete Functions:";
   const body: string[] = [];
   for (const f of fns) {
-    body.push(`\n  Function Name: '${f.name}'`);
+    body.push(`\n  Function Name: '${escapeControl(f.name)}'`);
     f.options.forEach((o, i) => {
       const opt: string[] = [];
       if (o.args.length) {
@@ -155,9 +155,12 @@ export async function showText(
   if (opts.all) {
     const mgs = [...info.metaGraphs].sort((a, b) => (a.tags.join(",") < b.tags.join(",") ? -1 : 1));
     for (const mg of mgs) {
-      lines.push("", `MetaGraphDef with tag-set: '${mg.tags.join(", ")}' contains the following SignatureDefs:`);
+      lines.push(
+        "",
+        `MetaGraphDef with tag-set: '${escapeControl(mg.tags.join(", "))}' contains the following SignatureDefs:`,
+      );
       for (const s of allSignatures(mg)) {
-        lines.push("", `signature_def['${s.key}']:`);
+        lines.push("", `signature_def['${escapeControl(s.key)}']:`);
         printSignature(lines, s, 1);
       }
     }
@@ -167,13 +170,14 @@ export async function showText(
   }
   if (!opts.tagSet) {
     lines.push("The given SavedModel contains the following tag-sets:");
-    for (const tags of info.metaGraphs.map((m) => [...m.tags].sort().join(", ")).sort()) lines.push(pyRepr(tags));
+    for (const tags of info.metaGraphs.map((m) => [...m.tags].sort().join(", ")).sort())
+      lines.push(escapeControl(pyRepr(tags)));
     return lines.join("\n") + "\n";
   }
   const mg = findMetaGraph(info, opts.tagSet);
   if (!opts.signatureDef) {
     lines.push("The given SavedModel MetaGraphDef contains SignatureDefs with the following keys:");
-    for (const s of allSignatures(mg)) lines.push(`SignatureDef key: "${s.key}"`);
+    for (const s of allSignatures(mg)) lines.push(`SignatureDef key: "${escapeControl(s.key)}"`);
     return lines.join("\n") + "\n";
   }
   const sig = allSignatures(mg).find((s) => s.key === opts.signatureDef);

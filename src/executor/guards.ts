@@ -350,8 +350,13 @@ export function memoryInUse(): { heap: number; arrayBuffers: number; wasm: numbe
   return { heap, arrayBuffers, wasm, total: heap + arrayBuffers + wasm };
 }
 
-const mib = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 0)} MiB`;
 const big = (n: number) => (n < 1e6 ? String(Math.round(n)) : n.toExponential(2));
+const mib = (n: number) => `${n < 2 ** 20 ? (n / 2 ** 20).toFixed(2) : big(n / 2 ** 20)} MiB`;
+/** A shape for a message: long ones abbreviated (a hostile shape vector may have thousands of entries). */
+const shapeText = (s: number[]) =>
+  s.length <= 8
+    ? `[${s.map(big).join(", ")}]`
+    : `[${s.slice(0, 3).map(big).join(", ")}, …, ${s.slice(-2).map(big).join(", ")}] (rank ${s.length})`;
 
 /** Allocations below this are not measured against the budget one by one (the periodic check covers them). */
 const BUDGET_CHECK_FROM = 2 ** 20;
@@ -370,7 +375,7 @@ export async function checkAllocation(
   if (!fn) return;
   const a = await fn(inputs, attrs);
   if (!a) return;
-  const what = `${a.shape ? `shape [${a.shape.map(big).join(", ")}], ` : ""}${big(a.elements)} elements, ~${mib(a.bytes)}`;
+  const what = `${a.shape ? `shape ${shapeText(a.shape)}, ` : ""}${big(a.elements)} elements, ~${mib(a.bytes)}`;
   if (!(a.elements <= limits.maxElements))
     throw new AllocationRefused(
       `refused before allocating: would create a tensor of ${what}, over the limit of ${big(limits.maxElements)} elements per tensor`,
