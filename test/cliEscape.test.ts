@@ -30,3 +30,25 @@ test("exit codes are distinct and documented in the usage text", () => {
   for (const c of Object.values(ExitCode)) assert.match(EXIT_CODES_TEXT, new RegExp(`^  ${c}  `, "m"));
   assert.ok(USAGE.includes(EXIT_CODES_TEXT));
 });
+
+test("vars exits 1 after reporting an error (a missing data shard), 0 on a sound export", async () => {
+  const { mkdtempSync, rmSync, readdirSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { denseMlp } = await import("../src/savedmodel/builder/models.js");
+  const { writeExportToDir } = await import("../src/savedmodel/builder/nodeWriter.js");
+  const { main } = await import("../src/cli/main.js");
+  const dir = mkdtempSync(join(tmpdir(), "vars-exit-"));
+  try {
+    await writeExportToDir(denseMlp({ layers: 1, units: 3, inputSize: 2, classes: 2, seed: 1 }).save(), dir);
+    const io = { out: () => {}, err: () => {}, cwd: dir };
+    assert.equal(await main(["vars", dir], io), ExitCode.Ok);
+    for (const f of readdirSync(join(dir, "variables"))) if (f.includes(".data-")) rmSync(join(dir, "variables", f));
+    let err = "";
+    const code = await main(["vars", dir], { ...io, err: (s) => (err += s) });
+    assert.equal(code, ExitCode.Export, err);
+    assert.match(err, /error: variables\/variables\.data-/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -83,6 +83,14 @@ export const cases: HostileCase[] = [
     check: stderrMatches(/function calls nest deeper than 64/),
   },
   {
+    name: "long-single-kernel",
+    klass: "time",
+    make: runCase(M.longSingleKernel, ["--timeout_ms", String(TIMEOUT)]),
+    limitMs: TIMEOUT,
+    exitCodes: [1],
+    check: all(stderrMatches(/did not finish within --timeout_ms 5000/), underMb(1024)),
+  },
+  {
     name: "fill-65-entry-shape",
     klass: "allocation",
     make: runCase(M.fillLongShape),

@@ -140,6 +140,13 @@ export const concatBomb = () =>
     return g.op("ConcatV2", "concat", [...new Array(n).fill(big), g.constI32("axis", 0)], { N: attr.i(n) }).output;
   });
 
+/** One MatMul of two [6000, 6000] matrices: within the size limits, but minutes in a single kernel on tfjs-cpu. */
+export const longSingleKernel = () =>
+  bomb((g, x) => {
+    const m = g.op("Fill", "m", [g.constI32("m_dims", [6000, 6000]), x]).output;
+    return g.op("MatMul", "slow_matmul", [m, m]).output;
+  });
+
 /** Control characters an export could use against a terminal. */
 export const ESC_TITLE = "\x1b]0;owned-title\x07";
 export const ESC_CLEAR = "\x1b[2J\x1b[H";
