@@ -214,3 +214,24 @@ describe("allocation guards", () => {
     assert.equal((out.add.values as Float32Array)[0], 5);
   });
 });
+
+describe("run scope", () => {
+  test("disposed tensors are dropped from the scope list; endScope still frees the live ones", () => {
+    const tf = X.tfjs;
+    const track = () =>
+      (tf.engine() as unknown as { state: { activeScope: { track: unknown[] } } }).state.activeScope.track;
+    const before = tf.memory().numTensors;
+    tf.engine().startScope();
+    try {
+      const live = tf.scalar(1);
+      for (let i = 0; i < 5000; i++) tf.add(live, 1).dispose();
+      assert.ok(track().length > 5000);
+      X.pruneDisposedFromScope();
+      assert.equal(track().length, 1);
+      assert.equal(live.isDisposed, false);
+    } finally {
+      tf.engine().endScope();
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
+});

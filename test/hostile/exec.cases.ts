@@ -83,6 +83,16 @@ export const cases: HostileCase[] = [
     check: stderrMatches(/function calls nest deeper than 64/),
   },
   {
+    name: "nested-calls-100k-scan",
+    klass: "time",
+    make: async (dir) => {
+      const exportDir = await write(dir, M.nestedCalls(100_000).save());
+      return { exportDir, argv: ["scan", exportDir] };
+    },
+    limitMs: 60_000,
+    exitCodes: [0],
+  },
+  {
     name: "long-single-kernel",
     klass: "time",
     make: runCase(M.longSingleKernel, ["--timeout_ms", String(TIMEOUT)]),
