@@ -129,10 +129,11 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
   const warnings: string[] = [];
   // The executor runs in a worker thread, as in the extension: one deadline covers loading, restore, init ops and
   // the run; reaching it terminates the worker, which also ends a kernel that never yields.
+  const script = await executorWorkerScript();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
   const worker = new ExecutorWorker(new NodeFileAccess(root), {
-    script: await executorWorkerScript(),
+    script,
     timeoutMs,
     loadTimeoutMs: timeoutMs,
     onWarning: (w) => warnings.push(w),
