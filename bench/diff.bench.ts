@@ -10,7 +10,7 @@
  *     (open + describe both + contract + files + graph of the largest fixture pairs), median of 5; target ≤ 1 s.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DataType } from "../src/savedmodel/dtypes.js";
@@ -31,13 +31,27 @@ async function open(dir: string) {
   return openSavedModel(new NodeFileAccess(dir));
 }
 
+/**
+ * Peak RSS of this process in MB: /proc/self/status VmHWM (fresh after exec) where available — getrusage's
+ * maxRSS keeps the forking parent's peak across exec on Linux, which would report the builder's gigabytes.
+ */
+function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    /* not Linux */
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 /** Child mode: run the drift (or the plain read) once; print time, bytes and peak RSS (MB). */
 async function child(mode: string, a: string, b: string) {
   if (mode === "plain") {
     const shards = [a, b].map((d) => join(d, "variables", "variables.data-00000-of-00001"));
     const t0 = performance.now();
     const bytes = plainRead(shards);
-    console.log(JSON.stringify({ ms: performance.now() - t0, bytes, rssMb: process.resourceUsage().maxRSS / 1024 }));
+    console.log(JSON.stringify({ ms: performance.now() - t0, bytes, rssMb: peakRssMb() }));
     return;
   }
   const t0 = performance.now();
@@ -45,7 +59,7 @@ async function child(mode: string, a: string, b: string) {
   const r = await diffWeights(ea, eb);
   const ms = performance.now() - t0;
   if (r.weights.drift.some((d) => d.fractionChanged === 0)) throw new Error("expected every variable to drift");
-  console.log(JSON.stringify({ ms, bytes: r.weights.bytesCompared, rssMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ ms, bytes: r.weights.bytesCompared, rssMb: peakRssMb() }));
 }
 
 function runChild(mode: string, a: string, b: string): { ms: number; bytes: number; rssMb: number } {
