@@ -109,10 +109,15 @@ export function formatDiffText(r: DiffReport): string {
       L.push(
         `  functions: ${g.functions.matched.length} matched (${by("name")} by name, ${by("name_without_suffix")} by name without suffix, ${by("structure")} by structure), ${g.functions.added.length} added, ${g.functions.removed.length} removed`,
       );
-      for (const m of g.functions.matched)
-        if (m.a !== m.b) L.push(`    ${m.a} ~ ${m.b} (${m.matchedBy.replace(/_/g, " ")})`);
-      for (const f of g.functions.added) L.push(`  + function ${f}`);
-      for (const f of g.functions.removed) L.push(`  - function ${f}`);
+      const renamed = g.functions.matched.filter((m) => m.a !== m.b);
+      const fnLines = [
+        ...renamed.map((m) => `    ${m.a} ~ ${m.b} (${m.matchedBy.replace(/_/g, " ")})`),
+        ...g.functions.added.map((f) => `  + function ${f}`),
+        ...g.functions.removed.map((f) => `  - function ${f}`),
+      ];
+      L.push(...fnLines.slice(0, MAX_LINES));
+      if (fnLines.length > MAX_LINES)
+        L.push(`  … ${fnLines.length - MAX_LINES} more function line(s) (--json for all)`);
       for (const n of g.nodes.slice(0, MAX_LINES)) {
         const loc = `${n.function ? `${n.function}/` : ""}${n.node}`;
         const extra =
