@@ -32,6 +32,7 @@ for (const [entry, platform] of [
   ["src/webview/variable/main.ts", "browser"],
   ["src/webview/run/main.ts", "browser"],
   ["src/webview/graph/main.ts", "browser"],
+  ["src/webview/compare/main.ts", "browser"],
 ] as const) {
   test(`${entry} bundles no generated protobuf code and no op registry`, { timeout: 60_000 }, async () => {
     const inputs = await inputsOf(entry, platform);

@@ -30,7 +30,7 @@ export class DecodeError extends Error {
 
 export interface RequestOptions {
   token?: vscode.CancellationToken;
-  onProgress?: (message: string) => void;
+  onProgress?: (message: string, done?: number, total?: number) => void;
 }
 
 export class DecodeClient implements vscode.Disposable {
@@ -64,11 +64,15 @@ export class DecodeClient implements vscode.Disposable {
       this.openRequests.delete(r.exportId);
       this.files.delete(r.exportId);
       if (!this.openedHere.delete(r.exportId)) return null as DecodeResultMap[K];
-    } else if (!this.openedHere.has(r.exportId)) {
-      const o = this.openRequests.get(r.exportId);
-      if (!o) throw new Error(`export ${r.exportId} was never opened`);
-      await this.send(o, opts);
-      this.openedHere.add(r.exportId);
+    } else {
+      // a request names one export, or two (the comparison editor's A and B), or none
+      for (const id of exportIdsOf(r)) {
+        if (this.openedHere.has(id)) continue;
+        const o = this.openRequests.get(id);
+        if (!o) throw new Error(`export ${id} was never opened`);
+        await this.send(o, opts);
+        this.openedHere.add(id);
+      }
     }
     const result = await this.send(r, opts);
     if (r.op === "open") this.openedHere.add(r.exportId);
@@ -148,6 +152,13 @@ export class DecodeClient implements vscode.Disposable {
       void w.terminate();
     }
   }
+}
+
+function exportIdsOf(r: DecodeRequest): string[] {
+  const ids: string[] = [];
+  if ("exportId" in r) ids.push(r.exportId);
+  if ("exportIdB" in r) ids.push(r.exportIdB);
+  return ids;
 }
 
 function serializedOf(e: RpcError): SerializedError {

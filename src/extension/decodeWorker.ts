@@ -24,6 +24,7 @@ import { buildDisplayGraph } from "../graph/build.js";
 import { graphSourceFromMetaGraph, readKerasMetadata } from "../graph/source.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import { exampleFeatures } from "./run/exampleFeatures.js";
+import * as comparison from "./compare/compareInWorker.js";
 import {
   serializeError,
   type DecodeMethods,
@@ -43,7 +44,7 @@ if (!port) throw new Error("decodeWorker must run in a worker thread");
 
 // every op goes through handle() (a missing op is a type error here)
 const viaHandle = <K extends DecodeRequest["op"]>(req: Extract<DecodeRequest, { op: K }>, ctx: RpcContext) =>
-  handle<K>(req, (m) => ctx.progress(m));
+  handle<K>(req, (m, done, total) => ctx.progress(m, done, total));
 const handlers: RpcHandlers<DecodeMethods> = {
   open: viaHandle,
   details: viaHandle,
@@ -53,6 +54,11 @@ const handlers: RpcHandlers<DecodeMethods> = {
   variableOfNode: viaHandle,
   exampleFeatures: viaHandle,
   close: viaHandle,
+  compare: viaHandle,
+  compareWeights: viaHandle,
+  compareHistogram: viaHandle,
+  compareInputs: viaHandle,
+  compareOutputs: viaHandle,
 };
 const host = new RpcPeer<FileMethods, DecodeMethods>((m, transfer) => port.postMessage(m, transfer), handlers);
 port.on("message", (msg: unknown) => host.handle(msg));
@@ -221,7 +227,7 @@ async function variablePage(req: Extract<DecodeRequest, { op: "variablePage" }>)
 
 async function handle<K extends DecodeRequest["op"]>(
   req: Extract<DecodeRequest, { op: K }>,
-  progress: (m: string) => void,
+  progress: (m: string, done?: number, total?: number) => void,
 ): Promise<DecodeResultMap[K]> {
   const r = req as DecodeRequest;
   switch (r.op) {
@@ -258,6 +264,22 @@ async function handle<K extends DecodeRequest["op"]>(
       const mg = o.exp.metaGraphs[r.metaGraph];
       return (mg ? exampleFeatures(mg.graphDef()) : null) as DecodeResultMap[K];
     }
+    case "compare": {
+      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.exportIdB)]);
+      return (await comparison.compare(a, b, r, progress)) as DecodeResultMap[K];
+    }
+    case "compareWeights": {
+      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.exportIdB)]);
+      return (await comparison.compareWeights(a, b, progress)) as DecodeResultMap[K];
+    }
+    case "compareHistogram": {
+      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.exportIdB)]);
+      return (await comparison.compareHistogram(a, b, r)) as DecodeResultMap[K];
+    }
+    case "compareInputs":
+      return comparison.compareInputs(r) as DecodeResultMap[K];
+    case "compareOutputs":
+      return comparison.compareRunOutputs(r) as DecodeResultMap[K];
     case "close":
       exportsById.delete(r.exportId);
       for (const k of [...tensorCache.keys()]) if (k.startsWith(`${r.exportId}\n`)) tensorCache.delete(k);

@@ -9,6 +9,10 @@ export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from 
 import type { BuildOptions, BuildTarget } from "../graph/build.js";
 import type { DisplayGraph } from "../graph/model.js";
 import type { ExampleFeatureRow } from "./run.js";
+import type { Diagnostic } from "../savedmodel/errors.js";
+import type { TensorSpecInfo } from "../savedmodel/modelTypes.js";
+import type { DecodedTensor } from "../savedmodel/tensor.js";
+import type { BehaviourDiff, DiffReport, WeightsDiff } from "../savedmodel/diff/types.js";
 
 /** A SavedModelError (or any error) flattened for postMessage. */
 export interface SerializedError {
@@ -55,7 +59,33 @@ export type DecodeRequest =
   | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
   | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
   | { op: "exampleFeatures"; exportId: string; metaGraph: number }
-  | { op: "close"; exportId: string };
+  | { op: "close"; exportId: string }
+  // the comparison editor (src/extension/compare): A is `exportId`, B is `exportIdB`; both opened first
+  | { op: "compare"; exportId: string; exportIdB: string; locations: [string, string] }
+  | { op: "compareWeights"; exportId: string; exportIdB: string }
+  | { op: "compareHistogram"; exportId: string; exportIdB: string; keyA: string; keyB: string; range?: number }
+  | { op: "compareInputs"; specs: Pick<TensorSpecInfo, "key" | "dtype" | "shape">[]; seed: number }
+  | {
+      op: "compareOutputs";
+      signature: string;
+      outputsA: Record<string, DecodedTensor>;
+      outputsB: Record<string, DecodedTensor>;
+      atol: number;
+      seed: number;
+    };
+
+/** Contract, graph and files of two exports (the weights follow in a second request). */
+export interface CompareResult {
+  report: DiffReport;
+  /** Signature keys both exports' first meta graphs have (for the behaviour comparison). */
+  signatures: string[];
+  ms: number;
+}
+
+export interface CompareWeightsResult {
+  weights: WeightsDiff;
+  diagnostics: (Diagnostic & { side: "a" | "b" })[];
+}
 
 export interface DecodeResultMap {
   open: OpenResult;
@@ -68,6 +98,14 @@ export interface DecodeResultMap {
   /** The tf.Example features the meta graph's parse ops read (the run form's tf.Example builder), or null. */
   exampleFeatures: ExampleFeatureRow[] | null;
   close: null;
+  compare: CompareResult;
+  /** Progress lines carry bytes done and total. Cancelling stops the worker, as for every long request. */
+  compareWeights: CompareWeightsResult;
+  /** Histogram of Δ = B − A over [lo, hi] (`zero`: elements with Δ exactly 0). */
+  compareHistogram: { lo: number; hi: number; counts: number[]; zero: number };
+  /** Seeded random feeds for a signature's inputs. */
+  compareInputs: Record<string, DecodedTensor>;
+  compareOutputs: BehaviourDiff;
 }
 
 /** The channel's method table: each request op takes its request object and answers with its result. */

@@ -34,6 +34,9 @@ export interface RpcProgress {
   type: "rpc/progress";
   id: number;
   message: string;
+  /** How far along, when the serving side can count (bytes, items). */
+  done?: number;
+  total?: number;
 }
 
 /** What may be transferred rather than copied: buffers (the type both a browser and Node's worker_threads accept). */
@@ -89,13 +92,13 @@ export interface RequestOptions {
   /** Buffers to move to the other side instead of copying. */
   transfer?: TransferItem[];
   /** Receives the serving side's progress lines for this request. */
-  onProgress?: (message: string) => void;
+  onProgress?: (message: string, done?: number, total?: number) => void;
 }
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  onProgress?: (message: string) => void;
+  onProgress?: (message: string, done?: number, total?: number) => void;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -140,7 +143,7 @@ export class RpcClient<M extends RpcMethods> {
   handle(msg: unknown): boolean {
     if (isRpcProgress(msg)) {
       const p = this.pending.get(msg.id);
-      p?.onProgress?.(msg.message);
+      p?.onProgress?.(msg.message, msg.done, msg.total);
       return !!p;
     }
     if (!isRpcReply(msg)) return false;
@@ -172,8 +175,8 @@ export class RpcClient<M extends RpcMethods> {
 
 /** What a handler may do besides returning its result. */
 export interface RpcContext {
-  /** Sends a progress line for this request to the caller. */
-  progress(message: string): void;
+  /** Sends a progress line for this request to the caller (with how far along, when known). */
+  progress(message: string, done?: number, total?: number): void;
 }
 
 export type RpcHandlers<M extends RpcMethods> = {
@@ -199,7 +202,13 @@ export function serveRpc<M extends RpcMethods>(
       return true;
     }
     const ctx: RpcContext = {
-      progress: (message) => post({ type: "rpc/progress", id, message } satisfies RpcProgress),
+      progress: (message, done, total) =>
+        post({
+          type: "rpc/progress",
+          id,
+          message,
+          ...(total !== undefined ? { done, total } : {}),
+        } satisfies RpcProgress),
     };
     let out: unknown;
     try {

@@ -1,26 +1,19 @@
 /**
- * The comparison editor: a webview panel comparing export A (before) with export B (after). The contract,
- * graph and files come first (cheap); the weights are streamed afterwards with progress and Cancel; the Δ
- * histogram of a variable on request; the behaviour comparison (both exports run on the same seeded inputs in
- * the executor's worker) only in a trusted workspace.
+ * The comparison editor: a webview panel comparing export A (before) with export B (after). Everything is
+ * computed in the decode worker (src/extension/compare/compareInWorker.ts), never on the extension host: the
+ * contract, graph and files first (cheap); the weights afterwards with progress and Cancel (cancelling stops
+ * the worker, as for every long decode); the Δ histogram of a variable on request; the behaviour comparison
+ * (both exports run on the same seeded inputs in the executor's worker) only in a trusted workspace.
  */
 import * as vscode from "vscode";
 import { join } from "node:path";
-import { openSavedModel, type SavedModelExport } from "../../savedmodel/savedModel.js";
-import { describeModel } from "../../savedmodel/model.js";
-import {
-  compareOutputs,
-  deltaHistogram,
-  diffExports,
-  diffWeights,
-  randomInputs,
-  summarize,
-  type DiffReport,
-} from "../../savedmodel/diff/index.js";
+import type { DiffReport } from "../../savedmodel/diff/types.js";
+import { summarize } from "../../savedmodel/diff/summary.js";
+import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { CompareToHostMessage, HostToCompareMessage } from "../../protocol/compare.js";
 import type { ExportModel } from "../exportStore.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
-import { describeError, log } from "../log.js";
+import { describeError, isCancelled, log } from "../log.js";
 
 export const COMPARE_VIEW_TYPE = "savedModelExplorer.compare";
 
@@ -28,8 +21,8 @@ export class ComparePanel {
   static readonly open = new Map<string, ComparePanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private report?: DiffReport;
-  private exports?: [SavedModelExport, SavedModelExport];
-  private weightsCtl?: AbortController;
+  private signatures: string[] = [];
+  private weightsCts?: vscode.CancellationTokenSource;
   private disposed = false;
 
   static show(extensionUri: vscode.Uri, a: ExportModel, b: ExportModel): ComparePanel {
@@ -78,7 +71,7 @@ export class ComparePanel {
         case "ready":
           return await this.start();
         case "cancel":
-          this.weightsCtl?.abort();
+          this.weightsCts?.cancel();
           return;
         case "compareWeights":
           return await this.compareWeights();
@@ -92,60 +85,53 @@ export class ComparePanel {
     }
   }
 
+  /** Both exports opened in the decode worker (each load is shared with the rest of the extension). */
+  private async loaded(): Promise<void> {
+    await Promise.all([this.a.load(), this.b.load()]);
+  }
+
+  private get client() {
+    return this.a.store.client;
+  }
+
+  private postReport(weightsPending: boolean): void {
+    this.post({
+      type: "report",
+      report: this.report!,
+      nameA: this.a.name,
+      nameB: this.b.name,
+      weightsPending,
+      signatures: this.signatures,
+      trusted: vscode.workspace.isTrusted,
+    });
+  }
+
   private async start(): Promise<void> {
-    if (this.report) {
-      this.post({
-        type: "report",
-        report: this.report,
-        nameA: this.a.name,
-        nameB: this.b.name,
-        weightsPending: false,
-        ...this.extra(),
-      });
-      return;
-    }
+    if (this.report) return this.postReport(!!this.weightsCts);
     const t0 = Date.now();
-    this.exports = await Promise.all([openSavedModel(this.a.fs), openSavedModel(this.b.fs)]);
-    const [ea, eb] = this.exports;
-    const infos = await Promise.all([describeModel(ea), describeModel(eb)]);
-    const locations: [string, string] = [
-      this.a.relativeLocation || this.a.name,
-      this.b.relativeLocation || this.b.name,
-    ];
-    const post = () =>
-      this.post({
-        type: "report",
-        report: this.report!,
-        nameA: this.a.name,
-        nameB: this.b.name,
-        weightsPending: true,
-        ...this.extra(),
-      });
-    // first content: the contract alone (cheap); then graph and files; then the weights, streamed
-    this.report = await diffExports(ea, eb, { sections: ["contract"], infos, locations });
-    log(`compare: ${this.a.name} ↔ ${this.b.name}: contract in ${Date.now() - t0} ms`);
-    post();
-    this.report = await diffExports(ea, eb, { sections: ["contract", "graph", "files"], infos, locations });
-    log(`compare: ${this.a.name} ↔ ${this.b.name}: graph and files after ${Date.now() - t0} ms`);
-    post();
+    await this.loaded();
+    const r = await this.client.request({
+      op: "compare",
+      exportId: this.a.id,
+      exportIdB: this.b.id,
+      locations: [this.a.relativeLocation || this.a.name, this.b.relativeLocation || this.b.name],
+    });
+    if (this.disposed) return;
+    this.report = r.report;
+    this.signatures = r.signatures;
+    log(
+      `compare: ${this.a.name} ↔ ${this.b.name}: contract, graph and files in ${Date.now() - t0} ms (${r.ms.toFixed(0)} ms in the decode worker)`,
+    );
+    this.postReport(true);
     await this.compareWeights();
   }
 
-  /** Signature keys of both exports' first meta graphs, and whether running is allowed here. */
-  private extra(): { signatures: string[]; trusted: boolean } {
-    const keys = (e: SavedModelExport | undefined) =>
-      new Set(Object.keys(e?.metaGraphs[0]?.signatureDefs ?? {}).filter((k) => k !== "__saved_model_init_op"));
-    const ka = keys(this.exports?.[0]);
-    const kb = keys(this.exports?.[1]);
-    return { signatures: [...ka].filter((k) => kb.has(k)).sort(), trusted: vscode.workspace.isTrusted };
-  }
-
   private async compareWeights(): Promise<void> {
-    if (!this.exports || !this.report || this.weightsCtl) return;
-    const ctl = new AbortController();
-    this.weightsCtl = ctl;
-    const [ea, eb] = this.exports;
+    if (!this.report || this.weightsCts) return;
+    const cts = new vscode.CancellationTokenSource();
+    this.weightsCts = cts;
     try {
+      await this.loaded();
       await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
@@ -153,49 +139,50 @@ export class ComparePanel {
           cancellable: true,
         },
         async (progress, token) => {
-          token.onCancellationRequested(() => ctl.abort());
+          token.onCancellationRequested(() => cts.cancel());
           let last = 0;
-          let lastPost = 0;
-          const w = await diffWeights(ea, eb, {
-            signal: ctl.signal,
-            onProgress: (done, total, name) => {
-              const pct = total ? (done / total) * 100 : 100;
-              progress.report({ increment: pct - last, message: name });
-              last = pct;
-              const now = Date.now();
-              if (now - lastPost > 100) {
-                lastPost = now;
-                this.post({ type: "progress", message: `comparing ${name}`, done, total });
-              }
+          const w = await this.client.request(
+            { op: "compareWeights", exportId: this.a.id, exportIdB: this.b.id },
+            {
+              token: cts.token,
+              onProgress: (message, done, total) => {
+                const pct = total ? ((done ?? 0) / total) * 100 : 0;
+                progress.report({ increment: pct - last, message: message.replace(/^comparing /, "") });
+                last = pct;
+                this.post({ type: "progress", message, done, total });
+              },
             },
-          });
+          );
           const r = this.report!;
           r.weights = w.weights;
-          r.sections = [...r.sections, "weights"];
-          r.diagnostics.push(...w.diagnostics.filter((d) => d.severity !== "info"));
+          if (!r.sections.includes("weights")) r.sections = [...r.sections, "weights"];
+          r.diagnostics.push(...w.diagnostics);
           r.summary = summarize(r);
-          this.post({
-            type: "report",
-            report: r,
-            nameA: this.a.name,
-            nameB: this.b.name,
-            weightsPending: false,
-            ...this.extra(),
-          });
+          this.postReport(false);
         },
       );
     } catch (e) {
-      if (ctl.signal.aborted) this.post({ type: "weightsCancelled", message: "Weights comparison cancelled." });
+      if (cts.token.isCancellationRequested || isCancelled(e))
+        this.post({ type: "weightsCancelled", message: "Weights comparison cancelled." });
       else throw e;
     } finally {
-      this.weightsCtl = undefined;
+      this.weightsCts = undefined;
+      cts.dispose();
     }
   }
 
   private async histogram(keyA: string, keyB: string, range?: number): Promise<void> {
-    if (!this.exports) return;
+    if (!this.report) return;
     try {
-      const h = await deltaHistogram(this.exports[0], keyA, this.exports[1], keyB, { range });
+      await this.loaded();
+      const h = await this.client.request({
+        op: "compareHistogram",
+        exportId: this.a.id,
+        exportIdB: this.b.id,
+        keyA,
+        keyB,
+        range,
+      });
       this.post({ type: "histogram", histogram: { keyA, keyB, ...h } });
     } catch (e) {
       this.post({ type: "histogramError", keyB, message: describeError(e) });
@@ -212,8 +199,8 @@ export class ComparePanel {
     }
     const { ExecutorWorker } = await import("../../executor/workerClient.js");
     const script = join(this.extensionUri.fsPath, "dist", "executorWorker.js");
-    const outputs = [];
-    let feeds;
+    const outputs: Record<string, DecodedTensor>[] = [];
+    let feeds: Record<string, DecodedTensor> | undefined;
     try {
       for (const m of [this.a, this.b]) {
         const w = new ExecutorWorker(m.fs, { script });
@@ -221,14 +208,22 @@ export class ComparePanel {
           await w.load({});
           const sig = (await w.signatures()).find((s) => s.key === signature);
           if (!sig) throw new Error(`${m.name} has no signature "${signature}"`);
-          feeds ??= randomInputs(sig.inputs, seed);
+          // the seeded inputs come from A's signature, so both exports see the same values
+          feeds ??= await this.client.request({ op: "compareInputs", specs: sig.inputs, seed });
           outputs.push((await w.run(signature, feeds)).outputs);
         } finally {
           await w.terminate();
         }
       }
       const r = this.report!;
-      r.behaviour = compareOutputs(signature, outputs[0], outputs[1], atol, { kind: "seeded_random", seed });
+      r.behaviour = await this.client.request({
+        op: "compareOutputs",
+        signature,
+        outputsA: outputs[0],
+        outputsB: outputs[1],
+        atol,
+        seed,
+      });
       r.summary = summarize(r);
       this.post({ type: "behaviour", report: r });
     } catch (e) {
@@ -238,7 +233,7 @@ export class ComparePanel {
 
   dispose(): void {
     this.disposed = true;
-    this.weightsCtl?.abort();
+    this.weightsCts?.cancel();
     for (const d of this.disposables) d.dispose();
   }
 }
