@@ -3,9 +3,11 @@
  *  1. contract diff of fixture pairs after the library is loaded (open both + describe + classify), median of 15
  *     per pair; target ≤ 100 ms;
  *  2. weight drift over two builder checkpoints of --gb GB each (B = A·(1+1e-4), every element differs) against
- *     the anchor: a plain sequential 8 MiB-chunk read of the same two data files, interleaved, medians of 3;
- *     each run in a fresh child process (the parent's heap holds the builder's garbage); target ≥ 50 % of the
- *     plain read's throughput; peak RSS of the drift process (target < 300 MB);
+ *     the anchor: a plain sequential 8 MiB-chunk read of the same two data files, interleaved, medians of --runs
+ *     (default 3); each run in a fresh child process (the parent's heap holds the builder's garbage); target
+ *     ≥ 50 % of the plain read's throughput; peak RSS of the drift process (target < 300 MB). The CPU time (user +
+ *     system, all threads) of each is printed too: on a shared machine wall time follows the other load, CPU time
+ *     much less;
  *  3. the comparison editor's first content, host side: what the editor computes before its first message
  *     (open + describe both + contract), then graph + files, for large fixture pairs, median of 5; target ≤ 1 s.
  *     (The webview's own load and render is measured by the E2E in test/e2e/compareUi.mjs.)
@@ -51,20 +53,28 @@ function peakRssMb(): number {
 async function child(mode: string, a: string, b: string) {
   if (mode === "plain") {
     const shards = [a, b].map((d) => join(d, "variables", "variables.data-00000-of-00001"));
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const bytes = plainRead(shards);
-    console.log(JSON.stringify({ ms: performance.now() - t0, bytes, rssMb: peakRssMb() }));
+    console.log(JSON.stringify({ ms: performance.now() - t0, cpuMs: cpuMs(c0), bytes, rssMb: peakRssMb() }));
     return;
   }
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const [ea, eb] = await Promise.all([open(a), open(b)]);
   const r = await diffWeights(ea, eb);
   const ms = performance.now() - t0;
   if (r.weights.drift.some((d) => d.fractionChanged === 0)) throw new Error("expected every variable to drift");
-  console.log(JSON.stringify({ ms, bytes: r.weights.bytesCompared, rssMb: peakRssMb() }));
+  console.log(JSON.stringify({ ms, cpuMs: cpuMs(c0), bytes: r.weights.bytesCompared, rssMb: peakRssMb() }));
 }
 
-function runChild(mode: string, a: string, b: string): { ms: number; bytes: number; rssMb: number } {
+/** CPU time of this process since `c0` (user + system, every thread), ms. */
+function cpuMs(c0: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(c0);
+  return (u.user + u.system) / 1000;
+}
+
+function runChild(mode: string, a: string, b: string): { ms: number; cpuMs: number; bytes: number; rssMb: number } {
   const c = spawnSync(process.execPath, ["--import", "tsx", __filename, "--child", mode, a, b], { encoding: "utf8" });
   if (c.status !== 0) throw new Error(c.stderr);
   return JSON.parse(c.stdout.trim().split("\n").pop()!);
@@ -176,14 +186,18 @@ async function driftBench(gb: number, keep: boolean) {
     // each measurement in a fresh process (no builder garbage in the heap), plain and drift interleaved
     const plain: number[] = [];
     const drift: number[] = [];
+    const plainCpu: number[] = [];
+    const driftCpu: number[] = [];
     let rss = 0;
     let bytes = 0;
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < Number(arg("runs") ?? 3); i++) {
       const p = runChild("plain", a, b);
       plain.push(p.ms);
+      plainCpu.push(p.cpuMs);
       bytes = p.bytes;
       const d = runChild("drift", a, b);
       drift.push(d.ms);
+      driftCpu.push(d.cpuMs);
       rss = Math.max(rss, d.rssMb);
     }
     const mbps = (ms: number) => bytes / 1e6 / (ms / 1000);
@@ -193,6 +207,9 @@ async function driftBench(gb: number, keep: boolean) {
     );
     console.log(
       `   drift throughput = ${(ratio * 100).toFixed(0)} % of plain read ${ratio >= 0.5 ? "(≥ 50 %: ok)" : "(UNDER 50 %)"}`,
+    );
+    console.log(
+      `   CPU time (user + system, all threads): plain ${median(plainCpu).toFixed(0)} ms, drift ${median(driftCpu).toFixed(0)} ms (plain/drift = ${((median(plainCpu) / median(driftCpu)) * 100).toFixed(0)} %)`,
     );
     console.log(
       `   peak RSS of the drift process: ${rss.toFixed(0)} MB ${rss < 300 ? "(< 300 MB: ok)" : "(OVER 300 MB)"}`,

@@ -3,6 +3,7 @@
  * (src/savedmodel/node/nodeFileAccess.ts), the extension on vscode.workspace.fs. Paths are
  * '/'-separated and relative to the export folder root ("" is the root itself).
  */
+import { SavedModelError } from "./errors.js";
 export interface DirEntry {
   name: string;
   kind: "file" | "directory";
@@ -21,6 +22,12 @@ export interface FileAccess {
   readFile(path: string): Promise<Uint8Array>;
   /** Reads `length` bytes at `offset`; may return fewer bytes at end of file. */
   readRange(path: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads `target.length` bytes at `offset` into `target` (fewer at end of file) and returns how many: streaming
+   * readers reuse their buffers instead of getting a new one per chunk. Optional; `readChunkInto` falls back to
+   * readRange.
+   */
+  readRangeInto?(path: string, offset: number, target: Uint8Array): Promise<number>;
   /** Lists a directory; rejects when it does not exist. */
   list(path: string): Promise<DirEntry[]>;
   /** File size in bytes, or undefined when the file does not exist. */
@@ -31,4 +38,27 @@ export interface FileAccess {
 
 export function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== "").join("/");
+}
+
+/**
+ * Exactly `target.length` bytes at `offset`: read into `target` when the FileAccess can (the returned view is
+ * `target`), else a fresh buffer from readRange. A short read (truncated file) is a SavedModelError naming the
+ * file, the tensor (`field`) and the offset.
+ */
+export async function readChunkInto(
+  fs: FileAccess,
+  path: string,
+  offset: number,
+  target: Uint8Array,
+  field?: string,
+): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  if (fs.readRangeInto) bytes = target.subarray(0, await fs.readRangeInto(path, offset, target));
+  else bytes = await fs.readRange(path, offset, target.length);
+  if (bytes.length !== target.length)
+    throw new SavedModelError(path, `read ${bytes.length} of ${target.length} bytes (file truncated?)`, {
+      field,
+      offset,
+    });
+  return bytes;
 }

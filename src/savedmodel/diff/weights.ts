@@ -12,10 +12,10 @@ import { decodeTensorBytes, storedElementSize, type DecodedTensor } from "../ten
 import type { BundleEntry, TensorBundle } from "../tensorBundle/index.js";
 import { loadVariables, openBundle, readVariable } from "../variables.js";
 import type { VariableChange, VariableDrift, WeightsDiff } from "./types.js";
-import { accumulateF32 } from "./driftKernel.js";
+import { readChunkInto } from "../fileAccess.js";
 
 export interface WeightsOptions {
-  /** Bytes read per side per step (default 4 MiB); memory stays within ~8× this (3 pairs read ahead). */
+  /** Bytes read per side per step (default 4 MiB); memory stays within ~4× this (two buffers per side). */
   chunkBytes?: number;
   /** Include optimizer slots and bookkeeping entries (default: model variables only). */
   all?: boolean;
@@ -83,6 +83,63 @@ export function accumulate(acc: DriftAccumulator, a: ArrayLike<number>, b: Array
   acc.sumSqA = sumSqA;
   acc.changed = changed;
   acc.nanMismatch = nanMismatch;
+}
+
+/**
+ * `accumulate` for two float32 chunks, the hot loop of the weights comparison: one pass without branches for the
+ * common case (every element finite), two elements a step into two sets of sums (so consecutive additions do not
+ * wait on each other; the sums may differ from `accumulate`'s in the last bits). When a sum comes out NaN or
+ * infinite (a NaN or an infinity in the chunk) the chunk is redone by `accumulate`, which treats NaN = NaN and
+ * counts one-sided NaNs.
+ */
+export function accumulateF32(acc: DriftAccumulator, a: Float32Array, b: Float32Array): void {
+  let max0 = acc.maxAbs;
+  let max1 = 0;
+  let abs0 = acc.sumAbs;
+  let abs1 = 0;
+  let sqd0 = acc.sumSqDelta;
+  let sqd1 = 0;
+  let sqa0 = acc.sumSqA;
+  let sqa1 = 0;
+  let changed = acc.changed;
+  const n = a.length;
+  const even = n - (n % 2);
+  for (let i = 0; i < even; i += 2) {
+    const x0 = a[i];
+    const x1 = a[i + 1];
+    const d0 = b[i] - x0;
+    const d1 = b[i + 1] - x1;
+    const ad0 = Math.abs(d0);
+    const ad1 = Math.abs(d1);
+    max0 = Math.max(max0, ad0);
+    max1 = Math.max(max1, ad1);
+    abs0 += ad0;
+    abs1 += ad1;
+    sqd0 += d0 * d0;
+    sqd1 += d1 * d1;
+    sqa0 += x0 * x0;
+    sqa1 += x1 * x1;
+    changed += (d0 !== 0 ? 1 : 0) + (d1 !== 0 ? 1 : 0);
+  }
+  if (even < n) {
+    const x = a[even];
+    const d = b[even] - x;
+    const ad = Math.abs(d);
+    max1 = Math.max(max1, ad);
+    abs1 += ad;
+    sqd1 += d * d;
+    sqa1 += x * x;
+    changed += d !== 0 ? 1 : 0;
+  }
+  const sumAbs = abs0 + abs1;
+  const sumSqA = sqa0 + sqa1;
+  if (!Number.isFinite(sumAbs + sumSqA)) return accumulate(acc, a, b);
+  acc.n += n;
+  acc.maxAbs = Math.max(max0, max1);
+  acc.sumAbs = sumAbs;
+  acc.sumSqDelta = sqd0 + sqd1;
+  acc.sumSqA = sumSqA;
+  acc.changed = changed;
 }
 
 export function finishDrift(
@@ -190,10 +247,20 @@ async function readChunk(b: TensorBundle, exp: SavedModelExport, e: BundleEntry,
   return bytes;
 }
 
-/** Chunk pairs read ahead of the comparison. */
-const PREFETCH = 3;
+/** Two chunk buffers per side, reused for every chunk of every variable (no garbage per chunk). */
+interface ChunkBuffers {
+  a: [Uint8Array, Uint8Array];
+  b: [Uint8Array, Uint8Array];
+}
 
-/** Streams both tensors in chunks (the next chunks read while the current one is compared). */
+/** Buffers of at least `bytes` (those given when big enough, else new ones). */
+function chunkBuffers(have: ChunkBuffers | undefined, bytes: number): ChunkBuffers {
+  if (have && have.a[0].length >= bytes) return have;
+  const two = (): [Uint8Array, Uint8Array] => [new Uint8Array(bytes), new Uint8Array(bytes)];
+  return { a: two(), b: two() };
+}
+
+/** Streams both tensors in chunks: the next chunk pair is read into the other buffers while this one is compared. */
 async function streamDrift(
   expA: SavedModelExport,
   ba: TensorBundle,
@@ -202,35 +269,37 @@ async function streamDrift(
   bb: TensorBundle,
   eb: BundleEntry,
   chunkBytes: number,
+  buffers: { current?: ChunkBuffers },
   onChunk: (bytes: number) => void,
   signal?: AbortSignal,
 ): Promise<DriftAccumulator> {
   const elem = storedElementSize(ea.dtype)!;
   const step = Math.max(elem, Math.floor(chunkBytes / elem) * elem);
+  const bufs = (buffers.current = chunkBuffers(buffers.current, step));
   const total = ea.size;
   const acc = newAccumulator();
-  const fetch = (at: number) => {
+  const fetch = (at: number, slot: 0 | 1) => {
     const len = Math.min(step, total - at);
-    return Promise.all([readChunk(ba, expA, ea, at, len), readChunk(bb, expB, eb, at, len)]);
+    return Promise.all([
+      readChunkInto(expA.fs, ea.shardFile, ea.offset + at, bufs.a[slot].subarray(0, len), ea.key),
+      readChunkInto(expB.fs, eb.shardFile, eb.offset + at, bufs.b[slot].subarray(0, len), eb.key),
+    ]);
   };
-  // keep PREFETCH chunk pairs in flight (the reads run on I/O threads while this one is compared)
-  const queue: Promise<[Uint8Array, Uint8Array]>[] = [];
-  let issued = 0;
-  const refill = () => {
-    while (queue.length < PREFETCH && issued < total) {
-      queue.push(fetch(issued));
-      issued += Math.min(step, total - issued);
+  let slot: 0 | 1 = 0;
+  let pending = fetch(0, slot);
+  for (let at = 0; at < total;) {
+    if (signal?.aborted) {
+      pending.catch(() => undefined);
+      throw new SavedModelError("variables/", "comparison cancelled");
     }
-  };
-  refill();
-  while (queue.length) {
-    if (signal?.aborted) throw new SavedModelError("variables/", "comparison cancelled");
-    const [ca, cb] = await queue.shift()!;
-    refill();
+    const [ca, cb] = await pending;
+    at += ca.length;
+    slot = slot === 0 ? 1 : 0;
+    if (at < total) pending = fetch(at, slot);
     const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
     const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
-    if (!(xa instanceof Float32Array && xb instanceof Float32Array && accumulateF32(acc, xa, xb, accumulate)))
-      accumulate(acc, xa, xb);
+    if (xa instanceof Float32Array && xb instanceof Float32Array) accumulateF32(acc, xa, xb);
+    else accumulate(acc, xa, xb);
     onChunk(ca.length * 2);
   }
   return acc;
@@ -259,6 +328,7 @@ export async function diffWeights(
   opts: WeightsOptions = {},
 ): Promise<{ weights: WeightsDiff; diagnostics: (Diagnostic & { side: "a" | "b" })[] }> {
   const chunkBytes = opts.chunkBytes ?? 4 << 20;
+  const buffers: { current?: ChunkBuffers } = {};
   const maxWhole = opts.maxWholeBytes ?? 64 << 20;
   const [la, lb]: ModelVariables[] = await Promise.all([loadVariables(expA), loadVariables(expB)]);
   const diagnostics = [
@@ -326,6 +396,7 @@ export async function diffWeights(
           bb!,
           eb,
           chunkBytes,
+          buffers,
           (n) => {
             done += n;
             opts.onProgress?.(done, total, b.name);

@@ -186,6 +186,17 @@ export class ExportRoot {
     }
   }
 
+  /** Up to `target.length` bytes at `offset` read into `target` (clamped to the opened handle's size); the count. */
+  async readRangeInto(path: string, offset: number, target: Uint8Array): Promise<number> {
+    const { fh, size } = await this.openRegular(path);
+    try {
+      const n = Math.max(0, Math.min(target.length, size - offset));
+      return await readInto(fh, offset, target.subarray(0, n), path);
+    } finally {
+      await fh.close();
+    }
+  }
+
   /** Size of a regular file, undefined when missing; throws ContainmentError for links out, loops, special files. */
   async size(path: string): Promise<number | undefined> {
     let r: Resolved;
@@ -261,6 +272,25 @@ export class ExportRoot {
     if (k) return { name, kind: "file", link, problem: `${name} ${specialFileMessage(k)}` };
     return { name, kind: "file", size: st.size, link };
   }
+}
+
+async function readInto(
+  fh: Awaited<ReturnType<typeof open>>,
+  offset: number,
+  target: Uint8Array,
+  path: string,
+): Promise<number> {
+  let got = 0;
+  try {
+    while (got < target.length) {
+      const { bytesRead } = await fh.read(target, got, target.length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+  } catch (e) {
+    throw fsError(path, e);
+  }
+  return got;
 }
 
 async function readAt(

@@ -20,6 +20,9 @@ export class NodeFileAccess implements FileAccess {
   readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
     return this.contained.readRange(path, offset, length);
   }
+  readRangeInto(path: string, offset: number, target: Uint8Array): Promise<number> {
+    return this.contained.readRangeInto(path, offset, target);
+  }
   list(path: string): Promise<DirEntry[]> {
     return this.contained.list(path);
   }
