@@ -24,9 +24,8 @@ import {
 } from "../savedmodel/diff/index.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
 import { jsonReplacer } from "./show.js";
-
-export const EXIT_BREAKING = 3;
-export const EXIT_OUTPUTS_DIFFER = 4;
+import { escapeControl } from "./escape.js";
+import { ExitCode } from "./exitCodes.js";
 
 export const DIFF_USAGE = `usage: savedmodel diff A B [--tag_set TAGS] [--signature_def KEY] [--json] [--fail-on breaking|any]
 
@@ -46,17 +45,6 @@ export const DIFF_USAGE = `usage: savedmodel diff A B [--tag_set TAGS] [--signat
 
 exit status: 0 no breaking change; 3 breaking contract change (or any change with --fail-on any);
              4 outputs differ beyond --atol; 1 error; 2 usage`;
-
-/** Escapes control, bidi and line-separator characters so model strings cannot rewrite the terminal. */
-export function escapeControl(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const n = c.charCodeAt(0);
-    if (c === "\t") return "\\t";
-    if (c === "\n") return "\\n";
-    if (c === "\r") return "\\r";
-    return n <= 0xff ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u${n.toString(16).padStart(4, "0")}`;
-  });
-}
 
 const num = (x: number) =>
   x === Infinity
@@ -190,11 +178,11 @@ export function formatDiffText(r: DiffReport): string {
 
 /** The exit status of a report under --fail-on. */
 export function exitStatus(r: DiffReport, failOn: "breaking" | "any"): number {
-  if (r.summary.breaking > 0) return EXIT_BREAKING;
+  if (r.summary.breaking > 0) return ExitCode.DiffBreaking;
   if (failOn === "any" && r.summary.anyChange && !(r.summary.outputsBeyondAtol && onlyBehaviour(r)))
-    return EXIT_BREAKING;
-  if (r.summary.outputsBeyondAtol) return EXIT_OUTPUTS_DIFFER;
-  return 0;
+    return ExitCode.DiffBreaking;
+  if (r.summary.outputsBeyondAtol) return ExitCode.DiffOutputsDiffer;
+  return ExitCode.Ok;
 }
 
 function onlyBehaviour(r: DiffReport): boolean {
@@ -314,7 +302,7 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
   });
   if (flags.help) {
     io.out(DIFF_USAGE + "\n");
-    return 0;
+    return ExitCode.Ok;
   }
   if (positional.length !== 2)
     throw new UsageError(`diff needs two export folders: savedmodel diff A B\n\n${DIFF_USAGE}`);

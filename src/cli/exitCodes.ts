@@ -9,6 +9,10 @@ export const ExitCode = {
   Usage: 2,
   /** `scan` found denylisted ops */
   Findings: 3,
+  /** `diff`: a breaking contract change (with --fail-on any: any change) */
+  DiffBreaking: 3,
+  /** `diff --run`: outputs differ beyond --atol */
+  DiffOutputsDiffer: 4,
 } as const;
 
 export const EXIT_CODES_TEXT = `exit codes:
@@ -16,7 +20,8 @@ export const EXIT_CODES_TEXT = `exit codes:
   1  a problem in the export or the inputs (the message names the file or node, what is wrong, what to do);
      also \`show\`/\`vars\` when they reported errors, and a run stopped by --timeout_ms or a size limit
   2  usage: unknown command or option, missing DIR, unknown signature, tag-set or variable
-  3  \`scan\` found denylisted ops`;
+  3  \`scan\` found denylisted ops; \`diff\`: a breaking contract change (with --fail-on any: any change)
+  4  \`diff --run\`: outputs differ beyond --atol`;
 
 /** One readable message for an error that is not a usage error (no JavaScript stack: that is --debug's). */
 export function describeError(e: unknown): string {

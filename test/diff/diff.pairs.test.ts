@@ -220,6 +220,6 @@ test("control characters in model strings are escaped in the text report", async
     reason: "a new signature",
   });
   const text = formatDiffText(report);
-  assert.match(text, /evil\\x1b\[2J\\nline\\u202e/);
+  assert.match(text, /evil\\e\[2J\\nline\\u202e/);
   assert.doesNotMatch(text, /\u001b/);
 });
