@@ -13,6 +13,7 @@ commands:
   vars DIR   variables with statistics; values at full precision; --export to .npz
   run DIR    run a signature with the bundled executor (like saved_model_cli run)
   scan DIR   list unsafe ops, also inside library functions (like saved_model_cli scan)
+  diff A B   compare two exports: contract (breaking or not), weights, graph, files; exit codes for CI
 
 Every command takes --json. \`savedmodel <command> --help\` for its options.
 
@@ -29,6 +30,8 @@ const commands: Record<string, () => Promise<Command>> = {
   // run and scan load the executor (tfjs) only when asked for
   run: async () => (await import("./run.js")).runCommand,
   scan: async () => (await import("./scan.js")).scanCommand,
+  // diff loads its comparison library only when asked for
+  diff: async () => (await import("./diff.js")).diffCommand,
 };
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -47,12 +50,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       await load()
     )(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`savedmodel ${name}: ${e.message}\n`);
+    if (e instanceof UsageError || (e as Error)?.name === "UsageError") {
+      io.err(`savedmodel ${name}: ${(e as Error).message}\n`);
       return 2;
     }
-    if (e instanceof SavedModelError) {
-      io.err(`savedmodel ${name}: error: ${e.message}\n`);
+    if (e instanceof SavedModelError || (e as Error)?.name === "SavedModelError") {
+      io.err(`savedmodel ${name}: error: ${(e as Error).message}\n`);
       return 1;
     }
     io.err(`savedmodel ${name}: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -3,18 +3,26 @@
  * runs a signature with the bundled executor, with `saved_model_cli run`'s syntax. Outputs are printed
  * (numpy-like), written as .npy to --outdir, or printed as JSON. Nothing is ever written inside DIR.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { dtypeShortName } from "../savedmodel/dtypes.js";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { decodeNpy, decodeNpz, encodeNpy } from "../savedmodel/npy.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
 import { examplesFromJson } from "../executor/example.js";
-import { parseValueExpr, splitAssignments, tensorFromNested } from "../executor/feeds.js";
+import {
+  parseValueExpr,
+  sparseFromObject,
+  sparsePart,
+  sparsePartDtype,
+  splitAssignments,
+  tensorFromNested,
+} from "../executor/feeds.js";
 import { loadSession, MissingOpsError, type TensorSpec } from "../executor/index.js";
 import { parseJsonKeepFloats } from "../executor/example.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
+import { guardOutput, writeOutputFile } from "./output.js";
 
 export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_set serve] [inputs...] [options]
 
@@ -22,6 +30,8 @@ export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_s
   --tag_set T               comma-separated tags of the meta graph (default: serve, else the only one)
   --signature_def KEY       the signature to run (default: serving_default)
   --inputs 'k=f.npy;k2=f.npz[name];k3=f.json'   input tensors from files
+                            (a sparse input k: k=f.npz holding indices, values, dense_shape;
+                            or k/indices=..., k/values=..., k/dense_shape=...)
   --input_exprs 'k=[[1.0, 2.0]];k2=np.ones((2,3))' input tensors from expressions
   --input_examples 'inputs=[{"x":[1.0],"y":["a"]}]' serialized tf.Examples (classify/regress signatures)
   --outdir D                write each output as D/<key>.npy
@@ -105,11 +115,7 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
     : undefined;
   const key = (flags.signature_def as string | undefined) ?? "serving_default";
   const outdir = flags.outdir ? resolve(io.cwd, String(flags.outdir)) : undefined;
-  if (outdir) {
-    const rel = relative(root, outdir);
-    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel)))
-      throw new UsageError(`--outdir ${outdir} is inside the export folder; nothing is ever written there`);
-  }
+  if (outdir) await guardOutput(outdir, root, { kind: "directory" });
   const warnings: string[] = [];
   const session = await loadSession(new NodeFileAccess(root), { tags, backend, onWarning: (w) => warnings.push(w) });
   try {
@@ -122,6 +128,11 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
           .join(", ")}`,
       );
     const specOf = (k: string, flag: string): TensorSpec => {
+      // A sparse (COO) input's components: k/indices, k/values, k/dense_shape.
+      const part = sparsePart(k);
+      const whole = part ? sig.inputs.find((i) => i.key === part.input && i.sparse) : undefined;
+      if (part && whole && !sig.inputs.some((i) => i.key === k))
+        return { ...whole, key: k, dtype: sparsePartDtype(part.part, whole.dtype) };
       const s = sig.inputs.find((i) => i.key === k);
       if (!s)
         throw new UsageError(
@@ -134,10 +145,27 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       if (feeds[k]) throw new UsageError(`${flag}: input "${k}" is given twice`);
       feeds[k] = t;
     };
-    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs"))
-      set(k, await readInputFile(io.cwd, v, specOf(k, "--inputs").dtype, k), "--inputs");
+    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs")) {
+      const spec = specOf(k, "--inputs");
+      // A sparse input from an .npz holding indices, values and dense_shape: all three components.
+      if (spec.sparse && /\.npz$/i.test(v.trim())) {
+        const arrays = await decodeNpz(await readFile(resolve(io.cwd, v.trim())), resolve(io.cwd, v.trim()));
+        if (["indices", "values", "dense_shape"].every((p) => p in arrays)) {
+          for (const p of ["indices", "values", "dense_shape"]) set(`${k}/${p}`, arrays[p], "--inputs");
+          continue;
+        }
+      }
+      set(k, await readInputFile(io.cwd, v, spec.dtype, k), "--inputs");
+    }
     for (const [k, v] of splitAssignments(String(flags.input_exprs ?? ""), "--input_exprs")) {
       try {
+        const spec = specOf(k, "--input_exprs");
+        const parts =
+          spec.sparse && v.trim().startsWith("{") ? sparseFromObject(parseJsonKeepFloats(v), spec.dtype, k) : undefined;
+        if (parts) {
+          for (const [pk, t] of Object.entries(parts)) set(pk, t, "--input_exprs");
+          continue;
+        }
         set(k, parseValueExpr(v, specOf(k, "--input_exprs").dtype, `--input_exprs ${k}`), "--input_exprs");
       } catch (e) {
         throw e instanceof UsageError ? e : new UsageError((e as Error).message);
@@ -173,11 +201,10 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       for (const [k, t] of Object.entries(r.outputs)) {
         const isString = Array.isArray(t.values);
         const file = join(outdir, `${k.replace(/[^\w.-]/g, "_")}.${isString ? "json" : "npy"}`);
-        if (existsSync(file) && !flags.overwrite)
-          throw new UsageError(`${file} exists; pass --overwrite to replace it`);
+        const target = await guardOutput(file, root, { overwrite: !!flags.overwrite });
         // .npy has no variable-length strings: string outputs go to JSON (a nested list of strings).
-        await writeFile(
-          file,
+        await writeOutputFile(
+          target,
           isString
             ? JSON.stringify({
                 shape: t.shape,

@@ -3,23 +3,26 @@
  * precision (never elided); `--export out.npz` writes all (or the named) variables in one go.
  * Nothing is ever written inside the export folder.
  */
-import { writeFile } from "node:fs/promises";
-import { relative, resolve, isAbsolute } from "node:path";
+import { resolve } from "node:path";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
 import { loadVariables, readVariable, type VariableInfo } from "../savedmodel/model.js";
 import { encodeNpz } from "../savedmodel/npy.js";
 import { tensorStats, type DecodedTensor, type TensorStats } from "../savedmodel/tensor.js";
+import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
 import { jsonReplacer } from "./show.js";
+import { guardOutput, writeOutputFile } from "./output.js";
 
 export const VARS_USAGE = `usage: savedmodel vars DIR [NAME...] [--json] [--export OUT.npz] [--all]
 
   DIR            the SavedModel export folder
   NAME           a variable name or checkpoint key: print its values at full precision
   --export FILE  write every variable (or the named ones) to one .npz file (outside DIR)
+  --overwrite    replace FILE when it exists
   --all          include optimizer slots and bookkeeping entries (save counter, object graph)
+  --no-stats     list the variables without reading their data (no statistics)
   --json         print JSON (schema "savedmodel.vars/1")`;
 
 function fullPrecision(x: number | bigint | boolean): string {
@@ -64,7 +67,10 @@ const fmt = (x: number | undefined) =>
   x === undefined || Number.isNaN(x) ? "-" : Number.isInteger(x) ? String(x) : x.toPrecision(5);
 
 export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { values: ["dir", "export"], booleans: ["json", "all", "help"] });
+  const { flags, positional } = parseFlags(argv, {
+    values: ["dir", "export"],
+    booleans: ["json", "all", "help", "overwrite", "no_stats"],
+  });
   if (flags.help) {
     io.out(VARS_USAGE + "\n");
     return 0;
@@ -84,15 +90,13 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
 
   if (flags.export) {
     const out = resolve(io.cwd, flags.export as string);
-    const rel = relative(root, out);
-    if (!rel.startsWith("..") && !isAbsolute(rel))
-      throw new UsageError(`refusing to write ${out}: it is inside the export folder ${root}`);
+    const target = await guardOutput(out, root, { overwrite: !!flags.overwrite });
     const entries: Record<string, DecodedTensor> = {};
     for (const v of selected) {
       const key = entries[v.name] ? v.checkpointKey : v.name;
       entries[key] = await readVariable(exp, v.checkpointKey);
     }
-    await writeFile(out, encodeNpz(entries));
+    await writeOutputFile(target, encodeNpz(entries));
     io.out(`wrote ${Object.keys(entries).length} variable(s) to ${out}\n`);
     return 0;
   }
@@ -116,9 +120,15 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   const rows: VarRow[] = [];
+  // statistics stream through 16 MiB reads; progress on stderr when there is much to read
+  const progress = statsProgress(
+    flags.no_stats ? 0 : selected.reduce((a, v) => a + (v.problems.length || v.sliced ? 0 : v.bytes), 0),
+    io,
+  );
   for (const v of selected) {
     const row: VarRow = { ...v };
     if (
+      !flags.no_stats &&
       !v.problems.length &&
       v.dtype !== DataType.DT_STRING &&
       v.dtype !== DataType.DT_VARIANT &&
@@ -126,13 +136,15 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
       !v.sliced
     ) {
       try {
-        row.stats = tensorStats(await readVariable(exp, v.checkpointKey));
+        row.stats = await streamVariableStats(exp, v.checkpointKey, { onProgress: progress.update });
       } catch (e) {
         row.error = (e as Error).message;
       }
     }
+    progress.next(v.problems.length || v.sliced ? 0 : v.bytes);
     rows.push(row);
   }
+  progress.done();
   if (flags.json) {
     io.out(
       JSON.stringify(
@@ -175,4 +187,29 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
     `${rows.length} variable(s), ${vars.parameterCount} parameters, ${vars.totalBytes} bytes in ${vars.numShards} shard(s)\n`,
   );
   return 0;
+}
+
+/** Progress lines on stderr (every 10%) while statistics read more than PROGRESS_MIN_BYTES. */
+const PROGRESS_MIN_BYTES = 256 << 20;
+function statsProgress(total: number, io: CliIO) {
+  let base = 0;
+  let shown = 0;
+  const t0 = performance.now();
+  const gb = (b: number) => (b / 2 ** 30).toFixed(2);
+  const show = total >= PROGRESS_MIN_BYTES;
+  return {
+    update: (done: number) => {
+      const at = base + done;
+      if (show && at * 10 >= (shown + 1) * total) {
+        shown = Math.floor((at * 10) / total);
+        io.err(`vars: statistics ${gb(at)} of ${gb(total)} GiB read (${shown * 10}%)\n`);
+      }
+    },
+    next: (bytes: number) => {
+      base += bytes;
+    },
+    done: () => {
+      if (show) io.err(`vars: statistics of ${gb(total)} GiB in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    },
+  };
 }

@@ -89,4 +89,6 @@ export interface MissingOp {
   nodes: string[];
   /** True for known custom-op families (TF Text, Decision Forests, ...). */
   custom?: boolean;
+  /** Why the op is refused (it touches files, network or processes): never run, refused before the run starts. */
+  refused?: string;
 }

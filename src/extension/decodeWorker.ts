@@ -18,9 +18,10 @@ import {
   type ModelVariables,
 } from "../savedmodel/model.js";
 import { formatValue, tensorStats, type DecodedTensor } from "../savedmodel/tensor.js";
+import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
 import { buildDisplayGraph } from "../graph/build.js";
-import { graphSourceFromMetaGraph } from "../graph/source.js";
+import { graphSourceFromMetaGraph, readKerasMetadata } from "../graph/source.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import { exampleFeatures } from "./run/exampleFeatures.js";
 import {
@@ -136,7 +137,10 @@ async function details(req: Extract<DecodeRequest, { op: "details" }>): Promise<
   return result;
 }
 
-async function variable(req: Extract<DecodeRequest, { op: "variable" }>): Promise<VariableResult> {
+async function variable(
+  req: Extract<DecodeRequest, { op: "variable" }>,
+  progress: (m: string) => void = () => {},
+): Promise<VariableResult> {
   const t0 = performance.now();
   const o = await getExport(req.exportId);
   const info = o.variables?.variables.find((v) => v.checkpointKey === req.checkpointKey);
@@ -144,6 +148,21 @@ async function variable(req: Extract<DecodeRequest, { op: "variable" }>): Promis
   const result: VariableResult = { info, decoded: false, first: [], pageable: false, ms: 0 };
   if (info.elements > req.limits.maxElements) {
     result.reason = `${info.elements.toLocaleString("en-US")} elements is over the preview limit of ${req.limits.maxElements.toLocaleString("en-US")} (setting savedModelExplorer.preview.maxElements)`;
+    // statistics still: streamed through bounded reads (cancelling the request stops the worker)
+    try {
+      const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+      let shown = -1;
+      result.stats = await streamVariableStats(o.exp, req.checkpointKey, {
+        onProgress: (done, total) => {
+          const pct = Math.floor((done * 100) / total);
+          if (pct !== shown) progress(`statistics: ${mb(done)} of ${mb(total)} MiB (${(shown = pct)}%)`);
+        },
+      });
+      if (result.stats) result.reason += "; statistics were streamed from disk, values are not shown";
+    } catch (e) {
+      result.error = serializeError(e);
+      result.reason = result.error.message;
+    }
   } else {
     try {
       const t = await readVariable(o.exp, req.checkpointKey, { maxElements: req.limits.maxElements });
@@ -211,7 +230,7 @@ async function handle<K extends DecodeRequest["op"]>(
     case "details":
       return (await details(r)) as DecodeResultMap[K];
     case "variable":
-      return (await variable(r)) as DecodeResultMap[K];
+      return (await variable(r, progress)) as DecodeResultMap[K];
     case "variablePage":
       return (await variablePage(r)) as DecodeResultMap[K];
     case "displayGraph": {
@@ -219,7 +238,11 @@ async function handle<K extends DecodeRequest["op"]>(
       const mg = o.exp.metaGraphs[r.metaGraph];
       if (!mg) throw new Error(`meta graph ${r.metaGraph} does not exist`);
       progress("building the graph view");
-      return buildDisplayGraph(graphSourceFromMetaGraph(mg), r.target, r.opts) as DecodeResultMap[K];
+      const src = graphSourceFromMetaGraph(mg);
+      // Keras layer names and classes for the graph's boxes (TF 2.5+ keeps them in keras_metadata.pb)
+      if (o.exp.layout.kerasMetadata)
+        src.kerasMetadata = await readKerasMetadata(o.exp.fs, o.exp.layout.kerasMetadata.path);
+      return buildDisplayGraph(src, r.target, r.opts) as DecodeResultMap[K];
     }
     case "variableOfNode": {
       const o = await getExport(r.exportId);

@@ -14,6 +14,7 @@ import { initLog, log } from "./log.js";
 import { affectsSettings } from "./settings.js";
 import { setRunFeature, showGraph } from "./graphBridge.js";
 import { registerRunFeature, type RunFeature } from "./run/index.js";
+import { registerCompare } from "./compare/index.js";
 import { openOnStartup } from "./startup.js";
 
 /** What activate() returns: for other extensions, the graph panel and the in-host integration tests. */
@@ -42,7 +43,12 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   );
   const store = new ExportStore(client, context.workspaceState);
   const tree = new ExportsTreeProvider(store);
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(VIEW_ID, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    // two exports selected → Compare Exports (src/extension/compare)
+    canSelectMany: true,
+  });
   tree.view = view;
   context.subscriptions.push(client, store, tree, view);
 
@@ -64,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   });
 
   registerCommands({ context, store, tree });
+  registerCompare(context, store, () => view.selection);
   context.subscriptions.push(
     VariablePanel.registerSerializer(context.extensionUri, async (exportUri) => {
       if (!store.scanned) await store.scan();

@@ -1,7 +1,7 @@
 /**
  * NumPy .npy / .npz reading and writing for DecodedTensor. Writes format 1.0 (2.0 when the header needs it),
  * 64-byte aligned like numpy; reads 1.0/2.0/3.0, little- and big-endian, C and Fortran order. String/object arrays
- * are refused with a clear error. .npz is a zip of .npy files: written stored (CRC-32 via crc-32), read stored or
+ * are read as DT_STRING (UTF-32 `<U`, bytes `|S`); object arrays are refused (they need pickle). .npz is a zip of .npy files: written stored (CRC-32 via crc-32), read stored or
  * deflated (DecompressionStream "deflate-raw").
  */
 import * as CRC32 from "crc-32";
@@ -153,17 +153,19 @@ export function decodeNpy(bytes: Uint8Array, file = "<npy>", limits: SizeLimits 
   const m = /^([<>|=])([a-zA-Z])(\d*)$/.exec(h.descr);
   if (!m) throw new SavedModelError(file, `unsupported npy dtype '${h.descr}'`, { field: "descr" });
   const [, order, kind, sizeText] = m;
-  if (kind === "U" || kind === "S" || kind === "a" || kind === "O" || kind === "V") {
-    const what =
-      kind === "U" ? "unicode string" : kind === "O" ? "object (pickled)" : kind === "V" ? "void/raw" : "byte string";
+  if (kind === "O")
     throw new SavedModelError(
       file,
-      `${what} arrays ('${h.descr}') are not supported; only numeric and bool arrays can be read`,
+      `object arrays ('${h.descr}') are pickled Python objects, which cannot be read without Python`,
       {
         field: "descr",
+        hint: "save strings as a fixed-width array instead: np.save(f, np.array(x, dtype='S')) for bytes or np.save(f, x.astype(str)) for text",
       },
     );
-  }
+  if (kind === "V")
+    throw new SavedModelError(file, `void/raw arrays ('${h.descr}') are not supported`, { field: "descr" });
+  if (kind === "U" || kind === "S" || kind === "a")
+    return decodeStringNpy(bytes, pre + headerLen, h, kind === "U", order === ">", Number(sizeText), file, limits);
   const size = Number(sizeText);
   const dtype = KIND[kind]?.[size];
   if (dtype === undefined) throw new SavedModelError(file, `unsupported npy dtype '${h.descr}'`, { field: "descr" });
@@ -182,6 +184,56 @@ export function decodeNpy(bytes: Uint8Array, file = "<npy>", limits: SizeLimits 
   if (order === ">" && size > 1) byteSwap(data, kind === "c" ? size / 2 : size);
   if (h.fortranOrder && h.shape.length > 1) data = fortranToC(data, h.shape, size);
   return decodeTensorBytes(dtype, h.shape, data, { ...limits, file });
+}
+
+/**
+ * numpy fixed-width strings as a DT_STRING tensor of UTF-8 bytes: `<U n` is n UTF-32 code points
+ * (trailing NULs are padding, as numpy reads them), `|S n` is n bytes (trailing NULs stripped).
+ */
+function decodeStringNpy(
+  bytes: Uint8Array,
+  start: number,
+  h: NpyHeader,
+  unicode: boolean,
+  bigEndian: boolean,
+  width: number,
+  file: string,
+  limits: SizeLimits,
+): DecodedTensor {
+  const n = checkTensorSize(DT.DT_STRING, h.shape, limits, file);
+  const size = unicode ? 4 * width : width;
+  if (!Number.isSafeInteger(size) || bytes.length - start < n * size)
+    throw new SavedModelError(
+      file,
+      `npy data is ${bytes.length - start} bytes but shape [${h.shape.join(", ")}] of '${h.descr}' needs ${n * size}`,
+      { offset: start },
+    );
+  let data = bytes.subarray(start, start + n * size);
+  if (h.fortranOrder && h.shape.length > 1 && size > 0) data = fortranToC(data, h.shape, size);
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const values: Uint8Array[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const off = i * size;
+    if (unicode) {
+      let len = width;
+      while (len > 0 && dv.getUint32(off + 4 * (len - 1), !bigEndian) === 0) len--;
+      let text = "";
+      for (let k = 0; k < len; k++) {
+        const cp = dv.getUint32(off + 4 * k, !bigEndian);
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+          throw new SavedModelError(file, `element ${i} holds ${cp.toString(16)}, not a Unicode code point`, {
+            offset: start + off + 4 * k,
+          });
+        text += String.fromCodePoint(cp);
+      }
+      values[i] = enc.encode(text);
+    } else {
+      let len = width;
+      while (len > 0 && data[off + len - 1] === 0) len--;
+      values[i] = data.slice(off, off + len);
+    }
+  }
+  return { dtype: DT.DT_STRING, shape: h.shape, values };
 }
 
 /** Reorders column-major element bytes into row-major order. */

@@ -3,6 +3,7 @@
  * their own, re-exported here: size guards (tensorSize.ts), half/bfloat16/float8 (halfFloat.ts), the byte codec
  * (tensorBytes.ts), statistics (tensorStats.ts) and display text (tensorFormat.ts).
  */
+import { deferredContentOf } from "./deferredContent.js";
 import { DataType, dtypeEnumName } from "./dtypes.js";
 import { SavedModelError } from "./errors.js";
 import type { ITensorProto } from "./proto.js";
@@ -104,6 +105,16 @@ export function tensorFromProto(p: ITensorProto, file = "<tensor>", limits: Size
   const shape = shapeDims(p.tensorShape);
   if (!shape) throw new SavedModelError(file, "tensor has unknown rank", { field: "tensor_shape" });
   const n = checkTensorSize(dtype, shape, limits, file);
+  const deferred = deferredContentOf(p);
+  if (deferred)
+    throw new SavedModelError(
+      file,
+      `tensor_content (${deferred.length} bytes at offset ${deferred.offset}) was not read yet`,
+      {
+        field: "tensor_content",
+        hint: "read it with MetaGraph.readTensorContent first",
+      },
+    );
   const content = p.tensorContent;
   if (dtype !== DT.DT_STRING && content && content.length > 0) {
     try {

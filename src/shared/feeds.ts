@@ -154,3 +154,40 @@ export function parseValueExpr(text: string, dtype: number, what: string): Decod
   }
   return tensorFromNested(v, dtype, what);
 }
+
+/** The component of a sparse (COO) input a feed key names: "k/indices", "k/values", "k/dense_shape". */
+export function sparsePart(key: string): { input: string; part: "indices" | "values" | "dense_shape" } | undefined {
+  const m = /^(.*)\/(indices|values|dense_shape)$/.exec(key);
+  return m ? { input: m[1], part: m[2] as "indices" | "values" | "dense_shape" } : undefined;
+}
+
+/** The dtype a sparse component takes: int64 indices and dense_shape, the input's dtype for values. */
+export function sparsePartDtype(part: "indices" | "values" | "dense_shape", valuesDtype: number): number {
+  return part === "values" ? valuesDtype : DT.DT_INT64;
+}
+
+/**
+ * A COO sparse input written as {"indices": [[0, 0], ...], "values": [...], "dense_shape": [2, 3]}:
+ * its three component tensors under "key/indices", "key/values", "key/dense_shape". Undefined when
+ * `v` is not such an object.
+ */
+export function sparseFromObject(v: unknown, dtype: number, key: string): Record<string, DecodedTensor> | undefined {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (!("indices" in o) && !("values" in o) && !("dense_shape" in o)) return undefined;
+  for (const p of ["indices", "values", "dense_shape"])
+    if (!(p in o))
+      throw new Error(`${key}: a sparse value needs "indices", "values" and "dense_shape" (missing "${p}")`);
+  const extra = Object.keys(o).filter((k) => !["indices", "values", "dense_shape"].includes(k));
+  if (extra.length) throw new Error(`${key}: unexpected field "${extra[0]}" in a sparse value`);
+  const indices = tensorFromNested(o.indices, DT.DT_INT64, `${key}/indices`);
+  // [] for no entries: an empty [0, rank] matrix.
+  const rank = Array.isArray(o.dense_shape) ? o.dense_shape.length : 0;
+  const fixedIndices =
+    indices.shape.length === 1 && indices.shape[0] === 0 ? { ...indices, shape: [0, rank] } : indices;
+  return {
+    [`${key}/indices`]: fixedIndices,
+    [`${key}/values`]: tensorFromNested(o.values, dtype, `${key}/values`),
+    [`${key}/dense_shape`]: tensorFromNested(o.dense_shape, DT.DT_INT64, `${key}/dense_shape`),
+  };
+}

@@ -230,3 +230,32 @@ test(
     }
   },
 );
+
+test(
+  "decode worker: a variable over the preview limit still gets statistics, streamed from disk with progress",
+  { skip: skipNoFixtures, timeout: 120_000 },
+  async () => {
+    const dir = fixturePath("potato-cnn-tf29");
+    const host = new Host(new Map([["p", new NodeFileAccess(dir)]]));
+    try {
+      await host.request({ op: "open", exportId: "p", display: dir, limits: LIMITS });
+      const vars = await loadVariables(await openSavedModel(new NodeFileAccess(dir)));
+      const key = vars.variables.find((v) => v.name === "conv2d/kernel")!.checkpointKey;
+      const v = await host.request({
+        op: "variable",
+        exportId: "p",
+        checkpointKey: key,
+        limits: { ...LIMITS, maxElements: 10 },
+        firstCount: 5,
+        bins: 10,
+      });
+      assert.equal(v.decoded, false);
+      assert.match(v.reason!, /over the preview limit.*statistics were streamed/);
+      assert.equal(v.stats!.count, 864);
+      assert.ok(Math.abs(v.stats!.mean - -0.006164322687338973) < 1e-12);
+      assert.ok(host.progress.some((m) => /^statistics: .*100%/.test(m)));
+    } finally {
+      host.dispose();
+    }
+  },
+);

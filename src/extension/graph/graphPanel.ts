@@ -14,6 +14,7 @@
  * Resources: dist/webview/graph.js, dist/webview/graphLayout.worker.js, dist/webview/graph.css.
  */
 import * as vscode from "vscode";
+import { saveOutsideExport } from "../saveOutside.js";
 import type { BuildOptions, BuildTarget } from "../../graph/build.js";
 import type { DisplayGraph } from "../../graph/model.js";
 import { packDisplayGraph } from "../../graph/pack.js";
@@ -40,6 +41,8 @@ export interface GraphPanelTarget {
   function?: string;
   node?: string;
   nodeFunction?: string;
+  /** The whole meta graph (the view picker's "whole graph"), not the default view. */
+  whole?: boolean;
 }
 
 export interface GraphPanelHandle {
@@ -48,6 +51,8 @@ export interface GraphPanelHandle {
   reveal(node: GraphNodeRef): void;
   /** Fires when the user selects a node in the graph (graph -> tree navigation). */
   readonly onDidSelectNode: vscode.Event<GraphNodeRef & { op: string }>;
+  /** Fires when the user asks for the values of a variable drawn inside its consumer. */
+  readonly onDidOpenVariable: vscode.Event<GraphNodeRef>;
 }
 
 const panels = new Map<string, GraphPanel>();
@@ -55,7 +60,8 @@ const panels = new Map<string, GraphPanel>();
 function viewOf(target: GraphPanelTarget): BuildTarget {
   if (target.signature) return { signature: target.signature };
   if (target.function) return { function: target.function };
-  return { graph: true };
+  // Nothing named: the callable that computes the model (src/graph/defaultView.ts), unless asked for it all.
+  return target.whole ? { graph: true } : { default: true };
 }
 
 function revealOf(target: GraphPanelTarget): GraphNodeRef | undefined {
@@ -68,6 +74,7 @@ function titleOf(source: GraphPanelSource, view: BuildTarget): string {
   if ("signature" in view) return `${source.label} · ${view.signature}`;
   if ("function" in view)
     return `${source.label} · ƒ ${view.function.replace(/^__inference_/, "").replace(/_\d+$/, "")}`;
+  if ("default" in view) return `${source.label} · model`;
   return `${source.label} · graph`;
 }
 
@@ -95,6 +102,8 @@ class GraphPanel implements GraphPanelHandle {
   readonly panel: vscode.WebviewPanel;
   private readonly selectEmitter = new vscode.EventEmitter<GraphNodeRef & { op: string }>();
   readonly onDidSelectNode = this.selectEmitter.event;
+  private readonly variableEmitter = new vscode.EventEmitter<GraphNodeRef>();
+  readonly onDidOpenVariable = this.variableEmitter.event;
   private ready = false;
   private pendingReveal: GraphNodeRef | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -117,6 +126,7 @@ class GraphPanel implements GraphPanelHandle {
     this.panel.webview.html = graphHtml(this.panel.webview, context.extensionUri, title);
     this.disposables.push(
       this.selectEmitter,
+      this.variableEmitter,
       this.panel.webview.onDidReceiveMessage((m: GraphToHostMessage) => void this.onMessage(m)),
       this.panel.onDidDispose(() => {
         panels.delete(key);
@@ -145,6 +155,16 @@ class GraphPanel implements GraphPanelHandle {
         break;
       case "graph/openFunction":
         openGraphPanel(this.context, this.source, { function: m.fn });
+        break;
+      case "graph/openView":
+        openGraphPanel(this.context, this.source, {
+          ...("signature" in m.target ? { signature: m.target.signature } : {}),
+          ...("function" in m.target ? { function: m.target.function } : {}),
+          ...("graph" in m.target ? { whole: true } : {}),
+        });
+        break;
+      case "graph/openVariable":
+        this.variableEmitter.fire(m.target);
         break;
       case "graph/saveFile":
         await this.save(m.format, m.suggestedName, m.data);
@@ -181,7 +201,10 @@ class GraphPanel implements GraphPanelHandle {
     if (!uri) return;
     try {
       const bytes = format === "svg" ? new TextEncoder().encode(data) : Uint8Array.from(Buffer.from(data, "base64"));
-      await vscode.workspace.fs.writeFile(uri, bytes);
+      // never into the export folder (real paths compared); an existing file is replaced only when confirmed
+      const exportUri = this.source.id ? vscode.Uri.parse(this.source.id).with({ fragment: "" }) : undefined;
+      if (exportUri && !(await saveOutsideExport(uri, exportUri, bytes))) return;
+      if (!exportUri) await vscode.workspace.fs.writeFile(uri, bytes);
       this.post({ type: "graph/saved", path: uri.toString() });
       void vscode.window.showInformationMessage(`Graph exported to ${vscode.workspace.asRelativePath(uri)}`);
     } catch (e) {

@@ -174,7 +174,8 @@ export class MetaGraphNode extends ModelNode {
       mg.isTF2 ? "TF2" : "TF1",
       `${sigs} signature${sigs === 1 ? "" : "s"}`,
       mg.functionCount ? `${mg.functionCount} functions` : "",
-      `${formatCount(mg.nodeCount)} nodes`,
+      // the GraphDef's own nodes; function bodies are counted on each function (the overview gives the total)
+      `${formatCount(mg.nodeCount)} ${mg.functionCount ? "top-level graph nodes" : "graph nodes"}`,
     ]
       .filter(Boolean)
       .join(" · ");

@@ -222,7 +222,7 @@ export class AssetNode extends ModelNode {
     // an asset filename recorded in the graph could climb out of the export ("../"): such a path is not opened
     const inside = !a.path.split("/").some((p) => p === ".." || p === "");
     if (a.exists && inside)
-      t.command = { command: "savedModelExplorer.openAsset", title: "Open Asset", arguments: [uri] };
+      t.command = { command: "savedModelExplorer.openAsset", title: "Open Asset", arguments: [uri, a.path] };
     return t;
   }
   copyName(): string {
