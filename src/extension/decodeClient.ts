@@ -30,7 +30,7 @@ export class DecodeError extends Error {
 
 export interface RequestOptions {
   token?: vscode.CancellationToken;
-  onProgress?: (message: string) => void;
+  onProgress?: (message: string, data?: unknown) => void;
 }
 
 export class DecodeClient implements vscode.Disposable {
@@ -64,11 +64,15 @@ export class DecodeClient implements vscode.Disposable {
       this.openRequests.delete(r.exportId);
       this.files.delete(r.exportId);
       if (!this.openedHere.delete(r.exportId)) return null as DecodeResultMap[K];
-    } else if (!this.openedHere.has(r.exportId)) {
-      const o = this.openRequests.get(r.exportId);
-      if (!o) throw new Error(`export ${r.exportId} was never opened`);
-      await this.send(o, opts);
-      this.openedHere.add(r.exportId);
+    } else {
+      // the exports a request reads (a comparison reads two) are (re)opened in this worker first
+      for (const id of "otherId" in r ? [r.exportId, r.otherId] : [r.exportId]) {
+        if (this.openedHere.has(id)) continue;
+        const o = this.openRequests.get(id);
+        if (!o) throw new Error(`export ${id} was never opened`);
+        await this.send(o, opts);
+        this.openedHere.add(id);
+      }
     }
     const result = await this.send(r, opts);
     if (r.op === "open") this.openedHere.add(r.exportId);

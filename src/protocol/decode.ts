@@ -9,6 +9,9 @@ export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from 
 import type { BuildOptions, BuildTarget } from "../graph/build.js";
 import type { DisplayGraph } from "../graph/model.js";
 import type { ExampleFeatureRow } from "./run.js";
+import type { DiffReport } from "../savedmodel/diff/types.js";
+import type { TensorSpecInfo } from "../savedmodel/modelTypes.js";
+import type { DecodedTensor } from "../savedmodel/tensor.js";
 
 /** A SavedModelError (or any error) flattened for postMessage. */
 export interface SerializedError {
@@ -55,6 +58,20 @@ export type DecodeRequest =
   | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
   | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
   | { op: "exampleFeatures"; exportId: string; metaGraph: number }
+  // the comparison editor (src/extension/compare): export A is `exportId`, export B `otherId`
+  | { op: "compareOpen"; exportId: string; otherId: string; locations: [string, string] }
+  | { op: "compareWeights"; exportId: string; otherId: string; report: DiffReport }
+  | { op: "compareHistogram"; exportId: string; otherId: string; keyA: string; keyB: string; range?: number }
+  | { op: "compareInputs"; exportId: string; specs: Pick<TensorSpecInfo, "key" | "dtype" | "shape">[]; seed: number }
+  | {
+      op: "compareBehaviour";
+      exportId: string;
+      report: DiffReport;
+      signature: string;
+      outputs: [Record<string, DecodedTensor>, Record<string, DecodedTensor>];
+      atol: number;
+      seed: number;
+    }
   | { op: "close"; exportId: string };
 
 export interface DecodeResultMap {
@@ -67,6 +84,15 @@ export interface DecodeResultMap {
   variableOfNode: string | null;
   /** The tf.Example features the meta graph's parse ops read (the run form's tf.Example builder), or null. */
   exampleFeatures: ExampleFeatureRow[] | null;
+  /** Contract, graph and files of A vs B, and the signature keys both have. */
+  compareOpen: { report: DiffReport; signatures: string[] };
+  /** The report with the weights section added (progress data: { done, total, name }). */
+  compareWeights: DiffReport;
+  compareHistogram: { lo: number; hi: number; counts: number[]; zero: number };
+  /** Seeded random inputs for the behaviour comparison. */
+  compareInputs: Record<string, DecodedTensor>;
+  /** The report with the behaviour section added. */
+  compareBehaviour: DiffReport;
   close: null;
 }
 

@@ -2,20 +2,13 @@
  * The comparison editor: a webview panel comparing export A (before) with export B (after). The contract,
  * graph and files come first (cheap); the weights are streamed afterwards with progress and Cancel; the Δ
  * histogram of a variable on request; the behaviour comparison (both exports run on the same seeded inputs in
- * the executor's worker) only in a trusted workspace.
+ * the executor's worker) only in a trusted workspace. Both exports are decoded and compared in the decode worker
+ * (ops compare*), so the host never decodes a model.
  */
 import * as vscode from "vscode";
 import { join } from "node:path";
-import { openSavedModel, type SavedModelExport } from "../../savedmodel/savedModel.js";
-import {
-  compareOutputs,
-  deltaHistogram,
-  diffExports,
-  diffWeights,
-  randomInputs,
-  summarize,
-  type DiffReport,
-} from "../../savedmodel/diff/index.js";
+import type { DiffReport } from "../../savedmodel/diff/types.js";
+import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { CompareToHostMessage, HostToCompareMessage } from "../../protocol/compare.js";
 import type { ExportModel } from "../exportStore.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
@@ -27,7 +20,8 @@ export class ComparePanel {
   static readonly open = new Map<string, ComparePanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private report?: DiffReport;
-  private exports?: [SavedModelExport, SavedModelExport];
+  /** Signature keys both exports have (set once the first report is in). */
+  private signatures?: string[];
   private weightsCtl?: AbortController;
   private disposed = false;
 
@@ -104,12 +98,15 @@ export class ComparePanel {
       return;
     }
     const t0 = Date.now();
-    this.exports = await Promise.all([openSavedModel(this.a.fs), openSavedModel(this.b.fs)]);
-    const [ea, eb] = this.exports;
-    this.report = await diffExports(ea, eb, {
-      sections: ["contract", "graph", "files"],
+    await Promise.all([this.a.load(), this.b.load()]);
+    const opened = await this.client.request({
+      op: "compareOpen",
+      exportId: this.a.id,
+      otherId: this.b.id,
       locations: [this.a.relativeLocation || this.a.name, this.b.relativeLocation || this.b.name],
     });
+    this.report = opened.report;
+    this.signatures = opened.signatures;
     log(`compare: ${this.a.name} ↔ ${this.b.name}: contract, graph and files in ${Date.now() - t0} ms`);
     this.post({
       type: "report",
@@ -124,18 +121,19 @@ export class ComparePanel {
 
   /** Signature keys of both exports' first meta graphs, and whether running is allowed here. */
   private extra(): { signatures: string[]; trusted: boolean } {
-    const keys = (e: SavedModelExport | undefined) =>
-      new Set(Object.keys(e?.metaGraphs[0]?.signatureDefs ?? {}).filter((k) => k !== "__saved_model_init_op"));
-    const ka = keys(this.exports?.[0]);
-    const kb = keys(this.exports?.[1]);
-    return { signatures: [...ka].filter((k) => kb.has(k)).sort(), trusted: vscode.workspace.isTrusted };
+    return { signatures: this.signatures ?? [], trusted: vscode.workspace.isTrusted };
+  }
+
+  private get client() {
+    return this.a.store.client;
   }
 
   private async compareWeights(): Promise<void> {
-    if (!this.exports || !this.report || this.weightsCtl) return;
+    if (!this.report || this.weightsCtl) return;
     const ctl = new AbortController();
     this.weightsCtl = ctl;
-    const [ea, eb] = this.exports;
+    const cancel = new vscode.CancellationTokenSource();
+    ctl.signal.addEventListener("abort", () => cancel.cancel());
     try {
       await vscode.window.withProgress(
         {
@@ -147,24 +145,24 @@ export class ComparePanel {
           token.onCancellationRequested(() => ctl.abort());
           let last = 0;
           let lastPost = 0;
-          const w = await diffWeights(ea, eb, {
-            signal: ctl.signal,
-            onProgress: (done, total, name) => {
-              const pct = total ? (done / total) * 100 : 100;
-              progress.report({ increment: pct - last, message: name });
-              last = pct;
-              const now = Date.now();
-              if (now - lastPost > 100) {
-                lastPost = now;
-                this.post({ type: "progress", message: `comparing ${name}`, done, total });
-              }
+          const r = await this.client.request(
+            { op: "compareWeights", exportId: this.a.id, otherId: this.b.id, report: this.report! },
+            {
+              token: cancel.token,
+              onProgress: (_message, data) => {
+                const { done, total, name } = data as { done: number; total: number; name: string };
+                const pct = total ? (done / total) * 100 : 100;
+                progress.report({ increment: pct - last, message: name });
+                last = pct;
+                const now = Date.now();
+                if (now - lastPost > 100) {
+                  lastPost = now;
+                  this.post({ type: "progress", message: `comparing ${name}`, done, total });
+                }
+              },
             },
-          });
-          const r = this.report!;
-          r.weights = w.weights;
-          r.sections = [...r.sections, "weights"];
-          r.diagnostics.push(...w.diagnostics.filter((d) => d.severity !== "info"));
-          r.summary = summarize(r);
+          );
+          this.report = r;
           this.post({
             type: "report",
             report: r,
@@ -180,13 +178,21 @@ export class ComparePanel {
       else throw e;
     } finally {
       this.weightsCtl = undefined;
+      cancel.dispose();
     }
   }
 
   private async histogram(keyA: string, keyB: string, range?: number): Promise<void> {
-    if (!this.exports) return;
+    if (!this.report) return;
     try {
-      const h = await deltaHistogram(this.exports[0], keyA, this.exports[1], keyB, { range });
+      const h = await this.client.request({
+        op: "compareHistogram",
+        exportId: this.a.id,
+        otherId: this.b.id,
+        keyA,
+        keyB,
+        range,
+      });
       this.post({ type: "histogram", histogram: { keyA, keyB, ...h } });
     } catch (e) {
       this.post({ type: "histogramError", keyB, message: describeError(e) });
@@ -203,8 +209,8 @@ export class ComparePanel {
     }
     const { ExecutorWorker } = await import("../../executor/workerClient.js");
     const script = join(this.extensionUri.fsPath, "dist", "executorWorker.js");
-    const outputs = [];
-    let feeds;
+    const outputs: Record<string, DecodedTensor>[] = [];
+    let feeds: Record<string, DecodedTensor> | undefined;
     try {
       for (const m of [this.a, this.b]) {
         const w = new ExecutorWorker(m.fs, { script });
@@ -212,16 +218,22 @@ export class ComparePanel {
           await w.load({});
           const sig = (await w.signatures()).find((s) => s.key === signature);
           if (!sig) throw new Error(`${m.name} has no signature "${signature}"`);
-          feeds ??= randomInputs(sig.inputs, seed);
+          feeds ??= await this.client.request({ op: "compareInputs", exportId: this.a.id, specs: sig.inputs, seed });
           outputs.push((await w.run(signature, feeds)).outputs);
         } finally {
           await w.terminate();
         }
       }
-      const r = this.report!;
-      r.behaviour = compareOutputs(signature, outputs[0], outputs[1], atol, { kind: "seeded_random", seed });
-      r.summary = summarize(r);
-      this.post({ type: "behaviour", report: r });
+      this.report = await this.client.request({
+        op: "compareBehaviour",
+        exportId: this.a.id,
+        report: this.report!,
+        signature,
+        outputs: [outputs[0], outputs[1]],
+        atol,
+        seed,
+      });
+      this.post({ type: "behaviour", report: this.report });
     } catch (e) {
       this.post({ type: "behaviourError", message: describeError(e) });
     }
