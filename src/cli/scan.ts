@@ -10,6 +10,7 @@ import { SCAN_DENYLIST } from "../executor/unsafeOps.js";
 import { resolve } from "node:path";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
 import { formatScanFiles, scanFiles, scanTree } from "./scanFiles.js";
+import { escapeControl } from "./escape.js";
 
 export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denylist A,B] [--all] [--json]
 
@@ -21,11 +22,16 @@ export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denyli
 Also lists file-reading nodes (table initializers from text files, ReadFile) with their files, symbolic links in
 the export with their targets, and entries that are not regular files.
 Exit code 0: nothing found; 3: denylisted ops, links out of the export, special files or file reads outside
-assets/ found; 1: error; 2: usage.`;
+assets/ found; 1: a problem in the export; 2: usage.`;
 
 export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number> {
   // CliIO writes raw text: one call here is one line.
-  const io = { ...rawIo, out: (s: string) => rawIo.out(s + "\n"), err: (s: string) => rawIo.err(s + "\n") };
+  // Every line carries model names (tags, ops, nodes, functions): their control characters are escaped.
+  const io = {
+    ...rawIo,
+    out: (s: string) => rawIo.out(escapeControl(s) + "\n"),
+    err: (s: string) => rawIo.err(escapeControl(s) + "\n"),
+  };
   const { flags, positional } = parseFlags(argv, {
     values: ["dir", "tag_set", "op_denylist"],
     booleans: ["json", "help", "all"],
@@ -71,7 +77,7 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
   const files = await scanFiles(root, tree, graphs);
   const any = results.some((r) => r.findings.some((f) => !f.saver)) || files.unsafe;
   if (flags.json) {
-    io.out(JSON.stringify({ schema: "savedmodel.scan/1", dir: root, metaGraphs: results, files }, null, 2));
+    rawIo.out(JSON.stringify({ schema: "savedmodel.scan/1", dir: root, metaGraphs: results, files }, null, 2) + "\n");
     return any ? 3 : 0;
   }
   for (const r of results) {

@@ -14,6 +14,8 @@ import { DataType } from "../savedmodel/dtypes.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
 import { jsonReplacer } from "./show.js";
 import { guardOutput, writeOutputFile } from "./output.js";
+import { escapeControl } from "./escape.js";
+import { ExitCode } from "./exitCodes.js";
 
 export const VARS_USAGE = `usage: savedmodel vars DIR [NAME...] [--json] [--export OUT.npz] [--all]
 
@@ -80,7 +82,8 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   const root = resolve(io.cwd, dir);
   const exp = await openSavedModel(new NodeFileAccess(root));
   const vars = await loadVariables(exp);
-  for (const d of vars.diagnostics) io.err(`${d.severity}: ${d.file}: ${d.message}\n`);
+  for (const d of vars.diagnostics) io.err(`${d.severity}: ${escapeControl(`${d.file}: ${d.message}`)}\n`);
+  let failed = vars.diagnostics.some((d) => d.severity === "error");
   const names = positional;
   const find = (n: string) => vars.variables.find((v) => v.name === n || v.checkpointKey === n);
   for (const n of names) if (!find(n)) throw new UsageError(`no variable named "${n}" (try: savedmodel vars ${dir})`);
@@ -108,7 +111,9 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
       if (flags.json) results.push({ ...v, stats: tensorStats(t), values: t.values });
       else {
         const s = tensorStats(t);
-        io.out(`${v.name}  ${v.dtypeShort} [${v.shape.join(", ")}]  ${v.checkpointKey}\n`);
+        io.out(
+          `${escapeControl(v.name)}  ${v.dtypeShort} [${v.shape.join(", ")}]  ${escapeControl(v.checkpointKey)}\n`,
+        );
         io.out(
           `min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${fmt(s.std)}  nan ${s.nanCount}  inf ${s.infCount}  zeros ${(s.zeroFraction * 100).toFixed(1)}%\n`,
         );
@@ -116,7 +121,7 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
       }
     }
     if (flags.json) io.out(JSON.stringify({ schema: "savedmodel.vars/1", variables: results }, jsonReplacer, 2) + "\n");
-    return 0;
+    return failed ? ExitCode.Export : ExitCode.Ok;
   }
 
   const rows: VarRow[] = [];
@@ -143,6 +148,7 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
     }
     progress.next(v.problems.length || v.sliced ? 0 : v.bytes);
     rows.push(row);
+    if (row.error || row.problems.length) failed = true;
   }
   progress.done();
   if (flags.json) {
@@ -160,11 +166,11 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
         2,
       ) + "\n",
     );
-    return 0;
+    return failed ? ExitCode.Export : ExitCode.Ok;
   }
   const header = ["name", "dtype", "shape", "bytes", "min", "max", "mean", "std", "nan", "inf", "zeros"];
   const table = rows.map((r) => [
-    r.name + (r.problems.length ? `  !! ${r.problems.join("; ")}` : r.error ? `  !! ${r.error}` : ""),
+    escapeControl(r.name + (r.problems.length ? `  !! ${r.problems.join("; ")}` : r.error ? `  !! ${r.error}` : "")),
     r.dtypeShort,
     `[${r.shape.join(",")}]`,
     String(r.bytes),
@@ -186,7 +192,7 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   io.out(
     `${rows.length} variable(s), ${vars.parameterCount} parameters, ${vars.totalBytes} bytes in ${vars.numShards} shard(s)\n`,
   );
-  return 0;
+  return failed ? ExitCode.Export : ExitCode.Ok;
 }
 
 /** Progress lines on stderr (every 10%) while statistics read more than PROGRESS_MIN_BYTES. */

@@ -18,6 +18,9 @@ import { newConverterContext, disposeConverterContext } from "./ops/converter.js
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
 import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
+import { MissingOpsError } from "./missingOps.js";
+
+export { MissingOpsError };
 import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -65,27 +68,6 @@ export interface RunResult {
   warnings: string[];
   profile?: ProfileEntry[];
   nodesExecuted: number;
-}
-
-/** Thrown before running when kernels are missing: every op with the nodes that use it. */
-export class MissingOpsError extends Error {
-  constructor(
-    readonly signature: string,
-    readonly missing: MissingOp[],
-  ) {
-    super(
-      (missing.some((m) => m.refused)
-        ? `signature "${signature}" is not run: it reaches ops the executor refuses or does not have:\n`
-        : `signature "${signature}" needs ops the executor does not have:\n`) +
-        missing
-          .map(
-            (m) =>
-              `  ${m.op}${m.custom ? " (custom op)" : ""}${m.refused ? ` (refused: it ${m.refused})` : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
-          )
-          .join("\n"),
-    );
-    this.name = "MissingOpsError";
-  }
 }
 
 export interface RefusedOp {
@@ -336,7 +318,11 @@ export class Session {
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
     const { fetches, fed } = this.signatureRoots(key);
-    const init = this.initTargets.map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
     return [...this.reachableOps([...fetches, ...init], fed).entries()]
       .filter(([op]) => !this.state.kernels[op])
       .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
@@ -350,7 +336,11 @@ export class Session {
    */
   refusedOps(key: string): RefusedOp[] {
     const { fetches, fed } = this.signatureRoots(key);
-    const init = this.initTargets.map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
     return [...this.reachableOps([...fetches, ...init], fed).entries()]
       .flatMap(([op, nodes]) => {
         const why = REFUSED_IN_SIGNATURES[op] ?? (this.state.kernels[op]?.unsafe ? UNSAFE_OPS[op] : undefined);
@@ -383,7 +373,10 @@ export class Session {
     const main = program.mainBody();
     const found = new Map<string, string[]>();
     const seenFns = new Set<string>();
-    const visit = (body: Body, nodes: Iterable<number>) => {
+    // Iterative (a work list, not recursion): a chain of 100,000 nested function calls must not overflow the stack.
+    const work: { body: Body; nodes: Iterable<number> }[] = [{ body: main, nodes: neededNodes(main, roots, fed) }];
+    while (work.length) {
+      const { body, nodes } = work.pop()!;
       for (const n of nodes) {
         if (fed.has(n) && !body.isFunction) continue;
         const node = body.nodes[n];
@@ -403,11 +396,13 @@ export class Session {
           if (seenFns.has(chosen) || !program.functions.has(chosen)) continue;
           seenFns.add(chosen);
           const fb = program.functionBody(chosen);
-          visit(fb, neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()));
+          work.push({
+            body: fb,
+            nodes: neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()),
+          });
         }
       }
-    };
-    visit(main, neededNodes(main, roots, fed));
+    }
     return found;
   }
 

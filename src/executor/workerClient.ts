@@ -164,9 +164,9 @@ export class ExecutorWorker {
     return (await this.ensureLoaded()).signatures;
   }
 
-  async missingOps(key: string): Promise<MissingOp[]> {
-    await this.ensureLoaded();
-    return this.call("executor/missingOps", { key });
+  async missingOps(key: string, signal?: AbortSignal): Promise<MissingOp[]> {
+    await this.ensureLoaded(signal);
+    return this.call("executor/missingOps", { key }, signal);
   }
 
   async run(

@@ -274,7 +274,7 @@ async function handle<K extends DecodeRequest["op"]>(
     case "compareOpen": {
       const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.otherId)]);
       const report = await diffExports(a.exp, b.exp, {
-        sections: ["contract", "graph", "files"],
+        sections: r.sections,
         locations: r.locations,
         infos: [a.info, b.info],
       });

@@ -59,7 +59,13 @@ export type DecodeRequest =
   | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
   | { op: "exampleFeatures"; exportId: string; metaGraph: number }
   // the comparison editor (src/extension/compare): export A is `exportId`, export B `otherId`
-  | { op: "compareOpen"; exportId: string; otherId: string; locations: [string, string] }
+  | {
+      op: "compareOpen";
+      exportId: string;
+      otherId: string;
+      locations: [string, string];
+      sections: ("contract" | "graph" | "files")[];
+    }
   | { op: "compareWeights"; exportId: string; otherId: string; report: DiffReport }
   | { op: "compareHistogram"; exportId: string; otherId: string; keyA: string; keyB: string; range?: number }
   | { op: "compareInputs"; exportId: string; specs: Pick<TensorSpecInfo, "key" | "dtype" | "shape">[]; seed: number }

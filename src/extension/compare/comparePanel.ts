@@ -99,23 +99,37 @@ export class ComparePanel {
     }
     const t0 = Date.now();
     await Promise.all([this.a.load(), this.b.load()]);
-    const opened = await this.client.request({
-      op: "compareOpen",
-      exportId: this.a.id,
-      otherId: this.b.id,
-      locations: [this.a.relativeLocation || this.a.name, this.b.relativeLocation || this.b.name],
-    });
-    this.report = opened.report;
-    this.signatures = opened.signatures;
-    log(`compare: ${this.a.name} ↔ ${this.b.name}: contract, graph and files in ${Date.now() - t0} ms`);
-    this.post({
-      type: "report",
-      report: this.report,
-      nameA: this.a.name,
-      nameB: this.b.name,
-      weightsPending: true,
-      ...this.extra(),
-    });
+    const locations: [string, string] = [
+      this.a.relativeLocation || this.a.name,
+      this.b.relativeLocation || this.b.name,
+    ];
+    const post = () =>
+      this.post({
+        type: "report",
+        report: this.report!,
+        nameA: this.a.name,
+        nameB: this.b.name,
+        weightsPending: true,
+        ...this.extra(),
+      });
+    const open = async (sections: ("contract" | "graph" | "files")[]) => {
+      const opened = await this.client.request({
+        op: "compareOpen",
+        exportId: this.a.id,
+        otherId: this.b.id,
+        locations,
+        sections,
+      });
+      this.report = opened.report;
+      this.signatures = opened.signatures;
+    };
+    // first content: the contract alone (cheap); then graph and files; then the weights, streamed
+    await open(["contract"]);
+    log(`compare: ${this.a.name} ↔ ${this.b.name}: contract in ${Date.now() - t0} ms`);
+    post();
+    await open(["contract", "graph", "files"]);
+    log(`compare: ${this.a.name} ↔ ${this.b.name}: graph and files after ${Date.now() - t0} ms`);
+    post();
     await this.compareWeights();
   }
 

@@ -138,7 +138,12 @@ function copyMenu(s: RunFormState): HTMLElement {
     const b = h("vscode-button", { attrs: { secondary: true, icon: "copy", "data-copy": id } }, label);
     b.addEventListener("click", () => {
       if (editors.some((e) => e.current().error)) return toast("Fix the inputs first: the copied run uses them.");
-      const text = make();
+      let text: string;
+      try {
+        text = make();
+      } catch (e) {
+        return toast((e as Error).message);
+      }
       preview.textContent = text;
       copy(text, label);
       const { needsNpz } = recipeParts();
