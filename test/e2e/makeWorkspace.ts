@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { FIXTURES_DIR } from "../helpers/fixtures.js";
 import { xssModel, demoExportFiles, largeGraph } from "../../src/savedmodel/builder/models.js";
 import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { PATTERNS, patternFiles } from "../../bench/graphPatterns.js";
 
 async function main(): Promise<void> {
   const [wsArg, cacheArg] = process.argv.slice(2);
@@ -41,6 +42,14 @@ async function main(): Promise<void> {
   const demo = join(ws, "generated", "demo", "1");
   await writeExportToDir(demoExportFiles(), demo);
   out.demo = demo;
+
+  // the graph view's first-picture patterns (issue 13): Keras with captured variables, a tf.Module without
+  // signatures, a ~2,000-node TF1 graph (test/e2e/graphUi.mjs)
+  for (const p of PATTERNS) {
+    const dir = join(ws, "generated", "patterns", p);
+    await writeExportToDir(patternFiles(p), dir);
+    out[`pattern:${p}`] = dir;
+  }
 
   // the large graph takes a few seconds to build: keep it in the cache folder, link it in
   const largeCached = join(cache, "large-graph-export");
