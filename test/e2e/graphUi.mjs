@@ -480,12 +480,14 @@ export const graphScenarios = [
       // the variables (at the top level of a TF2 signature) are drawn inside their consumers, so the top level
       // is the call; bidirectional is inside it
       const boxes = await collapseAndCheckTop(view, ["StatefulPartitionedCall"]);
-      for (let i = 0; i < 3; i++) {
+      // open the biggest box (the calls, then the Keras model's scope) until bidirectional is drawn
+      for (let i = 0; i < 5; i++) {
         const s0 = await onScreen(view);
         if (s0.items.some((it) => it.cls.startsWith("box") && shows(it.label, "bidirectional"))) break;
-        const call = s0.items.filter((it) => it.cls.startsWith("box") && shows(it.label, "StatefulPartitionedCall"));
-        assert.ok(call.length, `a call box to open: ${s0.items.map((it) => it.label).join(", ")}`);
-        await expandByClick(view, "StatefulPartitionedCall");
+        const ops = (it) => Number((it.sub.match(/([\d,]+) ops?$/)?.[1] ?? "0").replace(/,/g, ""));
+        const biggest = s0.items.filter((it) => it.cls.startsWith("box")).sort((a, b) => ops(b) - ops(a))[0];
+        assert.ok(biggest, `a box to open: ${s0.items.map((it) => it.label).join(", ")}`);
+        await expandByClick(view, biggest.label);
       }
       const bi = await expandByClick(view, "bidirectional");
       const found = await searchAndPick(view, "While", { wantOp: "While" });
