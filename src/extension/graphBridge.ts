@@ -30,10 +30,6 @@ export interface ShowGraphOptions {
   nodeFunction?: string;
 }
 
-export function canShowGraph(): boolean {
-  return true;
-}
-
 export async function showGraph(
   context: vscode.ExtensionContext,
   m: ExportModel,
@@ -48,7 +44,6 @@ export async function showGraph(
     {
       label,
       id: `${m.id}#${metaGraph}`,
-      load: () => Promise.reject(new Error("the graph is built in the decode worker")),
       build: (target, buildOpts) =>
         Promise.resolve(
           vscode.window.withProgress(

@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { AssetInfo, MetaGraphInfo, SignatureInfo, TensorSpecInfo } from "../../savedmodel/modelTypes.js";
 import type { ExportModel } from "../exportStore.js";
-import { formatCount, formatSize, formatSpec, shortMethod } from "../../webview/shared/modelFormat.js";
+import { formatCount, formatSize, formatSpec, shortMethod } from "../../shared/modelFormat.js";
 import { Collapsed, Expanded, MessageNode, ModelNode, None, icon, md } from "./base.js";
 import { FunctionsGroupNode, ObjectsGroupNode } from "./graphNodes.js";
 import { AssetsGroupNode, ProblemsGroupNode, VariablesGroupNode } from "./variableNodes.js";
