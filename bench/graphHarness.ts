@@ -94,7 +94,14 @@ export class GraphHarness {
    */
   async open(
     g: DisplayGraph,
-    opts: { width?: number; height?: number; theme?: "dark" | "light" | "hc"; page?: string } = {},
+    opts: {
+      width?: number;
+      height?: number;
+      theme?: "dark" | "light" | "hc";
+      page?: string;
+      /** The anchor: the first picture waits for ELK, as before the fast first layout. */
+      waitForElk?: boolean;
+    } = {},
   ): Promise<{
     page: Page;
     firstPaintMs: number;
@@ -130,6 +137,7 @@ export class GraphHarness {
     );
     await page.goto(`${this.base}/${opts.page ?? "graph-dev.html"}`);
     if (opts.theme && opts.theme !== "dark") await page.addStyleTag({ content: THEMES[opts.theme] });
+    if (opts.waitForElk) await page.evaluate(() => (document.body.dataset.firstLayout = "elk"));
     const { firstPaintMs, coldMs, loadPostedMs, elkReadyMs, firstLayout } = await page.evaluate(async (url) => {
       const packed = JSON.parse(await (await fetch(url)).text(), (_k, v) =>
         v && typeof v === "object" && "__ta" in v

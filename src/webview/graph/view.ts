@@ -423,7 +423,8 @@ export class GraphView {
           else this.model.setLayout(inp, tinyLayout(inp.input));
           await breathe();
         }
-        if (big.length && this.layout.warmAt === undefined) {
+        // (data-first-layout="elk" on the body restores waiting for ELK: the bench's anchor)
+        if (big.length && this.layout.warmAt === undefined && document.body.dataset.firstLayout !== "elk") {
           // ELK is still starting (about a second on a cold page): never wait for it.
           for (const p of big) {
             this.model.setLayout(p, fastLayout(p.input));
