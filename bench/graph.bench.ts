@@ -3,13 +3,18 @@
  * per page). Usage:
  *   npm run bench:graph -- DIR... [--patterns] [--synthetic] [--screens OUTDIR]
  * --patterns adds the builder-made exports of issue 13 (bench/graphPatterns.ts) as fixtures.
+ * --anchor also opens every view with the first picture waiting for ELK (the behaviour before the fast first
+ * layout), interleaved with the measured run in the same browser: `coldMsAnchor` and `coldRatio` (median ratio in
+ * the summary), so a loaded machine shifts both alike.
  * Prints one JSON line per folder and signature (or, for an export without signatures, its default view:
  * the callable that computes the model, src/graph/defaultView.ts):
  *   {"dir","signature","nodes","groups","firstPaintMs","coldMs","expandLargestMs", ...extra fields}
  * and a last line {"summary": ...} with p50/p90/max of firstPaintMs and coldMs over those rows.
  * firstPaintMs: posting graph/load -> first picture painted (layout included; host-side decode + build is
  * `buildMs`). coldMs: navigation start of a fresh page -> first picture painted: page load, bundle parse,
- * layout-worker (ELK) start and the graph's transfer are all inside; `elkReadyMs` is when ELK answered its
+ * layout-worker (ELK) start and the graph's transfer are all inside (`loadPostedMs`: when the page had the graph
+ * and posted graph/load — the harness fetches and JSON-parses it, which costs more than the panel's
+ * structured clone for big graphs); `elkReadyMs` is when ELK answered its
  * warm-up, `firstLayout` is "provisional" when the first picture used the JS layout because ELK was not ready yet
  * (`elkPictureMs`: navigation start -> ELK's picture replaced it), "final" when no group needed ELK or it was ready. expandLargestMs: click-expand of the largest collapsed group on screen
  * (`expandLargestNodes` ops) -> repainted. --synthetic adds a 50,000-node / 2,000-function export and
@@ -35,6 +40,9 @@ import { bigFunction, manyFunctions } from "./graphSynthetic.js";
 import { PATTERNS, patternFiles } from "./graphPatterns.js";
 
 const round = (x: number) => Math.round(x * 10) / 10;
+/** --anchor: also measure each view with the first picture waiting for ELK (interleaved). */
+let withAnchor = false;
+let views = 0;
 
 async function sources(dir: string, bytes?: Uint8Array): Promise<GraphSource> {
   const fs = dir.startsWith("pattern:")
@@ -130,7 +138,17 @@ async function benchOne(
   const t0 = performance.now();
   const g = buildDisplayGraph(src, typeof sig === "string" ? { signature: sig } : sig);
   const buildMs = performance.now() - t0;
-  const { page, firstPaintMs, coldMs, elkReadyMs, firstLayout } = await h.open(g);
+  let anchor: number | undefined;
+  // Interleaved, alternating which goes first (a warm HTTP cache must not favour either).
+  const anchorFirst = withAnchor && views++ % 2 === 0;
+  const runAnchor = async () => {
+    const a = await h.open(g, { waitForElk: true });
+    anchor = a.coldMs;
+    await a.page.close();
+  };
+  if (anchorFirst) await runAnchor();
+  const { page, firstPaintMs, coldMs, loadPostedMs, elkReadyMs, firstLayout } = await h.open(g);
+  if (withAnchor && !anchorFirst) await runAnchor();
   const label = typeof sig === "string" ? sig : `${g.scope.kind} ${g.scope.name}`.trim();
   const shot = screens
     ? (suffix: string) =>
@@ -166,6 +184,10 @@ async function benchOne(
     groups: g.groups.length,
     firstPaintMs: round(firstPaintMs),
     coldMs: round(coldMs),
+    loadPostedMs: round(loadPostedMs),
+    ...(anchor === undefined
+      ? {}
+      : { coldMsAnchor: round(anchor), coldRatio: Math.round((coldMs / anchor) * 100) / 100 }),
     elkReadyMs: elkReadyMs === null ? null : round(elkReadyMs),
     firstLayout,
     elkPictureMs: elkPictureMs === null ? null : round(elkPictureMs),
@@ -191,12 +213,29 @@ function summary(rows: Record<string, unknown>[]): Record<string, unknown> {
     out[col] = { p50: at(0.5), p90: at(0.9), max: v[v.length - 1] };
   }
   out.provisional = rows.filter((r) => r.firstLayout === "provisional").length;
+  const ratios = rows
+    .map((r) => Number(r.coldRatio))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  if (ratios.length) {
+    out.coldRatioMedian = ratios[Math.floor(ratios.length / 2)];
+    const prov = rows.filter((r) => r.firstLayout === "provisional" && Number.isFinite(Number(r.coldRatio)));
+    const pr = prov.map((r) => Number(r.coldRatio)).sort((a, b) => a - b);
+    if (pr.length) out.coldRatioMedianWhereElkWasNotReady = pr[Math.floor(pr.length / 2)];
+    const anchors = rows
+      .map((r) => Number(r.coldMsAnchor))
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const at = (p: number) => anchors[Math.min(anchors.length - 1, Math.max(0, Math.ceil(p * anchors.length) - 1))];
+    out.coldMsAnchor = { p50: at(0.5), p90: at(0.9), max: anchors[anchors.length - 1] };
+  }
   return out;
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const synthetic = args.includes("--synthetic");
+  withAnchor = args.includes("--anchor");
   const si = args.indexOf("--screens");
   const screens = si >= 0 ? args[si + 1] : undefined;
   if (screens) mkdirSync(screens, { recursive: true });

@@ -94,8 +94,22 @@ export class GraphHarness {
    */
   async open(
     g: DisplayGraph,
-    opts: { width?: number; height?: number; theme?: "dark" | "light" | "hc"; page?: string } = {},
-  ): Promise<{ page: Page; firstPaintMs: number; coldMs: number; elkReadyMs: number | null; firstLayout: string }> {
+    opts: {
+      width?: number;
+      height?: number;
+      theme?: "dark" | "light" | "hc";
+      page?: string;
+      /** The anchor: the first picture waits for ELK, as before the fast first layout. */
+      waitForElk?: boolean;
+    } = {},
+  ): Promise<{
+    page: Page;
+    firstPaintMs: number;
+    coldMs: number;
+    loadPostedMs: number;
+    elkReadyMs: number | null;
+    firstLayout: string;
+  }> {
     const page = await this.browser.newPage({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -123,7 +137,8 @@ export class GraphHarness {
     );
     await page.goto(`${this.base}/${opts.page ?? "graph-dev.html"}`);
     if (opts.theme && opts.theme !== "dark") await page.addStyleTag({ content: THEMES[opts.theme] });
-    const { firstPaintMs, coldMs, elkReadyMs, firstLayout } = await page.evaluate(async (url) => {
+    if (opts.waitForElk) await page.evaluate(() => (document.body.dataset.firstLayout = "elk"));
+    const { firstPaintMs, coldMs, loadPostedMs, elkReadyMs, firstLayout } = await page.evaluate(async (url) => {
       const packed = JSON.parse(await (await fetch(url)).text(), (_k, v) =>
         v && typeof v === "object" && "__ta" in v
           ? v.__ta === "i32"
@@ -135,6 +150,7 @@ export class GraphHarness {
       return await new Promise<{
         firstPaintMs: number;
         coldMs: number;
+        loadPostedMs: number;
         elkReadyMs: number | null;
         firstLayout: string;
       }>((resolve, reject) => {
@@ -151,6 +167,7 @@ export class GraphHarness {
                 resolve({
                   firstPaintMs: now - t0,
                   coldMs: now,
+                  loadPostedMs: t0,
                   elkReadyMs: v.layout.warmAt ?? null,
                   firstLayout: v.firstLayout ?? "?",
                 });
@@ -173,7 +190,7 @@ export class GraphHarness {
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     if (errors.length || cspViolations.length)
       throw new Error(`page errors: ${[...errors, ...cspViolations].join("\n")}`);
-    return { page, firstPaintMs, coldMs, elkReadyMs, firstLayout };
+    return { page, firstPaintMs, coldMs, loadPostedMs, elkReadyMs, firstLayout };
   }
 }
 

@@ -369,6 +369,18 @@ export class Session {
 
   /** Every op reachable from `roots` (not past fed nodes), through function calls and control flow, with its nodes. */
   reachableOps(roots: number[], fed: Set<number>): Map<string, string[]> {
+    // missingOps and refusedOps (and the host's own missingOps call) walk the same roots: walk once.
+    const cacheKey = `${roots.join(",")}|${[...fed].sort((x, y) => x - y).join(",")}`;
+    const cached = this.reachCache.get(cacheKey);
+    if (cached) return cached;
+    const found = this.walkReachable(roots, fed);
+    this.reachCache.set(cacheKey, found);
+    return found;
+  }
+
+  private readonly reachCache = new Map<string, Map<string, string[]>>();
+
+  private walkReachable(roots: number[], fed: Set<number>): Map<string, string[]> {
     const program = this.state.program;
     const main = program.mainBody();
     const found = new Map<string, string[]>();
@@ -395,7 +407,7 @@ export class Session {
           const chosen = program.selectImplementation(f);
           if (seenFns.has(chosen) || !program.functions.has(chosen)) continue;
           seenFns.add(chosen);
-          const fb = program.functionBody(chosen);
+          const fb = program.walkBody(chosen);
           work.push({
             body: fb,
             nodes: neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()),

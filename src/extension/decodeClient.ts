@@ -30,7 +30,7 @@ export class DecodeError extends Error {
 
 export interface RequestOptions {
   token?: vscode.CancellationToken;
-  onProgress?: (message: string, done?: number, total?: number) => void;
+  onProgress?: (message: string, data?: unknown) => void;
 }
 
 export class DecodeClient implements vscode.Disposable {
@@ -65,8 +65,8 @@ export class DecodeClient implements vscode.Disposable {
       this.files.delete(r.exportId);
       if (!this.openedHere.delete(r.exportId)) return null as DecodeResultMap[K];
     } else {
-      // a request names one export, or two (the comparison editor's A and B), or none
-      for (const id of exportIdsOf(r)) {
+      // the exports a request reads (a comparison reads two) are (re)opened in this worker first
+      for (const id of "otherId" in r ? [r.exportId, r.otherId] : [r.exportId]) {
         if (this.openedHere.has(id)) continue;
         const o = this.openRequests.get(id);
         if (!o) throw new Error(`export ${id} was never opened`);
@@ -152,13 +152,6 @@ export class DecodeClient implements vscode.Disposable {
       void w.terminate();
     }
   }
-}
-
-function exportIdsOf(r: DecodeRequest): string[] {
-  const ids: string[] = [];
-  if ("exportId" in r) ids.push(r.exportId);
-  if ("exportIdB" in r) ids.push(r.exportIdB);
-  return ids;
 }
 
 function serializedOf(e: RpcError): SerializedError {

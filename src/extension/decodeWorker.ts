@@ -24,7 +24,14 @@ import { buildDisplayGraph } from "../graph/build.js";
 import { graphSourceFromMetaGraph, readKerasMetadata } from "../graph/source.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import { exampleFeatures } from "./run/exampleFeatures.js";
-import * as comparison from "./compare/compareInWorker.js";
+import {
+  compareOutputs,
+  deltaHistogram,
+  diffExports,
+  diffWeights,
+  randomInputs,
+  summarize,
+} from "../savedmodel/diff/index.js";
 import {
   serializeError,
   type DecodeMethods,
@@ -44,7 +51,7 @@ if (!port) throw new Error("decodeWorker must run in a worker thread");
 
 // every op goes through handle() (a missing op is a type error here)
 const viaHandle = <K extends DecodeRequest["op"]>(req: Extract<DecodeRequest, { op: K }>, ctx: RpcContext) =>
-  handle<K>(req, (m, done, total) => ctx.progress(m, done, total));
+  handle<K>(req, (m, data) => ctx.progress(m, data));
 const handlers: RpcHandlers<DecodeMethods> = {
   open: viaHandle,
   details: viaHandle,
@@ -53,12 +60,12 @@ const handlers: RpcHandlers<DecodeMethods> = {
   displayGraph: viaHandle,
   variableOfNode: viaHandle,
   exampleFeatures: viaHandle,
-  close: viaHandle,
-  compare: viaHandle,
+  compareOpen: viaHandle,
   compareWeights: viaHandle,
   compareHistogram: viaHandle,
   compareInputs: viaHandle,
-  compareOutputs: viaHandle,
+  compareBehaviour: viaHandle,
+  close: viaHandle,
 };
 const host = new RpcPeer<FileMethods, DecodeMethods>((m, transfer) => port.postMessage(m, transfer), handlers);
 port.on("message", (msg: unknown) => host.handle(msg));
@@ -227,7 +234,7 @@ async function variablePage(req: Extract<DecodeRequest, { op: "variablePage" }>)
 
 async function handle<K extends DecodeRequest["op"]>(
   req: Extract<DecodeRequest, { op: K }>,
-  progress: (m: string, done?: number, total?: number) => void,
+  progress: (m: string, data?: unknown) => void,
 ): Promise<DecodeResultMap[K]> {
   const r = req as DecodeRequest;
   switch (r.op) {
@@ -264,22 +271,46 @@ async function handle<K extends DecodeRequest["op"]>(
       const mg = o.exp.metaGraphs[r.metaGraph];
       return (mg ? exampleFeatures(mg.graphDef()) : null) as DecodeResultMap[K];
     }
-    case "compare": {
-      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.exportIdB)]);
-      return (await comparison.compare(a, b, r, progress)) as DecodeResultMap[K];
+    case "compareOpen": {
+      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.otherId)]);
+      const report = await diffExports(a.exp, b.exp, {
+        sections: r.sections,
+        locations: r.locations,
+        infos: [a.info, b.info],
+      });
+      const keys = (o: OpenExport) =>
+        new Set(Object.keys(o.exp.metaGraphs[0]?.signatureDefs ?? {}).filter((k) => k !== "__saved_model_init_op"));
+      const kb = keys(b);
+      return { report, signatures: [...keys(a)].filter((k) => kb.has(k)).sort() } as DecodeResultMap[K];
     }
     case "compareWeights": {
-      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.exportIdB)]);
-      return (await comparison.compareWeights(a, b, progress)) as DecodeResultMap[K];
+      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.otherId)]);
+      // cancelling stops this worker (DecodeClient), which stops the comparison
+      const w = await diffWeights(a.exp, b.exp, {
+        onProgress: (done, total, name) => progress(`comparing ${name}`, { done, total, name }),
+      });
+      const report = r.report;
+      report.weights = w.weights;
+      report.sections = [...report.sections, "weights"];
+      report.diagnostics.push(...w.diagnostics.filter((d) => d.severity !== "info"));
+      report.summary = summarize(report);
+      return report as DecodeResultMap[K];
     }
     case "compareHistogram": {
-      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.exportIdB)]);
-      return (await comparison.compareHistogram(a, b, r)) as DecodeResultMap[K];
+      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.otherId)]);
+      return (await deltaHistogram(a.exp, r.keyA, b.exp, r.keyB, { range: r.range })) as DecodeResultMap[K];
     }
     case "compareInputs":
-      return comparison.compareInputs(r) as DecodeResultMap[K];
-    case "compareOutputs":
-      return comparison.compareRunOutputs(r) as DecodeResultMap[K];
+      return randomInputs(r.specs, r.seed) as DecodeResultMap[K];
+    case "compareBehaviour": {
+      const report = r.report;
+      report.behaviour = compareOutputs(r.signature, r.outputs[0], r.outputs[1], r.atol, {
+        kind: "seeded_random",
+        seed: r.seed,
+      });
+      report.summary = summarize(report);
+      return report as DecodeResultMap[K];
+    }
     case "close":
       exportsById.delete(r.exportId);
       for (const k of [...tensorCache.keys()]) if (k.startsWith(`${r.exportId}\n`)) tensorCache.delete(k);

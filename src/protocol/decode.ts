@@ -9,10 +9,9 @@ export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from 
 import type { BuildOptions, BuildTarget } from "../graph/build.js";
 import type { DisplayGraph } from "../graph/model.js";
 import type { ExampleFeatureRow } from "./run.js";
-import type { Diagnostic } from "../savedmodel/errors.js";
+import type { DiffReport } from "../savedmodel/diff/types.js";
 import type { TensorSpecInfo } from "../savedmodel/modelTypes.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
-import type { BehaviourDiff, DiffReport, WeightsDiff } from "../savedmodel/diff/types.js";
 
 /** A SavedModelError (or any error) flattened for postMessage. */
 export interface SerializedError {
@@ -59,33 +58,27 @@ export type DecodeRequest =
   | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
   | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
   | { op: "exampleFeatures"; exportId: string; metaGraph: number }
-  | { op: "close"; exportId: string }
-  // the comparison editor (src/extension/compare): A is `exportId`, B is `exportIdB`; both opened first
-  | { op: "compare"; exportId: string; exportIdB: string; locations: [string, string] }
-  | { op: "compareWeights"; exportId: string; exportIdB: string }
-  | { op: "compareHistogram"; exportId: string; exportIdB: string; keyA: string; keyB: string; range?: number }
-  | { op: "compareInputs"; specs: Pick<TensorSpecInfo, "key" | "dtype" | "shape">[]; seed: number }
+  // the comparison editor (src/extension/compare): export A is `exportId`, export B `otherId`
   | {
-      op: "compareOutputs";
+      op: "compareOpen";
+      exportId: string;
+      otherId: string;
+      locations: [string, string];
+      sections: ("contract" | "graph" | "files")[];
+    }
+  | { op: "compareWeights"; exportId: string; otherId: string; report: DiffReport }
+  | { op: "compareHistogram"; exportId: string; otherId: string; keyA: string; keyB: string; range?: number }
+  | { op: "compareInputs"; exportId: string; specs: Pick<TensorSpecInfo, "key" | "dtype" | "shape">[]; seed: number }
+  | {
+      op: "compareBehaviour";
+      exportId: string;
+      report: DiffReport;
       signature: string;
-      outputsA: Record<string, DecodedTensor>;
-      outputsB: Record<string, DecodedTensor>;
+      outputs: [Record<string, DecodedTensor>, Record<string, DecodedTensor>];
       atol: number;
       seed: number;
-    };
-
-/** Contract, graph and files of two exports (the weights follow in a second request). */
-export interface CompareResult {
-  report: DiffReport;
-  /** Signature keys both exports' first meta graphs have (for the behaviour comparison). */
-  signatures: string[];
-  ms: number;
-}
-
-export interface CompareWeightsResult {
-  weights: WeightsDiff;
-  diagnostics: (Diagnostic & { side: "a" | "b" })[];
-}
+    }
+  | { op: "close"; exportId: string };
 
 export interface DecodeResultMap {
   open: OpenResult;
@@ -97,15 +90,16 @@ export interface DecodeResultMap {
   variableOfNode: string | null;
   /** The tf.Example features the meta graph's parse ops read (the run form's tf.Example builder), or null. */
   exampleFeatures: ExampleFeatureRow[] | null;
-  close: null;
-  compare: CompareResult;
-  /** Progress lines carry bytes done and total. Cancelling stops the worker, as for every long request. */
-  compareWeights: CompareWeightsResult;
-  /** Histogram of Δ = B − A over [lo, hi] (`zero`: elements with Δ exactly 0). */
+  /** Contract, graph and files of A vs B, and the signature keys both have. */
+  compareOpen: { report: DiffReport; signatures: string[] };
+  /** The report with the weights section added (progress data: { done, total, name }). */
+  compareWeights: DiffReport;
   compareHistogram: { lo: number; hi: number; counts: number[]; zero: number };
-  /** Seeded random feeds for a signature's inputs. */
+  /** Seeded random inputs for the behaviour comparison. */
   compareInputs: Record<string, DecodedTensor>;
-  compareOutputs: BehaviourDiff;
+  /** The report with the behaviour section added. */
+  compareBehaviour: DiffReport;
+  close: null;
 }
 
 /** The channel's method table: each request op takes its request object and answers with its result. */

@@ -34,9 +34,8 @@ export interface RpcProgress {
   type: "rpc/progress";
   id: number;
   message: string;
-  /** How far along, when the serving side can count (bytes, items). */
-  done?: number;
-  total?: number;
+  /** Structured progress (e.g. counts done and total), when the line alone is not enough. */
+  data?: unknown;
 }
 
 /** What may be transferred rather than copied: buffers (the type both a browser and Node's worker_threads accept). */
@@ -91,14 +90,14 @@ export function isRpcRequest(msg: unknown): msg is RpcRequest {
 export interface RequestOptions {
   /** Buffers to move to the other side instead of copying. */
   transfer?: TransferItem[];
-  /** Receives the serving side's progress lines for this request. */
-  onProgress?: (message: string, done?: number, total?: number) => void;
+  /** Receives the serving side's progress lines (and their data) for this request. */
+  onProgress?: (message: string, data?: unknown) => void;
 }
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  onProgress?: (message: string, done?: number, total?: number) => void;
+  onProgress?: (message: string, data?: unknown) => void;
   timer?: ReturnType<typeof setTimeout>;
 }
 
@@ -143,7 +142,7 @@ export class RpcClient<M extends RpcMethods> {
   handle(msg: unknown): boolean {
     if (isRpcProgress(msg)) {
       const p = this.pending.get(msg.id);
-      p?.onProgress?.(msg.message, msg.done, msg.total);
+      p?.onProgress?.(msg.message, msg.data);
       return !!p;
     }
     if (!isRpcReply(msg)) return false;
@@ -175,8 +174,8 @@ export class RpcClient<M extends RpcMethods> {
 
 /** What a handler may do besides returning its result. */
 export interface RpcContext {
-  /** Sends a progress line for this request to the caller (with how far along, when known). */
-  progress(message: string, done?: number, total?: number): void;
+  /** Sends a progress line (with optional data) for this request to the caller. */
+  progress(message: string, data?: unknown): void;
 }
 
 export type RpcHandlers<M extends RpcMethods> = {
@@ -202,13 +201,8 @@ export function serveRpc<M extends RpcMethods>(
       return true;
     }
     const ctx: RpcContext = {
-      progress: (message, done, total) =>
-        post({
-          type: "rpc/progress",
-          id,
-          message,
-          ...(total !== undefined ? { done, total } : {}),
-        } satisfies RpcProgress),
+      progress: (message, data) =>
+        post({ type: "rpc/progress", id, message, ...(data === undefined ? {} : { data }) } satisfies RpcProgress),
     };
     let out: unknown;
     try {

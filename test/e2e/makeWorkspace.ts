@@ -12,6 +12,7 @@ import { xssModel, demoExportFiles, largeGraph, halfPlusTwo } from "../../src/sa
 import { snappyBombIndex } from "../hostile/bomb.js";
 import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { tinyTf1 } from "../diff/pairs.js";
+import { PATTERNS, patternFiles } from "../../bench/graphPatterns.js";
 
 /**
  * Hostile exports for the in-host containment tests (test/e2e/host/suite.js, "hostile" tests): not listed in the
@@ -65,6 +66,14 @@ async function main(): Promise<void> {
   const demo = join(ws, "generated", "demo", "1");
   await writeExportToDir(demoExportFiles(), demo);
   out.demo = demo;
+
+  // the graph view's first-picture patterns (issue 13): Keras with captured variables, a tf.Module without
+  // signatures, a ~2,000-node TF1 graph (test/e2e/graphUi.mjs)
+  for (const p of PATTERNS) {
+    const dir = join(ws, "generated", "patterns", p);
+    await writeExportToDir(patternFiles(p), dir);
+    out[`pattern:${p}`] = dir;
+  }
 
   // the comparison editor (test/e2e/compareUi.mjs): TF Serving versions where model/2 drops input x2 (breaking)
   // and moves one weight by 0.5

@@ -47,6 +47,14 @@ async function hostWith(dirA: string, dirB: string) {
   };
 }
 
+const openReq = (sections: ("contract" | "graph" | "files")[]) => ({
+  op: "compareOpen" as const,
+  exportId: "a",
+  otherId: "b",
+  locations: ["A", "B"] as [string, string],
+  sections,
+});
+
 test("compare requests in the decode worker equal the library's report", { timeout: 120_000 }, async () => {
   const dirA = await writeTemp(tinyTf1(), "cmp-a");
   const dirB = await writeTemp(tinyTf1({ extraInput: true, w: [1, 2, 3, 5], asset: "a\nb\n" }), "cmp-b");
@@ -57,52 +65,54 @@ test("compare requests in the decode worker equal the library's report", { timeo
       openSavedModel(new NodeFileAccess(dirB)),
     ]);
     const direct = await diffExports(ea, eb, { sections: ["contract", "graph", "files"], locations: ["A", "B"] });
-    const r = await host.client.request({ op: "compare", exportId: "a", exportIdB: "b", locations: ["A", "B"] });
+    const r = await host.client.request(openReq(["contract", "graph", "files"]));
     assert.deepEqual(r.report, direct);
     assert.equal(r.report.summary.contract, "breaking");
     assert.deepEqual(r.signatures, ["serving_default"]);
 
-    const lines: [string, number | undefined, number | undefined][] = [];
+    const lines: { done: number; total: number }[] = [];
     const w = await host.client.request(
-      { op: "compareWeights", exportId: "a", exportIdB: "b" },
-      { onProgress: (m, done, total) => lines.push([m, done, total]) },
+      { op: "compareWeights", exportId: "a", otherId: "b", report: r.report },
+      { onProgress: (_m, data) => lines.push(data as { done: number; total: number }) },
     );
     const dw = await diffWeights(ea, eb);
     assert.deepEqual(w.weights, dw.weights);
-    assert.equal(w.weights.drift.length, 1);
-    assert.equal(w.weights.drift[0].maxAbs, 1);
+    assert.ok(w.sections.includes("weights"));
+    const drift = w.weights!.drift;
+    assert.equal(drift.length, 1);
+    assert.equal(drift[0].maxAbs, 1);
     const last = lines.at(-1)!;
-    assert.equal(last[1], last[2], "the last progress line counts every byte");
-    assert.equal(last[2], w.weights.bytesCompared);
+    assert.equal(last.done, last.total, "the last progress line counts every byte");
+    assert.equal(last.total, w.weights!.bytesCompared);
 
-    const key = w.weights.drift[0].keyA;
     const h = await host.client.request({
       op: "compareHistogram",
       exportId: "a",
-      exportIdB: "b",
-      keyA: key,
-      keyB: w.weights.drift[0].keyB,
+      otherId: "b",
+      keyA: drift[0].keyA,
+      keyB: drift[0].keyB,
     });
-    assert.deepEqual(h, await deltaHistogram(ea, key, eb, w.weights.drift[0].keyB));
+    assert.deepEqual(h, await deltaHistogram(ea, drift[0].keyA, eb, drift[0].keyB));
     assert.equal(h.zero, 3);
 
     const specs = [{ key: "x", dtype: DataType.DT_FLOAT, shape: [-1, 4] }];
-    const feeds = await host.client.request({ op: "compareInputs", specs, seed: 7 });
+    const feeds = await host.client.request({ op: "compareInputs", exportId: "a", specs, seed: 7 });
     assert.deepEqual(feeds, randomInputs(specs, 7));
     const out = (v: number[]) => ({ y: { dtype: DataType.DT_FLOAT, shape: [1, 2], values: Float32Array.from(v) } });
     const beh = await host.client.request({
-      op: "compareOutputs",
+      op: "compareBehaviour",
+      exportId: "a",
+      report: w,
       signature: "serving_default",
-      outputsA: out([1, 2]),
-      outputsB: out([1, 2.5]),
+      outputs: [out([1, 2]), out([1, 2.5])],
       atol: 0.1,
       seed: 7,
     });
     assert.deepEqual(
-      beh,
+      beh.behaviour,
       compareOutputs("serving_default", out([1, 2]), out([1, 2.5]), 0.1, { kind: "seeded_random", seed: 7 }),
     );
-    assert.equal(beh.beyondAtol, true);
+    assert.equal(beh.summary.outputsBeyondAtol, true);
   } finally {
     host.dispose();
   }
@@ -116,21 +126,25 @@ test(
     const dirB = await writeTemp(tinyTf1({ w: [0, 0, 0, 0] }), "cancel-b");
     const host = await hostWith(dirA, dirB);
     try {
+      const open = await host.client.request(openReq(["contract"]));
       const gen = host.client.generation;
       const listeners: (() => void)[] = [];
       const token = {
         isCancellationRequested: false,
         onCancellationRequested: (f: () => void) => (listeners.push(f), { dispose: () => undefined }),
       };
-      const p = host.client.request({ op: "compareWeights", exportId: "a", exportIdB: "b" }, { token: token as never });
+      const p = host.client.request(
+        { op: "compareWeights", exportId: "a", otherId: "b", report: open.report },
+        { token: token as never },
+      );
       token.isCancellationRequested = true;
       listeners.forEach((f) => f());
       await assert.rejects(p, CancelledError);
-      const r = await host.client.request({ op: "compare", exportId: "a", exportIdB: "b", locations: ["A", "B"] });
+      const r = await host.client.request(openReq(["contract"]));
       assert.equal(host.client.generation, gen + 1, "a fresh worker");
       assert.equal(r.report.summary.contract, "identical");
-      const w = await host.client.request({ op: "compareWeights", exportId: "a", exportIdB: "b" });
-      assert.equal(w.weights.drift[0].fractionChanged, 1);
+      const w = await host.client.request({ op: "compareWeights", exportId: "a", otherId: "b", report: r.report });
+      assert.equal(w.weights!.drift[0].fractionChanged, 1);
     } finally {
       host.dispose();
     }

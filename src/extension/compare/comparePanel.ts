@@ -1,19 +1,18 @@
 /**
- * The comparison editor: a webview panel comparing export A (before) with export B (after). Everything is
- * computed in the decode worker (src/extension/compare/compareInWorker.ts), never on the extension host: the
- * contract, graph and files first (cheap); the weights afterwards with progress and Cancel (cancelling stops
- * the worker, as for every long decode); the Δ histogram of a variable on request; the behaviour comparison
- * (both exports run on the same seeded inputs in the executor's worker) only in a trusted workspace.
+ * The comparison editor: a webview panel comparing export A (before) with export B (after). The contract,
+ * graph and files come first (cheap); the weights are streamed afterwards with progress and Cancel; the Δ
+ * histogram of a variable on request; the behaviour comparison (both exports run on the same seeded inputs in
+ * the executor's worker) only in a trusted workspace. Both exports are decoded and compared in the decode worker
+ * (ops compare*), so the host never decodes a model.
  */
 import * as vscode from "vscode";
 import { join } from "node:path";
 import type { DiffReport } from "../../savedmodel/diff/types.js";
-import { summarize } from "../../savedmodel/diff/summary.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { CompareToHostMessage, HostToCompareMessage } from "../../protocol/compare.js";
 import type { ExportModel } from "../exportStore.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
-import { describeError, isCancelled, log } from "../log.js";
+import { describeError, log } from "../log.js";
 
 export const COMPARE_VIEW_TYPE = "savedModelExplorer.compare";
 
@@ -21,8 +20,9 @@ export class ComparePanel {
   static readonly open = new Map<string, ComparePanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private report?: DiffReport;
-  private signatures: string[] = [];
-  private weightsCts?: vscode.CancellationTokenSource;
+  /** Signature keys both exports have (set once the first report is in). */
+  private signatures?: string[];
+  private weightsCtl?: AbortController;
   private disposed = false;
 
   static show(extensionUri: vscode.Uri, a: ExportModel, b: ExportModel): ComparePanel {
@@ -71,7 +71,7 @@ export class ComparePanel {
         case "ready":
           return await this.start();
         case "cancel":
-          this.weightsCts?.cancel();
+          this.weightsCtl?.abort();
           return;
         case "compareWeights":
           return await this.compareWeights();
@@ -85,53 +85,70 @@ export class ComparePanel {
     }
   }
 
-  /** Both exports opened in the decode worker (each load is shared with the rest of the extension). */
-  private async loaded(): Promise<void> {
+  private async start(): Promise<void> {
+    if (this.report) {
+      this.post({
+        type: "report",
+        report: this.report,
+        nameA: this.a.name,
+        nameB: this.b.name,
+        weightsPending: false,
+        ...this.extra(),
+      });
+      return;
+    }
+    const t0 = Date.now();
     await Promise.all([this.a.load(), this.b.load()]);
+    const locations: [string, string] = [
+      this.a.relativeLocation || this.a.name,
+      this.b.relativeLocation || this.b.name,
+    ];
+    const post = () =>
+      this.post({
+        type: "report",
+        report: this.report!,
+        nameA: this.a.name,
+        nameB: this.b.name,
+        weightsPending: true,
+        ...this.extra(),
+      });
+    const open = async (sections: ("contract" | "graph" | "files")[]) => {
+      const opened = await this.client.request({
+        op: "compareOpen",
+        exportId: this.a.id,
+        otherId: this.b.id,
+        locations,
+        sections,
+      });
+      this.report = opened.report;
+      this.signatures = opened.signatures;
+    };
+    // first content: the contract alone (cheap); then graph and files; then the weights, streamed
+    await open(["contract"]);
+    log(`compare: ${this.a.name} ↔ ${this.b.name}: contract in ${Date.now() - t0} ms`);
+    post();
+    await open(["contract", "graph", "files"]);
+    log(`compare: ${this.a.name} ↔ ${this.b.name}: graph and files after ${Date.now() - t0} ms`);
+    post();
+    await this.compareWeights();
+  }
+
+  /** Signature keys of both exports' first meta graphs, and whether running is allowed here. */
+  private extra(): { signatures: string[]; trusted: boolean } {
+    return { signatures: this.signatures ?? [], trusted: vscode.workspace.isTrusted };
   }
 
   private get client() {
     return this.a.store.client;
   }
 
-  private postReport(weightsPending: boolean): void {
-    this.post({
-      type: "report",
-      report: this.report!,
-      nameA: this.a.name,
-      nameB: this.b.name,
-      weightsPending,
-      signatures: this.signatures,
-      trusted: vscode.workspace.isTrusted,
-    });
-  }
-
-  private async start(): Promise<void> {
-    if (this.report) return this.postReport(!!this.weightsCts);
-    const t0 = Date.now();
-    await this.loaded();
-    const r = await this.client.request({
-      op: "compare",
-      exportId: this.a.id,
-      exportIdB: this.b.id,
-      locations: [this.a.relativeLocation || this.a.name, this.b.relativeLocation || this.b.name],
-    });
-    if (this.disposed) return;
-    this.report = r.report;
-    this.signatures = r.signatures;
-    log(
-      `compare: ${this.a.name} ↔ ${this.b.name}: contract, graph and files in ${Date.now() - t0} ms (${r.ms.toFixed(0)} ms in the decode worker)`,
-    );
-    this.postReport(true);
-    await this.compareWeights();
-  }
-
   private async compareWeights(): Promise<void> {
-    if (!this.report || this.weightsCts) return;
-    const cts = new vscode.CancellationTokenSource();
-    this.weightsCts = cts;
+    if (!this.report || this.weightsCtl) return;
+    const ctl = new AbortController();
+    this.weightsCtl = ctl;
+    const cancel = new vscode.CancellationTokenSource();
+    ctl.signal.addEventListener("abort", () => cancel.cancel());
     try {
-      await this.loaded();
       await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
@@ -139,46 +156,53 @@ export class ComparePanel {
           cancellable: true,
         },
         async (progress, token) => {
-          token.onCancellationRequested(() => cts.cancel());
+          token.onCancellationRequested(() => ctl.abort());
           let last = 0;
-          const w = await this.client.request(
-            { op: "compareWeights", exportId: this.a.id, exportIdB: this.b.id },
+          let lastPost = 0;
+          const r = await this.client.request(
+            { op: "compareWeights", exportId: this.a.id, otherId: this.b.id, report: this.report! },
             {
-              token: cts.token,
-              onProgress: (message, done, total) => {
-                const pct = total ? ((done ?? 0) / total) * 100 : 0;
-                progress.report({ increment: pct - last, message: message.replace(/^comparing /, "") });
+              token: cancel.token,
+              onProgress: (_message, data) => {
+                const { done, total, name } = data as { done: number; total: number; name: string };
+                const pct = total ? (done / total) * 100 : 100;
+                progress.report({ increment: pct - last, message: name });
                 last = pct;
-                this.post({ type: "progress", message, done, total });
+                const now = Date.now();
+                if (now - lastPost > 100) {
+                  lastPost = now;
+                  this.post({ type: "progress", message: `comparing ${name}`, done, total });
+                }
               },
             },
           );
-          const r = this.report!;
-          r.weights = w.weights;
-          if (!r.sections.includes("weights")) r.sections = [...r.sections, "weights"];
-          r.diagnostics.push(...w.diagnostics);
-          r.summary = summarize(r);
-          this.postReport(false);
+          this.report = r;
+          this.post({
+            type: "report",
+            report: r,
+            nameA: this.a.name,
+            nameB: this.b.name,
+            weightsPending: false,
+            ...this.extra(),
+          });
         },
       );
     } catch (e) {
-      if (cts.token.isCancellationRequested || isCancelled(e))
-        this.post({ type: "weightsCancelled", message: "Weights comparison cancelled." });
+      if (ctl.signal.aborted) this.post({ type: "weightsCancelled", message: "Weights comparison cancelled." });
       else throw e;
     } finally {
-      this.weightsCts = undefined;
-      cts.dispose();
+      this.weightsCtl = undefined;
+      cancel.dispose();
     }
   }
 
   private async histogram(keyA: string, keyB: string, range?: number): Promise<void> {
     if (!this.report) return;
     try {
-      await this.loaded();
       const h = await this.client.request({
         op: "compareHistogram",
         exportId: this.a.id,
-        exportIdB: this.b.id,
+        otherId: this.b.id,
         keyA,
         keyB,
         range,
@@ -208,24 +232,22 @@ export class ComparePanel {
           await w.load({});
           const sig = (await w.signatures()).find((s) => s.key === signature);
           if (!sig) throw new Error(`${m.name} has no signature "${signature}"`);
-          // the seeded inputs come from A's signature, so both exports see the same values
-          feeds ??= await this.client.request({ op: "compareInputs", specs: sig.inputs, seed });
+          feeds ??= await this.client.request({ op: "compareInputs", exportId: this.a.id, specs: sig.inputs, seed });
           outputs.push((await w.run(signature, feeds)).outputs);
         } finally {
           await w.terminate();
         }
       }
-      const r = this.report!;
-      r.behaviour = await this.client.request({
-        op: "compareOutputs",
+      this.report = await this.client.request({
+        op: "compareBehaviour",
+        exportId: this.a.id,
+        report: this.report!,
         signature,
-        outputsA: outputs[0],
-        outputsB: outputs[1],
+        outputs: [outputs[0], outputs[1]],
         atol,
         seed,
       });
-      r.summary = summarize(r);
-      this.post({ type: "behaviour", report: r });
+      this.post({ type: "behaviour", report: this.report });
     } catch (e) {
       this.post({ type: "behaviourError", message: describeError(e) });
     }
@@ -233,7 +255,7 @@ export class ComparePanel {
 
   dispose(): void {
     this.disposed = true;
-    this.weightsCts?.cancel();
+    this.weightsCtl?.abort();
     for (const d of this.disposables) d.dispose();
   }
 }

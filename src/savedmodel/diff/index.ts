@@ -8,12 +8,10 @@ import type { SavedModelExport } from "../savedModel.js";
 import { diffContract, tagSetKey } from "./contract.js";
 import { diffFiles } from "./files.js";
 import { diffGraph } from "./graph.js";
-import { ALL_SECTIONS, type DiffReport, type ExportSide, type Section } from "./types.js";
-import { summarize } from "./summary.js";
+import { ALL_SECTIONS, type DiffReport, type DiffSummary, type ExportSide, type Section } from "./types.js";
 import { diffWeights, type WeightsOptions } from "./weights.js";
 
 export * from "./types.js";
-export { summarize } from "./summary.js";
 export { diffContract, tagSetKey } from "./contract.js";
 export { diffWeights, deltaHistogram, matchVariables } from "./weights.js";
 export { diffGraph, matchFunctions, functionBaseName } from "./graph.js";
@@ -41,6 +39,36 @@ function side(info: ModelInfo, location: string): ExportSide {
     tagSets: info.metaGraphs.map((m) => m.tags),
     tfVersion: info.metaGraphs.find((m) => m.tfVersion)?.tfVersion,
   };
+}
+
+export function summarize(r: Omit<DiffReport, "summary">): DiffSummary {
+  const count = (s: string) => r.contract.filter((c) => c.severity === s).length;
+  const breaking = count("breaking");
+  const compatible = count("compatible");
+  const none = count("none");
+  const weightsChanged =
+    (r.weights?.changes.filter((c) => c.what !== "name").length ?? 0) +
+    (r.weights?.drift.filter((d) => d.fractionChanged > 0).length ?? 0);
+  const graphChanged = (r.graph ?? []).some(
+    (g) => g.nodes.length || g.opHistogram.length || g.functions.added.length || g.functions.removed.length,
+  );
+  const filesChanged =
+    (r.files?.assets.length ?? 0) + (r.files?.fingerprint.filter((f) => f.field !== "uuid").length ?? 0);
+  const s: DiffSummary = {
+    breaking,
+    compatible,
+    none,
+    contract: breaking ? "breaking" : compatible ? "compatible" : none ? "none" : "identical",
+    weightsChanged,
+    graphChanged,
+    filesChanged,
+    anyChange: r.contract.length > 0 || weightsChanged > 0 || graphChanged || filesChanged > 0,
+  };
+  if (r.behaviour) {
+    s.outputsBeyondAtol = r.behaviour.beyondAtol;
+    s.anyChange ||= r.behaviour.beyondAtol;
+  }
+  return s;
 }
 
 /** The comparison report of two exports (schema savedmodel.diff/1, without the behaviour part). */

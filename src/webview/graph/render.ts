@@ -291,8 +291,8 @@ export class Renderer {
         g.setAttribute("class", `box k-${kind}`);
         rect("body", 0, 0, it.w, it.h, 5);
         rect("stripe", 0, 0, 4, it.h, 0);
-        text("label", 10, 16, fit(grp.label, LABEL_PX, true));
-        text("sub", 10, 31, fit(groupSubtitle(this.g, it.index), SUB_PX));
+        text("label", 10, 15, fit(grp.label, LABEL_PX, true));
+        text("sub", 10, 29, fit(groupSubtitle(this.g, it.index), SUB_PX));
         text("toggle", it.w - 8, 16, "+", "end");
         this.weightText(
           g,

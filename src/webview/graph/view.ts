@@ -11,11 +11,11 @@ import { DetailsPanel } from "./details.js";
 import { sceneToSvg, svgToPngBase64 } from "./exportView.js";
 import type { LayoutClient } from "./layoutClient.js";
 import { Minimap } from "./minimap.js";
-import { Renderer } from "./render.js";
+import { LEGIBLE_SCALE, Renderer } from "./render.js";
 import { SearchBox, type SearchHit } from "./search.js";
 import { fastLayout } from "./fastLayout.js";
 import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
-import { GraphModel, type GroupLayoutInput, type ItemKey, type Scene } from "./viewModel.js";
+import { GraphModel, HEADER, type GroupLayoutInput, type ItemKey, type Scene } from "./viewModel.js";
 
 /** Auto-expand the largest groups at open while the picture stays this small. */
 const AUTO_EXPAND_ITEMS = 40;
@@ -333,6 +333,10 @@ export class GraphView {
       queue.sort((a, b) => g.groups[b].visibleSize - g.groups[a].visibleSize);
       const c = queue.shift()!;
       const add = kids(c) - 1;
+      // A wrapper around one box (a call whose body is one call) opens; a box around one op stays (it says it
+      // all); small boxes are opened below, nearest the inputs first, only while they fit the first screen.
+      const wrapper = add === 0 && g.groups[c].groups.some((cc) => !m.groupHidden(cc));
+      if (!wrapper && add + 1 <= AUTO_OPEN_SMALL_KIDS) continue;
       if (visible + add > AUTO_EXPAND_ITEMS) {
         queue.unshift(c);
         break;
@@ -361,16 +365,30 @@ export class GraphView {
       }
     };
     walk(0);
+    // Only while the opened boxes still fit the first screen at a legible zoom (estimated as a vertical chain,
+    // the tallest case): further down, closed boxes hold more ops per screen than opened ones.
+    const budget = (0.9 * this.renderer.size()[1]) / LEGIBLE_SCALE;
+    const h = (key: ItemKey) => (m.sizeOf(key)?.[1] ?? 40) + 22;
+    let used = 60;
     let opened = 0;
     let added = 0;
     for (const c of order) {
-      if (opened >= AUTO_OPEN_SMALL || added > AUTO_EXPAND_ITEMS) break;
+      if (opened >= AUTO_OPEN_SMALL || added > AUTO_EXPAND_ITEMS || used > budget) break;
       const k = kids(c);
       // A box around one op (a layer's scope around its Conv2D) already says it all: no frame for it.
-      if (k > AUTO_OPEN_SMALL_KIDS || k < 2) continue;
-      m.expanded.add(c);
-      added += k - 1;
-      opened++;
+      if (k <= AUTO_OPEN_SMALL_KIDS && k >= 2) {
+        let openH = HEADER + 20 + 22;
+        for (const n of g.groups[c].nodes) if (!m.nodeHidden(n)) openH += h(`n${n}`);
+        for (const cc of g.groups[c].groups) if (!m.groupHidden(cc)) openH += h(`g${cc}`);
+        if (used + openH <= budget) {
+          m.expanded.add(c);
+          added += k - 1;
+          opened++;
+          used += openH;
+          continue;
+        }
+      }
+      used += h(`g${c}`);
     }
   }
 
@@ -405,7 +423,8 @@ export class GraphView {
           else this.model.setLayout(inp, tinyLayout(inp.input));
           await breathe();
         }
-        if (big.length && this.layout.warmAt === undefined) {
+        // (data-first-layout="elk" on the body restores waiting for ELK: the bench's anchor)
+        if (big.length && this.layout.warmAt === undefined && document.body.dataset.firstLayout !== "elk") {
           // ELK is still starting (about a second on a cold page): never wait for it.
           for (const p of big) {
             this.model.setLayout(p, fastLayout(p.input));
@@ -708,7 +727,12 @@ export class GraphView {
   svg(): string {
     if (!this.scene) return "";
     const font = this.css.getPropertyValue("--font").trim() || "sans-serif";
-    return sceneToSvg(this.g, this.scene, { colour: (v) => this.colour(v), font, measure: this.measure });
+    return sceneToSvg(this.g, this.scene, {
+      colour: (v) => this.colour(v),
+      font,
+      measure: this.measure,
+      weights: (k) => this.model.drawnWeights(k),
+    });
   }
 
   async exportAs(format: "svg" | "png"): Promise<void> {

@@ -11,7 +11,7 @@ import { computeFolding, weightRef, weightRoots, type Folding, type WeightRef } 
 export const HEADER = 24;
 export const LEAF_H = 34;
 export const LEAF_H1 = 24;
-export const BOX_H = 40;
+export const BOX_H = 36;
 export const MAX_W = 220;
 /** Height of one line listing a weight inside its consumer, and the most lines listed (then "+N more"). */
 export const WEIGHT_LINE = 14;
