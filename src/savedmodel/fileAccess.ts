@@ -28,12 +28,26 @@ export interface FileAccess {
    * readRange.
    */
   readRangeInto?(path: string, offset: number, target: Uint8Array): Promise<number>;
+  /**
+   * Opens a file once for many range reads (the same checks as every read, done at open; reads bounded by the
+   * size it had then). Optional: streaming readers use it to avoid re-opening the file per chunk.
+   */
+  openReader?(path: string): Promise<RangeReader>;
   /** Lists a directory; rejects when it does not exist. */
   list(path: string): Promise<DirEntry[]>;
   /** File size in bytes, or undefined when the file does not exist. */
   size(path: string): Promise<number | undefined>;
   /** A display name for a path, for error messages (e.g. an absolute path or URI). */
   describe(path: string): string;
+}
+
+/** A file opened for range reads (FileAccess.openReader). */
+export interface RangeReader {
+  /** The file's size when it was opened. */
+  readonly size: number;
+  /** Reads up to `target.length` bytes at `offset` into `target` (fewer at end of file); the count. */
+  readInto(offset: number, target: Uint8Array): Promise<number>;
+  close(): Promise<void>;
 }
 
 export function joinPath(...parts: string[]): string {
@@ -55,10 +69,12 @@ export async function readChunkInto(
   let bytes: Uint8Array;
   if (fs.readRangeInto) bytes = target.subarray(0, await fs.readRangeInto(path, offset, target));
   else bytes = await fs.readRange(path, offset, target.length);
-  if (bytes.length !== target.length)
-    throw new SavedModelError(path, `read ${bytes.length} of ${target.length} bytes (file truncated?)`, {
-      field,
-      offset,
-    });
+  return exactly(bytes, target.length, path, offset, field);
+}
+
+/** `bytes` when it has `length` bytes, else the truncated-file SavedModelError. */
+export function exactly(bytes: Uint8Array, length: number, path: string, offset: number, field?: string): Uint8Array {
+  if (bytes.length !== length)
+    throw new SavedModelError(path, `read ${bytes.length} of ${length} bytes (file truncated?)`, { field, offset });
   return bytes;
 }

@@ -57,7 +57,7 @@ test("the float32 drift loop agrees with the generic loop (exactly in counts and
   assert.equal(f32.maxAbs, Infinity);
 });
 
-test("readRangeInto reads into the given buffer, bounded by the file, and refuses links out of the export", async () => {
+test("readRangeInto and openReader read into the given buffer, bounded by the file, and refuse links out of the export", async () => {
   const d = mkdtempSync(join(tmpdir(), "read-into-"));
   try {
     const exp = join(d, "export");
@@ -76,16 +76,26 @@ test("readRangeInto reads into the given buffer, bounded by the file, and refuse
     assert.deepEqual([...buf], [8, 9, 5, 6]);
     await assert.rejects(fs.readRangeInto("leak", 0, buf), /outside the export folder/);
     assert.deepEqual([...buf], [8, 9, 5, 6], "nothing read from outside");
+    await assert.rejects(fs.openReader("leak"), /outside the export folder/);
+    const r = await fs.openReader("f");
+    try {
+      assert.equal(r.size, 10);
+      assert.equal(await r.readInto(1, buf), 4);
+      assert.deepEqual([...buf], [1, 2, 3, 4]);
+      assert.equal(await r.readInto(9, buf), 1, "bounded by the size at open");
+    } finally {
+      await r.close();
+    }
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
 });
 
-test("drift through readRangeInto and through readRange (other FileAccess) gives the same figures", async () => {
+test("drift through openReader (node:fs) and through readRange (other FileAccess) gives the same figures", async () => {
   const dirA = await writeTemp(tinyTf1(), "into-a");
   const dirB = await writeTemp(tinyTf1({ w: [1.5, 2, 3, 4.5] }), "into-b");
   const node = await Promise.all([openSavedModel(new NodeFileAccess(dirA)), openSavedModel(new NodeFileAccess(dirB))]);
-  /** NodeFileAccess without readRangeInto (as WorkspaceFileAccess and the worker's RpcFileAccess are). */
+  /** NodeFileAccess without readRangeInto/openReader (as WorkspaceFileAccess and the worker's RpcFileAccess are). */
   const plain = (dir: string): FileAccess => {
     const f = new NodeFileAccess(dir);
     return {

@@ -12,7 +12,7 @@ import { decodeTensorBytes, storedElementSize, type DecodedTensor } from "../ten
 import type { BundleEntry, TensorBundle } from "../tensorBundle/index.js";
 import { loadVariables, openBundle, readVariable } from "../variables.js";
 import type { VariableChange, VariableDrift, WeightsDiff } from "./types.js";
-import { readChunkInto } from "../fileAccess.js";
+import { exactly, readChunkInto, type FileAccess, type RangeReader } from "../fileAccess.js";
 
 export interface WeightsOptions {
   /** Bytes read per side per step (default 4 MiB); memory stays within ~4× this (two buffers per side). */
@@ -247,6 +247,33 @@ async function readChunk(b: TensorBundle, exp: SavedModelExport, e: BundleEntry,
   return bytes;
 }
 
+/**
+ * Shard files opened once for the whole comparison where the FileAccess can (openReader): each chunk is then one
+ * read, not an open + read + close, so a read in flight never waits for the comparison loop between its steps.
+ */
+class ShardReaders {
+  private readonly open = new Map<FileAccess, Map<string, Promise<RangeReader>>>();
+
+  async read(fs: FileAccess, path: string, offset: number, target: Uint8Array, field: string): Promise<Uint8Array> {
+    if (!fs.openReader) return readChunkInto(fs, path, offset, target, field);
+    let byPath = this.open.get(fs);
+    if (!byPath) this.open.set(fs, (byPath = new Map()));
+    let r = byPath.get(path);
+    if (!r) {
+      byPath.set(path, (r = fs.openReader(path)));
+      r.catch(() => byPath!.delete(path));
+    }
+    const n = await (await r).readInto(offset, target);
+    return exactly(target.subarray(0, n), target.length, path, offset, field);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.open.values()].flatMap((m) => [...m.values()]);
+    this.open.clear();
+    await Promise.all(all.map((r) => r.then((x) => x.close()).catch(() => undefined)));
+  }
+}
+
 /** Two chunk buffers per side, reused for every chunk of every variable (no garbage per chunk). */
 interface ChunkBuffers {
   a: [Uint8Array, Uint8Array];
@@ -270,6 +297,7 @@ async function streamDrift(
   eb: BundleEntry,
   chunkBytes: number,
   buffers: { current?: ChunkBuffers },
+  readers: ShardReaders,
   onChunk: (bytes: number) => void,
   signal?: AbortSignal,
 ): Promise<DriftAccumulator> {
@@ -281,8 +309,8 @@ async function streamDrift(
   const fetch = (at: number, slot: 0 | 1) => {
     const len = Math.min(step, total - at);
     return Promise.all([
-      readChunkInto(expA.fs, ea.shardFile, ea.offset + at, bufs.a[slot].subarray(0, len), ea.key),
-      readChunkInto(expB.fs, eb.shardFile, eb.offset + at, bufs.b[slot].subarray(0, len), eb.key),
+      readers.read(expA.fs, ea.shardFile, ea.offset + at, bufs.a[slot].subarray(0, len), ea.key),
+      readers.read(expB.fs, eb.shardFile, eb.offset + at, bufs.b[slot].subarray(0, len), eb.key),
     ]);
   };
   let slot: 0 | 1 = 0;
@@ -329,6 +357,7 @@ export async function diffWeights(
 ): Promise<{ weights: WeightsDiff; diagnostics: (Diagnostic & { side: "a" | "b" })[] }> {
   const chunkBytes = opts.chunkBytes ?? 4 << 20;
   const buffers: { current?: ChunkBuffers } = {};
+  const readers = new ShardReaders();
   const maxWhole = opts.maxWholeBytes ?? 64 << 20;
   const [la, lb]: ModelVariables[] = await Promise.all([loadVariables(expA), loadVariables(expB)]);
   const diagnostics = [
@@ -381,60 +410,68 @@ export async function diffWeights(
   });
   const total = comparable.reduce((s, p) => s + p.a.bytes + p.b.bytes, 0);
   let done = 0;
-  for (const { a, b, matchedBy } of comparable) {
-    if (opts.signal?.aborted) throw new SavedModelError("variables/", "comparison cancelled");
-    const ea = ba?.get(a.checkpointKey);
-    const eb = bb?.get(b.checkpointKey);
-    let acc: DriftAccumulator;
-    try {
-      if (ea && eb && !ea.slices && !eb.slices && isNumericDtype(a.dtype) && ea.size === eb.size)
-        acc = await streamDrift(
-          expA,
-          ba!,
-          ea,
-          expB,
-          bb!,
-          eb,
-          chunkBytes,
-          buffers,
-          (n) => {
-            done += n;
-            opts.onProgress?.(done, total, b.name);
-          },
-          opts.signal,
-        );
-      else {
-        if (a.bytes > maxWhole || b.bytes > maxWhole)
-          throw new Error(
-            `${a.sliced ? "partitioned" : a.dtypeShort} variable of ${a.bytes} bytes is too large to compare whole`,
+  try {
+    for (const { a, b, matchedBy } of comparable) {
+      if (opts.signal?.aborted) throw new SavedModelError("variables/", "comparison cancelled");
+      const ea = ba?.get(a.checkpointKey);
+      const eb = bb?.get(b.checkpointKey);
+      let acc: DriftAccumulator;
+      try {
+        if (ea && eb && !ea.slices && !eb.slices && isNumericDtype(a.dtype) && ea.size === eb.size)
+          acc = await streamDrift(
+            expA,
+            ba!,
+            ea,
+            expB,
+            bb!,
+            eb,
+            chunkBytes,
+            buffers,
+            readers,
+            (n) => {
+              done += n;
+              opts.onProgress?.(done, total, b.name);
+            },
+            opts.signal,
           );
-        const [ta, tb] = await Promise.all([readVariable(expA, a.checkpointKey), readVariable(expB, b.checkpointKey)]);
-        acc = wholeDrift(ta, tb);
-        done += a.bytes + b.bytes;
-        opts.onProgress?.(done, total, b.name);
+        else {
+          if (a.bytes > maxWhole || b.bytes > maxWhole)
+            throw new Error(
+              `${a.sliced ? "partitioned" : a.dtypeShort} variable of ${a.bytes} bytes is too large to compare whole`,
+            );
+          const [ta, tb] = await Promise.all([
+            readVariable(expA, a.checkpointKey),
+            readVariable(expB, b.checkpointKey),
+          ]);
+          acc = wholeDrift(ta, tb);
+          done += a.bytes + b.bytes;
+          opts.onProgress?.(done, total, b.name);
+        }
+      } catch (e) {
+        if (opts.signal?.aborted) throw e;
+        changes.push({
+          kind: "changed",
+          name: b.name,
+          keyA: a.checkpointKey,
+          keyB: b.checkpointKey,
+          what: "unreadable",
+          detail: (e as Error).message,
+        });
+        continue;
       }
-    } catch (e) {
-      if (opts.signal?.aborted) throw e;
-      changes.push({
-        kind: "changed",
-        name: b.name,
+      drift.push({
         keyA: a.checkpointKey,
         keyB: b.checkpointKey,
-        what: "unreadable",
-        detail: (e as Error).message,
+        name: b.name,
+        matchedBy,
+        dtype: dtypeShortName(a.dtype),
+        shape: a.shape,
+        elements: a.elements,
+        ...finishDrift(acc),
       });
-      continue;
     }
-    drift.push({
-      keyA: a.checkpointKey,
-      keyB: b.checkpointKey,
-      name: b.name,
-      matchedBy,
-      dtype: dtypeShortName(a.dtype),
-      shape: a.shape,
-      elements: a.elements,
-      ...finishDrift(acc),
-    });
+  } finally {
+    await readers.close();
   }
   drift.sort(
     (x, y) =>

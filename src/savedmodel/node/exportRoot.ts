@@ -19,7 +19,7 @@ import {
   type SpecialKind,
 } from "../containment.js";
 import { SavedModelError } from "../errors.js";
-import type { DirEntry } from "../fileAccess.js";
+import type { DirEntry, RangeReader } from "../fileAccess.js";
 
 const caseInsensitive = process.platform === "win32" || process.platform === "darwin";
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -195,6 +195,17 @@ export class ExportRoot {
     } finally {
       await fh.close();
     }
+  }
+
+  /** A regular file opened once (openRegular's checks) for many reads, each bounded by the size at open. */
+  async openReader(path: string): Promise<RangeReader> {
+    const { fh, size } = await this.openRegular(path);
+    return {
+      size,
+      readInto: (offset, target) =>
+        readInto(fh, offset, target.subarray(0, Math.max(0, Math.min(target.length, size - offset))), path),
+      close: () => fh.close(),
+    };
   }
 
   /** Size of a regular file, undefined when missing; throws ContainmentError for links out, loops, special files. */

@@ -4,7 +4,7 @@
  * opened, and reads are bounded by the opened file's size.
  */
 import type { DecodeLimits } from "../containment.js";
-import type { DirEntry, FileAccess } from "../fileAccess.js";
+import type { DirEntry, FileAccess, RangeReader } from "../fileAccess.js";
 import { ExportRoot } from "./exportRoot.js";
 
 export class NodeFileAccess implements FileAccess {
@@ -22,6 +22,9 @@ export class NodeFileAccess implements FileAccess {
   }
   readRangeInto(path: string, offset: number, target: Uint8Array): Promise<number> {
     return this.contained.readRangeInto(path, offset, target);
+  }
+  openReader(path: string): Promise<RangeReader> {
+    return this.contained.openReader(path);
   }
   list(path: string): Promise<DirEntry[]> {
     return this.contained.list(path);
