@@ -332,7 +332,11 @@ export class Session {
    */
   refusedOps(key: string): RefusedOp[] {
     const { fetches, fed } = this.signatureRoots(key);
-    const init = this.initTargets.map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    // the load-time restore (saver's restore op fed with the export's own variables/) is allowed: not a root here
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
     return [...this.reachableOps([...fetches, ...init], fed).entries()]
       .flatMap(([op, nodes]) => {
         const why = REFUSED_IN_SIGNATURES[op] ?? (this.state.kernels[op]?.unsafe ? UNSAFE_OPS[op] : undefined);
