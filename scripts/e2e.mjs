@@ -6,7 +6,7 @@
 //   --skip-run: leave out the run feature's scenarios (test/e2e/runE2e.mjs, run after the others)
 //   --screenshots-to DIR: also copy the README screenshots (tree, overview, variable, graph, error, themes) to DIR   (SME_E2E_ONLY=word,word runs matching UI scenarios)
 // Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -53,12 +53,16 @@ async function step(name, fn) {
 
 // ---- 2. the extension, the workspace, the profile -------------------------------------------------------
 
-function cliJson(args) {
-  const out = sh(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], {
-    quiet: true,
+function cliJson(args, okCodes = [0]) {
+  // `vars`/`show` exit 1 when they reported errors (an incomplete export) and still print their JSON
+  const r = spawnSync(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, SAVEDMODEL_FROM_SOURCE: "1" },
   });
-  return JSON.parse(out);
+  if (!okCodes.includes(r.status ?? -1))
+    throw new Error(`savedmodel ${args.join(" ")} --json failed (exit ${r.status})\n${(r.stderr ?? "").slice(-4000)}`);
+  return JSON.parse(r.stdout);
 }
 
 function readCsVersion() {
@@ -119,7 +123,7 @@ async function main() {
   await step("CLI --json for the checked folders", async () => {
     for (const n of names) cli[n] = cliJson(["show", ws_[n], "--all"]);
     vars["potato-cnn-tf29"] = cliJson(["vars", ws_["potato-cnn-tf29"]]);
-    vars["incomplete-albert-tf23"] = cliJson(["vars", ws_["incomplete-albert-tf23"]]);
+    vars["incomplete-albert-tf23"] = cliJson(["vars", ws_["incomplete-albert-tf23"]], [0, 1]);
   });
   const infoFile = join(scratch, "e2e-info.json");
   // an export outside the workspace, for "Open Export Folder…" (a symlink in the scratch folder)
