@@ -40,6 +40,7 @@ export const DIFF_USAGE = `usage: savedmodel diff A B [--tag_set TAGS] [--signat
   --seed N                seed of the random inputs (default 1)
   --atol X                largest |Δ| of an output that counts as equal (default 1e-6)
   --backend wasm|cpu      executor backend for --run (default wasm)
+  --timeout_ms MS         --run: one deadline per export for loading, restore, init ops and the run (default 300000)
   --fail-on breaking|any  exit 3 on a breaking contract change (default) or on any change
   --json                  print JSON (schema "savedmodel.diff/1")
 
@@ -108,10 +109,15 @@ export function formatDiffText(r: DiffReport): string {
       L.push(
         `  functions: ${g.functions.matched.length} matched (${by("name")} by name, ${by("name_without_suffix")} by name without suffix, ${by("structure")} by structure), ${g.functions.added.length} added, ${g.functions.removed.length} removed`,
       );
-      for (const m of g.functions.matched)
-        if (m.a !== m.b) L.push(`    ${m.a} ~ ${m.b} (${m.matchedBy.replace(/_/g, " ")})`);
-      for (const f of g.functions.added) L.push(`  + function ${f}`);
-      for (const f of g.functions.removed) L.push(`  - function ${f}`);
+      const renamed = g.functions.matched.filter((m) => m.a !== m.b);
+      const fnLines = [
+        ...renamed.map((m) => `    ${m.a} ~ ${m.b} (${m.matchedBy.replace(/_/g, " ")})`),
+        ...g.functions.added.map((f) => `  + function ${f}`),
+        ...g.functions.removed.map((f) => `  - function ${f}`),
+      ];
+      L.push(...fnLines.slice(0, MAX_LINES));
+      if (fnLines.length > MAX_LINES)
+        L.push(`  … ${fnLines.length - MAX_LINES} more function line(s) (--json for all)`);
       for (const n of g.nodes.slice(0, MAX_LINES)) {
         const loc = `${n.function ? `${n.function}/` : ""}${n.node}`;
         const extra =
@@ -221,9 +227,16 @@ async function behaviour(
   io: CliIO,
   tags: string[] | undefined,
 ): Promise<BehaviourDiff> {
-  const { loadSession } = await import("../executor/index.js");
+  // the executor runs in its worker thread, as for `savedmodel run`: one deadline per export covers loading,
+  // restore, init ops and the run, and reaching it terminates the worker (no tfjs in this process)
+  const { ExecutorWorker } = await import("../executor/workerClient.js");
+  const { executorWorkerScript } = await import("./workerScript.js");
   const { parseValueExpr, splitAssignments } = await import("../executor/feeds.js");
   const { examplesFromJson } = await import("../executor/example.js");
+  const timeoutMs = flags.timeout_ms === undefined ? 300_000 : Number(flags.timeout_ms);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new UsageError("--timeout_ms must be a positive whole number of milliseconds");
+  const script = await executorWorkerScript();
   const atol = flags.atol === undefined ? 1e-6 : Number(flags.atol);
   if (!Number.isFinite(atol) || atol < 0) throw new UsageError("--atol needs a number >= 0");
   const seed = flags.seed === undefined ? 1 : Number(flags.seed);
@@ -234,9 +247,10 @@ async function behaviour(
   let feeds: Record<string, DecodedTensor> | undefined;
   let given = false;
   for (const root of [rootA, rootB]) {
-    const session = await loadSession(new NodeFileAccess(root), { tags, backend: backend as "wasm" | "cpu" });
+    const worker = new ExecutorWorker(new NodeFileAccess(root), { script, timeoutMs, loadTimeoutMs: timeoutMs });
     try {
-      const sig = session.signatures().find((s) => s.key === key);
+      const loaded = await worker.load({ tags, backend: backend as "wasm" | "cpu" });
+      const sig = loaded.signatures.find((s) => s.key === key);
       if (!sig) throw new UsageError(`--run: ${root} has no signature "${key}"`);
       if (!feeds) {
         feeds = {};
@@ -268,13 +282,13 @@ async function behaviour(
         given = Object.keys(feeds).length > 0;
         if (!given) feeds = randomInputs(sig.inputs, seed);
       }
-      const missing = session.missingOps(key);
+      const missing = await worker.missingOps(key);
       if (missing.length)
         throw new UsageError(`--run: ${root} uses ops the executor lacks: ${missing.map((m) => m.op).join(", ")}`);
-      const r = await session.run(key, feeds);
+      const r = await worker.run(key, feeds, { timeoutMs });
       outputs.push(r.outputs);
     } finally {
-      session.dispose();
+      await worker.terminate();
     }
   }
   return compareOutputs(key, outputs[0], outputs[1], atol, given ? { kind: "given" } : { kind: "seeded_random", seed });
@@ -294,6 +308,7 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
       "seed",
       "atol",
       "backend",
+      "timeout_ms",
     ],
     booleans: ["json", "help", "all"],
   });

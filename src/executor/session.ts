@@ -318,7 +318,11 @@ export class Session {
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
     const { fetches, fed } = this.signatureRoots(key);
-    const init = this.initTargets.map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
     return [...this.reachableOps([...fetches, ...init], fed).entries()]
       .filter(([op]) => !this.state.kernels[op])
       .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
@@ -332,7 +336,7 @@ export class Session {
    */
   refusedOps(key: string): RefusedOp[] {
     const { fetches, fed } = this.signatureRoots(key);
-    // the load-time restore (saver's restore op fed with the export's own variables/) is allowed: not a root here
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
     const restore = this.metaGraph.shell.saverDef?.restoreOpName;
     const init = this.initTargets
       .filter((n) => n !== restore)

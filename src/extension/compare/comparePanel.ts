@@ -7,6 +7,7 @@
 import * as vscode from "vscode";
 import { join } from "node:path";
 import { openSavedModel, type SavedModelExport } from "../../savedmodel/savedModel.js";
+import { describeModel } from "../../savedmodel/model.js";
 import {
   compareOutputs,
   deltaHistogram,
@@ -106,19 +107,27 @@ export class ComparePanel {
     const t0 = Date.now();
     this.exports = await Promise.all([openSavedModel(this.a.fs), openSavedModel(this.b.fs)]);
     const [ea, eb] = this.exports;
-    this.report = await diffExports(ea, eb, {
-      sections: ["contract", "graph", "files"],
-      locations: [this.a.relativeLocation || this.a.name, this.b.relativeLocation || this.b.name],
-    });
-    log(`compare: ${this.a.name} ↔ ${this.b.name}: contract, graph and files in ${Date.now() - t0} ms`);
-    this.post({
-      type: "report",
-      report: this.report,
-      nameA: this.a.name,
-      nameB: this.b.name,
-      weightsPending: true,
-      ...this.extra(),
-    });
+    const infos = await Promise.all([describeModel(ea), describeModel(eb)]);
+    const locations: [string, string] = [
+      this.a.relativeLocation || this.a.name,
+      this.b.relativeLocation || this.b.name,
+    ];
+    const post = () =>
+      this.post({
+        type: "report",
+        report: this.report!,
+        nameA: this.a.name,
+        nameB: this.b.name,
+        weightsPending: true,
+        ...this.extra(),
+      });
+    // first content: the contract alone (cheap); then graph and files; then the weights, streamed
+    this.report = await diffExports(ea, eb, { sections: ["contract"], infos, locations });
+    log(`compare: ${this.a.name} ↔ ${this.b.name}: contract in ${Date.now() - t0} ms`);
+    post();
+    this.report = await diffExports(ea, eb, { sections: ["contract", "graph", "files"], infos, locations });
+    log(`compare: ${this.a.name} ↔ ${this.b.name}: graph and files after ${Date.now() - t0} ms`);
+    post();
     await this.compareWeights();
   }
 

@@ -7,29 +7,15 @@ import type { ExportModel, ExportStore } from "../exportStore.js";
 import { ModelNode } from "../tree/nodes.js";
 import { log, reportError } from "../log.js";
 import { ComparePanel } from "./comparePanel.js";
+import { previousVersion } from "./versions.js";
+
+export { previousVersion } from "./versions.js";
 
 export const COMPARE_COMMAND = "savedModelExplorer.compareExports";
 export const COMPARE_WITH_COMMAND = "savedModelExplorer.compareWith";
 export const COMPARE_PREVIOUS_COMMAND = "savedModelExplorer.compareWithPrevious";
 
 type Arg = ModelNode | vscode.Uri | string | undefined;
-
-const lastSegment = (u: vscode.Uri) => u.path.replace(/\/+$/, "").split("/").pop() ?? "";
-const parentPath = (u: vscode.Uri) => u.path.replace(/\/+$/, "").split("/").slice(0, -1).join("/");
-
-/** The previous TF Serving version of a version folder (model/7 → the largest numbered sibling below 7). */
-export function previousVersion(m: ExportModel, all: ExportModel[]): ExportModel | undefined {
-  const v = lastSegment(m.uri);
-  if (!/^\d+$/.test(v)) return undefined;
-  const parent = parentPath(m.uri);
-  const older = all
-    .filter((o) => o !== m && o.uri.scheme === m.uri.scheme && o.uri.authority === m.uri.authority)
-    .filter((o) => parentPath(o.uri) === parent && /^\d+$/.test(lastSegment(o.uri)))
-    .map((o) => ({ o, n: Number(lastSegment(o.uri)) }))
-    .filter((x) => x.n < Number(v))
-    .sort((x, y) => y.n - x.n);
-  return older[0]?.o;
-}
 
 export function registerCompare(
   context: vscode.ExtensionContext,

@@ -15,7 +15,7 @@ import type { VariableChange, VariableDrift, WeightsDiff } from "./types.js";
 import { accumulateF32 } from "./driftKernel.js";
 
 export interface WeightsOptions {
-  /** Bytes read per side per step (default 8 MiB); memory stays within ~4× this. */
+  /** Bytes read per side per step (default 4 MiB); memory stays within ~8× this (3 pairs read ahead). */
   chunkBytes?: number;
   /** Include optimizer slots and bookkeeping entries (default: model variables only). */
   all?: boolean;
@@ -190,7 +190,10 @@ async function readChunk(b: TensorBundle, exp: SavedModelExport, e: BundleEntry,
   return bytes;
 }
 
-/** Streams both tensors in chunks (next chunk read while the current one is compared). */
+/** Chunk pairs read ahead of the comparison. */
+const PREFETCH = 3;
+
+/** Streams both tensors in chunks (the next chunks read while the current one is compared). */
 async function streamDrift(
   expA: SavedModelExport,
   ba: TensorBundle,
@@ -210,20 +213,25 @@ async function streamDrift(
     const len = Math.min(step, total - at);
     return Promise.all([readChunk(ba, expA, ea, at, len), readChunk(bb, expB, eb, at, len)]);
   };
-  let at = 0;
-  let next = total > 0 ? fetch(0) : undefined;
-  while (next) {
+  // keep PREFETCH chunk pairs in flight (the reads run on I/O threads while this one is compared)
+  const queue: Promise<[Uint8Array, Uint8Array]>[] = [];
+  let issued = 0;
+  const refill = () => {
+    while (queue.length < PREFETCH && issued < total) {
+      queue.push(fetch(issued));
+      issued += Math.min(step, total - issued);
+    }
+  };
+  refill();
+  while (queue.length) {
     if (signal?.aborted) throw new SavedModelError("variables/", "comparison cancelled");
-    const [ca, cb] = await next;
-    const here = at;
-    at += ca.length;
-    next = at < total ? fetch(at) : undefined;
+    const [ca, cb] = await queue.shift()!;
+    refill();
     const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
     const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
     if (!(xa instanceof Float32Array && xb instanceof Float32Array && accumulateF32(acc, xa, xb, accumulate)))
       accumulate(acc, xa, xb);
     onChunk(ca.length * 2);
-    void here;
   }
   return acc;
 }
@@ -250,7 +258,7 @@ export async function diffWeights(
   expB: SavedModelExport,
   opts: WeightsOptions = {},
 ): Promise<{ weights: WeightsDiff; diagnostics: (Diagnostic & { side: "a" | "b" })[] }> {
-  const chunkBytes = opts.chunkBytes ?? 8 << 20;
+  const chunkBytes = opts.chunkBytes ?? 4 << 20;
   const maxWhole = opts.maxWholeBytes ?? 64 << 20;
   const [la, lb]: ModelVariables[] = await Promise.all([loadVariables(expA), loadVariables(expB)]);
   const diagnostics = [
@@ -295,10 +303,7 @@ export async function diffWeights(
       return false;
     }
     if (a.problems.length || b.problems.length) {
-      const detail = [
-        ...a.problems.map((p) => `A: ${p}`),
-        ...b.problems.map((p) => `B: ${p}`),
-      ].join("; ");
+      const detail = [...a.problems.map((p) => `A: ${p}`), ...b.problems.map((p) => `B: ${p}`)].join("; ");
       changes.push({ ...base, what: "unreadable", detail });
       return false;
     }

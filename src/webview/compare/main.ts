@@ -164,7 +164,11 @@ function histogramSvg(hg: DeltaHistogram): SVGSVGElement {
     .append("g")
     .attr("class", "axis")
     .attr("transform", `translate(${m.left},0)`)
-    .call(axisLeft(y).ticks(Math.min(5, Math.max(1, ...hg.counts))).tickFormat(d3format("~s")));
+    .call(
+      axisLeft(y)
+        .ticks(Math.min(5, Math.max(1, ...hg.counts)))
+        .tickFormat(d3format("~s")),
+    );
   return svg.node()!;
 }
 
