@@ -10,6 +10,7 @@
  * swapped for the lazy one; everything else decodes as usual.
  */
 import $protobuf from "../../proto/runtime.js";
+import { asSavedModelError } from "./errors.js";
 import { tensorflow } from "./proto.js";
 
 const Reader = $protobuf.Reader;
@@ -46,8 +47,15 @@ function materialize(src: AttrSource): AttrMap {
     while (r.pos < end) {
       const tag = r.uint32();
       if (tag >>> 3 === 1) key = r.string();
-      else if (tag >>> 3 === 2) value = tensorflow.AttrValue.decode(r, r.uint32());
-      else r.skipType(tag & 7);
+      else if (tag >>> 3 === 2) {
+        // decoded long after the graph was read: a failure here (e.g. nesting past maxProtoDepth) still names the
+        // file and the attr instead of escaping as a bare Error
+        try {
+          value = tensorflow.AttrValue.decode(r, r.uint32());
+        } catch (e) {
+          throw asSavedModelError("saved_model.pb", e, `node attr "${key}"`);
+        }
+      } else r.skipType(tag & 7);
     }
     if (key === "__proto__")
       Object.defineProperty(attr, key, { value, writable: true, enumerable: true, configurable: true });
