@@ -446,11 +446,11 @@ export class Session {
       for (const spec of inputs) {
         if (!spec.name || !feeds[spec.key]) continue;
         const other = fedBy.get(spec.name);
-        if (other)
+        if (other && !sameTensor(feeds[other], feeds[spec.key]))
           throw new Error(
-            `inputs "${other}" and "${spec.key}" name the same tensor ${spec.name}; give only one of them`,
+            `inputs "${other}" and "${spec.key}" name the same tensor ${spec.name} but were given different values; give only one of them`,
           );
-        fedBy.set(spec.name, spec.key);
+        if (!other) fedBy.set(spec.name, spec.key);
       }
       for (const spec of inputs) {
         if (!feeds[spec.key] && spec.name && fedBy.has(spec.name)) continue;
@@ -608,6 +608,20 @@ export class Session {
       }
     }
   }
+}
+
+function sameTensor(a: DecodedTensor, b: DecodedTensor): boolean {
+  if (a.shape.join() !== b.shape.join() || a.values.length !== b.values.length) return false;
+  const av = a.values as ArrayLike<unknown>;
+  const bv = b.values as ArrayLike<unknown>;
+  for (let i = 0; i < av.length; i++) {
+    const x = av[i];
+    const y = bv[i];
+    if (x instanceof Uint8Array && y instanceof Uint8Array) {
+      if (x.length !== y.length || x.some((c, j) => c !== y[j])) return false;
+    } else if (Number(x) !== Number(y)) return false;
+  }
+  return true;
 }
 
 const SPARSE_PART = /^(.*)\/(indices|values|dense_shape)$/;
