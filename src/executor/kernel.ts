@@ -89,4 +89,6 @@ export interface MissingOp {
   nodes: string[];
   /** True for known custom-op families (TF Text, Decision Forests, ...). */
   custom?: boolean;
+  /** Why the executor has no kernel on purpose (GPU-only, training input pipelines). */
+  why?: string;
 }

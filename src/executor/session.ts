@@ -18,6 +18,7 @@ import { newConverterContext, disposeConverterContext } from "./ops/converter.js
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
 import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
+import { NOT_SERVING_OPS } from "./refusals.js";
 import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -78,7 +79,7 @@ export class MissingOpsError extends Error {
         missing
           .map(
             (m) =>
-              `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
+              `  ${m.op}${m.custom ? " (custom op)" : m.why ? ` (${m.why})` : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
           )
           .join("\n"),
     );
@@ -334,7 +335,12 @@ export class Session {
     const init = this.initTargets.map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
     return [...this.reachableOps([...fetches, ...init], fed).entries()]
       .filter(([op]) => !this.state.kernels[op])
-      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
+      .map(([op, nodes]) => ({
+        op,
+        nodes,
+        ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}),
+        ...(NOT_SERVING_OPS[op] ? { why: NOT_SERVING_OPS[op] } : {}),
+      }))
       .sort((a, b) => (a.op < b.op ? -1 : 1));
   }
 
