@@ -144,6 +144,28 @@ for (const backend of ["cpu", "wasm"] as const) {
       assert.deepEqual(nums(r["co:1"]), [0, 3, 0]);
     });
 
+    test("StridedSliceGrad scatters dy back into the sliced positions", async () => {
+      const r = await evalNodes(
+        [
+          konst("shape", i32([2, 4], [2])),
+          konst("b", i32([0, 1], [2])),
+          konst("e", i32([2, 4], [2])),
+          konst("st", i32([1, 2], [2])),
+          konst("dy", f32([10, 20, 30, 40], [2, 2])),
+          {
+            name: "g",
+            op: "StridedSliceGrad",
+            input: ["shape", "b", "e", "st", "dy"],
+            attr: { T: type(F), Index: type(I32) },
+          },
+        ],
+        ["g"],
+        backend,
+      );
+      // x[:, 1:4:2] took columns 1 and 3 of a [2, 4]: dy goes back there, zeros elsewhere
+      assert.deepEqual(nums(r.g), [0, 10, 0, 20, 0, 30, 0, 40]);
+    });
+
     test("SoftmaxCrossEntropyWithLogits and the sparse variant", async () => {
       const r = await evalNodes(
         [

@@ -224,6 +224,43 @@ export const trainingKernels: KernelTable = {
       });
     },
   },
+  // StridedSliceGrad(shape, begin, end, strides, dy): dy put back where the slice took it from, found by
+  // slicing the element numbers of `shape` with the same arguments and masks (tfjs's stridedSlice).
+  StridedSliceGrad: {
+    compute: true,
+    run: (c) => {
+      const shape = Array.from(T(c, 0).dataSync(), Number);
+      const [begin, end, strides] = [1, 2, 3].map((i) => Array.from(T(c, i).dataSync(), Number));
+      const dy = T(c, 4);
+      const mask = (n: string) => Number(c.attrs[n]?.i ?? 0);
+      const size = shape.reduce((a, b) => a * b, 1);
+      // float32 element numbers: tfjs-wasm slices int32 as float32; exact below 2^24 elements
+      if (size > 2 ** 24) throw new Error(`StridedSliceGrad of ${size} elements is over the 2^24 this kernel handles`);
+      const where = tf.tidy(() =>
+        tf.stridedSlice(
+          tf.reshape(tf.range(0, size, 1, "float32"), shape),
+          begin,
+          end,
+          strides,
+          mask("begin_mask"),
+          mask("end_mask"),
+          mask("ellipsis_mask"),
+          mask("new_axis_mask"),
+          mask("shrink_axis_mask"),
+        ),
+      );
+      try {
+        const at = where.dataSync();
+        const g = dy.dataSync();
+        if (at.length !== g.length) throw new Error(`dy has ${g.length} values but the slice takes ${at.length}`);
+        const dx = new Float32Array(size);
+        for (let i = 0; i < at.length; i++) dx[at[i]] += g[i];
+        return [tf.tensor(dx, shape, dy.dtype === "int32" ? "int32" : "float32")];
+      } finally {
+        where.dispose();
+      }
+    },
+  },
   BiasAddGrad: {
     compute: true,
     run: (c) => {
