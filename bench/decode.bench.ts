@@ -1,196 +1,194 @@
 /**
- * Decode speed (issue 2 §8): for every fixture and a synthetic 100k-node / 2,000-function graph,
- *  - time to tags + signatures (lazy first pass),
- *  - full decode MB/s: plain protobufjs `SavedModel.decode` on the main thread (default heap) versus
- *    our decode path in a worker whose young generation is raised (maxYoungGenerationSizeMb 256: measured best of 32–256 here),
- *  - text format parse vs binary decode for the text twin,
- *  - peak RSS.
- * Usage: npx tsx bench/decode.bench.ts [--json]
+ * Full decode speed (issue 12), like with like: three decoders in the same thread with the same heap
+ * settings, interleaved repetition by repetition, medians per file:
+ *   - ours: the range pass openSavedModel runs (without listing the folder) + every meta graph's graphDef() (nodes and all library
+ *     functions; node attributes decode on first use, see src/savedmodel/lazyNodeDef.ts) + objectGraph();
+ *   - plain protobufjs `SavedModel.decode` (everything materialised);
+ *   - Netron's decoder (../shared/reference/netron-tf-decoder; skipped with a message when absent).
+ * Run twice: in a worker with the decode worker's settings (maxYoungGenerationSizeMb 256, as
+ * src/extension/decodeClient.ts starts it) and on the main thread with Node's default heap.
+ * Totals are total MB / sum of per-file medians. Inputs: every fixture's binary saved_model.pb and a
+ * synthetic 100k-node / 2,000-function graph.
+ * Usage: npx tsx bench/decode.bench.ts [--json] [--reps=N]
  */
-import { Worker, isMainThread, parentPort } from "node:worker_threads";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { SavedModel, tensorflow } from "../src/savedmodel/proto.js";
-import { lazyDecodeSavedModel, sliceRange } from "../src/savedmodel/lazyPass.js";
+import { SavedModel } from "../src/savedmodel/proto.js";
+import { MetaGraph } from "../src/savedmodel/savedModel.js";
+import { rangeDecodeSavedModel } from "../src/savedmodel/rangePass.js";
+import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
 import { largeGraph } from "./synthetic.js";
 
+const REFERENCE = resolve(__dirname, "..", "..", "shared", "reference", "netron-tf-decoder");
 const FIXTURES = resolve(__dirname, "..", "..", "shared", "fixtures");
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+type Decoder = "ours" | "plain" | "netron";
+interface Input {
+  name: string;
+  bytes: Uint8Array;
+}
+interface FileResult {
+  name: string;
+  mb: number;
+  ms: Partial<Record<Decoder, number>>;
 }
 
-/** Our full decode: lazy pass, then every part decoded on its own (graph nodes, each function, object graph). */
-function fullDecode(buf: Uint8Array): number {
-  const lazy = lazyDecodeSavedModel(buf);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function netronDecoder(): Promise<((u: Uint8Array) => unknown) | undefined> {
+  if (!existsSync(join(REFERENCE, "tf-proto.js"))) return undefined;
+  const { tensorflow } = await import(join(REFERENCE, "tf-proto.js"));
+  const protobuf = await import(join(REFERENCE, "protobuf.js"));
+  return (u) => tensorflow.SavedModel.decode(protobuf.BinaryReader.open(u));
+}
+
+/** Our decode of a saved_model.pb: the range pass (what openSavedModel runs after listing the folder), then every part. */
+async function ours(bytes: Uint8Array): Promise<number> {
+  const fs = new MemoryFileAccess(new Map([["saved_model.pb", bytes]]));
+  const ranged = await rangeDecodeSavedModel(fs, "saved_model.pb", bytes.length);
+  const mgs = ranged.metaGraphs.map(
+    (m, i) =>
+      new MetaGraph(i, "saved_model.pb", {
+        lazy: m.lazy,
+        bytes: m.body,
+        deferred: m.deferred,
+        source: { fs, path: "saved_model.pb" },
+      }),
+  );
   let n = 0;
-  for (const m of lazy.metaGraphs) {
-    if (m.graph) n += tensorflow.GraphDef.decode(sliceRange(buf, m.graph.range)).node.length;
-    if (m.objectGraphRange) n += tensorflow.SavedObjectGraph.decode(sliceRange(buf, m.objectGraphRange)).nodes.length;
+  for (const mg of mgs) {
+    const g = mg.graphDef();
+    n += g.node.length + (g.library?.function?.length ?? 0);
+    n += mg.objectGraph()?.nodes.length ?? 0;
   }
   return n;
 }
 
-function timeIt(fn: () => void, reps: number): number {
-  for (let i = 0; i < 2; i++) fn();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
+/** Times every decoder on every input, interleaved, in this thread. */
+async function run(inputs: Input[], reps: number): Promise<FileResult[]> {
+  const netron = await netronDecoder();
+  const decoders: [Decoder, (b: Uint8Array) => unknown][] = [
+    ["ours", (b) => ours(b)],
+    ["plain", (b) => SavedModel.decode(b)],
+  ];
+  if (netron) decoders.push(["netron", (b) => netron(new Uint8Array(b.buffer, b.byteOffset, b.byteLength))]);
+  const out: FileResult[] = [];
+  for (const inp of inputs) {
+    const times: Record<string, number[]> = {};
+    const n = inp.bytes.length > 5e6 ? Math.max(3, Math.floor(reps / 3)) : reps;
+    for (let i = 0; i < n + 2; i++) {
+      // rotate the order each repetition so no decoder always follows the same one
+      for (let k = 0; k < decoders.length; k++) {
+        const [name, fn] = decoders[(i + k) % decoders.length];
+        const t = performance.now();
+        await fn(inp.bytes);
+        const ms = performance.now() - t;
+        if (i >= 2) (times[name] ??= []).push(ms);
+      }
+    }
+    out.push({
+      name: inp.name,
+      mb: inp.bytes.length / 1e6,
+      ms: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])),
+    });
   }
-  return median(t);
+  return out;
 }
 
-interface Row {
-  name: string;
-  mb: number;
-  lazyMs: number;
-  plainMainMBs: number;
-  plainWorkerMBs: number;
-  oursWorkerMBs: number;
-  textMBs?: number;
-  binaryOfTextMBs?: number;
-  peakRssMB: number;
-}
-
-async function mainThread(): Promise<void> {
-  const inputs: { name: string; path?: string; bytes?: Uint8Array }[] = [];
+function inputs(): Input[] {
+  const list: Input[] = [];
   if (existsSync(FIXTURES)) {
     for (const d of readdirSync(FIXTURES).sort()) {
       const p = join(FIXTURES, d, "saved_model.pb");
-      if (existsSync(p) && !d.startsWith("corrupt")) inputs.push({ name: d, path: p });
+      if (existsSync(p) && !d.startsWith("corrupt")) list.push({ name: d, bytes: new Uint8Array(readFileSync(p)) });
     }
-  }
-  const t0 = performance.now();
-  const big = largeGraph(100_000, 2_000);
-  console.error(
-    `built synthetic 100k-node/2000-function SavedModel: ${(big.length / 1e6).toFixed(1)} MB in ${(performance.now() - t0).toFixed(0)} ms`,
-  );
-  inputs.push({ name: "synthetic-100k-nodes-2000-functions", bytes: big });
+  } else console.log(`fixtures: skipped (${FIXTURES} not found)`);
+  list.push({ name: "synthetic-100k-nodes-2000-functions", bytes: largeGraph(100_000, 2_000) });
+  return list;
+}
 
-  const rows: Row[] = [];
-  // one long-lived worker (warm JIT, like the extension's decode worker) with a raised young generation
+function report(label: string, rows: FileResult[]): Record<string, unknown> {
+  const haveNetron = rows.every((r) => r.ms.netron !== undefined);
+  const total = (d: Decoder, rs = rows) =>
+    rs.reduce((a, r) => a + r.mb, 0) / (rs.reduce((a, r) => a + r.ms[d]!, 0) / 1000);
+  const real = rows.filter((r) => !r.name.startsWith("synthetic"));
+  console.log(`\n${label}`);
+  console.log(
+    "export".padEnd(52),
+    "MB".padStart(6),
+    "ours MB/s".padStart(10),
+    "plain".padStart(8),
+    haveNetron ? "netron".padStart(8) : "",
+    haveNetron ? "ours/netron".padStart(12) : "",
+    "ours/plain".padStart(11),
+  );
+  for (const r of rows) {
+    const rate = (d: Decoder) => r.mb / (r.ms[d]! / 1000);
+    console.log(
+      r.name.padEnd(52),
+      r.mb.toFixed(2).padStart(6),
+      rate("ours").toFixed(1).padStart(10),
+      rate("plain").toFixed(1).padStart(8),
+      haveNetron ? rate("netron").toFixed(1).padStart(8) : "",
+      haveNetron ? (r.ms.netron! / r.ms.ours!).toFixed(2).padStart(12) : "",
+      (r.ms.plain! / r.ms.ours!).toFixed(2).padStart(11),
+    );
+  }
+  const summary: Record<string, unknown> = {
+    label,
+    fixturesMB: +real.reduce((a, r) => a + r.mb, 0).toFixed(2),
+    oursMBs: +total("ours", real).toFixed(1),
+    plainMBs: +total("plain", real).toFixed(1),
+  };
+  if (haveNetron) {
+    summary.netronMBs = +total("netron", real).toFixed(1);
+    summary.oursOverNetron = +(total("ours", real) / total("netron", real)).toFixed(2);
+    const worst = real.reduce(
+      (w, r) => (r.ms.netron! / r.ms.ours! < w.x ? { x: r.ms.netron! / r.ms.ours!, name: r.name } : w),
+      {
+        x: Infinity,
+        name: "",
+      },
+    );
+    summary.worstFileOverNetron = +worst.x.toFixed(2);
+    summary.worstFile = worst.name;
+  } else console.log("Netron's decoder: skipped (../shared/reference/netron-tf-decoder not found)");
+  summary.oursOverPlain = +(total("ours", real) / total("plain", real)).toFixed(2);
+  console.log(
+    `all fixtures (${summary.fixturesMB} MB, total MB / sum of medians): ours ${summary.oursMBs} MB/s, plain protobufjs ${summary.plainMBs}` +
+      (haveNetron
+        ? `, Netron ${summary.netronMBs}: ours/Netron ${summary.oursOverNetron}x (aim >= 1.3), lowest file ${summary.worstFileOverNetron}x (${summary.worstFile}; aim >= 1.0)`
+        : "") +
+      `; ours/plain ${summary.oursOverPlain}x`,
+  );
+  return summary;
+}
+
+async function main(): Promise<void> {
+  const repsArg = process.argv.find((a) => a.startsWith("--reps="));
+  const reps = repsArg ? Number(repsArg.slice(7)) : 9;
+  const list = inputs();
+  // 1. the decode worker's settings
   const worker = new Worker(`require("tsx/cjs"); require(${JSON.stringify(__filename)});`, {
     eval: true,
+    workerData: { reps },
     resourceLimits: { maxYoungGenerationSizeMb: 256 },
   });
-  const inWorker = (bytes: Uint8Array, mode: "plain" | "ours"): Promise<number> =>
-    new Promise((res, rej) => {
-      const onError = (e: Error) => rej(e);
-      worker.once("error", onError);
-      worker.once("message", (m: { ms: number }) => {
-        worker.off("error", onError);
-        res(m.ms);
-      });
-      worker.postMessage({ bytes, mode });
-    });
-  let totalBytes = 0;
-  let totalPlain = 0;
-  let totalOurs = 0;
-  let totalPlainWorker = 0;
-  let peak = 0;
-  const textRows: { name: string; textMBs: number; binMBs: number }[] = [];
-  for (const inp of inputs) {
-    const bytes = inp.bytes ?? new Uint8Array(readFileSync(inp.path!));
-    const reps = bytes.length > 5e6 ? 5 : bytes.length > 5e5 ? 9 : 25;
-    const lazyMs = timeIt(() => lazyDecodeSavedModel(bytes), reps);
-    const plainMs = timeIt(() => SavedModel.decode(bytes), reps);
-    const plainWorkerMs = await inWorker(bytes, "plain");
-    const oursMs = await inWorker(bytes, "ours");
-    const mb = bytes.length / 1e6;
-    peak = Math.max(peak, process.memoryUsage().rss / 1e6);
-    totalBytes += mb;
-    totalPlain += plainMs;
-    totalOurs += oursMs;
-    totalPlainWorker += plainWorkerMs;
-    rows.push({
-      name: inp.name,
-      mb,
-      lazyMs,
-      plainMainMBs: mb / (plainMs / 1000),
-      plainWorkerMBs: mb / (plainWorkerMs / 1000),
-      oursWorkerMBs: mb / (oursMs / 1000),
-      peakRssMB: peak,
-    });
-  }
+  const inWorker: FileResult[] = await new Promise((res, rej) => {
+    worker.once("message", res);
+    worker.once("error", rej);
+    worker.postMessage(list.map((i) => ({ name: i.name, bytes: i.bytes })));
+  });
   await worker.terminate();
-  // text format vs binary: print each fixture as text with our printer, then parse it
-  try {
-    const { printTextFormat, parseTextFormat } = await import("../src/savedmodel/textFormat/index.js");
-    for (const inp of inputs.filter(
-      (i) =>
-        i.path &&
-        [
-          "potato-cnn-tf29",
-          "odapi-tf1-ssd-traffic-sign",
-          "lstm-bbc-news-2shards",
-          "serving-half-plus-two-cpu",
-        ].includes(i.name),
-    )) {
-      const bytes = new Uint8Array(readFileSync(inp.path!));
-      const msg = SavedModel.decode(bytes);
-      const text = printTextFormat(msg, "tensorflow.SavedModel");
-      const tms = timeIt(() => parseTextFormat(text, "tensorflow.SavedModel", "bench.pbtxt"), 3);
-      const bms = timeIt(() => SavedModel.decode(bytes), 3);
-      textRows.push({
-        name: inp.name,
-        textMBs: bytes.length / 1e6 / (tms / 1000),
-        binMBs: bytes.length / 1e6 / (bms / 1000),
-      });
-    }
-  } catch (e) {
-    console.error("text format bench skipped:", (e as Error).message);
-  }
-  const summary = {
-    totalMB: totalBytes,
-    plainMainMBs: totalBytes / (totalPlain / 1000),
-    plainWorkerMBs: totalBytes / (totalPlainWorker / 1000),
-    oursWorkerMBs: totalBytes / (totalOurs / 1000),
-  };
-  if (process.argv.includes("--json")) console.log(JSON.stringify({ rows, textRows, ...summary }));
-  else {
-    console.log(
-      "export".padEnd(50),
-      "MB".padStart(6),
-      "lazy ms".padStart(8),
-      "plain main".padStart(11),
-      "plain worker".padStart(13),
-      "ours worker".padStart(12),
-      "rss MB".padStart(7),
-    );
-    for (const r of rows)
-      console.log(
-        r.name.padEnd(50),
-        r.mb.toFixed(2).padStart(6),
-        r.lazyMs.toFixed(2).padStart(8),
-        r.plainMainMBs.toFixed(1).padStart(11),
-        r.plainWorkerMBs.toFixed(1).padStart(13),
-        r.oursWorkerMBs.toFixed(1).padStart(12),
-        r.peakRssMB.toFixed(0).padStart(7),
-      );
-    const real = rows.filter((r) => !r.name.startsWith("synthetic"));
-    const mb = real.reduce((a, r) => a + r.mb, 0);
-    const rate = (f: (r: Row) => number) => mb / real.reduce((a, r) => a + r.mb / f(r), 0);
-    console.log(
-      `real fixtures ${mb.toFixed(1)} MB: plain protobufjs on the main thread ${rate((r) => r.plainMainMBs).toFixed(1)} MB/s; plain in the worker ${rate((r) => r.plainWorkerMBs).toFixed(1)}; ours in the worker ${rate((r) => r.oursWorkerMBs).toFixed(1)}`,
-    );
-    console.log(
-      `all ${summary.totalMB.toFixed(1)} MB (MB/s over total bytes / sum of medians): plain protobufjs on the main thread ${summary.plainMainMBs.toFixed(1)}; plain in a worker with a 256 MB young generation ${summary.plainWorkerMBs.toFixed(1)}; ours (lazy pass + parts) in that worker ${summary.oursWorkerMBs.toFixed(1)}`,
-    );
-    for (const t of textRows)
-      console.log(
-        `text format ${t.name}: parse ${t.textMBs.toFixed(1)} MB/s vs binary ${t.binMBs.toFixed(1)} MB/s (${(t.binMBs / t.textMBs).toFixed(1)}x slower)`,
-      );
-  }
+  const a = report("in a worker with maxYoungGenerationSizeMb 256 (the extension's decode worker)", inWorker);
+  // 2. main thread, default heap
+  const b = report("main thread, Node's default heap", await run(list, reps));
+  if (process.argv.includes("--json")) console.log(JSON.stringify({ worker: a, main: b }));
 }
 
-if (isMainThread) void mainThread();
-else {
-  parentPort!.on("message", ({ bytes, mode }: { bytes: Uint8Array; mode: "plain" | "ours" }) => {
-    const reps = bytes.length > 5e6 ? 5 : bytes.length > 5e5 ? 9 : 25;
-    const ms = timeIt(() => (mode === "plain" ? SavedModel.decode(bytes) : fullDecode(bytes)), reps);
-    parentPort!.postMessage({ ms });
+if (isMainThread) void main();
+else
+  parentPort!.once("message", async (list: Input[]) => {
+    parentPort!.postMessage(await run(list, (workerData as { reps: number }).reps));
   });
-}

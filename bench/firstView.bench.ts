@@ -1,84 +1,234 @@
 /**
- * What a user sees first: tags and signatures, measured in a fresh Node process per export
- * (cold JIT), from the call that opens the folder to the signature list (issue 2: ≤ 50 ms for any
- * export, however large). Also reports the library's load time and the process start.
- * Usage: npx tsx bench/firstView.bench.ts [DIR...]   (default: every fixture + a synthetic ~30 MB export)
+ * First view of an export (issue 12): tags and signatures, measured in a fresh Node process per run
+ * (cold JIT), from the call that opens the folder to the signature list, after the library is
+ * loaded. On every fixture, on a synthetic 100k-node graph and on the builder's frozen-Const
+ * exports of 10 MB, 100 MB, 500 MB and 1.5 GB (written to the temp folder at bench time and deleted
+ * after), it also reports:
+ *   - peak RSS of `savedmodel show` (the CLI bundled by esbuild here), anchor: the 10 MB export;
+ *   - peak RSS of what the extension's decode worker does for an export (open, describe, variables,
+ *     details, the graph view's display graph of the whole graph), in one fresh process;
+ *   - the CLI start: `savedmodel show --tag_set serve` on a small builder export against bare
+ *     `node -e 0`, interleaved, medians.
+ * Usage: npx tsx bench/firstView.bench.ts [--sizes=10,100,500,1500] [DIR...]
  */
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { largeGraph } from "./synthetic.js";
+import { writeFrozenConstExport } from "./frozenConstFiles.js";
+import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
+import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
 
 const FIXTURES = resolve(__dirname, "..", "..", "shared", "fixtures");
+const src = (p: string) => JSON.stringify(resolve(__dirname, "..", p));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), "smx-firstview-"));
-  const entry = join(work, "entry.cjs");
+async function bundle(contents: string, outfile: string, plugins: Plugin[] = []): Promise<void> {
   await build({
-    stdin: {
-      contents: `
-        const t0 = performance.now();
-        const { NodeFileAccess } = require(${JSON.stringify(resolve(__dirname, "../src/savedmodel/node/nodeFileAccess.ts"))});
-        const { openSavedModel } = require(${JSON.stringify(resolve(__dirname, "../src/savedmodel/savedModel.ts"))});
-        const { describeModel } = require(${JSON.stringify(resolve(__dirname, "../src/savedmodel/model.ts"))});
-        const t1 = performance.now();
-        (async () => {
-          const exp = await openSavedModel(new NodeFileAccess(process.argv[2]));
-          const info = await describeModel(exp);
-          const t2 = performance.now();
-          const sigs = info.metaGraphs.reduce((n, m) => n + m.signatures.length, 0);
-          console.log(JSON.stringify({ loadMs: t1 - t0, openToSignaturesMs: t2 - t1, sinceProcessStartMs: t2 + 0, signatures: sigs, bytes: exp.layout.savedModelSize }));
-        })();`,
-      resolveDir: __dirname,
-      loader: "ts",
-    },
+    plugins,
+    stdin: { contents, resolveDir: __dirname, loader: "ts" },
     bundle: true,
     platform: "node",
     format: "cjs",
-    outfile: entry,
+    outfile,
     logLevel: "error",
+    mainFields: ["module", "main"],
   });
-  const dirs = process.argv.slice(2);
-  if (dirs.length === 0) {
-    if (existsSync(FIXTURES))
+}
+
+interface Probe {
+  loadMs: number;
+  openToSignaturesMs: number;
+  signatures: number;
+  bytes: number;
+  rssMb: number;
+}
+
+function runJson<T>(args: string[]): T {
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
+}
+
+/** Peak RSS (MB) of a CLI run, from a preload that reports it at exit. */
+function cliRss(work: string, cli: string, args: string[]): number {
+  const r = spawnSync(process.execPath, ["-r", join(work, "rss.cjs"), cli, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`savedmodel ${args.join(" ")}: ${r.stderr}`);
+  return Number(/RSS_KB (\d+)/.exec(r.stderr)![1]) / 1024;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), "smx-firstview-"));
+  const sizesArg = process.argv.find((a) => a.startsWith("--sizes="));
+  const sizesMb = (sizesArg ? sizesArg.slice(8) : "10,100,500,1500").split(",").map(Number);
+  const dirs = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const probe = join(work, "probe.cjs");
+  const worker = join(work, "worker.cjs");
+  const cli = join(work, "cli.cjs");
+  await bundle(
+    `
+      const t0 = performance.now();
+      const { NodeFileAccess } = require(${src("src/savedmodel/node/nodeFileAccess.ts")});
+      const { openSavedModel } = require(${src("src/savedmodel/savedModel.ts")});
+      const { describeModel } = require(${src("src/savedmodel/model.ts")});
+      const t1 = performance.now();
+      (async () => {
+        const exp = await openSavedModel(new NodeFileAccess(process.argv[2]));
+        const info = await describeModel(exp);
+        const t2 = performance.now();
+        const sigs = info.metaGraphs.reduce((n, m) => n + m.signatures.length, 0);
+        console.log(JSON.stringify({ loadMs: t1 - t0, openToSignaturesMs: t2 - t1, signatures: sigs,
+          bytes: exp.layout.savedModelSize, rssMb: process.resourceUsage().maxRSS / 1024 }));
+      })();`,
+    probe,
+  );
+  // what the decode worker does for an export shown in the tree and the graph view
+  await bundle(
+    `
+      const { NodeFileAccess } = require(${src("src/savedmodel/node/nodeFileAccess.ts")});
+      const { openSavedModel } = require(${src("src/savedmodel/savedModel.ts")});
+      const m = require(${src("src/savedmodel/model.ts")});
+      const { buildDisplayGraph } = require(${src("src/graph/build.ts")});
+      const { graphSourceFromMetaGraph } = require(${src("src/graph/source.ts")});
+      (async () => {
+        const exp = await openSavedModel(new NodeFileAccess(process.argv[2]));
+        const info = await m.describeModel(exp);
+        const vars = await m.loadVariables(exp).catch(() => undefined);
+        const mg = exp.metaGraphs[0];
+        m.listFunctions(mg, info.metaGraphs[0].signatures);
+        await m.objectTree(exp, mg, vars).catch(() => undefined);
+        m.computeStats(mg, vars);
+        const t = performance.now();
+        const g = buildDisplayGraph(graphSourceFromMetaGraph(mg), { graph: true }, {});
+        console.log(JSON.stringify({ graphMs: performance.now() - t, nodes: g.nodes?.length ?? 0,
+          rssMb: process.resourceUsage().maxRSS / 1024 }));
+      })();`,
+    worker,
+  );
+  // the CLI as scripts/build.mjs bundles it (run and its executor in a bundle of their own)
+  const { cliSplit } = (await import(resolve(__dirname, "..", "scripts", "cliSplit.mjs"))) as { cliSplit: Plugin };
+  await bundle(`require(${src("src/cli/bin.ts")});`, cli, [cliSplit]);
+  writeFileSync(
+    join(work, "rss.cjs"),
+    `process.on("exit", () => process.stderr.write("\\nRSS_KB " + process.resourceUsage().maxRSS + "\\n"));`,
+  );
+
+  const rows: Record<string, unknown>[] = [];
+  const measure = (dir: string, label: string, extra = false) => {
+    const runs = [0, 1, 2].map(() => runJson<Probe>([probe, dir]));
+    const m = (k: keyof Probe) => median(runs.map((r) => r[k]));
+    const row: Record<string, unknown> = {
+      export: label,
+      mb: +(runs[0].bytes / 1e6).toFixed(1),
+      signatures: runs[0].signatures,
+      libraryLoadMs: +m("loadMs").toFixed(1),
+      tagsAndSignaturesMs: +m("openToSignaturesMs").toFixed(1),
+    };
+    if (extra) {
+      row.showRssMb = +median([0, 1, 2].map(() => cliRss(work, cli, ["show", dir]))).toFixed(1);
+      const w = [0, 1, 2].map(() => runJson<{ rssMb: number; graphMs: number }>([worker, dir]));
+      row.workerAndGraphRssMb = +median(w.map((x) => x.rssMb)).toFixed(1);
+      row.displayGraphMs = +median(w.map((x) => x.graphMs)).toFixed(1);
+    }
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  };
+
+  if (dirs.length) for (const d of dirs) measure(d, d.split("/").pop()!, true);
+  else {
+    if (existsSync(FIXTURES)) {
       for (const d of readdirSync(FIXTURES).sort())
-        if (!d.startsWith("corrupt") && !d.endsWith(".md")) dirs.push(join(FIXTURES, d));
+        if (!d.startsWith("corrupt") && !d.endsWith(".md") && !d.startsWith("serving-bad"))
+          measure(join(FIXTURES, d), d);
+    } else console.log(`fixtures: skipped (${FIXTURES} not found)`);
     const big = join(work, "synthetic-100k");
     mkdirSync(big);
     writeFileSync(join(big, "saved_model.pb"), largeGraph(100_000, 2_000));
-    dirs.push(big);
-  }
-  let worst = 0;
-  for (const dir of dirs) {
-    const runs: {
-      loadMs: number;
-      openToSignaturesMs: number;
-      sinceProcessStartMs: number;
-      bytes: number;
-      signatures: number;
-    }[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = spawnSync(process.execPath, [entry, dir], { encoding: "utf8" });
-      if (r.status !== 0) throw new Error(`${dir}: ${r.stderr}`);
-      runs.push(JSON.parse(r.stdout));
+    measure(big, "synthetic-100k-nodes", true);
+    rmSync(big, { recursive: true, force: true });
+    for (const mb of sizesMb) {
+      const dir = join(work, `frozen-${mb}mb`);
+      writeFrozenConstExport(dir, mb * 1e6);
+      measure(dir, `frozen-const-${mb}MB`, true);
+      rmSync(dir, { recursive: true, force: true });
     }
-    runs.sort((a, b) => a.openToSignaturesMs - b.openToSignaturesMs);
-    const m = runs[1];
-    worst = Math.max(worst, m.openToSignaturesMs);
+  }
+  // text exports (saved_model.pbtxt) against their binary twins, printed here from fixtures and the builder
+  const { printTextFormat } = await import("../src/savedmodel/textFormat/index.js");
+  const { tensorflow } = await import("../src/savedmodel/proto.js");
+  const twinSources: { name: string; pb: Uint8Array }[] = [];
+  for (const name of [
+    "potato-cnn-tf29",
+    "odapi-tf1-ssd-traffic-sign",
+    "lstm-bbc-news-2shards",
+    "serving-half-plus-two-cpu",
+  ]) {
+    const p = join(FIXTURES, name, "saved_model.pb");
+    if (existsSync(p)) twinSources.push({ name, pb: new Uint8Array(readFileSync(p)) });
+  }
+  twinSources.push({ name: "builder-half-plus-two", pb: halfPlusTwo().save().get("saved_model.pb")! });
+  const ratios: number[] = [];
+  for (const t of twinSources) {
+    const bin = join(work, `${t.name}-bin`);
+    const txt = join(work, `${t.name}-txt`);
+    mkdirSync(bin);
+    mkdirSync(txt);
+    writeFileSync(join(bin, "saved_model.pb"), t.pb);
+    writeFileSync(
+      join(txt, "saved_model.pbtxt"),
+      printTextFormat(tensorflow.SavedModel.decode(t.pb), "tensorflow.SavedModel"),
+    );
+    const b = median([0, 1, 2].map(() => runJson<Probe>([probe, bin]).openToSignaturesMs));
+    const x = median([0, 1, 2].map(() => runJson<Probe>([probe, txt]).openToSignaturesMs));
+    ratios.push(x / b);
     console.log(
       JSON.stringify({
-        dir: dir.split("/").pop(),
-        mb: +(m.bytes / 1e6).toFixed(2),
-        signatures: m.signatures,
-        libraryLoadMs: +m.loadMs.toFixed(1),
-        openToSignaturesMs: +m.openToSignaturesMs.toFixed(1),
-        sinceProcessStartMs: +m.sinceProcessStartMs.toFixed(1),
+        twin: t.name,
+        binaryMs: +b.toFixed(1),
+        textMs: +x.toFixed(1),
+        textOverBinary: +(x / b).toFixed(2),
       }),
     );
   }
-  console.log(`worst open → signatures: ${worst.toFixed(1)} ms (median of 3 fresh processes per export)`);
+  console.log(`text twins: tags+signatures at most ${Math.max(...ratios).toFixed(2)}x their binary twin's (aim <= 4)`);
+
+  const frozen = rows.filter((r) => String(r.export).startsWith("frozen"));
+  const worst = Math.max(...rows.map((r) => r.tagsAndSignaturesMs as number));
+  console.log(
+    `\nworst tags+signatures after library load: ${worst.toFixed(1)} ms (aim <= 50; median of 3 fresh processes)`,
+  );
+  if (frozen.length >= 2) {
+    const a = frozen[0];
+    const b = frozen[frozen.length - 1];
+    console.log(
+      `savedmodel show peak RSS: ${a.showRssMb} MB at ${a.mb} MB -> ${b.showRssMb} MB at ${b.mb} MB: grows ${((b.showRssMb as number) - (a.showRssMb as number)).toFixed(1)} MB (aim <= 20)`,
+    );
+    console.log(`decode worker + graph view peak RSS at ${b.mb} MB: ${b.workerAndGraphRssMb} MB (aim < 300)`);
+  }
+
+  // CLI start: savedmodel show --tag_set serve on a small export vs bare node, interleaved
+  const small = join(work, "half-plus-two");
+  await writeExportToDir(halfPlusTwo().save(), small);
+  const wall = (args: string[]) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return performance.now() - t;
+  };
+  const bare: number[] = [];
+  const show: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    bare.push(wall(["-e", "0"]));
+    show.push(wall([cli, "show", small, "--tag_set", "serve"]));
+  }
+  const mb = median(bare);
+  const ms = median(show);
+  console.log(
+    `CLI start: show --tag_set serve ${ms.toFixed(1)} ms vs node -e 0 ${mb.toFixed(1)} ms: +${(ms - mb).toFixed(1)} ms, ${(ms / mb).toFixed(2)}x (aim: within 80 ms; medians of 11, interleaved)`,
+  );
+  rmSync(work, { recursive: true, force: true });
 }
 
 void main();

@@ -6,7 +6,7 @@
 //   --skip-run: leave out the run feature's scenarios (test/e2e/runE2e.mjs, run after the others)
 //   --screenshots-to DIR: also copy the README screenshots (tree, overview, variable, graph, error, themes) to DIR   (SME_E2E_ONLY=word,word runs matching UI scenarios)
 // Artifacts: test-artifacts/e2e/ (screenshots, report.json, server log, console log). Exit code 0 = all passed.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -53,12 +53,15 @@ async function step(name, fn) {
 
 // ---- 2. the extension, the workspace, the profile -------------------------------------------------------
 
-function cliJson(args) {
-  const out = sh(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], {
-    quiet: true,
+function cliJson(args, { okCodes = [0] } = {}) {
+  const r = spawnSync(process.execPath, [join(root, "bin", "savedmodel.js"), ...args, "--json"], {
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
     env: { ...process.env, SAVEDMODEL_FROM_SOURCE: "1" },
   });
-  return JSON.parse(out);
+  if (!okCodes.includes(r.status))
+    throw new Error(`savedmodel ${args.join(" ")} failed (exit ${r.status})\n${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 function readCsVersion() {
@@ -119,7 +122,7 @@ async function main() {
   await step("CLI --json for the checked folders", async () => {
     for (const n of names) cli[n] = cliJson(["show", ws_[n], "--all"]);
     vars["potato-cnn-tf29"] = cliJson(["vars", ws_["potato-cnn-tf29"]]);
-    vars["incomplete-albert-tf23"] = cliJson(["vars", ws_["incomplete-albert-tf23"]]);
+    vars["incomplete-albert-tf23"] = cliJson(["vars", ws_["incomplete-albert-tf23"]], { okCodes: [0, 1] });
   });
   const infoFile = join(scratch, "e2e-info.json");
   // an export outside the workspace, for "Open Export Folder…" (a symlink in the scratch folder)
@@ -204,6 +207,9 @@ async function main() {
         report.ui = await runUi({ wb, page, cli, ws: ws_, dialogs, log });
         const { runGraphUi } = await import("../test/e2e/graphUi.mjs");
         report.ui.push(...(await runGraphUi({ wb, page, ws: ws_, wsRoot: ws, dialogs, log })));
+        // the comparison editor (test/e2e/compareUi.mjs)
+        const { runCompareUi } = await import("../test/e2e/compareUi.mjs");
+        report.ui.push(...(await runCompareUi({ wb, page, ws: ws_, dialogs, log })));
         writeFileSync(join(artifacts, "ui-console.txt"), consoleLines.join("\n"));
         await context.close();
       });

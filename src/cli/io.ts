@@ -5,7 +5,10 @@ export interface CliIO {
   cwd: string;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  // `run` is bundled apart (dist/cliRun.js): main.ts recognises its errors by name
+  override name = "UsageError";
+}
 
 /** Minimal flag parser for saved_model_cli-style options: `--flag value`, `--flag=value`, boolean flags. */
 export function parseFlags(

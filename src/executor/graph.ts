@@ -138,6 +138,20 @@ export class Program {
     return this.main;
   }
 
+  /**
+   * A function's body for a walk over the whole library (reachable ops, scans): the cached body when there is one,
+   * else a freshly compiled one that is NOT cached, so walking 100,000 functions does not keep 100,000 bodies.
+   */
+  walkBody(name: string): Body {
+    const cached = this.bodies.get(name);
+    if (cached) return cached;
+    const f = this.functions.get(name);
+    if (!f) throw new Error(`function "${name}" is not in the graph's library`);
+    const b = compileFunction(f, this.resolver);
+    if (this.optimize) optimizeBody(b);
+    return b;
+  }
+
   /** The compiled body of library function `name` (after implementation selection by the caller). */
   functionBody(name: string): Body {
     let b = this.bodies.get(name);

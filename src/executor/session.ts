@@ -19,6 +19,9 @@ import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
 import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
 import { NOT_SERVING_OPS } from "./refusals.js";
+import { MissingOpsError } from "./missingOps.js";
+
+export { MissingOpsError };
 import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -68,25 +71,6 @@ export interface RunResult {
   nodesExecuted: number;
 }
 
-/** Thrown before running when kernels are missing: every op with the nodes that use it. */
-export class MissingOpsError extends Error {
-  constructor(
-    readonly signature: string,
-    readonly missing: MissingOp[],
-  ) {
-    super(
-      `signature "${signature}" needs ops the executor does not have:\n` +
-        missing
-          .map(
-            (m) =>
-              `  ${m.op}${m.custom ? " (custom op)" : m.why ? ` (${m.why})` : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
-          )
-          .join("\n"),
-    );
-    this.name = "MissingOpsError";
-  }
-}
-
 export interface RefusedOp {
   op: string;
   nodes: string[];
@@ -111,14 +95,16 @@ export class RefusedOpsError extends Error {
     readonly refused: RefusedOp[],
   ) {
     super(
-      `signature "${signature}" is refused before running: it reaches ops that touch files outside the export, which the executor never does:\n` +
+      `signature "${signature}" is refused before running: it reaches ops the executor never runs:\n` +
         refused
           .map(
             (r) =>
-              `  ${r.op} (${r.why}): ${r.nodes.slice(0, 3).join(", ")}${r.nodes.length > 3 ? ` and ${r.nodes.length - 3} more` : ""}`,
+              `  ${r.op} (refused: it ${r.why}): ${r.nodes.slice(0, 3).join(", ")}${r.nodes.length > 3 ? ` and ${r.nodes.length - 3} more` : ""}`,
           )
           .join("\n") +
-        `\nTensorFlow would run it; run it there (or with saved_model_cli) to save or restore checkpoints.`,
+        (refused.some((r) => REFUSED_IN_SIGNATURES[r.op])
+          ? `\nTensorFlow would run it; run it there (or with saved_model_cli) to save or restore checkpoints.`
+          : ""),
     );
     this.name = "RefusedOpsError";
   }
@@ -187,6 +173,7 @@ export class Session {
       throw new Error(`no meta graph with tags [${(opts.tags ?? []).join(",")}]; the export has ${have || "none"}`);
     }
     const graph = mg.graphDef();
+    await mg.resolveDeferredTensors(); // big frozen constants the first view left on disk
     const program = new Program(graph, mg.metaInfo?.strippedOpList?.op ?? [], opts.optimize ?? true);
     const state = new SessionState(program, fs, allKernels(), opts);
     const t1 = performance.now();
@@ -332,7 +319,11 @@ export class Session {
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
     const { fetches, fed } = this.signatureRoots(key);
-    const init = this.initTargets.map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
     return [...this.reachableOps([...fetches, ...init], fed).entries()]
       .filter(([op]) => !this.state.kernels[op])
       .map(([op, nodes]) => ({
@@ -351,7 +342,12 @@ export class Session {
    */
   refusedOps(key: string): RefusedOp[] {
     const { fetches, fed } = this.signatureRoots(key);
-    return [...this.reachableOps(fetches, fed).entries()]
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    return [...this.reachableOps([...fetches, ...init], fed).entries()]
       .flatMap(([op, nodes]) => {
         const why = REFUSED_IN_SIGNATURES[op] ?? (this.state.kernels[op]?.unsafe ? UNSAFE_OPS[op] : undefined);
         return why ? [{ op, nodes, why }] : [];
@@ -379,11 +375,26 @@ export class Session {
 
   /** Every op reachable from `roots` (not past fed nodes), through function calls and control flow, with its nodes. */
   reachableOps(roots: number[], fed: Set<number>): Map<string, string[]> {
+    // missingOps and refusedOps (and the host's own missingOps call) walk the same roots: walk once.
+    const cacheKey = `${roots.join(",")}|${[...fed].sort((x, y) => x - y).join(",")}`;
+    const cached = this.reachCache.get(cacheKey);
+    if (cached) return cached;
+    const found = this.walkReachable(roots, fed);
+    this.reachCache.set(cacheKey, found);
+    return found;
+  }
+
+  private readonly reachCache = new Map<string, Map<string, string[]>>();
+
+  private walkReachable(roots: number[], fed: Set<number>): Map<string, string[]> {
     const program = this.state.program;
     const main = program.mainBody();
     const found = new Map<string, string[]>();
     const seenFns = new Set<string>();
-    const visit = (body: Body, nodes: Iterable<number>) => {
+    // Iterative (a work list, not recursion): a chain of 100,000 nested function calls must not overflow the stack.
+    const work: { body: Body; nodes: Iterable<number> }[] = [{ body: main, nodes: neededNodes(main, roots, fed) }];
+    while (work.length) {
+      const { body, nodes } = work.pop()!;
       for (const n of nodes) {
         if (fed.has(n) && !body.isFunction) continue;
         const node = body.nodes[n];
@@ -402,12 +413,14 @@ export class Session {
           const chosen = program.selectImplementation(f);
           if (seenFns.has(chosen) || !program.functions.has(chosen)) continue;
           seenFns.add(chosen);
-          const fb = program.functionBody(chosen);
-          visit(fb, neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()));
+          const fb = program.walkBody(chosen);
+          work.push({
+            body: fb,
+            nodes: neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()),
+          });
         }
       }
-    };
-    visit(main, neededNodes(main, roots, fed));
+    }
     return found;
   }
 

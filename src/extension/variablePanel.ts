@@ -138,7 +138,7 @@ export class VariablePanel {
       const limits = decodeLimits();
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Reading ${this.checkpointKey}`, cancellable: true },
-        (_p, token) =>
+        (p, token) =>
           this.model.store.client.request(
             {
               op: "variable",
@@ -148,7 +148,7 @@ export class VariablePanel {
               firstCount: FIRST_VALUES,
               bins: BINS,
             },
-            { token },
+            { token, onProgress: (message) => p.report({ message }) },
           ),
       );
       log(

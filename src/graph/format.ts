@@ -1,4 +1,5 @@
 /** Readable strings for attribute values, shapes and small constant tensors (display only). */
+import { deferredContentOf } from "../savedmodel/deferredContent.js";
 import type { IAttrValue, ITensorProto, ITensorShapeProto } from "../savedmodel/proto.js";
 import { dtypeShortName } from "../savedmodel/dtypes.js";
 import { formatDims, shapeDims } from "../savedmodel/shape.js";
@@ -97,6 +98,8 @@ function tensorValues(t: ITensorProto, max: number): string | undefined {
   if (t.boolVal?.length) return fmt(t.boolVal, t.boolVal.length);
   if (t.stringVal?.length)
     return fmt(t.stringVal, t.stringVal.length, (x) => quote(bytesToString(x as Uint8Array, 40)));
+  const onDisk = deferredContentOf(t);
+  if (onDisk) return `<${onDisk.length} bytes, not read>`;
   const c = t.tensorContent;
   if (c && c.length) {
     const view = new DataView(c.buffer, c.byteOffset, c.byteLength);

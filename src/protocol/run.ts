@@ -71,7 +71,6 @@ export interface RunFormState {
   remembered?: Record<string, InputSource>;
   /** Shell for "Copy as" command lines on this machine. */
   shell: "posix" | "powershell";
-  canShowGraph: boolean;
   /** Class names for top-k (a labels file the user picked for this signature, or a *label* asset of the export). */
   labels?: { path: string; names: string[] };
   /** tf.Example features the model parses (for the builder's first rows), when it has Parse*Example nodes. */

@@ -6,6 +6,7 @@
  */
 import $protobuf from "../../proto/runtime.js";
 import { tensorflow } from "./proto.js";
+import { decodeWithLazyNodes } from "./lazyNodeDef.js";
 
 const Reader = $protobuf.Reader;
 type ProtoReader = InstanceType<typeof $protobuf.Reader>;
@@ -115,7 +116,7 @@ function walkLibrary(buf: Uint8Array, lib: ByteRange, out: LazyGraphDef): void {
   }
 }
 
-function walkGraphDef(buf: Uint8Array, g: ByteRange): LazyGraphDef {
+export function walkGraphDef(buf: Uint8Array, g: ByteRange): LazyGraphDef {
   const out: LazyGraphDef = { range: g, nodeCount: 0, functionRanges: [], gradients: [] };
   const r = Reader.create(sub(buf, g));
   while (r.pos < r.len) {
@@ -156,43 +157,44 @@ function walkMetaGraph(buf: Uint8Array, m: ByteRange): LazyMetaGraph {
     }
     const rel = lengthDelimited(r);
     const abs = { start: m.start + rel.start, end: m.start + rel.end };
-    const bytes = sub(buf, abs);
-    switch (field) {
-      case 1:
-        shell.metaInfoDef = tensorflow.MetaGraphDef.MetaInfoDef.decode(bytes);
-        break;
-      case 2:
-        out.graph = walkGraphDef(buf, abs);
-        break;
-      case 3:
-        shell.saverDef = tensorflow.SaverDef.decode(bytes);
-        break;
-      case 4: {
-        const { key, value } = decodeMapEntry(bytes, (b) => tensorflow.CollectionDef.decode(b));
-        if (shell.collectionDef === $protobuf.util.emptyObject || !Object.hasOwn(shell, "collectionDef"))
-          shell.collectionDef = {};
-        shell.collectionDef[key] = value ?? new tensorflow.CollectionDef();
-        break;
-      }
-      case 5: {
-        const { key, value } = decodeMapEntry(bytes, (b) => tensorflow.SignatureDef.decode(b));
-        if (shell.signatureDef === $protobuf.util.emptyObject || !Object.hasOwn(shell, "signatureDef"))
-          shell.signatureDef = {};
-        shell.signatureDef[key] = value ?? new tensorflow.SignatureDef();
-        break;
-      }
-      case 6:
-        if (!Object.hasOwn(shell, "assetFileDef")) shell.assetFileDef = [];
-        shell.assetFileDef.push(tensorflow.AssetFileDef.decode(bytes));
-        break;
-      case 7:
-        out.objectGraphRange = abs;
-        break;
-      default:
-        break;
-    }
+    if (field === 2) out.graph = walkGraphDef(buf, abs);
+    else if (field === 7) out.objectGraphRange = abs;
+    else addShellField(shell, field, sub(buf, abs));
   }
   return out;
+}
+
+/** Decodes one of the small MetaGraphDef fields (meta info, saver, collection, signature, asset) into `shell`. */
+export function addShellField(shell: tensorflow.MetaGraphDef, field: number, bytes: Uint8Array): void {
+  switch (field) {
+    case 1:
+      // stripped_op_list decodes when first read
+      shell.metaInfoDef = decodeWithLazyNodes(() => tensorflow.MetaGraphDef.MetaInfoDef.decode(bytes));
+      break;
+    case 3:
+      shell.saverDef = tensorflow.SaverDef.decode(bytes);
+      break;
+    case 4: {
+      const { key, value } = decodeMapEntry(bytes, (b) => tensorflow.CollectionDef.decode(b));
+      if (shell.collectionDef === $protobuf.util.emptyObject || !Object.hasOwn(shell, "collectionDef"))
+        shell.collectionDef = {};
+      shell.collectionDef[key] = value ?? new tensorflow.CollectionDef();
+      break;
+    }
+    case 5: {
+      const { key, value } = decodeMapEntry(bytes, (b) => tensorflow.SignatureDef.decode(b));
+      if (shell.signatureDef === $protobuf.util.emptyObject || !Object.hasOwn(shell, "signatureDef"))
+        shell.signatureDef = {};
+      shell.signatureDef[key] = value ?? new tensorflow.SignatureDef();
+      break;
+    }
+    case 6:
+      if (!Object.hasOwn(shell, "assetFileDef")) shell.assetFileDef = [];
+      shell.assetFileDef.push(tensorflow.AssetFileDef.decode(bytes));
+      break;
+    default:
+      break;
+  }
 }
 
 function decodeMapEntry<T>(bytes: Uint8Array, decodeValue: (b: Uint8Array) => T): { key: string; value?: T } {

@@ -86,9 +86,19 @@ export function calledFunctions(node: tensorflow.INodeDef, libraryNames?: Set<st
 function signatureInfos(mg: MetaGraph): { visible: SignatureInfo[]; init?: SignatureInfo } {
   const defs = mg.signatureDefs;
   let nodeByName: Map<string, tensorflow.NodeDef> | undefined;
+  const outputNodes = () => {
+    // only the nodes the signatures' outputs name are decoded (found by name)
+    const names = new Set<string>();
+    for (const s of Object.values(defs))
+      for (const t of Object.values(s.outputs ?? {})) {
+        if (t.name) names.add(nodeOfTensor(t.name));
+        for (const c of t.compositeTensor?.components ?? []) if (c.name) names.add(nodeOfTensor(c.name));
+      }
+    return new Map(mg.nodesNamed(names).map((n) => [n.name, n]));
+  };
   const functionOf = (outputs: TensorSpecInfo[]): string | undefined => {
     if (!mg.hasObjectGraph || !mg.hasGraph) return undefined;
-    nodeByName ??= new Map(mg.nodes().map((n) => [n.name, n]));
+    nodeByName ??= outputNodes();
     for (const o of outputs) {
       const names = o.tensorName ? [o.tensorName] : (o.composite?.components ?? []).map((c) => c.tensorName ?? "");
       for (const t of names) {

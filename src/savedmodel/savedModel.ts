@@ -6,11 +6,16 @@
  */
 import $protobuf from "../../proto/runtime.js";
 import { asSavedModelError, SavedModelError, type Diagnostic } from "./errors.js";
+import { currentLimits, limitExceeded, walkExportFiles, type DecodeLimits, type WalkProblem } from "./containment.js";
 import type { DirEntry, FileAccess } from "./fileAccess.js";
-import { functionIndex, lazyDecodeSavedModel, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
+import { functionIndex, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
+import { applyDeferred, clearDeferred, deferredContentOf, type DeferredRecord } from "./deferredContent.js";
+import { peekTopFields, rangeDecodeSavedModel } from "./rangePass.js";
+import { decodeWithLazyNodes } from "./lazyNodeDef.js";
 import { tensorflow } from "./proto.js";
 import { sniffFolder, sniffProto, type FolderKind } from "./sniff.js";
-import { parseTextFormatBytes } from "./textFormat/index.js";
+import { parseTextFormat } from "./textFormat/index.js";
+import { blank, isolate, skimSavedModelText, type SkimmedMetaGraph, type TextSpan } from "./textFormat/skim.js";
 
 export interface ExportFile {
   path: string;
@@ -30,6 +35,8 @@ export interface ExportLayout {
   assetsExtra: ExportFile[];
   /** Other top-level files and folders, listed for completeness. */
   other: ExportFile[];
+  /** Entries not followed or not listed: links out of the export, special files, loops, walk limits. */
+  problems?: WalkProblem[];
 }
 
 export class MetaGraph {
@@ -38,7 +45,9 @@ export class MetaGraph {
   readonly shell: tensorflow.MetaGraphDef;
   private readonly bytes?: Uint8Array;
   private readonly lazy?: LazyMetaGraph;
-  private readonly full?: tensorflow.MetaGraphDef;
+  private fullCache?: tensorflow.MetaGraphDef;
+  /** A text export: the source and where its graph and object graph are (parsed when asked for). */
+  private readonly text?: { source: string; skim: SkimmedMetaGraph };
   private readonly file: string;
   private graphCache?: tensorflow.GraphDef;
   private nodesCache?: tensorflow.NodeDef[];
@@ -46,12 +55,25 @@ export class MetaGraph {
   private functionCache = new Map<string, tensorflow.FunctionDef>();
   private functionIndex?: Map<string, LazyFunction>;
   private lazyFunctions?: LazyFunction[];
+  /** Big tensor_content fields left on disk by the range pass (paths from GraphDef). */
+  private readonly deferred: DeferredRecord[] = [];
+  private readonly source?: { fs: FileAccess; path: string };
+  /** Decoded tensors still marked deferred. */
+  private marked: object[] = [];
 
   /** @internal */
   constructor(
     index: number,
     file: string,
-    src: { lazy: LazyMetaGraph; bytes: Uint8Array } | { full: tensorflow.MetaGraphDef },
+    src:
+      | {
+          lazy: LazyMetaGraph;
+          bytes: Uint8Array;
+          deferred?: DeferredRecord[];
+          source?: { fs: FileAccess; path: string };
+        }
+      | { full: tensorflow.MetaGraphDef }
+      | { shell: tensorflow.MetaGraphDef; text: string; skim: SkimmedMetaGraph },
   ) {
     this.index = index;
     this.file = file;
@@ -59,13 +81,32 @@ export class MetaGraph {
       this.lazy = src.lazy;
       this.bytes = src.bytes;
       this.shell = src.lazy.shell;
+      this.deferred = src.deferred ?? [];
+      this.source = src.source;
+    } else if ("text" in src) {
+      this.shell = src.shell;
+      this.text = { source: src.text, skim: src.skim };
     } else {
-      this.full = src.full;
+      this.fullCache = src.full;
       const shell = tensorflow.MetaGraphDef.create({ ...src.full });
       delete (shell as { graphDef?: unknown }).graphDef;
       delete (shell as { objectGraphDef?: unknown }).objectGraphDef;
       this.shell = shell;
     }
+  }
+
+  /** The whole MetaGraphDef of a text export (its graph and object graph parsed on first use). */
+  private get full(): tensorflow.MetaGraphDef | undefined {
+    if (this.fullCache || !this.text) return this.fullCache;
+    const { source, skim } = this.text;
+    const m = tensorflow.MetaGraphDef.create({ ...this.shell });
+    for (const span of [skim.graph, skim.objectGraph])
+      if (span)
+        Object.assign(
+          m,
+          parseText<tensorflow.MetaGraphDef>(isolate(source, span), "tensorflow.MetaGraphDef", this.file),
+        );
+    return (this.fullCache = m);
   }
 
   get tags(): string[] {
@@ -81,23 +122,28 @@ export class MetaGraph {
     return this.shell.collectionDef ?? {};
   }
   get hasGraph(): boolean {
+    if (this.text && !this.fullCache) return !!this.text.skim.graph;
     return this.lazy ? !!this.lazy.graph : !!this.full?.graphDef;
   }
   get hasObjectGraph(): boolean {
+    if (this.text && !this.fullCache) return !!this.text.skim.objectGraph;
     return this.lazy ? !!this.lazy.objectGraphRange : !!this.full?.objectGraphDef;
   }
   /** Node count of the top-level graph, known without decoding it. */
   get nodeCount(): number {
     if (this.lazy) return this.lazy.graph?.nodeCount ?? 0;
+    if (this.text && !this.fullCache) return this.text.skim.nodes.length;
     return this.full?.graphDef?.node?.length ?? 0;
   }
   get producer(): number | undefined {
     if (this.lazy) return this.lazy.graph?.versions?.producer ?? undefined;
+    if (this.text && !this.fullCache && this.text.skim.producer !== undefined) return this.text.skim.producer;
     return this.full?.graphDef?.versions?.producer ?? undefined;
   }
   /** Number of library functions, known without looking inside them. */
   get functionCount(): number {
     if (this.lazy) return this.lazy.graph?.functionRanges.length ?? 0;
+    if (this.text && !this.fullCache) return this.text.skim.functionCount;
     return this.full?.graphDef?.library?.function?.length ?? 0;
   }
 
@@ -131,7 +177,9 @@ export class MetaGraph {
       this.graphCache = (this.full.graphDef as tensorflow.GraphDef) ?? new tensorflow.GraphDef();
     } else if (this.lazy?.graph && this.bytes) {
       try {
-        this.graphCache = tensorflow.GraphDef.decode(sliceRange(this.bytes, this.lazy.graph.range));
+        const bytes = sliceRange(this.bytes, this.lazy.graph.range);
+        this.graphCache = decodeWithLazyNodes(() => tensorflow.GraphDef.decode(bytes));
+        this.mark(this.graphCache, this.deferred);
       } catch (e) {
         throw asSavedModelError(this.file, e, this.field("graph_def"));
       }
@@ -149,14 +197,20 @@ export class MetaGraph {
     const nodes: tensorflow.NodeDef[] = [];
     try {
       const r = $protobuf.Reader.create(sliceRange(this.bytes, g));
-      while (r.pos < r.len) {
-        const tag = r.uint32();
-        if (tag >>> 3 === 1 && (tag & 7) === 2) nodes.push(tensorflow.NodeDef.decode(r, r.uint32()));
-        else r.skipType(tag & 7);
-      }
+      decodeWithLazyNodes(() => {
+        while (r.pos < r.len) {
+          const tag = r.uint32();
+          if (tag >>> 3 === 1 && (tag & 7) === 2) nodes.push(tensorflow.NodeDef.decode(r, r.uint32()));
+          else r.skipType(tag & 7);
+        }
+      });
     } catch (e) {
       throw asSavedModelError(this.file, e, this.field(`graph_def.node[${nodes.length}]`));
     }
+    this.mark(
+      { node: nodes },
+      this.deferred.filter((d) => d.path[0] === "node"),
+    );
     return (this.nodesCache = nodes);
   }
 
@@ -178,12 +232,108 @@ export class MetaGraph {
     const lf = this.functionIndex.get(name);
     if (!lf) return undefined;
     try {
-      const f = tensorflow.FunctionDef.decode(sliceRange(this.bytes, lf.range));
+      const bytes = sliceRange(this.bytes, lf.range);
+      const f = decodeWithLazyNodes(() => tensorflow.FunctionDef.decode(bytes));
+      if (this.deferred.length) {
+        const j = this.lazyFunctionList().indexOf(lf);
+        this.mark(
+          f,
+          this.deferred.filter((d) => d.path[0] === "library" && d.path[2] === j),
+          3,
+        );
+      }
       this.functionCache.set(name, f);
       return f;
     } catch (e) {
       throw asSavedModelError(this.file, e, this.field(`graph_def.library.function["${name}"]`));
     }
+  }
+
+  private mark(root: unknown, records: DeferredRecord[], skip = 0): void {
+    if (records.length) this.marked.push(...applyDeferred(root, records, skip));
+  }
+
+  /**
+   * Top-level nodes with these names, found by reading each node's name only (the rest of the
+   * graph stays undecoded). Used to find the function behind a TF2 signature.
+   */
+  nodesNamed(names: Iterable<string>): tensorflow.NodeDef[] {
+    const want = new Set(names);
+    if (want.size === 0) return [];
+    if (this.text && !this.fullCache) {
+      // a text export: parse only the node blocks whose skimmed name matches (or could not be read)
+      const { source, skim } = this.text;
+      return skim.nodes
+        .filter((s) => s.end > 0 && (s.name === undefined || want.has(s.name)))
+        .map(
+          (s) =>
+            parseText<tensorflow.GraphDef>(isolate(source, s), "tensorflow.GraphDef", this.file)
+              .node[0] as tensorflow.NodeDef,
+        )
+        .filter((n) => n && want.has(n.name));
+    }
+    if (this.graphCache || this.nodesCache || this.full || !this.lazy?.graph || !this.bytes)
+      return this.nodes().filter((n) => want.has(n.name));
+    const out: tensorflow.NodeDef[] = [];
+    const records: DeferredRecord[] = [];
+    const g = this.lazy.graph.range;
+    let index = 0;
+    try {
+      const r = $protobuf.Reader.create(sliceRange(this.bytes, g));
+      while (r.pos < r.len) {
+        const tag = r.uint32();
+        if (tag >>> 3 === 1 && (tag & 7) === 2) {
+          const len = r.uint32();
+          const end = r.pos + len;
+          const name = nodeName(r.buf, r.pos, end);
+          if (name !== undefined && want.has(name)) {
+            const n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(r, len));
+            for (const d of this.deferred)
+              if (d.path[0] === "node" && d.path[1] === index) records.push({ ...d, path: d.path.slice(2) });
+            if (records.length) this.mark(n, records.splice(0));
+            out.push(n);
+          }
+          r.pos = end;
+          index++;
+        } else r.skipType(tag & 7);
+      }
+    } catch (e) {
+      throw asSavedModelError(this.file, e, this.field(`graph_def.node[${index}]`));
+    }
+    return out;
+  }
+
+  /** True when some decoded tensor's content is still on disk (see readTensorContent). */
+  get hasDeferredContent(): boolean {
+    return this.deferred.length > 0;
+  }
+
+  /**
+   * The content of a TensorProto the range pass left on disk (a big frozen constant), read by range;
+   * also fills `t.tensorContent`. Returns the current content for tensors that were never deferred.
+   */
+  async readTensorContent(t: tensorflow.ITensorProto): Promise<Uint8Array> {
+    const d = deferredContentOf(t);
+    if (!d || !this.source) return t.tensorContent ?? new Uint8Array();
+    const bytes = await this.source.fs.readRange(this.source.path, d.offset, d.length);
+    if (bytes.length !== d.length)
+      throw new SavedModelError(
+        this.file,
+        `tensor_content at offset ${d.offset} is cut short (${bytes.length} of ${d.length} bytes)`,
+        {
+          offset: d.offset,
+        },
+      );
+    t.tensorContent = bytes;
+    clearDeferred(t);
+    return bytes;
+  }
+
+  /** Reads every deferred tensor_content of what was decoded so far (the executor needs the values). */
+  async resolveDeferredTensors(): Promise<void> {
+    const todo = this.marked.filter((t) => deferredContentOf(t));
+    this.marked = [];
+    for (const t of todo) await this.readTensorContent(t as tensorflow.ITensorProto);
   }
 
   /** Every library function (decodes all bodies). */
@@ -290,18 +440,10 @@ async function listOrEmpty(fs: FileAccess, path: string): Promise<DirEntry[]> {
   }
 }
 
-async function listRecursive(fs: FileAccess, dir: string, limit = 10_000): Promise<ExportFile[]> {
-  const out: ExportFile[] = [];
-  const walk = async (d: string) => {
-    for (const e of await listOrEmpty(fs, d)) {
-      if (out.length >= limit) return;
-      const p = `${d}/${e.name}`;
-      if (e.kind === "directory") await walk(p);
-      else out.push({ path: p, size: e.size });
-    }
-  };
-  await walk(dir);
-  return out;
+async function listRecursive(fs: FileAccess, dir: string, problems: WalkProblem[]): Promise<ExportFile[]> {
+  const { files, problems: p } = await walkExportFiles(fs, dir);
+  problems.push(...p);
+  return files;
 }
 
 /** Lists the folder into an ExportLayout; throws a SavedModelError naming what the folder is when it isn't an export. */
@@ -325,17 +467,24 @@ export async function readLayout(fs: FileAccess): Promise<ExportLayout> {
   const size = (name: string) => top.find((e) => e.name === name && e.kind === "file")?.size;
   const isFile = (name: string) => top.some((e) => e.name === name && e.kind === "file");
   const vars = await listOrEmpty(fs, "variables");
+  const problems: WalkProblem[] = [
+    ...top.filter((e) => e.problem).map((e) => ({ path: e.name, message: e.problem! })),
+    ...vars.filter((e) => e.problem).map((e) => ({ path: `variables/${e.name}`, message: e.problem! })),
+  ];
   const layout: ExportLayout = {
     savedModelFile: sniff.savedModelFile,
     savedModelSize: size(sniff.savedModelFile) ?? (await fs.size(sniff.savedModelFile)) ?? 0,
     variablesShards: vars
       .filter((e) => e.kind === "file" && /^variables\.data-\d+-of-\d+$/.test(e.name))
       .map((e) => ({ path: `variables/${e.name}`, size: e.size })),
-    assets: top.some((e) => e.name === "assets" && e.kind === "directory") ? await listRecursive(fs, "assets") : [],
+    assets: top.some((e) => e.name === "assets" && e.kind === "directory")
+      ? await listRecursive(fs, "assets", problems)
+      : [],
     assetsExtra: top.some((e) => e.name === "assets.extra" && e.kind === "directory")
-      ? await listRecursive(fs, "assets.extra")
+      ? await listRecursive(fs, "assets.extra", problems)
       : [],
     other: [],
+    problems,
   };
   const idx = vars.find((e) => e.name === "variables.index" && e.kind === "file");
   if (idx) layout.variablesIndex = { path: "variables/variables.index", size: idx.size };
@@ -364,11 +513,20 @@ export async function readLayout(fs: FileAccess): Promise<ExportLayout> {
 export interface OpenOptions {
   /** Refuse saved_model files larger than this (bytes). Default 2 GiB (protobuf's own limit). */
   maxProtoBytes?: number;
+  /**
+   * `tensor_content` fields at least this long stay on disk until read (MetaGraph.readTensorContent).
+   * Default 1 MiB.
+   */
+  deferTensorBytes?: number;
 }
+
+/** Bytes read to sniff the file (text or binary, which message). */
+const HEAD_BYTES = 64 << 10;
 
 /** Opens an export folder: layout + lazy first pass. Graph, functions and object graph decode on demand. */
 export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Promise<SavedModelExport> {
   const t0 = performance.now();
+  const limits = applyDecodeLimits();
   const layout = await readLayout(fs);
   const file = layout.savedModelFile;
   const max = opts.maxProtoBytes ?? 2 ** 31;
@@ -378,17 +536,35 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
       `file is ${layout.savedModelSize} bytes, over the ${max}-byte limit for a protobuf message`,
     );
   }
-  const bytes = await fs.readFile(file);
+  const size = layout.savedModelSize || ((await fs.size(file)) ?? 0);
+  const head = size > 0 ? await fs.readRange(file, 0, Math.min(size, HEAD_BYTES)) : new Uint8Array();
   const diagnostics: Diagnostic[] = [];
-  const kind = sniffProto(bytes);
   let schemaVersion = 0;
   let metaGraphs: MetaGraph[] = [];
   let format: "binary" | "text";
+  // A binary SavedModel is walked by ranges; anything else is read whole to be sniffed and reported.
+  const top = head.length === size || looksText(head) ? undefined : await peekTopFields(fs, file, size);
+  const rangeable =
+    !!top &&
+    top.some((f) => f.field === 2 && f.wt === 2) &&
+    top.every((f) => (f.field === 1 && f.wt === 0) || (f.field === 2 && f.wt === 2));
+  const bytes = rangeable ? head : head.length === size ? head : await fs.readFile(file);
+  const kind = rangeable ? "saved_model_binary" : sniffProto(bytes);
   if (kind === "saved_model_text" || (kind === "unknown" && file.endsWith(".pbtxt") && isMostlyText(bytes))) {
     format = "text";
-    const sm = parseTextFormatBytes<tensorflow.SavedModel>(bytes, "tensorflow.SavedModel", file);
+    // the graph and object graph are skimmed over (found, counted) and parsed only when asked for
+    const text = new TextDecoder("utf-8").decode(bytes);
+    const skim = skimSavedModelText(text);
+    const spans = skim.flatMap((m) => [m.graph, m.objectGraph].filter((s): s is TextSpan => !!s));
+    const sm = parseText<tensorflow.SavedModel>(blank(text, spans), "tensorflow.SavedModel", file);
     schemaVersion = Number(sm.savedModelSchemaVersion ?? 0);
-    metaGraphs = (sm.metaGraphs ?? []).map((m, i) => new MetaGraph(i, file, { full: m as tensorflow.MetaGraphDef }));
+    const mgs = (sm.metaGraphs ?? []) as tensorflow.MetaGraphDef[];
+    metaGraphs =
+      mgs.length === skim.length
+        ? mgs.map((m, i) => new MetaGraph(i, file, { shell: m, text, skim: skim[i] }))
+        : parseText<tensorflow.SavedModel>(text, "tensorflow.SavedModel", file).metaGraphs.map(
+            (m, i) => new MetaGraph(i, file, { full: m as tensorflow.MetaGraphDef }),
+          );
   } else {
     format = "binary";
     if (kind === "empty") throw new SavedModelError(file, "file is empty (0 bytes)");
@@ -412,15 +588,20 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
         message: "named .pbtxt but the content is binary protobuf; decoding it as binary",
       });
     }
-    let lazy;
+    let ranged;
     try {
-      lazy = lazyDecodeSavedModel(bytes);
+      ranged = await rangeDecodeSavedModel(fs, file, size, { deferBytes: opts.deferTensorBytes });
     } catch (e) {
-      throw describeBinaryFailure(file, bytes, e);
+      throw describeBinaryFailure(file, size, e);
     }
-    schemaVersion = lazy.schemaVersion;
-    metaGraphs = lazy.metaGraphs.map((m, i) => new MetaGraph(i, file, { lazy: m, bytes }));
+    schemaVersion = ranged.schemaVersion;
+    metaGraphs = ranged.metaGraphs.map(
+      (m, i) =>
+        new MetaGraph(i, file, { lazy: m.lazy, bytes: m.body, deferred: m.deferred, source: { fs, path: file } }),
+    );
   }
+  checkStructure(file, metaGraphs, limits);
+  for (const p of layout.problems ?? []) diagnostics.push({ severity: "warning", file: p.path, message: p.message });
   if (metaGraphs.length === 0) {
     diagnostics.push({
       severity: "error",
@@ -451,6 +632,54 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
   });
 }
 
+/** The limits in force, with protobufjs's nesting limit set to maxProtoDepth (TF's own default is 100 too). */
+function applyDecodeLimits(): DecodeLimits {
+  const limits = currentLimits();
+  const rt = $protobuf as unknown as { util: { recursionLimit: number }; Reader: { recursionLimit: number } };
+  rt.util.recursionLimit = limits.maxProtoDepth;
+  rt.Reader.recursionLimit = limits.maxProtoDepth;
+  return limits;
+}
+
+/** Refuses exports whose structure alone would make decoding take minutes (counts known from the first pass). */
+function checkStructure(file: string, metaGraphs: MetaGraph[], limits: DecodeLimits): void {
+  for (const m of metaGraphs) {
+    if (m.nodeCount > limits.maxGraphNodes)
+      limitExceeded(file, `meta graph ${m.index} has ${m.nodeCount} nodes`, "maxGraphNodes", limits.maxGraphNodes);
+    if (m.functionCount > limits.maxFunctions)
+      limitExceeded(
+        file,
+        `meta graph ${m.index} has ${m.functionCount} library functions`,
+        "maxFunctions",
+        limits.maxFunctions,
+      );
+  }
+}
+
+/** Parses text format, with SavedModelError offsets in bytes (like parseTextFormatBytes). */
+function parseText<T>(text: string, typeName: string, file: string): T {
+  try {
+    return parseTextFormat<T>(text, typeName, file);
+  } catch (e) {
+    if (e instanceof SavedModelError && e.offset !== undefined) {
+      const byteOffset = new TextEncoder().encode(text.slice(0, e.offset)).length;
+      throw new SavedModelError(file, e.detail, { offset: byteOffset, field: e.field, cause: e.cause });
+    }
+    throw e;
+  }
+}
+
+/** The name (field 1) of the NodeDef in buf[start, end), without decoding the rest. */
+function nodeName(buf: Uint8Array, start: number, end: number): string | undefined {
+  const r = $protobuf.Reader.create(buf.subarray(start, end));
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) return r.string();
+    r.skipType(tag & 7);
+  }
+  return undefined;
+}
+
 function whyNoSignatures(m: MetaGraph): string {
   const parts: string[] = [];
   if (m.hasObjectGraph)
@@ -461,6 +690,16 @@ function whyNoSignatures(m: MetaGraph): string {
   if (m.nodeCount) parts.push(`the graph has ${m.nodeCount} nodes`);
   if (m.functionCount) parts.push(`${m.functionCount} library functions`);
   return parts.join("; ");
+}
+
+/** The head starts like text (no control bytes in its first 1 KiB): read whole and parsed as text format. */
+function looksText(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 1024);
+  for (let i = 0; i < n; i++) {
+    const c = head[i];
+    if (c < 9 || (c > 13 && c < 32)) return false;
+  }
+  return n > 0;
 }
 
 function isMostlyText(bytes: Uint8Array): boolean {
@@ -474,7 +713,7 @@ function isMostlyText(bytes: Uint8Array): boolean {
 }
 
 /** Turns a failed binary decode into a message that says where and what. */
-function describeBinaryFailure(file: string, bytes: Uint8Array, e: unknown): SavedModelError {
+function describeBinaryFailure(file: string, fileSize: number, e: unknown): SavedModelError {
   const msg = e instanceof Error ? e.message : String(e);
   const m = /index out of range: (\d+) \+ (\d+) > (\d+)/.exec(msg);
   if (m) {
@@ -486,7 +725,7 @@ function describeBinaryFailure(file: string, bytes: Uint8Array, e: unknown): Sav
       {
         offset: start,
         hint:
-          bytes.length === total
+          fileSize === total
             ? "the file is cut short or was altered (e.g. a text-mode transfer or git line-ending conversion)"
             : undefined,
         cause: e,

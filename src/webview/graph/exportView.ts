@@ -2,12 +2,15 @@
 import type { DisplayGraph } from "../../graph/model.js";
 import { ellipsize, escapeXml } from "../shared/escape.js";
 import { pathD } from "./paths.js";
-import { groupSubtitle, HEADER, type Scene } from "./viewModel.js";
+import type { WeightRef } from "./fold.js";
+import { BOX_H, groupSubtitle, HEADER, LEAF_H, LEAF_H1, WEIGHT_LINE, weightLines, type Scene } from "./viewModel.js";
 
 export interface ExportStyle {
   colour: (cssVar: string) => string;
   font: string;
   measure: (t: string, px: number, bold?: boolean) => number;
+  /** Weights listed inside an item (the view's folding), as on screen. */
+  weights?: (key: string) => WeightRef[];
 }
 
 /** A standalone SVG document of the scene, colours resolved from the current theme. */
@@ -53,6 +56,11 @@ export function sceneToSvg(g: DisplayGraph, scene: Scene, st: ExportStyle): stri
   for (const it of scene.items) {
     if (it.kind === "frame") continue;
     const fit = (s: string, px: number, bold = false) => ellipsize(s, it.w - 18, (x) => st.measure(x, px, bold));
+    const ws = st.weights?.(it.key) ?? [];
+    const wlines = (top: number, max?: number) =>
+      weightLines(ws, max)
+        .map((l, i) => text(10, top + 12 + i * WEIGHT_LINE, fit(l, 11), 11, muted))
+        .join("");
     if (it.kind === "leaf") {
       const n = g.nodes[it.index];
       out.push(
@@ -60,7 +68,8 @@ export function sceneToSvg(g: DisplayGraph, scene: Scene, st: ExportStyle): stri
         `<rect width="4" height="${it.h}" fill="${escapeXml(c(`--kind-${n.kind}`))}"/>`,
         n.label === n.op
           ? text(10, 16, fit(n.label, 12), 12, fg)
-          : text(10, 15, fit(n.label, 12), 12, fg) + text(10, 28, fit(n.op, 10), 10, muted),
+          : text(10, 15, fit(n.label, 12), 12, fg) + text(10, 29, fit(n.op, 11), 11, muted),
+        wlines(n.label === n.op ? LEAF_H1 : LEAF_H),
         `</g>`,
       );
     } else {
@@ -69,7 +78,8 @@ export function sceneToSvg(g: DisplayGraph, scene: Scene, st: ExportStyle): stri
         `<g transform="translate(${it.x},${it.y})"><title>${escapeXml(grp.id || grp.label)}</title><rect width="${it.w}" height="${it.h}" rx="5" fill="${escapeXml(c("--frame-bg"))}" stroke="${border}" stroke-width="1.5"${grp.kind === "call" ? ' stroke-dasharray="5 2"' : ""}/>`,
         `<rect width="4" height="${it.h}" fill="${escapeXml(c(grp.kind === "call" ? "--kind-call" : "--muted"))}"/>`,
         text(10, 16, fit(grp.label, 12, true), 12, fg, true),
-        text(10, 31, fit(groupSubtitle(g, it.index), 10), 10, muted),
+        text(10, 29, fit(groupSubtitle(g, it.index), 11), 11, muted),
+        wlines(BOX_H, 1),
         `</g>`,
       );
     }

@@ -3,7 +3,7 @@
  * image, text lines, a tf.Example builder, the signature's default), the concrete size of unknown
  * dimensions, and the validation error shown on the field as the user types.
  */
-import { h, replace, codicon } from "../shared/dom.js";
+import { button, h, replace, codicon } from "../shared/dom.js";
 import { formatShape } from "../shared/modelFormat.js";
 import { DataType as DT } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
@@ -41,12 +41,6 @@ function select(options: [string, string][], value: string, label: string): HTML
     ...options.map(([v, l]) => h("vscode-option", { attrs: { value: v, selected: v === value } }, l)),
   );
   return s as HTMLElement & { value: string };
-}
-
-function button(text: string, icon: string, fn: () => void, secondary = true): HTMLElement {
-  const b = h("vscode-button", { attrs: { icon, secondary } }, text);
-  b.addEventListener("click", fn);
-  return b;
 }
 
 function textfield(value: string, label: string, cls = ""): HTMLElement & { value: string } {

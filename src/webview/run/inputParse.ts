@@ -5,7 +5,7 @@
  */
 import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
-import { parseValueExpr, pythonLiteralToJson, sparseFromObject } from "../../executor/feeds.js";
+import { parseValueExpr, pythonLiteralToJson, sparseFromObject } from "../../shared/feeds.js";
 
 export type ParseResult =
   | {

@@ -138,7 +138,12 @@ function copyMenu(s: RunFormState): HTMLElement {
     const b = h("vscode-button", { attrs: { secondary: true, icon: "copy", "data-copy": id } }, label);
     b.addEventListener("click", () => {
       if (editors.some((e) => e.current().error)) return toast("Fix the inputs first: the copied run uses them.");
-      const text = make();
+      let text: string;
+      try {
+        text = make();
+      } catch (e) {
+        return toast((e as Error).message);
+      }
       preview.textContent = text;
       copy(text, label);
       const { needsNpz } = recipeParts();
@@ -304,7 +309,6 @@ host.onMessage((raw) => {
           const r = await rpc.request("run/nodeValue", { tensor, fn });
           return { ...r, tensor: fromWire(r.tensor) };
         },
-        canShowGraph: state?.canShowGraph ?? false,
         labels: state?.labels?.names,
         pickLabels: async () => {
           const r = await rpc.request("run/loadLabels", {});

@@ -4,11 +4,12 @@
  * top-k, image, paged 2-D table, histogram; copy JSON, save .npy), and the per-op / per-node profile
  * with the value of any node on request.
  */
-import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
-import { formatShape } from "../shared/modelFormat.js";
+import { button, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
+import { formatNumber, formatShape } from "../shared/modelFormat.js";
+import { histogramSvg } from "../shared/histogramSvg.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
-import type { HistogramBin, RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
+import type { RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
 import { fromWire } from "./tensorWire.js";
 import { looksLikeClassifier, sliceGeometry, tablePage, topK } from "./tensorView.js";
 import { outputImageLayout, tensorToRgba } from "./image.js";
@@ -22,7 +23,6 @@ export interface ResultActions {
     tensor: string,
     fn?: string,
   ): Promise<{ tensor: DecodedTensor; stats?: TensorStats; truncated: boolean; totalElements: number }>;
-  canShowGraph: boolean;
   /** Class names for top-k indices. */
   labels?: string[];
   /** Asks for a labels file; resolves with the names (or undefined when cancelled). */
@@ -31,18 +31,7 @@ export interface ResultActions {
 
 const ms = (x: number) =>
   x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`;
-const num = (x: number) =>
-  Number.isNaN(x)
-    ? "—"
-    : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0)
-      ? x.toExponential(3)
-      : String(+x.toPrecision(6));
-
-function button(text: string, icon: string, fn: () => void): HTMLElement {
-  const b = h("vscode-button", { attrs: { icon, secondary: true } }, text);
-  b.addEventListener("click", fn);
-  return b;
-}
+const num = formatNumber;
 
 export function statsLine(s: TensorStats | undefined): Child {
   if (!s) return null;
@@ -54,35 +43,6 @@ export function statsLine(s: TensorStats | undefined): Child {
     s.infCount ? ` · ${s.infCount} ±Inf` : "",
     ` · zeros ${(s.zeroFraction * 100).toFixed(1)}%`,
   );
-}
-
-function histogramSvg(bins: HistogramBin[]): SVGSVGElement {
-  const NS = "http://www.w3.org/2000/svg";
-  const W = 320;
-  const H = 64;
-  const svg = document.createElementNS(NS, "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("class", "histogram");
-  svg.setAttribute("role", "img");
-  svg.setAttribute(
-    "aria-label",
-    `histogram of ${bins.length} bins from ${num(bins[0].x0)} to ${num(bins[bins.length - 1].x1)}`,
-  );
-  const max = Math.max(...bins.map((b) => b.count), 1);
-  const bw = W / bins.length;
-  bins.forEach((b, i) => {
-    const r = document.createElementNS(NS, "rect");
-    const bh = b.count ? Math.max(1, (b.count / max) * (H - 2)) : 0;
-    r.setAttribute("x", String(i * bw + 0.5));
-    r.setAttribute("y", String(H - bh));
-    r.setAttribute("width", String(Math.max(1, bw - 1)));
-    r.setAttribute("height", String(bh));
-    const t = document.createElementNS(NS, "title");
-    t.textContent = `[${num(b.x0)}, ${num(b.x1)}]: ${b.count}`;
-    r.appendChild(t);
-    svg.appendChild(r);
-  });
-  return svg;
 }
 
 /** A paged table of a tensor's 2-D slices (leading dims chosen by index). */
@@ -274,7 +234,7 @@ function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
             "div",
             { class: "hist" },
             h("h4", null, "Histogram"),
-            histogramSvg(o.histogram),
+            histogramSvg(o.histogram, { width: 320, height: 64, axes: false }),
             h(
               "div",
               { class: "hist-axis mono" },
@@ -405,9 +365,7 @@ function profileView(
                 null,
                 linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
                 " ",
-                a.canShowGraph
-                  ? linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`)
-                  : null,
+                linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`),
               ),
             ),
           ),

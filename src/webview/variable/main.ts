@@ -5,16 +5,12 @@
 import "@vscode-elements/elements/dist/vscode-badge/index.js";
 import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
-import { select } from "d3-selection";
-import { scaleLinear } from "d3-scale";
-import { axisBottom, axisLeft } from "d3-axis";
-import { format as d3format } from "d3-format";
 import { connectHost } from "../shared/host.js";
+import { histogramSvg } from "../shared/histogramSvg.js";
 import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
-import { formatCount, formatShape, formatSize } from "../shared/modelFormat.js";
+import { formatCount, formatNumber, formatShape, formatSize } from "../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type {
-  HistogramBin,
   HostToVariableMessage,
   VariableRpc,
   VariableToHostMessage,
@@ -38,53 +34,7 @@ function saveState(): void {
   host.setState({ page, exportUri: state?.exportUri, checkpointKey: state?.checkpointKey });
 }
 
-function num(x: number): string {
-  if (Number.isNaN(x)) return "—";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return formatCount(x);
-  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toPrecision(6).replace(/\.?0+$/, "") : x.toExponential(4);
-}
-
-function histogramSvg(bins: HistogramBin[]): SVGSVGElement {
-  const width = 640;
-  const height = 220;
-  const m = { top: 10, right: 16, bottom: 28, left: 56 };
-  const x = scaleLinear()
-    .domain([bins[0].x0, bins[bins.length - 1].x1 === bins[0].x0 ? bins[0].x0 + 1 : bins[bins.length - 1].x1])
-    .range([m.left, width - m.right]);
-  const y = scaleLinear()
-    .domain([0, Math.max(1, ...bins.map((b) => b.count))])
-    .nice()
-    .range([height - m.bottom, m.top]);
-  const svg = select(document.createElementNS("http://www.w3.org/2000/svg", "svg"))
-    .attr("viewBox", `0 0 ${width} ${height}`)
-    .attr("class", "histogram")
-    .attr("role", "img")
-    .attr("aria-label", "Histogram of the values");
-  svg
-    .append("g")
-    .selectAll("rect")
-    .data(bins)
-    .join("rect")
-    .attr("class", "bin")
-    .attr("x", (b) => x(b.x0) + 0.5)
-    .attr("width", (b) => Math.max(1, x(b.x1) - x(b.x0) - 1))
-    .attr("y", (b) => y(b.count))
-    .attr("height", (b) => y(0) - y(b.count))
-    .append("title")
-    .text((b) => `[${num(b.x0)}, ${num(b.x1)}): ${formatCount(b.count)}`);
-  svg
-    .append("g")
-    .attr("class", "axis")
-    .attr("transform", `translate(0,${height - m.bottom})`)
-    .call(axisBottom(x).ticks(8).tickFormat(d3format("~g")));
-  svg
-    .append("g")
-    .attr("class", "axis")
-    .attr("transform", `translate(${m.left},0)`)
-    .call(axisLeft(y).ticks(5).tickFormat(d3format("~s")));
-  return svg.node()!;
-}
+const num = formatNumber;
 
 function statsGrid(s: NonNullable<NonNullable<VariableViewState["result"]>["stats"]>): HTMLElement {
   const item = (k: string, v: string) =>

@@ -1,0 +1,85 @@
+/** A text export's first view parses everything but its graph and object graph, which parse when asked. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { openSavedModel } from "../src/savedmodel/savedModel.js";
+import { describeModel } from "../src/savedmodel/model.js";
+import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
+import { SavedModelError } from "../src/savedmodel/errors.js";
+import { tensorflow } from "../src/savedmodel/proto.js";
+import { printTextFormat } from "../src/savedmodel/textFormat/index.js";
+import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
+import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
+
+async function twins(files: Map<string, Uint8Array>) {
+  const pb = files.get("saved_model.pb")!;
+  const text = new Map(files);
+  text.delete("saved_model.pb");
+  text.set(
+    "saved_model.pbtxt",
+    new TextEncoder().encode(printTextFormat(tensorflow.SavedModel.decode(pb), "tensorflow.SavedModel")),
+  );
+  return {
+    bin: await openSavedModel(new MemoryFileAccess(files)),
+    txt: await openSavedModel(new MemoryFileAccess(text)),
+  };
+}
+
+async function sameFirstView(files: Map<string, Uint8Array>, label: string) {
+  const { bin, txt } = await twins(files);
+  assert.equal(txt.format, "text");
+  const a = await describeModel(bin);
+  const b = await describeModel(txt);
+  assert.deepEqual(
+    b.metaGraphs.map((m) => ({ ...m, assets: undefined })),
+    a.metaGraphs.map((m) => ({ ...m, assets: undefined })),
+    label,
+  );
+  for (const [i, mg] of txt.metaGraphs.entries()) {
+    const g = mg.graphDef();
+    const want = bin.metaGraphs[i].graphDef();
+    assert.ok(
+      Buffer.from(tensorflow.GraphDef.encode(g).finish()).equals(
+        Buffer.from(tensorflow.GraphDef.encode(want).finish()),
+      ),
+      `${label}: graph ${i}`,
+    );
+    assert.equal(mg.objectGraph()?.nodes.length, bin.metaGraphs[i].objectGraph()?.nodes.length);
+  }
+}
+
+test("builder twins: the text export's tags, signatures, counts and graph equal the binary's", async () => {
+  await sameFirstView(halfPlusTwo().save(), "half_plus_two");
+  await sameFirstView(halfPlusTwo({ tf2: true }).save(), "half_plus_two tf2");
+});
+
+test("the graph of a text export is parsed only when asked, and its errors then name the byte offset", async () => {
+  const files = halfPlusTwo().save();
+  const text = printTextFormat(tensorflow.SavedModel.decode(files.get("saved_model.pb")!), "tensorflow.SavedModel");
+  const broken = text.replace(/op: "Mul"/, 'op: "Mul" bogus_field: 1');
+  const at = new TextEncoder().encode(broken.slice(0, broken.indexOf("bogus_field"))).length;
+  const m = new Map(files);
+  m.delete("saved_model.pb");
+  m.set("saved_model.pbtxt", new TextEncoder().encode(broken));
+  const exp = await openSavedModel(new MemoryFileAccess(m));
+  const info = await describeModel(exp); // first view: fine, the graph is not parsed
+  assert.ok(info.metaGraphs[0].signatures.length > 3);
+  assert.ok(info.metaGraphs[0].nodeCount > 10);
+  assert.throws(
+    () => exp.metaGraphs[0].graphDef(),
+    (e: unknown) => e instanceof SavedModelError && e.offset === at && /bogus_field/.test(e.message),
+  );
+});
+
+test("every binary fixture's text twin has the same first view and graph", { skip: skipNoFixtures }, async () => {
+  let n = 0;
+  for (const name of fixtureNames()) {
+    const p = join(fixturePath(name), "saved_model.pb");
+    if (!existsSync(p) || name.startsWith("corrupt") || name.startsWith("serving-bad")) continue;
+    const files = new Map([["saved_model.pb", new Uint8Array(readFileSync(p))]]);
+    await sameFirstView(files, name);
+    n++;
+  }
+  assert.ok(n > 20);
+});
