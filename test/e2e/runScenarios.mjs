@@ -83,14 +83,20 @@ export const runScenarios = [
     async run({ wb }) {
       const view = await openRunForm(wb, "serving-half-plus-two-cpu", "serving_default");
       // validated as typed: the error sits on the field and Run stays off
-      await typeJson(view, "x", "[[1.0, 2.0]]");
+      await typeJson(view, "x", '[[1.0, "a"]]');
       await view
         .locator('section.input.invalid[data-key="x"] .input-status .error', {
-          hasText: "dimension 1 must be 1, got 2",
+          hasText: 'element 1 ("a") is not a number',
         })
         .waitFor({ timeout: 10000 });
       assert.equal(await view.locator("#run-button").getAttribute("disabled"), "");
       await wb.screenshot("run-00-validation");
+      // a shape other than the declared one runs, as TF Serving feeds it: a note, not an error
+      await typeJson(view, "x", "[[1.0, 2.0]]");
+      await view
+        .locator('section.input[data-key="x"] .input-status', { hasText: "declared [-1, 1], fed [1, 2]" })
+        .waitFor({ timeout: 10000 });
+      assert.equal(await view.locator("#run-button").getAttribute("disabled"), null);
       await typeJson(view, "x", "[1.0, 2.0, 5.0]");
       await view
         .locator('section.input[data-key="x"] .input-status', { hasText: "laid out as [3, 1]" })
