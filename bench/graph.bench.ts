@@ -1,32 +1,52 @@
 /**
  * Graph view benchmark in headless Chromium with the real webview bundle (dist/webview, cold layout worker
  * per page). Usage:
- *   npm run bench:graph -- DIR... [--synthetic] [--screens OUTDIR]
- * Prints one JSON line per folder and signature:
- *   {"dir","signature","nodes","groups","firstPaintMs","expandLargestMs", ...extra fields}
- * firstPaintMs: posting graph/load -> first picture painted (layout in the worker included; host-side
- * decode + build is `buildMs`). expandLargestMs: click-expand of the largest collapsed group on screen
+ *   npm run bench:graph -- DIR... [--patterns] [--synthetic] [--screens OUTDIR]
+ * --patterns adds the builder-made exports of issue 13 (bench/graphPatterns.ts) as fixtures.
+ * Prints one JSON line per folder and signature (or, for an export without signatures, its default view:
+ * the callable that computes the model, src/graph/defaultView.ts):
+ *   {"dir","signature","nodes","groups","firstPaintMs","coldMs","expandLargestMs", ...extra fields}
+ * and a last line {"summary": ...} with p50/p90/max of firstPaintMs and coldMs over those rows.
+ * firstPaintMs: posting graph/load -> first picture painted (layout included; host-side decode + build is
+ * `buildMs`). coldMs: navigation start of a fresh page -> first picture painted: page load, bundle parse,
+ * layout-worker (ELK) start and the graph's transfer are all inside; `elkReadyMs` is when ELK answered its
+ * warm-up, `firstLayout` is "provisional" when the first picture used the JS layout because ELK was not ready yet
+ * (`elkPictureMs`: navigation start -> ELK's picture replaced it), "final" when no group needed ELK or it was ready. expandLargestMs: click-expand of the largest collapsed group on screen
  * (`expandLargestNodes` ops) -> repainted. --synthetic adds a 50,000-node / 2,000-function export and
  * "expand all" on a 10,000-node function with panning frame rates.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { buildDisplayGraph, graphSourceFromMetaGraph, type GraphSource } from "../src/graph/index.js";
+import {
+  buildDisplayGraph,
+  defaultView,
+  graphSourceFromMetaGraph,
+  readKerasMetadata,
+  type BuildTarget,
+  type GraphSource,
+} from "../src/graph/index.js";
 import { openSavedModel } from "../src/savedmodel/savedModel.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
 import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
 import type { DisplayGraph } from "../src/graph/model.js";
 import { GraphHarness, timeInPage } from "./graphHarness.js";
 import { bigFunction, manyFunctions } from "./graphSynthetic.js";
+import { PATTERNS, patternFiles } from "./graphPatterns.js";
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function sources(dir: string, bytes?: Uint8Array): Promise<GraphSource> {
-  const fs = bytes ? memoryFs(bytes) : new NodeFileAccess(dir);
+  const fs = dir.startsWith("pattern:")
+    ? new MemoryFileAccess(patternFiles(dir.slice(8) as (typeof PATTERNS)[number]))
+    : bytes
+      ? memoryFs(bytes)
+      : new NodeFileAccess(dir);
   const exp = await openSavedModel(fs);
   const mg = exp.metaGraphByTags(["serve"]) ?? exp.metaGraphs[0];
-  return graphSourceFromMetaGraph(mg);
+  const src = graphSourceFromMetaGraph(mg);
+  if (exp.layout.kerasMetadata) src.kerasMetadata = await readKerasMetadata(fs, exp.layout.kerasMetadata.path);
+  return src;
 }
 
 function memoryFs(bytes: Uint8Array): MemoryFileAccess {
@@ -102,7 +122,7 @@ async function withBlockProbe(page: Page, script: string): Promise<{ ms: number;
 async function benchOne(
   h: GraphHarness,
   dir: string,
-  sig: string | { function: string },
+  sig: string | BuildTarget,
   src: GraphSource,
   screens?: string,
   extra: Record<string, unknown> = {},
@@ -110,8 +130,8 @@ async function benchOne(
   const t0 = performance.now();
   const g = buildDisplayGraph(src, typeof sig === "string" ? { signature: sig } : sig);
   const buildMs = performance.now() - t0;
-  const { page, firstPaintMs } = await h.open(g);
-  const label = typeof sig === "string" ? sig : `function ${sig.function}`;
+  const { page, firstPaintMs, coldMs, elkReadyMs, firstLayout } = await h.open(g);
+  const label = typeof sig === "string" ? sig : `${g.scope.kind} ${g.scope.name}`.trim();
   const shot = screens
     ? (suffix: string) =>
         page.screenshot({
@@ -121,6 +141,14 @@ async function benchOne(
           ),
         })
     : undefined;
+  const elkPictureMs =
+    firstLayout === "provisional"
+      ? await page.evaluate(async () => {
+          const v = (window as unknown as { __graphView: { upgradedAt?: number } }).__graphView;
+          for (let i = 0; i < 200 && v.upgradedAt === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+          return v.upgradedAt ?? null;
+        })
+      : null;
   await shot?.("");
   const box = await largestBox(page);
   let expandLargestMs: number | null = null;
@@ -137,6 +165,10 @@ async function benchOne(
     nodes: g.nodes.length,
     groups: g.groups.length,
     firstPaintMs: round(firstPaintMs),
+    coldMs: round(coldMs),
+    elkReadyMs: elkReadyMs === null ? null : round(elkReadyMs),
+    firstLayout,
+    elkPictureMs: elkPictureMs === null ? null : round(elkPictureMs),
     expandLargestMs: expandLargestMs === null ? null : round(expandLargestMs),
     expandLargestNodes: box?.size ?? 0,
     buildMs: round(buildMs),
@@ -147,6 +179,21 @@ async function benchOne(
   return { page, row, g };
 }
 
+/** p50 / p90 / max of the timing columns over the fixture rows (nearest-rank percentiles). */
+function summary(rows: Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { views: rows.length };
+  for (const col of ["firstPaintMs", "coldMs"]) {
+    const v = rows
+      .map((r) => Number(r[col]))
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const at = (p: number) => v[Math.min(v.length - 1, Math.max(0, Math.ceil(p * v.length) - 1))];
+    out[col] = { p50: at(0.5), p90: at(0.9), max: v[v.length - 1] };
+  }
+  out.provisional = rows.filter((r) => r.firstLayout === "provisional").length;
+  return out;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const synthetic = args.includes("--synthetic");
@@ -154,11 +201,13 @@ async function main(): Promise<void> {
   const screens = si >= 0 ? args[si + 1] : undefined;
   if (screens) mkdirSync(screens, { recursive: true });
   const dirs = args.filter((a, i) => !a.startsWith("--") && (si < 0 || i !== si + 1));
+  if (args.includes("--patterns")) dirs.push(...PATTERNS.map((p) => `pattern:${p}`));
   const h = new GraphHarness();
+  const rows: Record<string, unknown>[] = [];
   await h.start();
   try {
     for (const dir of dirs) {
-      if (!existsSync(dir)) {
+      if (!dir.startsWith("pattern:") && !existsSync(dir)) {
         console.log(JSON.stringify({ dir, error: "no such folder" }));
         continue;
       }
@@ -171,17 +220,27 @@ async function main(): Promise<void> {
         console.log(JSON.stringify({ dir, error: (e as Error).message }));
         continue;
       }
-      for (const sig of Object.keys(src.signatures ?? {})) {
-        if (sig.startsWith("__")) continue;
+      const sigs: (string | BuildTarget)[] = Object.keys(src.signatures ?? {}).filter((k) => !k.startsWith("__"));
+      if (!sigs.length) sigs.push(defaultView(src));
+      for (const sig of sigs) {
         try {
-          const { page, row } = await benchOne(h, dir, sig, src, screens);
+          const { page, row } = await benchOne(
+            h,
+            dir,
+            sig,
+            src,
+            screens,
+            typeof sig === "string" ? {} : { defaultView: true },
+          );
           console.log(JSON.stringify(row));
+          rows.push(row);
           await page.close();
         } catch (e) {
           console.log(JSON.stringify({ dir, signature: sig, error: (e as Error).message }));
         }
       }
     }
+    if (rows.length) console.log(JSON.stringify({ summary: summary(rows) }));
     if (synthetic) {
       // 50,000 nodes over 2,000 functions, decoded from real saved_model.pb bytes.
       const bytes = manyFunctions();

@@ -2,7 +2,7 @@
 //   dist/extension.js        extension host bundle (CJS, platform node, `vscode` external)
 //   dist/decodeWorker.js     node:worker_threads decode worker (openSavedModel, describeModel, variables)
 //   dist/webview/*.js|css    webview bundles (browser IIFE): overview, variable, run, graph (+ its ELK layout worker)
-//   dist/executorWorker.js   the executor's worker, when src/executor/worker.ts exists
+//   dist/executorWorker.js   the executor's worker
 //   dist/cli.js              the `savedmodel` CLI (bin/savedmodel.js loads it; not shipped in the VSIX)
 //   dist/media/codicons/     codicon font + css for @vscode-elements/elements
 // Usage: node scripts/build.mjs [--production] [--watch] [--metafile] [--extension-only] [--clean] [--outdir DIR]
@@ -23,7 +23,6 @@ const outIdx = process.argv.indexOf("--outdir");
 const dist = outIdx > 0 ? resolve(process.argv[outIdx + 1]) : join(root, "dist");
 
 /** Optional entries owned by other parts of the project: built when their source exists. */
-const optional = (path) => existsSync(join(root, path));
 
 const common = {
   bundle: true,
@@ -39,12 +38,11 @@ const common = {
 const nodeEntries = [
   { in: "src/extension/extension.ts", out: "extension" },
   { in: "src/extension/decodeWorker.ts", out: "decodeWorker" },
+  { in: "src/executor/worker.ts", out: "executorWorker" },
 ];
-if (optional("src/executor/worker.ts")) nodeEntries.push({ in: "src/executor/worker.ts", out: "executorWorker" });
-if (optional("src/cli/bin.ts") && !args.has("--extension-only")) nodeEntries.push({ in: "src/cli/bin.ts", out: "cli" });
+if (!args.has("--extension-only")) nodeEntries.push({ in: "src/cli/bin.ts", out: "cli" });
 // `savedmodel run` (executor + tfjs) is its own bundle, so show/vars/scan start without loading it (scripts/cliSplit.mjs)
-if (optional("src/cli/run.ts") && !args.has("--extension-only"))
-  nodeEntries.push({ in: "src/cli/run.ts", out: "cliRun" });
+if (!args.has("--extension-only")) nodeEntries.push({ in: "src/cli/run.ts", out: "cliRun" });
 
 /** Browser-side bundles: webviews. */
 const webEntries = [
@@ -52,11 +50,14 @@ const webEntries = [
   { in: "src/webview/variable/main.ts", out: "webview/variable" },
 ];
 // the run form (src/extension/run/runPanel.ts loads dist/webview/run.js)
-if (optional("src/webview/run/main.ts")) webEntries.push({ in: "src/webview/run/main.ts", out: "webview/run" });
+webEntries.push({ in: "src/webview/run/main.ts", out: "webview/run" });
 // the graph webview (scripts/build-webview-graph.mjs builds the same two entries for its dev page)
-if (optional("src/webview/graph/main.ts")) webEntries.push({ in: "src/webview/graph/main.ts", out: "webview/graph" });
-if (optional("src/webview/graph/layout.worker.ts"))
-  webEntries.push({ in: "src/webview/graph/layout.worker.ts", out: "webview/graphLayout.worker" });
+webEntries.push({ in: "src/webview/graph/main.ts", out: "webview/graph" });
+// the comparison editor (src/extension/compare/comparePanel.ts loads dist/webview/compare.js)
+webEntries.push({ in: "src/webview/compare/main.ts", out: "webview/compare" });
+// the graph's ELK layout worker is always minified (3.6 MB -> 1.5 MB): its start-up races the first picture
+const minifiedWebEntries = [];
+minifiedWebEntries.push({ in: "src/webview/graph/layout.worker.ts", out: "webview/graphLayout.worker" });
 
 const configs = [
   {
@@ -81,6 +82,13 @@ const configs = [
     loader: { ".ttf": "file", ".woff2": "file", ".svg": "text" },
   },
 ];
+if (minifiedWebEntries.length)
+  configs.push({
+    ...configs.find((c) => c.platform === "browser"),
+    entryPoints: minifiedWebEntries,
+    minify: true,
+    legalComments: "linked",
+  });
 
 function copyStatic() {
   const cod = join(root, "node_modules", "@vscode", "codicons", "dist");
@@ -88,11 +96,12 @@ function copyStatic() {
   mkdirSync(out, { recursive: true });
   for (const f of ["codicon.css", "codicon.ttf"]) copyFileSync(join(cod, f), join(out, f));
   mkdirSync(join(dist, "webview"), { recursive: true });
-  if (optional("media/graph.css")) copyFileSync(join(root, "media", "graph.css"), join(dist, "webview", "graph.css"));
+  copyFileSync(join(root, "media", "graph.css"), join(dist, "webview", "graph.css"));
   // the executor's tfjs wasm backend (SIMD and plain builds): the VSIX has no node_modules, so the .wasm
   // files travel next to the bundles (src/executor/tfjs/runtime.ts looks beside itself when the package is absent)
   const wasmDir = join(root, "node_modules", "@tensorflow", "tfjs-backend-wasm", "dist");
-  for (const f of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"]) copyFileSync(join(wasmDir, f), join(dist, f));
+  for (const f of ["tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"])
+    copyFileSync(join(wasmDir, f), join(dist, f));
 }
 
 async function main() {

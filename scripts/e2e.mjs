@@ -204,6 +204,9 @@ async function main() {
         report.ui = await runUi({ wb, page, cli, ws: ws_, dialogs, log });
         const { runGraphUi } = await import("../test/e2e/graphUi.mjs");
         report.ui.push(...(await runGraphUi({ wb, page, ws: ws_, wsRoot: ws, dialogs, log })));
+        // the comparison editor (test/e2e/compareUi.mjs)
+        const { runCompareUi } = await import("../test/e2e/compareUi.mjs");
+        report.ui.push(...(await runCompareUi({ wb, page, ws: ws_, dialogs, log })));
         writeFileSync(join(artifacts, "ui-console.txt"), consoleLines.join("\n"));
         await context.close();
       });

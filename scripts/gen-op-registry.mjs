@@ -13,7 +13,7 @@
 //            | l<kind><count>:item|item...  (kind: s i f b t ?; string items uri-encoded)
 // Everything is ASCII without quotes or backslashes, so the table is one plain string literal.
 // Usage: node scripts/gen-op-registry.mjs [--check]
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -389,6 +389,8 @@ function supplementOps() {
   return out;
 }
 
+if (!existsSync(SRC))
+  fail(`${SRC} not found: TensorFlow's op defs come from ../shared/reference (the generated module is committed)`);
 const tfOps = JSON.parse(readFileSync(SRC, "utf8"));
 if (!Array.isArray(tfOps)) fail("expected an array of op definitions");
 const tfNames = new Set(tfOps.map((o) => o.name));

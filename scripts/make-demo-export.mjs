@@ -16,7 +16,7 @@ if (!process.env.MAKE_DEMO_UNDER_TSX) {
   process.exit(r.status ?? 1);
 }
 const { demoExportFiles, DEMO_MARKER_FILE } = await import("../src/savedmodel/builder/demo.ts");
-const { writeExportToDir } = await import("../src/savedmodel/builder/nodeWriter.ts");
+const { writeExportToDir } = await import("../src/savedmodel/node/nodeWriter.ts");
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 if (args.length !== 1) {

@@ -16,7 +16,7 @@ import {
   halfPlusTwo,
   DEMO_LABELS,
 } from "../src/savedmodel/builder/models.js";
-import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 import { DataType } from "../src/savedmodel/dtypes.js";
 import type { DecodedTensor } from "../src/savedmodel/tensor.js";
 import { loadExecutorBundle, type ExecutorBundle } from "./executor/helpers/bundle.js";

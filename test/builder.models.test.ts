@@ -19,7 +19,7 @@ import {
   XSS_NAME,
   xssModel,
 } from "../src/savedmodel/builder/models.js";
-import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 import { DataType } from "../src/savedmodel/dtypes.js";
 import {
   computeStats,

@@ -19,7 +19,7 @@ import {
   type SaveOptions,
 } from "../src/savedmodel/builder/index.js";
 import { demoExport, halfPlusTwo, largeGraph } from "../src/savedmodel/builder/models.js";
-import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 import { DataType } from "../src/savedmodel/dtypes.js";
 import { describeModel, loadVariables, readFingerprint } from "../src/savedmodel/model.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";

@@ -113,9 +113,8 @@ test("decodeNpy refuses strings, objects and bad files with clear SavedModelErro
         decodeNpy(npy(`{'descr': '${descr}', 'fortran_order': False, 'shape': (1,), }`, new Uint8Array(16)), "s.npy"),
       (e: unknown) => e instanceof SavedModelError && e.file === "s.npy" && re.test(e.message),
     );
-  refuse("<U3", /unicode string arrays/);
-  refuse("|S5", /byte string arrays/);
-  refuse("|O", /object \(pickled\) arrays/);
+  refuse("|O", /object arrays.*pickled/);
+  refuse("|V4", /void\/raw arrays/);
   refuse("<f16", /unsupported npy dtype/);
   assert.throws(() => decodeNpy(latin1("hello world"), "x.npy"), /not a \.npy file/);
   assert.throws(

@@ -16,7 +16,11 @@ main(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`savedmodel: ${(e as Error)?.stack ?? e}\n`);
+    // main() reports its errors itself: this is a bug in savedmodel, shown as one line unless --debug.
+    const debug = process.argv.includes("--debug");
+    process.stderr.write(
+      `savedmodel: internal error: ${debug ? ((e as Error)?.stack ?? e) : ((e as Error)?.message ?? e)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -3,18 +3,33 @@
  * runs a signature with the bundled executor, with `saved_model_cli run`'s syntax. Outputs are printed
  * (numpy-like), written as .npy to --outdir, or printed as JSON. Nothing is ever written inside DIR.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { dtypeShortName } from "../savedmodel/dtypes.js";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { decodeNpy, decodeNpz, encodeNpy } from "../savedmodel/npy.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
 import { examplesFromJson } from "../executor/example.js";
-import { parseValueExpr, splitAssignments, tensorFromNested } from "../executor/feeds.js";
-import { loadSession, MissingOpsError, type TensorSpec } from "../executor/index.js";
+import {
+  parseValueExpr,
+  sparseFromObject,
+  sparsePart,
+  sparsePartDtype,
+  splitAssignments,
+  tensorFromNested,
+} from "../executor/feeds.js";
+import { MissingOpsError } from "../executor/missingOps.js";
+import type { RunResult, SignatureInfo, TensorSpec } from "../executor/session.js";
+import { ExecutorError, ExecutorWorker } from "../executor/workerClient.js";
 import { parseJsonKeepFloats } from "../executor/example.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
+import { guardOutput, writeOutputFile } from "./output.js";
+import { executorWorkerScript } from "./workerScript.js";
+import { escapeControl } from "./escape.js";
+
+/** Default of --timeout_ms: the whole run (loading, restore, init ops, execution) ends within it. */
+export const DEFAULT_RUN_TIMEOUT_MS = 300_000;
 
 export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_set serve] [inputs...] [options]
 
@@ -22,6 +37,8 @@ export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_s
   --tag_set T               comma-separated tags of the meta graph (default: serve, else the only one)
   --signature_def KEY       the signature to run (default: serving_default)
   --inputs 'k=f.npy;k2=f.npz[name];k3=f.json'   input tensors from files
+                            (a sparse input k: k=f.npz holding indices, values, dense_shape;
+                            or k/indices=..., k/values=..., k/dense_shape=...)
   --input_exprs 'k=[[1.0, 2.0]];k2=np.ones((2,3))' input tensors from expressions
   --input_examples 'inputs=[{"x":[1.0],"y":["a"]}]' serialized tf.Examples (classify/regress signatures)
   --outdir D                write each output as D/<key>.npy
@@ -29,7 +46,10 @@ export const RUN_USAGE = `usage: savedmodel run DIR --signature_def KEY [--tag_s
   --json                    print outputs, timings and warnings as JSON (schema "savedmodel.run/1")
   --backend wasm|cpu        tfjs backend (default wasm with SIMD)
   --profile                 print the slowest nodes
-  --timeout_ms N            give up after N ms (default 300000)`;
+  --timeout_ms N            stop after N ms: loading, restore, init ops and the run itself (default 300000;
+                            the executor's worker thread is terminated, even inside a long kernel)
+  --memory_mb N             the executor's memory budget: JS heap + ArrayBuffers + wasm memory (default 1536);
+                            an op whose output would not fit is refused before it allocates`;
 
 async function readInputFile(cwd: string, spec: string, dtype: number, key: string): Promise<DecodedTensor> {
   const m = /^(.*?)(?:\[([^\]]+)\])?$/.exec(spec.trim())!;
@@ -85,6 +105,7 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       "outdir",
       "backend",
       "timeout_ms",
+      "memory_mb",
     ],
     booleans: ["overwrite", "json", "help", "profile"],
   });
@@ -105,23 +126,55 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
     : undefined;
   const key = (flags.signature_def as string | undefined) ?? "serving_default";
   const outdir = flags.outdir ? resolve(io.cwd, String(flags.outdir)) : undefined;
-  if (outdir) {
-    const rel = relative(root, outdir);
-    if (rel === "" || (!rel.startsWith("..") && !isAbsolute(rel)))
-      throw new UsageError(`--outdir ${outdir} is inside the export folder; nothing is ever written there`);
-  }
+  if (outdir) await guardOutput(outdir, root, { kind: "directory" });
+  const timeoutMs = flags.timeout_ms === undefined ? DEFAULT_RUN_TIMEOUT_MS : Number(flags.timeout_ms);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new UsageError(`--timeout_ms must be a positive whole number of milliseconds`);
+  const memoryMb = flags.memory_mb === undefined ? undefined : Number(flags.memory_mb);
+  if (memoryMb !== undefined && !(memoryMb > 0)) throw new UsageError(`--memory_mb must be a positive number of MiB`);
   const warnings: string[] = [];
-  const session = await loadSession(new NodeFileAccess(root), { tags, backend, onWarning: (w) => warnings.push(w) });
-  try {
-    const sig = session.signatures().find((s) => s.key === key);
-    if (!sig)
-      throw new UsageError(
-        `no signature "${key}"; available: ${session
-          .signatures()
-          .map((s) => s.key)
-          .join(", ")}`,
+  // The executor runs in a worker thread, as in the extension: one deadline covers loading, restore, init ops and
+  // the run; reaching it terminates the worker, which also ends a kernel that never yields.
+  const script = await executorWorkerScript();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const worker = new ExecutorWorker(new NodeFileAccess(root), {
+    script,
+    timeoutMs,
+    loadTimeoutMs: timeoutMs,
+    onWarning: (w) => warnings.push(w),
+  });
+  const t0 = performance.now();
+  const left = () => Math.max(1, Math.round(timeoutMs - (performance.now() - t0)));
+  const timedOut = (e: unknown): never => {
+    if (deadline.signal.aborted || (e instanceof ExecutorError && e.name === "TimeoutError"))
+      throw new ExecutorError(
+        "TimeoutError",
+        `the run did not finish within --timeout_ms ${timeoutMs} (loading, restore, init ops and execution); ` +
+          `the executor was stopped. Raise --timeout_ms if the model is only slow.`,
       );
+    throw e;
+  };
+  try {
+    const loaded = await worker
+      .load(
+        {
+          tags,
+          backend: backend as "wasm" | "cpu",
+          ...(memoryMb ? { maxMemoryBytes: memoryMb * 2 ** 20 } : {}),
+        },
+        deadline.signal,
+      )
+      .catch(timedOut);
+    const signatures: SignatureInfo[] = loaded.signatures;
+    const sig = signatures.find((s) => s.key === key);
+    if (!sig) throw new UsageError(`no signature "${key}"; available: ${signatures.map((s) => s.key).join(", ")}`);
     const specOf = (k: string, flag: string): TensorSpec => {
+      // A sparse (COO) input's components: k/indices, k/values, k/dense_shape.
+      const part = sparsePart(k);
+      const whole = part ? sig.inputs.find((i) => i.key === part.input && i.sparse) : undefined;
+      if (part && whole && !sig.inputs.some((i) => i.key === k))
+        return { ...whole, key: k, dtype: sparsePartDtype(part.part, whole.dtype) };
       const s = sig.inputs.find((i) => i.key === k);
       if (!s)
         throw new UsageError(
@@ -134,10 +187,27 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       if (feeds[k]) throw new UsageError(`${flag}: input "${k}" is given twice`);
       feeds[k] = t;
     };
-    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs"))
-      set(k, await readInputFile(io.cwd, v, specOf(k, "--inputs").dtype, k), "--inputs");
+    for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs")) {
+      const spec = specOf(k, "--inputs");
+      // A sparse input from an .npz holding indices, values and dense_shape: all three components.
+      if (spec.sparse && /\.npz$/i.test(v.trim())) {
+        const arrays = await decodeNpz(await readFile(resolve(io.cwd, v.trim())), resolve(io.cwd, v.trim()));
+        if (["indices", "values", "dense_shape"].every((p) => p in arrays)) {
+          for (const p of ["indices", "values", "dense_shape"]) set(`${k}/${p}`, arrays[p], "--inputs");
+          continue;
+        }
+      }
+      set(k, await readInputFile(io.cwd, v, spec.dtype, k), "--inputs");
+    }
     for (const [k, v] of splitAssignments(String(flags.input_exprs ?? ""), "--input_exprs")) {
       try {
+        const spec = specOf(k, "--input_exprs");
+        const parts =
+          spec.sparse && v.trim().startsWith("{") ? sparseFromObject(parseJsonKeepFloats(v), spec.dtype, k) : undefined;
+        if (parts) {
+          for (const [pk, t] of Object.entries(parts)) set(pk, t, "--input_exprs");
+          continue;
+        }
         set(k, parseValueExpr(v, specOf(k, "--input_exprs").dtype, `--input_exprs ${k}`), "--input_exprs");
       } catch (e) {
         throw e instanceof UsageError ? e : new UsageError((e as Error).message);
@@ -153,31 +223,21 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
       }
       set(k, { dtype: 7, shape: [ex.length], values: ex }, "--input_examples");
     }
-    const missing = session.missingOps(key);
-    if (missing.length) {
-      io.err(new MissingOpsError(key, missing).message);
-      return 1;
-    }
-    const ctl = new AbortController();
-    const timeoutMs = Number(flags.timeout_ms ?? 300000);
-    const timer = setTimeout(() => ctl.abort(`timed out after ${timeoutMs} ms`), timeoutMs);
-    let r;
-    try {
-      r = await session.run(key, feeds, { signal: ctl.signal, profile: !!flags.profile });
-    } finally {
-      clearTimeout(timer);
-    }
+    const missing = await worker.missingOps(key, deadline.signal).catch(timedOut);
+    if (missing.length) throw new MissingOpsError(key, missing);
+    const r: RunResult = await worker
+      .run(key, feeds, { signal: deadline.signal, profile: !!flags.profile, timeoutMs: left() })
+      .catch(timedOut);
     const allWarnings = [...new Set([...warnings, ...r.warnings])];
     if (outdir) {
       mkdirSync(outdir, { recursive: true });
       for (const [k, t] of Object.entries(r.outputs)) {
         const isString = Array.isArray(t.values);
         const file = join(outdir, `${k.replace(/[^\w.-]/g, "_")}.${isString ? "json" : "npy"}`);
-        if (existsSync(file) && !flags.overwrite)
-          throw new UsageError(`${file} exists; pass --overwrite to replace it`);
+        const target = await guardOutput(file, root, { overwrite: !!flags.overwrite });
         // .npy has no variable-length strings: string outputs go to JSON (a nested list of strings).
-        await writeFile(
-          file,
+        await writeOutputFile(
+          target,
           isString
             ? JSON.stringify({
                 shape: t.shape,
@@ -185,7 +245,7 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
               })
             : encodeNpy(t),
         );
-        if (!flags.json) io.out(`Output ${k} is saved to ${file}`);
+        if (!flags.json) io.out(`Output ${escapeControl(k)} is saved to ${escapeControl(file)}`);
       }
     }
     if (flags.json) {
@@ -206,7 +266,7 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
           {
             schema: "savedmodel.run/1",
             signature: key,
-            backend: session.backend,
+            backend: loaded.backend,
             outputs,
             timings: r.timings,
             nodesExecuted: r.nodesExecuted,
@@ -217,24 +277,28 @@ export async function runCommand(argv: string[], rawIo: CliIO): Promise<number> 
         ),
       );
     } else if (!outdir) {
-      for (const [k, t] of Object.entries(r.outputs)) io.out(`Result for output key ${k}:\n${formatTensor(t)}`);
+      for (const [k, t] of Object.entries(r.outputs))
+        io.out(`Result for output key ${escapeControl(k)}:\n${formatTensor(t)}`);
     }
     if (!flags.json) {
-      for (const w of allWarnings) io.err(`warning: ${w}`);
+      for (const w of allWarnings) io.err(`warning: ${escapeControl(w)}`);
       if (flags.profile && r.profile) {
         // Calls (function calls, If/While) include their body's nodes: list the nodes themselves.
         const leaves = r.profile.filter((p) => !p.inclusive);
         const top = [...leaves].sort((a, b) => b.ms - a.ms).slice(0, 15);
         io.err(`slowest of ${leaves.length} nodes (excluding calls):`);
         for (const p of top)
-          io.err(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`);
+          io.err(
+            escapeControl(`  ${p.ms.toFixed(3).padStart(9)} ms  ${p.op.padEnd(24)} ${p.fn ? p.fn + "/" : ""}${p.node}`),
+          );
       }
       io.err(
-        `(${session.backend}; load ${r.timings.loadMs.toFixed(1)} ms, restore+init ${r.timings.restoreInitMs.toFixed(1)} ms, run ${r.timings.execMs.toFixed(1)} ms, ${r.nodesExecuted} nodes)`,
+        `(${loaded.backend}; load ${r.timings.loadMs.toFixed(1)} ms, restore+init ${r.timings.restoreInitMs.toFixed(1)} ms, run ${r.timings.execMs.toFixed(1)} ms, ${r.nodesExecuted} nodes)`,
       );
     }
     return 0;
   } finally {
-    session.dispose();
+    clearTimeout(timer);
+    await worker.terminate();
   }
 }

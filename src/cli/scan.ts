@@ -9,6 +9,8 @@ import { customOps, scanMetaGraph, type ScanFinding } from "../executor/scan.js"
 import { SCAN_DENYLIST } from "../executor/unsafeOps.js";
 import { resolve } from "node:path";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
+import { formatScanFiles, scanFiles, scanTree } from "./scanFiles.js";
+import { escapeControl } from "./escape.js";
 
 export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denylist A,B] [--all] [--json]
 
@@ -17,11 +19,19 @@ export const SCAN_USAGE = `usage: savedmodel scan DIR [--tag_set T] [--op_denyli
   --op_denylist   comma-separated ops to look for instead of the built-in list
   --all           also list the checkpoint saver's own SaveV2/MergeV2Checkpoints (never run when serving)
   --json          print JSON (schema "savedmodel.scan/1")
-Exit code 0: nothing found; 3: denylisted ops found; 1: error; 2: usage.`;
+Also lists file-reading nodes (table initializers from text files, ReadFile) with their files, symbolic links in
+the export with their targets, and entries that are not regular files.
+Exit code 0: nothing found; 3: denylisted ops, links out of the export, special files or file reads outside
+assets/ found; 1: a problem in the export; 2: usage.`;
 
 export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number> {
   // CliIO writes raw text: one call here is one line.
-  const io = { ...rawIo, out: (s: string) => rawIo.out(s + "\n"), err: (s: string) => rawIo.err(s + "\n") };
+  // Every line carries model names (tags, ops, nodes, functions): their control characters are escaped.
+  const io = {
+    ...rawIo,
+    out: (s: string) => rawIo.out(escapeControl(s) + "\n"),
+    err: (s: string) => rawIo.err(escapeControl(s) + "\n"),
+  };
   const { flags, positional } = parseFlags(argv, {
     values: ["dir", "tag_set", "op_denylist"],
     booleans: ["json", "help", "all"],
@@ -32,7 +42,13 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
   }
   const dir = (flags.dir as string | undefined) ?? positional[0];
   if (!dir) throw new UsageError(`missing DIR\n\n${SCAN_USAGE}`);
-  const exp = await openSavedModel(new NodeFileAccess(resolve(io.cwd, dir)));
+  const root = resolve(io.cwd, dir);
+  const tree = await scanTree(root).catch(() => ({ links: [], special: [] }));
+  const exp = await openSavedModel(new NodeFileAccess(root)).catch((e) => {
+    // what the folder holds is worth knowing even when saved_model.pb cannot be read (a link out, a FIFO, ...)
+    for (const line of formatScanFiles({ ...tree, fileReads: [], unsafe: false })) io.out(line);
+    throw e;
+  });
   const want = flags.tag_set
     ? String(flags.tag_set)
         .split(",")
@@ -58,9 +74,10 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
     const custom = [...customOps(full)].map(([op, nodes]) => ({ op, nodes })).sort((a, b) => (a.op < b.op ? -1 : 1));
     results.push({ tags: mg.tags, findings: scanMetaGraph(full, denylist), customOps: custom });
   }
-  const any = results.some((r) => r.findings.some((f) => !f.saver));
+  const files = await scanFiles(root, tree, graphs);
+  const any = results.some((r) => r.findings.some((f) => !f.saver)) || files.unsafe;
   if (flags.json) {
-    io.out(JSON.stringify({ schema: "savedmodel.scan/1", dir: resolve(io.cwd, dir), metaGraphs: results }, null, 2));
+    rawIo.out(JSON.stringify({ schema: "savedmodel.scan/1", dir: root, metaGraphs: results, files }, null, 2) + "\n");
     return any ? 3 : 0;
   }
   for (const r of results) {
@@ -93,5 +110,6 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
     }
     if (custom) io.out(custom);
   }
+  for (const line of formatScanFiles(files)) io.out(line);
   return any ? 3 : 0;
 }

@@ -17,6 +17,8 @@ import {
   type TensorSpecInfo,
 } from "../savedmodel/model.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
+import { escapeControl } from "./escape.js";
+import { ExitCode } from "./exitCodes.js";
 import { resolve } from "node:path";
 
 export const SHOW_USAGE = `usage: savedmodel show DIR [--tag_set TAGS] [--signature_def KEY] [--all] [--json]
@@ -58,22 +60,22 @@ function printTensorInfo(lines: string[], t: TensorSpecInfo, indent: number): vo
   const pad = "  ".repeat(indent);
   lines.push(`${pad}    dtype: ${t.dtypeName}`);
   lines.push(`${pad}    shape: ${t.shape === undefined ? "unknown_rank" : `(${t.shape.join(", ")})`}`);
-  lines.push(`${pad}    name: ${t.tensorName ?? ""}`);
+  lines.push(`${pad}    name: ${escapeControl(t.tensorName ?? "")}`);
 }
 
 function printSignature(lines: string[], s: SignatureInfo, indent: number): void {
   const pad = "  ".repeat(indent);
   lines.push(`${pad}The given SavedModel SignatureDef contains the following input(s):`);
   for (const t of s.inputs) {
-    lines.push(`${pad}  inputs['${t.key}'] tensor_info:`);
+    lines.push(`${pad}  inputs['${escapeControl(t.key)}'] tensor_info:`);
     printTensorInfo(lines, t, indent + 1);
   }
   lines.push(`${pad}The given SavedModel SignatureDef contains the following output(s):`);
   for (const t of s.outputs) {
-    lines.push(`${pad}  outputs['${t.key}'] tensor_info:`);
+    lines.push(`${pad}  outputs['${escapeControl(t.key)}'] tensor_info:`);
     printTensorInfo(lines, t, indent + 1);
   }
-  lines.push(`${pad}Method name is: ${s.methodName}`);
+  lines.push(`${pad}Method name is: ${escapeControl(s.methodName)}`);
 }
 
 function allSignatures(mg: MetaGraphInfo): SignatureInfo[] {
@@ -86,16 +88,16 @@ function printArgs(lines: string[], args: StructuredArg[], argumentType: string)
   const indentStr = "        ";
   args.forEach((a, i) => {
     lines.push(`${indentStr}${argumentType} #${i + 1}`);
-    if (a.kind === "tensor_spec") lines.push(`          ${a.name}: ${a.repr}`);
-    else if (a.pyType === "str") lines.push(`${indentStr}  ${a.repr.replace(/^'|'$/g, "")}`);
+    if (a.kind === "tensor_spec") lines.push(`          ${escapeControl(a.name)}: ${escapeControl(a.repr)}`);
+    else if (a.pyType === "str") lines.push(`${indentStr}  ${escapeControl(a.repr.replace(/^'|'$/g, ""))}`);
     else if (a.pyType === "list" || a.pyType === "tuple") {
       const inner = a.repr.slice(1, -1).replace(/,\s*$/, "");
       const items = inner ? splitTopLevel(inner) : [];
       lines.push(`${indentStr}  DType: ${a.pyType}`);
-      lines.push(`${indentStr}  Value: [${items.map((x) => `${x}, `).join("")}\b\b]`);
+      lines.push(`${indentStr}  Value: [${items.map((x) => `${escapeControl(x)}, `).join("")}\b\b]`);
     } else {
       lines.push(`${indentStr}  DType: ${a.pyType}`);
-      lines.push(`${indentStr}  Value: ${a.repr}`);
+      lines.push(`${indentStr}  Value: ${escapeControl(a.repr)}`);
     }
   });
 }
@@ -129,7 +131,7 @@ function printConcreteFunctions(lines: string[], fns: ObjectFunctionInfo[]): voi
   let text = "\nConcrete Functions:";
   const body: string[] = [];
   for (const f of fns) {
-    body.push(`\n  Function Name: '${f.name}'`);
+    body.push(`\n  Function Name: '${escapeControl(f.name)}'`);
     f.options.forEach((o, i) => {
       const opt: string[] = [];
       if (o.args.length) {
@@ -153,9 +155,12 @@ export async function showText(
   if (opts.all) {
     const mgs = [...info.metaGraphs].sort((a, b) => (a.tags.join(",") < b.tags.join(",") ? -1 : 1));
     for (const mg of mgs) {
-      lines.push("", `MetaGraphDef with tag-set: '${mg.tags.join(", ")}' contains the following SignatureDefs:`);
+      lines.push(
+        "",
+        `MetaGraphDef with tag-set: '${escapeControl(mg.tags.join(", "))}' contains the following SignatureDefs:`,
+      );
       for (const s of allSignatures(mg)) {
-        lines.push("", `signature_def['${s.key}']:`);
+        lines.push("", `signature_def['${escapeControl(s.key)}']:`);
         printSignature(lines, s, 1);
       }
     }
@@ -165,13 +170,14 @@ export async function showText(
   }
   if (!opts.tagSet) {
     lines.push("The given SavedModel contains the following tag-sets:");
-    for (const tags of info.metaGraphs.map((m) => [...m.tags].sort().join(", ")).sort()) lines.push(pyRepr(tags));
+    for (const tags of info.metaGraphs.map((m) => [...m.tags].sort().join(", ")).sort())
+      lines.push(escapeControl(pyRepr(tags)));
     return lines.join("\n") + "\n";
   }
   const mg = findMetaGraph(info, opts.tagSet);
   if (!opts.signatureDef) {
     lines.push("The given SavedModel MetaGraphDef contains SignatureDefs with the following keys:");
-    for (const s of allSignatures(mg)) lines.push(`SignatureDef key: "${s.key}"`);
+    for (const s of allSignatures(mg)) lines.push(`SignatureDef key: "${escapeControl(s.key)}"`);
     return lines.join("\n") + "\n";
   }
   const sig = allSignatures(mg).find((s) => s.key === opts.signatureDef);
@@ -186,6 +192,14 @@ export async function showText(
   }
   printSignature(lines, sig, 0);
   return lines.join("\n") + "\n";
+}
+
+/** Text lines with the control characters of model strings escaped (saved_model_cli's own "\b\b]" kept). */
+function escapeLines(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => escapeControl(l).replace(/\\x08\\x08\]$/, "\b\b]"))
+    .join("\n");
 }
 
 function findMetaGraph(info: ModelInfo, tagSet: string[]): MetaGraphInfo {
@@ -256,13 +270,13 @@ export async function showCommand(argv: string[], io: CliIO): Promise<number> {
   };
   if (flags.json) io.out(JSON.stringify(await showJson(exp, info, opts), jsonReplacer, 2) + "\n");
   else {
-    io.out(await showText(exp, info, opts));
+    io.out(escapeLines(await showText(exp, info, opts)));
     for (const d of info.diagnostics.filter((x) => x.severity !== "info"))
       io.err(
-        `${d.severity}: ${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}${d.hint ? ` — ${d.hint}` : ""}\n`,
+        `${d.severity}: ${escapeControl(`${d.file}${d.field ? ` (${d.field})` : ""}: ${d.message}${d.hint ? ` — ${d.hint}` : ""}`)}\n`,
       );
   }
-  return 0;
+  return info.diagnostics.some((d) => d.severity === "error") ? ExitCode.Export : ExitCode.Ok;
 }
 
 /** JSON.stringify replacer: bigint as decimal strings, typed arrays as plain arrays. */

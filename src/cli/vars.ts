@@ -3,8 +3,7 @@
  * precision (never elided); `--export out.npz` writes all (or the named) variables in one go.
  * Nothing is ever written inside the export folder.
  */
-import { writeFile } from "node:fs/promises";
-import { relative, resolve, isAbsolute } from "node:path";
+import { resolve } from "node:path";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
 import { loadVariables, readVariable, type VariableInfo } from "../savedmodel/model.js";
@@ -14,12 +13,16 @@ import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
 import { jsonReplacer } from "./show.js";
+import { guardOutput, writeOutputFile } from "./output.js";
+import { escapeControl } from "./escape.js";
+import { ExitCode } from "./exitCodes.js";
 
 export const VARS_USAGE = `usage: savedmodel vars DIR [NAME...] [--json] [--export OUT.npz] [--all]
 
   DIR            the SavedModel export folder
   NAME           a variable name or checkpoint key: print its values at full precision
   --export FILE  write every variable (or the named ones) to one .npz file (outside DIR)
+  --overwrite    replace FILE when it exists
   --all          include optimizer slots and bookkeeping entries (save counter, object graph)
   --no-stats     list the variables without reading their data (no statistics)
   --json         print JSON (schema "savedmodel.vars/1")`;
@@ -68,7 +71,7 @@ const fmt = (x: number | undefined) =>
 export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   const { flags, positional } = parseFlags(argv, {
     values: ["dir", "export"],
-    booleans: ["json", "all", "help", "no_stats"],
+    booleans: ["json", "all", "help", "overwrite", "no_stats"],
   });
   if (flags.help) {
     io.out(VARS_USAGE + "\n");
@@ -79,7 +82,8 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   const root = resolve(io.cwd, dir);
   const exp = await openSavedModel(new NodeFileAccess(root));
   const vars = await loadVariables(exp);
-  for (const d of vars.diagnostics) io.err(`${d.severity}: ${d.file}: ${d.message}\n`);
+  for (const d of vars.diagnostics) io.err(`${d.severity}: ${escapeControl(`${d.file}: ${d.message}`)}\n`);
+  let failed = vars.diagnostics.some((d) => d.severity === "error");
   const names = positional;
   const find = (n: string) => vars.variables.find((v) => v.name === n || v.checkpointKey === n);
   for (const n of names) if (!find(n)) throw new UsageError(`no variable named "${n}" (try: savedmodel vars ${dir})`);
@@ -89,15 +93,13 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
 
   if (flags.export) {
     const out = resolve(io.cwd, flags.export as string);
-    const rel = relative(root, out);
-    if (!rel.startsWith("..") && !isAbsolute(rel))
-      throw new UsageError(`refusing to write ${out}: it is inside the export folder ${root}`);
+    const target = await guardOutput(out, root, { overwrite: !!flags.overwrite });
     const entries: Record<string, DecodedTensor> = {};
     for (const v of selected) {
       const key = entries[v.name] ? v.checkpointKey : v.name;
       entries[key] = await readVariable(exp, v.checkpointKey);
     }
-    await writeFile(out, encodeNpz(entries));
+    await writeOutputFile(target, encodeNpz(entries));
     io.out(`wrote ${Object.keys(entries).length} variable(s) to ${out}\n`);
     return 0;
   }
@@ -109,7 +111,9 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
       if (flags.json) results.push({ ...v, stats: tensorStats(t), values: t.values });
       else {
         const s = tensorStats(t);
-        io.out(`${v.name}  ${v.dtypeShort} [${v.shape.join(", ")}]  ${v.checkpointKey}\n`);
+        io.out(
+          `${escapeControl(v.name)}  ${v.dtypeShort} [${v.shape.join(", ")}]  ${escapeControl(v.checkpointKey)}\n`,
+        );
         io.out(
           `min ${fmt(s.min)}  max ${fmt(s.max)}  mean ${fmt(s.mean)}  std ${fmt(s.std)}  nan ${s.nanCount}  inf ${s.infCount}  zeros ${(s.zeroFraction * 100).toFixed(1)}%\n`,
         );
@@ -117,7 +121,7 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
       }
     }
     if (flags.json) io.out(JSON.stringify({ schema: "savedmodel.vars/1", variables: results }, jsonReplacer, 2) + "\n");
-    return 0;
+    return failed ? ExitCode.Export : ExitCode.Ok;
   }
 
   const rows: VarRow[] = [];
@@ -144,6 +148,7 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
     }
     progress.next(v.problems.length || v.sliced ? 0 : v.bytes);
     rows.push(row);
+    if (row.error || row.problems.length) failed = true;
   }
   progress.done();
   if (flags.json) {
@@ -161,11 +166,11 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
         2,
       ) + "\n",
     );
-    return 0;
+    return failed ? ExitCode.Export : ExitCode.Ok;
   }
   const header = ["name", "dtype", "shape", "bytes", "min", "max", "mean", "std", "nan", "inf", "zeros"];
   const table = rows.map((r) => [
-    r.name + (r.problems.length ? `  !! ${r.problems.join("; ")}` : r.error ? `  !! ${r.error}` : ""),
+    escapeControl(r.name + (r.problems.length ? `  !! ${r.problems.join("; ")}` : r.error ? `  !! ${r.error}` : "")),
     r.dtypeShort,
     `[${r.shape.join(",")}]`,
     String(r.bytes),
@@ -187,7 +192,7 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
   io.out(
     `${rows.length} variable(s), ${vars.parameterCount} parameters, ${vars.totalBytes} bytes in ${vars.numShards} shard(s)\n`,
   );
-  return 0;
+  return failed ? ExitCode.Export : ExitCode.Ok;
 }
 
 /** Progress lines on stderr (every 10%) while statistics read more than PROGRESS_MIN_BYTES. */

@@ -22,6 +22,8 @@ export interface EvalOptions {
   /** Apply the inference rewrites (conv + batch-norm folding), as sessions do by default. */
   optimize?: boolean;
   maxTensorBytes?: number;
+  /** The memory budget (JS heap + ArrayBuffers + wasm memory), see SessionOptions. */
+  maxMemoryBytes?: number;
 }
 
 function ref(name: string): [string, number] {
@@ -41,6 +43,7 @@ export async function evalGraph(
   const state = new SessionState(program, new MemoryFileAccess(new Map()), allKernels(), {
     onWarning: (m) => opts.warnings?.push(m),
     maxTensorBytes: opts.maxTensorBytes,
+    maxMemoryBytes: opts.maxMemoryBytes,
   });
   const body = program.mainBody();
   const at = (name: string): NodeInput => {

@@ -82,6 +82,8 @@ export class Program {
   private readonly bodies = new Map<string, Body>();
   private readonly implementations = new Map<string, string[]>();
   private main?: Body;
+  /** Nodes rewritten by the inference fusions so far (bodies compile lazily). */
+  fusedNodes = 0;
 
   constructor(
     readonly graph: IGraphDef,
@@ -131,7 +133,7 @@ export class Program {
   mainBody(): Body {
     if (!this.main) {
       this.main = compileGraph(this.graph.node ?? [], this.resolver);
-      if (this.optimize) optimizeBody(this.main);
+      if (this.optimize) this.fusedNodes += optimizeBody(this.main);
     }
     return this.main;
   }
@@ -143,7 +145,7 @@ export class Program {
       const f = this.functions.get(name);
       if (!f) throw new Error(`function "${name}" is not in the graph's library`);
       b = compileFunction(f, this.resolver);
-      if (this.optimize) optimizeBody(b);
+      if (this.optimize) this.fusedNodes += optimizeBody(b);
       this.bodies.set(name, b);
     }
     return b;

@@ -8,7 +8,8 @@ import * as tf from "@tensorflow/tfjs-core";
 import { DataType } from "../savedmodel/dtypes.js";
 import { neededNodes, type Body, type CNode, type NodeInput } from "./graph.js";
 import { NodeError, type KernelDef, type OpContext, type ProfileEntry, type RunState } from "./kernel.js";
-import { SIZE_GUARDS } from "./guards.js";
+import { checkAllocation, checkMemoryBudget } from "./guards.js";
+import { pruneDisposedFromScope } from "./tfjs/scope.js";
 import { CPU_ROUTED, NOT_REGISTERED } from "./tfjs/runtime.js";
 import { Dead, RefVar, describeValue, isTensor, type Value } from "./values.js";
 
@@ -115,9 +116,21 @@ export function release(run: RunState, v: Value | undefined, dispose = true): vo
   if (dispose && !run.session.pinned.has(v) && !(v as unknown as { kept?: boolean }).kept && !v.isDisposed) v.dispose();
 }
 
+/** Calls of checkAbort between two measurements of the memory budget. */
+const BUDGET_EVERY = 64;
+let budgetTick = 0;
+
 export function checkAbort(run: RunState): void {
   if (run.signal?.aborted)
     throw new AbortError(typeof run.signal.reason === "string" ? run.signal.reason : "run cancelled");
+  if (++budgetTick % BUDGET_EVERY === 0) {
+    pruneDisposedFromScope();
+    try {
+      checkMemoryBudget(run.session.maxMemoryBytes);
+    } catch (e) {
+      throw new AbortError((e as Error).message);
+    }
+  }
   const bytes = tf.memory().numBytes;
   if (bytes > run.session.maxTensorBytes) {
     throw new AbortError(
@@ -217,14 +230,11 @@ export async function runNode(body: Body, node: CNode, inputs: Value[], run: Run
       }
     }
   }
-  const guard = SIZE_GUARDS[node.op];
-  if (guard) {
-    const n = await guard(inputs);
-    if (n > run.session.maxElements) {
-      throw fail(
-        `would create a tensor of ${n.toExponential(2)} elements, over the limit of ${run.session.maxElements.toExponential(2)}`,
-      );
-    }
+  // The one allocation check: every op family's output size, from input shapes/values/attrs, before the kernel.
+  try {
+    await checkAllocation(node.op, inputs, node.attrs, run.session);
+  } catch (e) {
+    throw fail((e as Error).message, e);
   }
   const ctx: OpContext = { node, body, attrs: node.attrs, inputs, run };
   const t0 = run.profile ? performance.now() : 0;

@@ -76,11 +76,18 @@ export class NodeError extends Error {
   ) {
     super(
       `node "${node}" (op ${op}${fn ? `, in function "${fn}"` : ", in the top-level graph"})` +
-        `${inputShapes.length ? ` with inputs ${inputShapes.join(", ")}` : ""}: ${detail}`,
+        `${inputShapes.length ? ` with inputs ${listInputs(inputShapes)}` : ""}: ${detail}`,
       options,
     );
     this.name = "NodeError";
   }
+}
+
+/** Input descriptions for a message: a node with thousands of inputs (Concat, AddN) is abbreviated. */
+function listInputs(shapes: string[]): string {
+  return shapes.length <= 8
+    ? shapes.join(", ")
+    : `${shapes.slice(0, 4).join(", ")} and ${shapes.length - 4} more (${shapes.length} inputs)`;
 }
 
 /** Missing kernels for a signature: op → the nodes that use it (function-qualified). */
@@ -89,4 +96,6 @@ export interface MissingOp {
   nodes: string[];
   /** True for known custom-op families (TF Text, Decision Forests, ...). */
   custom?: boolean;
+  /** Why the op is refused (it touches files, network or processes): never run, refused before the run starts. */
+  refused?: string;
 }

@@ -17,7 +17,10 @@ import { allKernels } from "./ops/index.js";
 import { newConverterContext, disposeConverterContext } from "./ops/converter.js";
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
-import { KNOWN_CUSTOM_OP } from "./unsafeOps.js";
+import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
+import { MissingOpsError } from "./missingOps.js";
+
+export { MissingOpsError };
 import { endScopeSafely, useBackend, wasmUnavailableReason, type BackendName } from "./tfjs/runtime.js";
 import { RefVar, fromTfTensor, isTensor, tfjsDtype, toTfTensor, type Value } from "./values.js";
 
@@ -67,22 +70,42 @@ export interface RunResult {
   nodesExecuted: number;
 }
 
-/** Thrown before running when kernels are missing: every op with the nodes that use it. */
-export class MissingOpsError extends Error {
+export interface RefusedOp {
+  op: string;
+  nodes: string[];
+  why: string;
+}
+
+/** Checkpoint I/O inside a signature: allowed only in the load-time restore (from the export's variables/). */
+export const REFUSED_IN_SIGNATURES: Record<string, string> = {
+  SaveV2: "writes checkpoint files",
+  Save: "writes checkpoint files",
+  SaveSlices: "writes checkpoint files",
+  MergeV2Checkpoints: "writes and deletes checkpoint files",
+  RestoreV2: "reads checkpoint files at a path given at run time",
+  Restore: "reads checkpoint files at a path given at run time",
+  RestoreSlice: "reads checkpoint files at a path given at run time",
+};
+
+/** Thrown before running when the signature reaches ops refused by design (files outside the export). */
+export class RefusedOpsError extends Error {
   constructor(
     readonly signature: string,
-    readonly missing: MissingOp[],
+    readonly refused: RefusedOp[],
   ) {
     super(
-      `signature "${signature}" needs ops the executor does not have:\n` +
-        missing
+      `signature "${signature}" is refused before running: it reaches ops the executor never runs:\n` +
+        refused
           .map(
-            (m) =>
-              `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
+            (r) =>
+              `  ${r.op} (refused: it ${r.why}): ${r.nodes.slice(0, 3).join(", ")}${r.nodes.length > 3 ? ` and ${r.nodes.length - 3} more` : ""}`,
           )
-          .join("\n"),
+          .join("\n") +
+        (refused.some((r) => REFUSED_IN_SIGNATURES[r.op])
+          ? `\nTensorFlow would run it; run it there (or with saved_model_cli) to save or restore checkpoints.`
+          : ""),
     );
-    this.name = "MissingOpsError";
+    this.name = "RefusedOpsError";
   }
 }
 
@@ -294,6 +317,39 @@ export class Session {
 
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
+    const { fetches, fed } = this.signatureRoots(key);
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    return [...this.reachableOps([...fetches, ...init], fed).entries()]
+      .filter(([op]) => !this.state.kernels[op])
+      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
+      .sort((a, b) => (a.op < b.op ? -1 : 1));
+  }
+
+  /**
+   * Ops the signature reaches that the executor refuses by design, with why: checkpoint writes and reads
+   * at a path given at run time (the on-device training `save`/`restore` signatures), files, processes.
+   * run() refuses such a signature before running anything (no variable is touched).
+   */
+  refusedOps(key: string): RefusedOp[] {
+    const { fetches, fed } = this.signatureRoots(key);
+    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    return [...this.reachableOps([...fetches, ...init], fed).entries()]
+      .flatMap(([op, nodes]) => {
+        const why = REFUSED_IN_SIGNATURES[op] ?? (this.state.kernels[op]?.unsafe ? UNSAFE_OPS[op] : undefined);
+        return why ? [{ op, nodes, why }] : [];
+      })
+      .sort((a, b) => (a.op < b.op ? -1 : 1));
+  }
+
+  private signatureRoots(key: string): { fetches: number[]; fed: Set<number> } {
     const sig = this.signature(key);
     const main = this.state.program.mainBody();
     const fetches = tensorSpecs(sig.outputs ?? {}, main).flatMap((o) =>
@@ -308,16 +364,19 @@ export class Session {
       for (const n of [c?.indicesTensorName, c?.valuesTensorName, c?.denseShapeTensorName])
         if (n) fed.add(this.tensorRef(main, n).node);
     }
-    const init = this.initTargets.map((n) => this.tensorRef(main, n).node);
-    return this.missingFrom([...fetches, ...init], fed);
+    return { fetches, fed };
   }
 
-  private missingFrom(roots: number[], fed: Set<number>): MissingOp[] {
+  /** Every op reachable from `roots` (not past fed nodes), through function calls and control flow, with its nodes. */
+  reachableOps(roots: number[], fed: Set<number>): Map<string, string[]> {
     const program = this.state.program;
     const main = program.mainBody();
-    const missing = new Map<string, string[]>();
+    const found = new Map<string, string[]>();
     const seenFns = new Set<string>();
-    const visit = (body: Body, nodes: Iterable<number>) => {
+    // Iterative (a work list, not recursion): a chain of 100,000 nested function calls must not overflow the stack.
+    const work: { body: Body; nodes: Iterable<number> }[] = [{ body: main, nodes: neededNodes(main, roots, fed) }];
+    while (work.length) {
+      const { body, nodes } = work.pop()!;
       for (const n of nodes) {
         if (fed.has(n) && !body.isFunction) continue;
         const node = body.nodes[n];
@@ -327,24 +386,24 @@ export class Session {
           for (const f of a.list?.func ?? []) if (f.name) fnNames.push(f.name);
         }
         if (program.functions.has(node.op)) fnNames.push(node.op);
-        else if (!this.state.kernels[node.op]) {
-          const list = missing.get(node.op) ?? [];
+        else {
+          const list = found.get(node.op) ?? [];
           list.push(body.name ? `${body.name}/${node.name}` : node.name);
-          missing.set(node.op, list);
+          found.set(node.op, list);
         }
         for (const f of fnNames) {
           const chosen = program.selectImplementation(f);
           if (seenFns.has(chosen) || !program.functions.has(chosen)) continue;
           seenFns.add(chosen);
           const fb = program.functionBody(chosen);
-          visit(fb, neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()));
+          work.push({
+            body: fb,
+            nodes: neededNodes(fb, [...fb.rets.map((r) => r.node), ...fb.controlRets], new Set()),
+          });
         }
       }
-    };
-    visit(main, neededNodes(main, roots, fed));
-    return [...missing.entries()]
-      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
-      .sort((a, b) => (a.op < b.op ? -1 : 1));
+    }
+    return found;
   }
 
   async run(key: string, feeds: Record<string, DecodedTensor>, opts: RunOptions = {}): Promise<RunResult> {
@@ -352,6 +411,8 @@ export class Session {
     const sig = this.signature(key);
     const missing = this.missingOps(key);
     if (missing.length) throw new MissingOpsError(key, missing);
+    const refused = this.refusedOps(key);
+    if (refused.length) throw new RefusedOpsError(key, refused);
     if (this.initError)
       throw new Error(`the model did not load completely: ${this.initError.message}`, { cause: this.initError });
     for (const [k, t] of Object.entries(sig.inputs ?? {})) {
@@ -363,6 +424,8 @@ export class Session {
     const inputs = tensorSpecs(sig.inputs ?? {}, body);
     const outputs = tensorSpecs(sig.outputs ?? {}, body);
     for (const k of Object.keys(feeds)) {
+      const part = SPARSE_PART.exec(k);
+      if (part && inputs.some((i) => i.key === part[1] && i.sparse)) continue;
       if (!inputs.some((i) => i.key === k))
         throw new Error(
           `signature "${key}" has no input "${k}" (inputs: ${inputs.map((i) => i.key).join(", ") || "none"})`,
@@ -379,14 +442,48 @@ export class Session {
         m.set(ref.index, t);
         feedMap.set(ref.node, m);
       };
+      // Two signature keys may name one tensor (a TF1 export's aliased inputs): one of them feeds it.
+      const fedBy = new Map<string, string>();
       for (const spec of inputs) {
+        if (!spec.name || !feeds[spec.key]) continue;
+        const other = fedBy.get(spec.name);
+        if (other)
+          throw new Error(
+            `inputs "${other}" and "${spec.key}" name the same tensor ${spec.name}; give only one of them`,
+          );
+        fedBy.set(spec.name, spec.key);
+      }
+      for (const spec of inputs) {
+        if (!feeds[spec.key] && spec.name && fedBy.has(spec.name)) continue;
         // SignatureDef.defaults (TF 2.13+) stand in for inputs that are not given.
         const defProto = sig.defaults?.[spec.key];
         const d = feeds[spec.key] ?? (defProto ? tensorFromProto(defProto, "saved_model.pb") : undefined);
         if (spec.sparse) {
-          if (!d) throw new Error(`input "${spec.key}" (sparse, ${dtypeShortName(spec.dtype)}) was not given`);
-          const coo = denseToCoo(d);
           const warn = (m: string) => this.state.warn(m);
+          // Fed as its component tensors (key/indices, key/values, key/dense_shape), as TF feeds the
+          // TensorInfo's three tensor names; or as a dense tensor, every element present.
+          const parts = sparseParts(spec.key, feeds);
+          if (parts) {
+            checkSparseParts(spec.key, parts);
+            feedAt(
+              spec.sparse.indices,
+              toTfTensor({ ...parts.indices, dtype: 9 }, warn, `input "${spec.key}/indices"`),
+            );
+            feedAt(
+              spec.sparse.values,
+              toTfTensor({ ...parts.values, dtype: spec.dtype }, warn, `input "${spec.key}/values"`),
+            );
+            feedAt(
+              spec.sparse.denseShape,
+              toTfTensor({ ...parts.denseShape, dtype: 9 }, warn, `input "${spec.key}/dense_shape"`),
+            );
+            continue;
+          }
+          if (!d)
+            throw new Error(
+              `input "${spec.key}" (sparse, ${dtypeShortName(spec.dtype)}) was not given: feed ${spec.key}/indices, ${spec.key}/values and ${spec.key}/dense_shape, or a dense tensor`,
+            );
+          const coo = denseToCoo(d);
           feedAt(spec.sparse.indices, toTfTensor(coo.indices, warn, `input "${spec.key}" indices`));
           feedAt(spec.sparse.values, toTfTensor({ ...coo.values, dtype: spec.dtype }, warn, `input "${spec.key}"`));
           feedAt(spec.sparse.denseShape, toTfTensor(coo.denseShape, warn, `input "${spec.key}" shape`));
@@ -397,7 +494,7 @@ export class Session {
           if (body.nodes[ref.node].op === "PlaceholderWithDefault") continue;
           throw new Error(`input "${spec.key}" (${spec.name}, ${dtypeShortName(spec.dtype)}) was not given`);
         }
-        checkFeed(spec, d);
+        checkFeed(spec, d, (m) => this.state.warn(m));
         const t = toTfTensor(
           { ...d, dtype: d.dtype === spec.dtype ? d.dtype : spec.dtype, values: d.values },
           (m) => this.state.warn(m),
@@ -514,6 +611,45 @@ export class Session {
   }
 }
 
+const SPARSE_PART = /^(.*)\/(indices|values|dense_shape)$/;
+
+interface SparseParts {
+  indices: DecodedTensor;
+  values: DecodedTensor;
+  denseShape: DecodedTensor;
+}
+
+/** The three component feeds of sparse input `key`, or undefined when none is given (all or none). */
+function sparseParts(key: string, feeds: Record<string, DecodedTensor>): SparseParts | undefined {
+  const [indices, values, denseShape] = ["indices", "values", "dense_shape"].map((p) => feeds[`${key}/${p}`]);
+  if (!indices && !values && !denseShape) return undefined;
+  if (!indices || !values || !denseShape)
+    throw new Error(`sparse input "${key}" needs all of ${key}/indices, ${key}/values and ${key}/dense_shape`);
+  return { indices, values, denseShape };
+}
+
+/** TF's SparseTensor checks: indices [N, rank], values [N], dense_shape [rank], every index inside the shape. */
+function checkSparseParts(key: string, p: SparseParts): void {
+  const [n, rank] = p.indices.shape.length === 2 ? p.indices.shape : [NaN, NaN];
+  if (!(n >= 0)) throw new Error(`${key}/indices must be a matrix [N, rank], got [${p.indices.shape.join(", ")}]`);
+  if (p.values.shape.length !== 1 || p.values.shape[0] !== n)
+    throw new Error(`${key}/values must be [${n}] (one per index row), got [${p.values.shape.join(", ")}]`);
+  if (p.denseShape.shape.length !== 1 || p.denseShape.shape[0] !== rank)
+    throw new Error(`${key}/dense_shape must be [${rank}], got [${p.denseShape.shape.join(", ")}]`);
+  if (Array.isArray(p.indices.values) || Array.isArray(p.denseShape.values))
+    throw new Error(`${key}/indices and ${key}/dense_shape must be integers`);
+  const shape = Array.from(p.denseShape.values as ArrayLike<number | bigint>, Number);
+  const idx = Array.from(p.indices.values as ArrayLike<number | bigint>, Number);
+  for (let i = 0; i < n; i++)
+    for (let d = 0; d < rank; d++) {
+      const v = idx[i * rank + d];
+      if (!Number.isInteger(v) || v < 0 || v >= shape[d])
+        throw new Error(
+          `${key}/indices row ${i} = [${idx.slice(i * rank, i * rank + rank).join(", ")}] is outside dense_shape [${shape.join(", ")}]`,
+        );
+    }
+}
+
 /** A dense tensor as a COO sparse tensor with every element present (row-major indices). */
 export function denseToCoo(d: DecodedTensor): {
   indices: DecodedTensor;
@@ -542,7 +678,12 @@ function dtypeFromTfjs(d: string): number {
   return d === "float32" ? 1 : d === "int32" ? 3 : d === "bool" ? 10 : d === "string" ? 7 : d === "complex64" ? 8 : 0;
 }
 
-function checkFeed(spec: TensorSpec, d: DecodedTensor): void {
+/**
+ * Dtype must convert; the shape need not match the declared one. TensorFlow's C runtime (TF Serving,
+ * tfjs-node, the C/Java/Go APIs) feeds whatever shape it is given and lets the kernels decide; only
+ * Python's session.run / signatures[...] check it. We run, and warn.
+ */
+function checkFeed(spec: TensorSpec, d: DecodedTensor, warn: (m: string) => void): void {
   const want = tfjsDtype(spec.dtype);
   const got = tfjsDtype(d.dtype);
   if (want !== got && !(want !== "string" && got !== "string" && want && got)) {
@@ -552,7 +693,10 @@ function checkFeed(spec: TensorSpec, d: DecodedTensor): void {
   if (spec.shape) {
     const ok = spec.shape.length === d.shape.length && spec.shape.every((s, i) => s < 0 || s === d.shape[i]);
     if (!ok)
-      throw new Error(`input "${spec.key}" expects shape [${spec.shape.join(", ")}], got [${d.shape.join(", ")}]`);
+      warn(
+        `input "${spec.key}" is declared [${spec.shape.join(", ")}] but was fed [${d.shape.join(", ")}]; ` +
+          `running it as TensorFlow's C runtime (TF Serving, tfjs-node) does — Python's session.run would refuse it`,
+      );
   }
 }
 

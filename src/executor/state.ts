@@ -33,6 +33,11 @@ export interface SessionOptions {
   optimize?: boolean;
   /** Most bytes all live tensors may take during a run (default 1.5 GiB); checked as nodes run. */
   maxTensorBytes?: number;
+  /**
+   * The memory budget (default 1.5 GiB): JS heap + ArrayBuffers + wasm memory of the process. An op whose output
+   * would not fit is refused before it allocates; a run that creeps past it is stopped (guards.ts).
+   */
+  maxMemoryBytes?: number;
 }
 
 export class SessionState {
@@ -44,6 +49,7 @@ export class SessionState {
   readonly maxElements: number;
   readonly maxCallDepth: number;
   readonly maxTensorBytes: number;
+  readonly maxMemoryBytes: number;
   /** Opened tensor bundles by prefix (the contract is TensorBundle from savedmodel/tensorBundle). */
   readonly bundles = new Map<string, Promise<unknown>>();
 
@@ -57,6 +63,7 @@ export class SessionState {
     this.maxElements = opts.maxElements ?? 2 ** 27;
     this.maxCallDepth = opts.maxCallDepth ?? 64;
     this.maxTensorBytes = opts.maxTensorBytes ?? 1.5 * 2 ** 30;
+    this.maxMemoryBytes = opts.maxMemoryBytes ?? 1.5 * 2 ** 30;
   }
 
   warn(msg: string): void {

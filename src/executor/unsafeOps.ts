@@ -54,4 +54,4 @@ export const SCAN_DENYLIST: Record<string, string> = {
 
 /** Op families from TensorFlow add-on libraries (TF Text, Decision Forests, Addons, ...): native code, not TensorFlow's. */
 export const KNOWN_CUSTOM_OP =
-  /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|SimpleML|TFText|Addons>|TPU)/;
+  /^(Sentencepiece|Wordpiece|Whitespace|UnicodeScriptTokenize|SplitMerge|RegexSplitWithOffsets|CaseFoldUTF8|NormalizeUTF8|SentenceFragments|ConstrainedSequence|MaxSpanningTree|RougeL|TokenizerFromLogits|SimpleML|TFText|Addons>|TPU)/;

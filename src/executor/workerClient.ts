@@ -1,7 +1,8 @@
 /**
  * Runs the executor in a worker thread with a heap cap, a time limit and cancellation: a hostile
  * model (infinite While, huge Fill, recursive function) costs at most the worker, never the host.
- * Cancelling or timing out terminates the worker; the next call starts a fresh one and reloads.
+ * Cancelling or timing out terminates the worker; the next call starts a fresh one and reloads. Requests, replies
+ * and the worker's file reads go over the one channel (src/protocol/rpc.ts, fileAccessRpc.ts).
  */
 import { Worker } from "node:worker_threads";
 import { existsSync } from "node:fs";
@@ -9,7 +10,9 @@ import { join } from "node:path";
 import type { FileAccess } from "../savedmodel/fileAccess.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
 import type { MissingOp } from "./kernel.js";
-import type { HostToWorker, WorkerToHost } from "./protocol.js";
+import type { ExecutorHostMethods, ExecutorMethods, LoadedInfo } from "../protocol/executor.js";
+import { fileAccessHandlers, transferBytes } from "../protocol/fileAccessRpc.js";
+import { RpcError, RpcPeer } from "../protocol/rpc.js";
 import type { LoadOptions, RunOptions, RunResult, SignatureInfo } from "./session.js";
 
 export interface WorkerOptions {
@@ -39,18 +42,11 @@ export class ExecutorError extends Error {
   }
 }
 
-interface Loaded {
-  signatures: SignatureInfo[];
-  backend: string;
-  loadMs: number;
-  restoreInitMs: number;
-  initError?: string;
-}
+type Loaded = LoadedInfo;
 
 export class ExecutorWorker {
   private worker?: Worker;
-  private nextId = 1;
-  private pending = new Map<number, { resolve: (m: WorkerToHost) => void; reject: (e: Error) => void }>();
+  private peer?: RpcPeer<ExecutorMethods, ExecutorHostMethods>;
   private loadOpts?: Omit<LoadOptions, "onWarning">;
   private loaded?: Loaded;
 
@@ -59,8 +55,8 @@ export class ExecutorWorker {
     private readonly opts: WorkerOptions = {},
   ) {}
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
+  private start(): RpcPeer<ExecutorMethods, ExecutorHostMethods> {
+    if (this.worker && this.peer) return this.peer;
     // scripts/build.mjs writes dist/executorWorker.js; scripts/build-executor-test.mjs writes .cjs.
     const script =
       this.opts.script ??
@@ -73,97 +69,89 @@ export class ExecutorWorker {
     const w = new Worker(script, {
       resourceLimits: { maxOldGenerationSizeMb: this.opts.maxHeapMb ?? 2048, maxYoungGenerationSizeMb: 64 },
     });
-    w.on("message", (m: WorkerToHost) => void this.onMessage(m));
+    const peer = new RpcPeer<ExecutorMethods, ExecutorHostMethods>(
+      (m, transfer) => {
+        if (this.worker === w) w.postMessage(m, transfer);
+      },
+      {
+        ...fileAccessHandlers(() => this.fs),
+        "executor/warning": ({ message }) => (this.opts.onWarning?.(message), null),
+      },
+      transferBytes,
+    );
+    w.on("message", (m: unknown) => peer.handle(m));
     // Only a failure of the current worker fails pending calls (a terminated one may exit after its successor started).
     w.on("error", (e) => {
-      if (this.worker === w) this.failAll(new ExecutorError("WorkerError", `executor worker crashed: ${e.message}`));
+      if (this.worker === w) this.stop(new ExecutorError("WorkerError", `executor worker crashed: ${e.message}`));
     });
     w.on("exit", (code) => {
       if (this.worker !== w) return;
-      this.worker = undefined;
-      this.loaded = undefined;
-      this.failAll(
-        new ExecutorError("WorkerExit", `executor worker exited (code ${code}; out of memory or terminated)`),
-      );
+      this.stop(new ExecutorError("WorkerExit", `executor worker exited (code ${code}; out of memory or terminated)`));
     });
     this.worker = w;
+    this.peer = peer;
+    return peer;
+  }
+
+  /** Forgets the current worker, failing its pending calls with `e`; returns it (to terminate). */
+  private stop(e: Error): Worker | undefined {
+    const w = this.worker;
+    this.worker = undefined;
+    this.loaded = undefined;
+    const peer = this.peer;
+    this.peer = undefined;
+    peer?.dispose(e);
     return w;
   }
 
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-
-  private async onMessage(m: WorkerToHost): Promise<void> {
-    if (m.type === "warning") {
-      this.opts.onWarning?.(m.message);
-      return;
-    }
-    if (m.type === "fs") {
-      const reply = (r: HostToWorker, transfer: ArrayBuffer[] = []) => this.worker?.postMessage(r, transfer);
-      try {
-        const fsAny = this.fs as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-        const value = await fsAny[m.method](...m.args);
-        reply({ type: "fsReply", id: m.id, ok: true, value });
-      } catch (e) {
-        reply({ type: "fsReply", id: m.id, ok: false, error: (e as Error).message });
-      }
-      return;
-    }
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    this.pending.delete(m.id);
-    if (m.type === "error") {
-      p.reject(new ExecutorError(m.name, m.message, m.node, m.op, m.fn));
-      // A wasm abort leaves tfjs-wasm unusable in that worker: start afresh on the next call.
-      if (WASM_BROKEN.test(m.message)) void this.terminate();
-    } else p.resolve(m);
-  }
-
-  private call(msg: HostToWorker, signal?: AbortSignal, timeoutMs?: number): Promise<WorkerToHost> {
-    const w = this.start();
-    return new Promise<WorkerToHost>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const cleanup = () => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const kill = (e: Error) => {
-        cleanup();
-        this.pending.delete(msg.id);
-        reject(e);
-        void this.terminate();
-      };
-      const onAbort = () =>
-        kill(
-          new ExecutorError("AbortError", "run cancelled (the worker was stopped; the model reloads on the next run)"),
-        );
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      if (timeoutMs && timeoutMs > 0)
-        timer = setTimeout(
-          () => kill(new ExecutorError("TimeoutError", `run exceeded ${timeoutMs} ms (the worker was stopped)`)),
-          timeoutMs,
-        );
-      this.pending.set(msg.id, {
-        resolve: (m) => {
-          cleanup();
-          resolve(m);
-        },
-        reject: (e) => {
-          cleanup();
+  private async call<K extends keyof ExecutorMethods & string>(
+    type: K,
+    params: ExecutorMethods[K]["params"],
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<ExecutorMethods[K]["result"]> {
+    const peer = this.start();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    // cancelling or timing out stops the worker, which fails this call (and any other) with the reason
+    const kill = (e: Error) => void this.stop(e)?.terminate();
+    try {
+      const stopped = new Promise<never>((_, reject) => {
+        onAbort = () => {
+          const e = new ExecutorError(
+            "AbortError",
+            "run cancelled (the worker was stopped; the model reloads on the next run)",
+          );
           reject(e);
-        },
+          kill(e);
+        };
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener("abort", onAbort, { once: true });
+        if (timeoutMs && timeoutMs > 0)
+          timer = setTimeout(() => {
+            const e = new ExecutorError("TimeoutError", `run exceeded ${timeoutMs} ms (the worker was stopped)`);
+            reject(e);
+            kill(e);
+          }, timeoutMs);
       });
-      w.postMessage(msg);
-    });
+      if (signal?.aborted) return await stopped;
+      return await Promise.race([peer.request(type, params), stopped]);
+    } catch (e) {
+      if (!(e instanceof RpcError)) throw e;
+      const f = e.fields;
+      const str = (k: string) => (typeof f[k] === "string" ? (f[k] as string) : undefined);
+      // A wasm abort leaves tfjs-wasm unusable in that worker: start afresh on the next call.
+      if (WASM_BROKEN.test(e.message)) void this.terminate();
+      throw new ExecutorError(e.name, e.message, str("node"), str("op"), str("fn"));
+    } finally {
+      if (timer) clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   async load(opts: Omit<LoadOptions, "onWarning"> = {}, signal?: AbortSignal): Promise<Loaded> {
     this.loadOpts = opts;
-    const m = await this.call({ type: "load", id: this.nextId++, opts }, signal, this.opts.loadTimeoutMs ?? 120000);
-    if (m.type !== "loaded") throw new Error(`unexpected reply ${m.type}`);
+    const m = await this.call("executor/load", { opts }, signal, this.opts.loadTimeoutMs ?? 120000);
     this.loaded = m;
     return m;
   }
@@ -176,10 +164,9 @@ export class ExecutorWorker {
     return (await this.ensureLoaded()).signatures;
   }
 
-  async missingOps(key: string): Promise<MissingOp[]> {
-    await this.ensureLoaded();
-    const m = await this.call({ type: "missingOps", id: this.nextId++, key });
-    return m.type === "missing" ? m.missing : [];
+  async missingOps(key: string, signal?: AbortSignal): Promise<MissingOp[]> {
+    await this.ensureLoaded(signal);
+    return this.call("executor/missingOps", { key }, signal);
   }
 
   async run(
@@ -189,19 +176,11 @@ export class ExecutorWorker {
   ): Promise<RunResult> {
     await this.ensureLoaded(opts.signal);
     const { signal, timeoutMs, ...rest } = opts;
-    const m = await this.call(
-      { type: "run", id: this.nextId++, key, feeds, opts: rest },
-      signal,
-      timeoutMs ?? this.opts.timeoutMs ?? 120000,
-    );
-    if (m.type !== "result") throw new Error(`unexpected reply ${m.type}`);
-    return m.result;
+    return this.call("executor/run", { key, feeds, opts: rest }, signal, timeoutMs ?? this.opts.timeoutMs ?? 120000);
   }
 
   async terminate(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined;
-    this.loaded = undefined;
+    const w = this.stop(new ExecutorError("WorkerExit", "executor worker terminated"));
     if (w) await w.terminate();
   }
 }

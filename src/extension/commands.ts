@@ -10,6 +10,7 @@ import { OVERVIEW_VIEW_TYPE } from "./overviewEditor.js";
 import { VariablePanel } from "./variablePanel.js";
 import { reportError, showLog } from "./log.js";
 import { showGraph } from "./graphBridge.js";
+import { openFileInExport } from "./openInExport.js";
 
 /** Export folder URI (string or Uri), or a tree node. */
 export type ExportArg = ModelNode | vscode.Uri | string | { exportUri: string } | undefined;
@@ -173,8 +174,13 @@ export function registerCommands(c: CommandContext): void {
 
   reg("savedModelExplorer.showLog", () => showLog());
 
-  reg("savedModelExplorer.openAsset", async (uri?: vscode.Uri) => {
-    if (uri) await vscode.commands.executeCommand("vscode.open", toUri(uri));
+  // (uri of the file, path inside the export): opened only when the containment layer allows it
+  reg("savedModelExplorer.openAsset", async (uri?: vscode.Uri | string, path?: string) => {
+    if (!uri) return;
+    const u = toUri(uri);
+    const m = store.findContaining(u);
+    const rel = path ?? (m ? u.path.slice(m.uri.path.replace(/\/$/, "").length + 1) : undefined);
+    if (m && rel !== undefined) await openFileInExport(m, rel);
   });
 
   reg("savedModelExplorer.revealInTree", async (target: RevealTarget) => {

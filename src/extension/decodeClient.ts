@@ -1,22 +1,15 @@
 /**
  * Host side of the decode worker: starts dist/decodeWorker.js on demand, answers its file reads
- * through WorkspaceFileAccess, and turns requests into promises. Cancelling a request terminates
- * the worker (a protobuf decode cannot be interrupted otherwise); the next request starts a fresh
- * one and re-opens the exports it needs.
+ * through WorkspaceFileAccess, and turns requests into promises, all over the one channel (src/protocol/rpc.ts).
+ * Cancelling a request terminates the worker (a protobuf decode cannot be interrupted otherwise); the next
+ * request starts a fresh one and re-opens the exports it needs.
  */
-import * as vscode from "vscode";
+import type * as vscode from "vscode";
 import { Worker } from "node:worker_threads";
-import {
-  serializeError,
-  type DecodeRequest,
-  type DecodeResultMap,
-  type FromWorker,
-  type FsCall,
-  type FsValue,
-  type SerializedError,
-  type ToWorker,
-} from "./decodeProtocol.js";
-import type { WorkspaceFileAccess } from "./workspaceFileAccess.js";
+import type { DecodeMethods, DecodeRequest, DecodeResultMap, SerializedError } from "../protocol/decode.js";
+import { fileAccessHandlers, transferBytes, type FileMethods } from "../protocol/fileAccessRpc.js";
+import { RpcError, RpcPeer } from "../protocol/rpc.js";
+import type { FileAccess } from "../savedmodel/fileAccess.js";
 
 export class CancelledError extends Error {
   constructor() {
@@ -35,12 +28,6 @@ export class DecodeError extends Error {
   }
 }
 
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  onProgress?: (message: string) => void;
-}
-
 export interface RequestOptions {
   token?: vscode.CancellationToken;
   onProgress?: (message: string) => void;
@@ -48,9 +35,8 @@ export interface RequestOptions {
 
 export class DecodeClient implements vscode.Disposable {
   private worker?: Worker;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private readonly files = new Map<string, WorkspaceFileAccess>();
+  private peer?: RpcPeer<DecodeMethods, FileMethods>;
+  private readonly files = new Map<string, FileAccess>();
   private readonly openRequests = new Map<string, Extract<DecodeRequest, { op: "open" }>>();
   /** Exports opened in the current worker. */
   private openedHere = new Set<string>();
@@ -63,7 +49,7 @@ export class DecodeClient implements vscode.Disposable {
   ) {}
 
   /** Makes `fs` the file access for `exportId`'s reads. */
-  register(exportId: string, fs: WorkspaceFileAccess): void {
+  register(exportId: string, fs: FileAccess): void {
     this.files.set(exportId, fs);
   }
 
@@ -89,17 +75,28 @@ export class DecodeClient implements vscode.Disposable {
     return result as DecodeResultMap[K];
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  private ensureWorker(): { w: Worker; peer: RpcPeer<DecodeMethods, FileMethods> } {
+    if (this.worker && this.peer) return { w: this.worker, peer: this.peer };
     const w = new Worker(this.workerPath, {
       name: "savedmodel-decode",
       // protobuf decoding allocates many short-lived objects: a big young generation cuts GC time
       // (256 MB measured best of 32–256, bench/decode.bench.ts)
       resourceLimits: { maxYoungGenerationSizeMb: 256 },
     });
+    const peer = new RpcPeer<DecodeMethods, FileMethods>(
+      (m, transfer) => {
+        if (this.worker === w) w.postMessage(m, transfer);
+      },
+      fileAccessHandlers((exportId) => {
+        const fs = this.files.get(exportId);
+        if (!fs) throw new Error(`no file access registered for export ${exportId}`);
+        return fs;
+      }),
+      transferBytes,
+    );
     this.generation++;
     this.openedHere = new Set();
-    w.on("message", (m: FromWorker) => this.onMessage(w, m));
+    w.on("message", (m: unknown) => peer.handle(m));
     w.on("error", (e) => {
       this.log(`decode worker error: ${e.stack ?? e.message}`);
       this.failAll(w, e);
@@ -112,91 +109,36 @@ export class DecodeClient implements vscode.Disposable {
     });
     w.unref();
     this.worker = w;
-    return w;
+    this.peer = peer;
+    return { w, peer };
   }
 
   private failAll(w: Worker, e: Error): void {
     if (this.worker !== w) return;
     this.worker = undefined;
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(e);
+    // what that worker had open is gone with it: the next request re-opens it in a fresh worker
+    this.openedHere = new Set();
+    const peer = this.peer;
+    this.peer = undefined;
+    peer?.dispose(e);
   }
 
-  private send(req: DecodeRequest, opts: RequestOptions): Promise<unknown> {
-    if (opts.token?.isCancellationRequested) return Promise.reject(new CancelledError());
-    const w = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const sub = opts.token?.onCancellationRequested(() => {
-        // the only way to stop a running decode is to stop its thread
-        this.log(`cancelled ${req.op} ${"exportId" in req ? req.exportId : ""}: restarting the decode worker`);
-        this.failAll(w, new CancelledError());
-        void w.terminate();
-      });
-      const done = () => sub?.dispose();
-      this.pending.set(id, {
-        resolve: (v) => (done(), resolve(v)),
-        reject: (e) => (done(), reject(e)),
-        onProgress: opts.onProgress,
-      });
-      w.postMessage({ type: "request", id, req } satisfies ToWorker);
+  private async send(req: DecodeRequest, opts: RequestOptions): Promise<unknown> {
+    if (opts.token?.isCancellationRequested) throw new CancelledError();
+    const { w, peer } = this.ensureWorker();
+    const sub = opts.token?.onCancellationRequested(() => {
+      // the only way to stop a running decode is to stop its thread
+      this.log(`cancelled ${req.op} ${"exportId" in req ? req.exportId : ""}: restarting the decode worker`);
+      this.failAll(w, new CancelledError());
+      void w.terminate();
     });
-  }
-
-  private onMessage(w: Worker, m: FromWorker): void {
-    if (m.type === "fs") {
-      void this.serveFs(w, m.id, m.call);
-      return;
-    }
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    if (m.type === "progress") {
-      p.onProgress?.(m.message);
-      return;
-    }
-    this.pending.delete(m.id);
-    if (m.ok) p.resolve(m.result);
-    else p.reject(new DecodeError(m.error));
-  }
-
-  private async serveFs(w: Worker, id: number, call: FsCall): Promise<void> {
-    let reply: ToWorker;
     try {
-      const fs = this.files.get(call.exportId);
-      if (!fs) throw new Error(`no file access registered for export ${call.exportId}`);
-      let value: FsValue;
-      switch (call.fn) {
-        case "readFile":
-          value = await fs.readFileOwned(call.path);
-          break;
-        case "readRange":
-          value = await fs.readRange(call.path, call.offset, call.length);
-          break;
-        case "list":
-          value = await fs.list(call.path);
-          break;
-        case "size":
-          value = await fs.size(call.path);
-          break;
-      }
-      reply = { type: "fsReply", id, ok: true, value };
+      return await peer.request(req.op, req as never, { onProgress: opts.onProgress });
     } catch (e) {
-      reply = { type: "fsReply", id, ok: false, error: serializeError(e) };
+      throw e instanceof RpcError ? new DecodeError(serializedOf(e)) : e;
+    } finally {
+      sub?.dispose();
     }
-    if (this.worker !== w) return;
-    // move bytes to the worker without copying when the buffer is all ours (small reads share Node's pool)
-    if (reply.ok && reply.value instanceof Uint8Array) {
-      let bytes = reply.value;
-      const own =
-        bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-      if (!own) {
-        bytes = new Uint8Array(bytes.byteLength);
-        bytes.set(reply.value);
-      }
-      reply = { ...reply, value: bytes };
-      w.postMessage(reply, [bytes.buffer as ArrayBuffer]);
-    } else w.postMessage(reply);
   }
 
   dispose(): void {
@@ -206,4 +148,18 @@ export class DecodeClient implements vscode.Disposable {
       void w.terminate();
     }
   }
+}
+
+function serializedOf(e: RpcError): SerializedError {
+  const f = e.fields;
+  const str = (k: string) => (typeof f[k] === "string" ? (f[k] as string) : undefined);
+  return {
+    name: e.name,
+    message: e.message,
+    file: str("file"),
+    detail: str("detail"),
+    offset: typeof f.offset === "number" ? f.offset : undefined,
+    field: str("field"),
+    hint: str("hint"),
+  };
 }

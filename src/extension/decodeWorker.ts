@@ -1,11 +1,11 @@
 /**
  * The decode worker (node:worker_threads): opens exports, describes them, reads the checkpoint and
- * tensor values off the extension host thread. It never touches the disk itself: every read is an
- * `fs` message answered by the host through vscode.workspace.fs, so remote and virtual workspaces work.
+ * tensor values off the extension host thread. It never touches the disk itself: every read is a request
+ * over the channel (src/protocol/fileAccessRpc.ts) answered by the host through vscode.workspace.fs, so remote
+ * and virtual workspaces work.
  */
 import { parentPort } from "node:worker_threads";
-import { bin } from "d3-array";
-import type { DirEntry, FileAccess } from "../savedmodel/fileAccess.js";
+import { histogram } from "../shared/histogram.js";
 import { openSavedModel, type SavedModelExport } from "../savedmodel/savedModel.js";
 import {
   computeStats,
@@ -21,63 +21,41 @@ import { formatValue, tensorStats, type DecodedTensor } from "../savedmodel/tens
 import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
 import { buildDisplayGraph } from "../graph/build.js";
-import { graphSourceFromMetaGraph } from "../graph/source.js";
+import { graphSourceFromMetaGraph, readKerasMetadata } from "../graph/source.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
+import { exampleFeatures } from "./run/exampleFeatures.js";
 import {
   serializeError,
+  type DecodeMethods,
   type DecodeRequest,
   type DecodeResultMap,
   type DetailsResult,
-  type FromWorker,
-  type FsCall,
-  type FsValue,
-  type HistogramBin,
   type OpenResult,
   type SerializedError,
-  type ToWorker,
   type VariablePageResult,
   type VariableResult,
-} from "./decodeProtocol.js";
+} from "../protocol/decode.js";
+import { RpcFileAccess, type FileMethods } from "../protocol/fileAccessRpc.js";
+import { RpcPeer, type RpcContext, type RpcHandlers } from "../protocol/rpc.js";
 
 const port = parentPort;
 if (!port) throw new Error("decodeWorker must run in a worker thread");
 
-let nextFsId = 1;
-const fsPending = new Map<number, { resolve: (v: FsValue) => void; reject: (e: Error) => void }>();
-
-function post(msg: FromWorker): void {
-  port!.postMessage(msg);
-}
-
-function fsCall(call: FsCall): Promise<FsValue> {
-  const id = nextFsId++;
-  return new Promise((resolve, reject) => {
-    fsPending.set(id, { resolve, reject });
-    post({ type: "fs", id, call });
-  });
-}
-
-class ProxyFileAccess implements FileAccess {
-  constructor(
-    private readonly exportId: string,
-    private readonly display: string,
-  ) {}
-  async readFile(path: string): Promise<Uint8Array> {
-    return (await fsCall({ fn: "readFile", exportId: this.exportId, path })) as Uint8Array;
-  }
-  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-    return (await fsCall({ fn: "readRange", exportId: this.exportId, path, offset, length })) as Uint8Array;
-  }
-  async list(path: string): Promise<DirEntry[]> {
-    return (await fsCall({ fn: "list", exportId: this.exportId, path })) as DirEntry[];
-  }
-  async size(path: string): Promise<number | undefined> {
-    return (await fsCall({ fn: "size", exportId: this.exportId, path })) as number | undefined;
-  }
-  describe(path: string): string {
-    return path ? `${this.display.replace(/\/$/, "")}/${path}` : this.display;
-  }
-}
+// every op goes through handle() (a missing op is a type error here)
+const viaHandle = <K extends DecodeRequest["op"]>(req: Extract<DecodeRequest, { op: K }>, ctx: RpcContext) =>
+  handle<K>(req, (m) => ctx.progress(m));
+const handlers: RpcHandlers<DecodeMethods> = {
+  open: viaHandle,
+  details: viaHandle,
+  variable: viaHandle,
+  variablePage: viaHandle,
+  displayGraph: viaHandle,
+  variableOfNode: viaHandle,
+  exampleFeatures: viaHandle,
+  close: viaHandle,
+};
+const host = new RpcPeer<FileMethods, DecodeMethods>((m, transfer) => port.postMessage(m, transfer), handlers);
+port.on("message", (msg: unknown) => host.handle(msg));
 
 interface OpenExport {
   exp: SavedModelExport;
@@ -103,7 +81,7 @@ async function open(req: Extract<DecodeRequest, { op: "open" }>, progress: (m: s
   const t0 = performance.now();
   progress("reading saved_model");
   const opening = (async (): Promise<OpenExport> => {
-    const exp = await openSavedModel(new ProxyFileAccess(req.exportId, req.display), {
+    const exp = await openSavedModel(new RpcFileAccess(host.client, req.exportId, req.display), {
       maxProtoBytes: req.limits.maxProtoBytes,
     });
     const info = await describeModel(exp);
@@ -159,19 +137,6 @@ async function details(req: Extract<DecodeRequest, { op: "details" }>): Promise<
   return result;
 }
 
-function histogram(t: DecodedTensor, min: number, max: number, bins: number): HistogramBin[] | undefined {
-  if (Array.isArray(t.values) || !Number.isFinite(min) || !Number.isFinite(max)) return undefined;
-  if (t.dtype === DataType.DT_COMPLEX64 || t.dtype === DataType.DT_COMPLEX128) return undefined;
-  const v = t.values;
-  const big = v instanceof BigInt64Array || v instanceof BigUint64Array;
-  const numbers: ArrayLike<number> = big
-    ? Float64Array.from(v as BigInt64Array, (x) => Number(x))
-    : (v as Float32Array);
-  if (min === max) return [{ x0: min, x1: max, count: numbers.length }];
-  const gen = bin<number, number>().domain([min, max]).thresholds(bins);
-  return gen(numbers as unknown as number[]).map((b) => ({ x0: b.x0 ?? min, x1: b.x1 ?? max, count: b.length }));
-}
-
 async function variable(
   req: Extract<DecodeRequest, { op: "variable" }>,
   progress: (m: string) => void = () => {},
@@ -204,7 +169,7 @@ async function variable(
       const n = Array.isArray(t.values) ? t.values.length : t.values.length / (isComplex(t.dtype) ? 2 : 1);
       result.decoded = true;
       result.stats = tensorStats(t);
-      result.histogram = histogram(t, result.stats.min, result.stats.max, req.bins);
+      result.histogram = histogram(t, req.bins);
       for (let i = 0; i < Math.min(n, req.firstCount); i++) result.first.push(formatValue(t, i));
       if (n <= req.limits.tableMaxElements) {
         result.pageable = true;
@@ -273,7 +238,11 @@ async function handle<K extends DecodeRequest["op"]>(
       const mg = o.exp.metaGraphs[r.metaGraph];
       if (!mg) throw new Error(`meta graph ${r.metaGraph} does not exist`);
       progress("building the graph view");
-      return buildDisplayGraph(graphSourceFromMetaGraph(mg), r.target, r.opts) as DecodeResultMap[K];
+      const src = graphSourceFromMetaGraph(mg);
+      // Keras layer names and classes for the graph's boxes (TF 2.5+ keeps them in keras_metadata.pb)
+      if (o.exp.layout.kerasMetadata)
+        src.kerasMetadata = await readKerasMetadata(o.exp.fs, o.exp.layout.kerasMetadata.path);
+      return buildDisplayGraph(src, r.target, r.opts) as DecodeResultMap[K];
     }
     case "variableOfNode": {
       const o = await getExport(r.exportId);
@@ -284,25 +253,14 @@ async function handle<K extends DecodeRequest["op"]>(
       if (!res) o.resolvers.set(r.metaGraph, (res = new CaptureResolver(mg)));
       return (variableOfNode(mg, o.variables, r.fn, r.node, res)?.checkpointKey ?? null) as DecodeResultMap[K];
     }
+    case "exampleFeatures": {
+      const o = await getExport(r.exportId);
+      const mg = o.exp.metaGraphs[r.metaGraph];
+      return (mg ? exampleFeatures(mg.graphDef()) : null) as DecodeResultMap[K];
+    }
     case "close":
       exportsById.delete(r.exportId);
       for (const k of [...tensorCache.keys()]) if (k.startsWith(`${r.exportId}\n`)) tensorCache.delete(k);
       return null as DecodeResultMap[K];
   }
 }
-
-port.on("message", (msg: ToWorker) => {
-  if (msg.type === "fsReply") {
-    const p = fsPending.get(msg.id);
-    if (!p) return;
-    fsPending.delete(msg.id);
-    if (msg.ok) p.resolve(msg.value);
-    else p.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name }));
-    return;
-  }
-  const { id, req } = msg;
-  handle(req, (message) => post({ type: "progress", id, message })).then(
-    (result) => post({ type: "reply", id, ok: true, result }),
-    (e) => post({ type: "reply", id, ok: false, error: serializeError(e) }),
-  );
-});

@@ -3,7 +3,7 @@
  * (decoded lazily through the decode worker, cached until its files change).
  */
 import * as vscode from "vscode";
-import type { DetailsResult, OpenResult, SerializedError } from "./decodeProtocol.js";
+import type { DetailsResult, OpenResult, SerializedError } from "../protocol/decode.js";
 import type { DecodeClient } from "./decodeClient.js";
 import { WorkspaceFileAccess } from "./workspaceFileAccess.js";
 import { decodeLimits, scanSettings } from "./settings.js";

@@ -12,8 +12,10 @@ import { VariablePanel } from "./variablePanel.js";
 import { registerCommands } from "./commands.js";
 import { initLog, log } from "./log.js";
 import { affectsSettings } from "./settings.js";
-import { canShowGraph, setRunFeature, showGraph } from "./graphBridge.js";
+import { setRunFeature, showGraph } from "./graphBridge.js";
 import { registerRunFeature, type RunFeature } from "./run/index.js";
+import { registerCompare } from "./compare/index.js";
+import { openOnStartup } from "./startup.js";
 
 /** What activate() returns: for other extensions, the graph panel and the in-host integration tests. */
 export interface SavedModelExplorerApi {
@@ -41,7 +43,12 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   );
   const store = new ExportStore(client, context.workspaceState);
   const tree = new ExportsTreeProvider(store);
-  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(VIEW_ID, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    // two exports selected → Compare Exports (src/extension/compare)
+    canSelectMany: true,
+  });
   tree.view = view;
   context.subscriptions.push(client, store, tree, view);
 
@@ -60,10 +67,10 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
       const fn = m.result?.info.metaGraphs[metaGraph]?.signatures.find((s) => s.key === signature)?.functionName;
       void showGraph(context, m, { metaGraph, signature, fn });
     },
-    canShowGraph,
   });
 
   registerCommands({ context, store, tree });
+  registerCompare(context, store, () => view.selection);
   context.subscriptions.push(
     VariablePanel.registerSerializer(context.extensionUri, async (exportUri) => {
       if (!store.scanned) await store.scan();
@@ -74,7 +81,6 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   // "Run Signature…" (src/extension/run): a node picked in a run's results opens in the graph view
   const run = registerRunFeature(context, {
     store,
-    canShowGraph,
     showNode: (m, metaGraph, node, fn, signature) =>
       showGraph(context, m, { metaGraph, signature, node, nodeFunction: fn }),
   });
@@ -90,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): SavedModelExplorerAp
   );
 
   void store.scan();
+  void openOnStartup(context, store, tree).catch((e) => log(`open on start failed: ${e}`));
 
   return {
     store,

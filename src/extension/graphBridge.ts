@@ -30,10 +30,6 @@ export interface ShowGraphOptions {
   nodeFunction?: string;
 }
 
-export function canShowGraph(): boolean {
-  return true;
-}
-
 export async function showGraph(
   context: vscode.ExtensionContext,
   m: ExportModel,
@@ -48,7 +44,6 @@ export async function showGraph(
     {
       label,
       id: `${m.id}#${metaGraph}`,
-      load: () => Promise.reject(new Error("the graph is built in the decode worker")),
       build: (target, buildOpts) =>
         Promise.resolve(
           vscode.window.withProgress(
@@ -85,6 +80,28 @@ export async function showGraph(
       .then(undefined, (e) => log(`reveal of graph node ${sel.node} failed: ${e}`));
   });
   const subs: vscode.Disposable[] = [sub];
+  // a weight drawn inside its consumer: "Show values" opens the variable behind the handle
+  subs.push(
+    handle.onDidOpenVariable(async (ref) => {
+      try {
+        const key = await m.store.client.request({
+          op: "variableOfNode",
+          exportId: m.id,
+          metaGraph,
+          fn: ref.fn,
+          node: ref.node,
+        });
+        if (key)
+          await vscode.commands.executeCommand("savedModelExplorer.openVariable", {
+            exportUri: m.id,
+            checkpointKey: key,
+          });
+        else void vscode.window.showInformationMessage(`${ref.node} is not a variable saved in the checkpoint.`);
+      } catch (e) {
+        log(`opening the variable of ${ref.node} failed: ${e}`);
+      }
+    }),
+  );
   if (run) {
     // an open graph keeps the session warm; per-node times of each run (colour by time), node values in the details pane, "Run…" in the toolbar
     subs.push(linkGraphToRun(handle.panel, run, { exportId: m.id, metaGraph, signature: opts.signature }));

@@ -4,7 +4,7 @@
  */
 import * as vscode from "vscode";
 import type { Diagnostic } from "../savedmodel/errors.js";
-import type { SerializedError } from "./decodeProtocol.js";
+import type { SerializedError } from "../protocol/decode.js";
 import { CancelledError, DecodeError } from "./decodeClient.js";
 
 let channel: vscode.LogOutputChannel | undefined;

@@ -3,6 +3,7 @@
  * (src/webview/overview). The document is the export folder the file lives in.
  */
 import * as vscode from "vscode";
+import { openFileInExport } from "./openInExport.js";
 import type { ExportModel, ExportStore } from "./exportStore.js";
 import type {
   HostToOverviewMessage,
@@ -29,7 +30,6 @@ export interface OverviewHooks {
   openVariable(model: ExportModel, checkpointKey: string): void;
   reveal(model: ExportModel, msg: Extract<OverviewToHostMessage, { type: "overview/reveal" }>): void;
   showGraph(model: ExportModel, metaGraph: number, signature?: string): void;
-  canShowGraph(): boolean;
 }
 
 export class OverviewEditorProvider implements vscode.CustomReadonlyEditorProvider<OverviewDocument> {
@@ -140,9 +140,8 @@ export class OverviewPanel {
         this.hooks.openVariable(this.model, msg.checkpointKey);
         break;
       case "overview/openFile": {
-        // only files inside the export, by a relative path
-        if (msg.path.split("/").some((p) => p === ".." || p === "")) return;
-        void vscode.commands.executeCommand("vscode.open", vscode.Uri.joinPath(this.model.uri, ...msg.path.split("/")));
+        // only regular files inside the export, by a relative path, after the containment layer's check
+        void openFileInExport(this.model, msg.path);
         break;
       }
       case "overview/showGraph":
@@ -170,7 +169,6 @@ export class OverviewPanel {
       state: m.state,
       error: m.error,
       metaGraphs: [],
-      canShowGraph: this.hooks.canShowGraph(),
     };
     if (r) {
       s.info = r.info;

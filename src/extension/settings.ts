@@ -1,6 +1,6 @@
 /** The extension's settings (package.json contributes.configuration), read fresh on each use. */
 import * as vscode from "vscode";
-import type { DecodeLimits } from "./decodeProtocol.js";
+import type { DecodeLimits } from "../protocol/decode.js";
 
 const SECTION = "savedModelExplorer";
 

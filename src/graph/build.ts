@@ -4,13 +4,23 @@
  * called body, with `_Arg`/`_Retval` nodes wiring the caller's inputs and outputs through; name scopes,
  * series and chunks are added by `buildHierarchy`.
  */
-import type { IAttrValue, IFunctionDef, IGraphDef, INodeDef, IOpDef, ISignatureDef } from "../savedmodel/proto.js";
+import type {
+  IAttrValue,
+  IFunctionDef,
+  IGraphDef,
+  INodeDef,
+  IOpDef,
+  ISignatureDef,
+  tensorflow,
+} from "../savedmodel/proto.js";
 import { dtypeShortName } from "../savedmodel/dtypes.js";
 import { bytesToString, formatAttr, formatShape, tensorPreview } from "./format.js";
 import type { CallInfo, DisplayGraph, GraphEdge, GraphGroup, GraphNode, TensorDesc } from "./model.js";
 import { isBoilerplate, opKind } from "./opKind.js";
 import { OpSchemas } from "./opSchema.js";
 import { buildHierarchy, type ContainerItem } from "./hierarchy.js";
+import { chooseDefault, viewChoices } from "./defaultView.js";
+import { annotateLayers, kerasLayers } from "./kerasLayers.js";
 
 export interface GraphSource {
   /** The meta graph's graph_def, including its function library. */
@@ -18,9 +28,14 @@ export interface GraphSource {
   /** meta_info_def.stripped_op_list.op */
   strippedOps?: readonly IOpDef[] | null;
   signatures?: Record<string, ISignatureDef> | null;
+  /** The object graph (TF2 exports): picks the default view of exports without signatures. */
+  objectGraph?: tensorflow.ISavedObjectGraph | null;
+  /** keras_metadata.pb's objects (TF 2.5+ Keras exports keep layer metadata there, not in the object graph). */
+  kerasMetadata?: readonly tensorflow.IKerasSavedObject[] | null;
 }
 
-export type BuildTarget = { signature: string } | { function: string } | { graph: true };
+/** `default`: the callable that computes the model (src/graph/defaultView.ts). */
+export type BuildTarget = { signature: string } | { function: string } | { graph: true } | { default: true };
 
 export interface BuildOptions {
   /** Split groups with more direct children than this into chunks (default 1000). */
@@ -494,6 +509,12 @@ export function signatureSlice(nodes: readonly INodeDef[], sig: ISignatureDef): 
 
 /** Builds the display graph for a signature, a function, or the whole graph. */
 export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: BuildOptions = {}): DisplayGraph {
+  let defaultReason: string | undefined;
+  if ("default" in target) {
+    const d = chooseDefault(src);
+    target = d.target;
+    defaultReason = d.why;
+  }
   const b = new Builder(src, opts);
   const all = src.graphDef.node ?? [];
   let title: string;
@@ -549,7 +570,11 @@ export function buildDisplayGraph(src: GraphSource, target: BuildTarget, opts: B
     maxChildren: opts.maxChildren ?? 1000,
     seriesMin: opts.seriesMin ?? 5,
   });
-  return { title, scope, nodes: b.nodes, groups: b.groups, edges: b.edges, warnings: b.warnings };
+  annotateLayers(b.groups, kerasLayers(src.objectGraph, src.kerasMetadata));
+  const g: DisplayGraph = { title, scope, nodes: b.nodes, groups: b.groups, edges: b.edges, warnings: b.warnings };
+  g.views = viewChoices(src);
+  if (defaultReason) g.defaultReason = defaultReason;
+  return g;
 }
 
 function descOf(n: GraphNode, out: number, fallback: TensorDesc): { dtype?: string; shape?: string } {

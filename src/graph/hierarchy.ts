@@ -15,7 +15,11 @@ export interface ContainerItem {
 export interface HierarchyOptions {
   maxChildren: number;
   seriesMin: number;
+  /** The root shows at most about this many boxes: loose ops are grouped by weakly connected part (default 50). */
+  topMax?: number;
 }
+
+const TOP_MAX = 50;
 
 interface Trie {
   children: Map<string, Trie>;
@@ -67,6 +71,7 @@ export function buildHierarchy(
     g.groups.sort(byGroupRank);
   }
   for (const gi of order) makeSeries(nodes, groups, edges, gi, opts.seriesMin, rank, groupRank);
+  clusterTopLevel(nodes, groups, edges, opts.topMax ?? TOP_MAX, rank, groupRank);
   const n0 = groups.length;
   for (let gi = 0; gi < n0; gi++) chunk(nodes, groups, gi, opts.maxChildren, rank, groupRank);
 }
@@ -103,6 +108,12 @@ function scopeContainer(nodes: GraphNode[], groups: GraphGroup[], container: num
     list = list.filter((it) => !set.has(it));
   }
   for (const item of list) {
+    // A signature's inputs and outputs stay at the top, never inside a scope box (they belong on the first screen).
+    if (item.kind === "node" && (nodes[item.index].role === "sigInput" || nodes[item.index].role === "sigOutput")) {
+      root.items.push({ item, label: item.name });
+      root.count++;
+      continue;
+    }
     const segs = item.name.split("/");
     let t = root;
     t.count++;
@@ -437,4 +448,108 @@ function chunk(
       g.groups.push(ci);
     }
   }
+}
+
+/**
+ * Keeps the root's first screen readable: when it has more than `max` direct children, its loose ops (not in a
+ * name scope, not a signature input/output) are grouped by weakly connected part (the parts of a TF1 graph
+ * without scopes: metrics, input parsing, ...), largest parts first; what still does not fit is one more box.
+ */
+function clusterTopLevel(
+  nodes: GraphNode[],
+  groups: GraphGroup[],
+  edges: GraphEdge[],
+  max: number,
+  rank: Float64Array,
+  groupRank: number[],
+): void {
+  const root = groups[0];
+  if (!root || root.nodes.length + root.groups.length <= max) return;
+  // Direct child of the root holding each leaf: node n -> n, a group c -> -(c + 1).
+  const top = new Int32Array(groups.length).fill(-1);
+  const topGroup = (g: number): number => {
+    if (g <= 0) return -1;
+    if (top[g] !== -1) return top[g];
+    const p = groups[g].parent;
+    const r = p === 0 ? g : topGroup(p);
+    top[g] = r;
+    return r;
+  };
+  const keyOf = (n: number): number | undefined => {
+    const p = nodes[n].parent;
+    if (p === 0) return n;
+    const t = topGroup(p);
+    return t > 0 ? -(t + 1) : undefined;
+  };
+  const uf = new Map<number, number>();
+  const find = (x: number): number => {
+    let r = x;
+    while (uf.has(r) && uf.get(r) !== r) r = uf.get(r)!;
+    uf.set(x, r);
+    return r;
+  };
+  for (const e of edges) {
+    if (e.ctl) continue;
+    const a = keyOf(e.s);
+    const b = keyOf(e.t);
+    if (a === undefined || b === undefined || a === b) continue;
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) uf.set(ra, rb);
+  }
+  // Inputs (signature inputs, placeholders) and outputs stay on the first screen.
+  const loose = root.nodes.filter(
+    (n) => nodes[n].role !== "sigInput" && nodes[n].role !== "sigOutput" && !/^Placeholder/.test(nodes[n].op),
+  );
+  const parts = new Map<number, number[]>();
+  for (const n of loose) {
+    const r = find(n);
+    let l = parts.get(r);
+    if (!l) parts.set(r, (l = []));
+    l.push(n);
+  }
+  // Largest parts become boxes first; single ops stay loose while there is room.
+  const list = [...parts.values()].sort((a, b) => b.length - a.length || rank[a[0]] - rank[b[0]]);
+  let count = root.nodes.length + root.groups.length;
+  const boxed: number[][] = [];
+  const rest: number[] = [];
+  for (const part of list) {
+    if (count <= max) break;
+    if (part.length < 2) {
+      rest.push(...part);
+      continue;
+    }
+    // One part holding everything: a box around it all says nothing (chunks split it instead).
+    if (part.length >= root.nodes.length + root.groups.length - 1) continue;
+    if (boxed.length < max - 10) {
+      boxed.push(part);
+      count -= part.length - 1;
+    } else rest.push(...part);
+  }
+  if (count > max && rest.length) boxed.push(rest);
+  else rest.length = 0;
+  const moved = new Set<number>();
+  boxed.forEach((part, k) => {
+    part.sort((a, b) => rank[a] - rank[b]);
+    const isRest = part === rest;
+    const first = nodes[part[0]];
+    const gi = groups.length;
+    groups.push({
+      id: `::part${k}`,
+      label: isRest ? "other ops" : `${first.label} …`,
+      kind: "chunk",
+      parent: 0,
+      nodes: part,
+      groups: [],
+      size: part.length,
+      visibleSize: part.filter((n) => !nodes[n].boiler).length,
+    });
+    for (const n of part) {
+      nodes[n].parent = gi;
+      moved.add(n);
+    }
+    groupRank[gi] = rank[part[0]];
+    insertByRank(root.groups, gi, groupRank);
+  });
+  root.nodes = root.nodes.filter((n) => !moved.has(n));
 }

@@ -10,5 +10,12 @@ export {
 } from "./build.js";
 export { opKind, isBoilerplate } from "./opKind.js";
 export { depthOrder, topoRanks } from "./hierarchy.js";
-export { graphSourceFromSavedModel, graphSourceFromMetaGraph, type MetaGraphLike } from "./source.js";
+export {
+  graphSourceFromSavedModel,
+  graphSourceFromMetaGraph,
+  readKerasMetadata,
+  type MetaGraphLike,
+} from "./source.js";
+export { kerasLayers, type KerasLayer } from "./kerasLayers.js";
 export { packDisplayGraph, unpackDisplayGraph, packedBuffers, type PackedGraph } from "./pack.js";
+export { defaultView, viewChoices, type ViewChoice } from "./defaultView.js";

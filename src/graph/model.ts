@@ -91,6 +91,8 @@ export interface GraphGroup {
   fn?: string;
   /** The call node for call groups. */
   call?: CallInfo;
+  /** The Keras layer this scope or call is (from the object graph / keras_metadata.pb). */
+  layer?: { className: string; params: number };
 }
 
 export interface GraphEdge {
@@ -103,6 +105,16 @@ export interface GraphEdge {
   ctl?: boolean;
   dtype?: string;
   shape?: string;
+  /** Drawn for a folded pass-through chain (made by the graph view, never by the builder). */
+  via?: boolean;
+}
+
+/** A view of the same export the graph view's picker offers. */
+export interface ViewChoice {
+  label: string;
+  target: { signature: string } | { function: string } | { graph: true };
+  /** Op count of the view's own body (top level of a function, nodes of the graph; 0 = not counted). */
+  nodes: number;
 }
 
 export interface DisplayGraph {
@@ -115,4 +127,8 @@ export interface DisplayGraph {
   edges: GraphEdge[];
   /** Problems found while building (unknown functions, budget reached...). */
   warnings: string[];
+  /** Other views of the export (whole graph, signatures, concrete functions) for the picker. */
+  views?: ViewChoice[];
+  /** Why this view was opened when none was named ("the root object's __call__"...). */
+  defaultReason?: string;
 }

@@ -19,6 +19,8 @@ export interface PackedGraph {
   title: string;
   scope: DisplayGraph["scope"];
   warnings: string[];
+  views?: DisplayGraph["views"];
+  defaultReason?: string;
   groups: DisplayGraph["groups"];
   strings: string[];
   /** Per node: string indices (-1 = absent) */
@@ -71,6 +73,8 @@ export function packDisplayGraph(g: DisplayGraph): PackedGraph {
     title: g.title,
     scope: g.scope,
     warnings: g.warnings,
+    views: g.views,
+    defaultReason: g.defaultReason,
     groups: g.groups,
     strings,
     name: new Int32Array(n),
@@ -190,5 +194,8 @@ export function unpackDisplayGraph(p: PackedGraph): DisplayGraph {
     if (p.eshape[i] >= 0) e.shape = S[p.eshape[i]];
     edges[i] = e;
   }
-  return { title: p.title, scope: p.scope, nodes, groups: p.groups, edges, warnings: p.warnings };
+  const g: DisplayGraph = { title: p.title, scope: p.scope, nodes, groups: p.groups, edges, warnings: p.warnings };
+  if (p.views) g.views = p.views;
+  if (p.defaultReason) g.defaultReason = p.defaultReason;
+  return g;
 }

@@ -63,6 +63,18 @@ export interface GraphOpenFunctionMessage {
   fn: string;
 }
 
+/** Show the values of the variable whose handle a node holds (a weight drawn inside its consumer). */
+export interface GraphOpenVariableMessage {
+  type: "graph/openVariable";
+  target: GraphNodeRef;
+}
+
+/** Open another view of the same export (the view picker): a signature, a function or the whole graph. */
+export interface GraphOpenViewMessage {
+  type: "graph/openView";
+  target: { signature: string } | { function: string } | { graph: true };
+}
+
 /** Save an export: SVG text or base64 PNG. */
 export interface GraphSaveFileMessage {
   type: "graph/saveFile";
@@ -81,7 +93,13 @@ export interface GraphRenderedMessage {
 }
 
 export type GraphToHostMessage =
-  GraphReadyMessage | GraphSelectedMessage | GraphOpenFunctionMessage | GraphSaveFileMessage | GraphRenderedMessage;
+  | GraphReadyMessage
+  | GraphSelectedMessage
+  | GraphOpenFunctionMessage
+  | GraphSaveFileMessage
+  | GraphRenderedMessage
+  | GraphOpenVariableMessage
+  | GraphOpenViewMessage;
 
 // ---- webview <-> layout worker (RpcMethods) ----------------------------------------------------------
 

@@ -48,8 +48,6 @@ export interface OverviewState {
   variablesError?: OverviewError;
   metaGraphs: OverviewMetaGraph[];
   timings?: { openMs: number; describeMs: number; variablesMs: number };
-  /** Whether a "Show Graph" command is available. */
-  canShowGraph: boolean;
 }
 
 // host -> webview

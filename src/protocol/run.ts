@@ -24,8 +24,10 @@ export interface RunInputInfo {
   /** -1 for unknown sizes; undefined for unknown rank. */
   shape?: number[];
   hasDefault: boolean;
-  /** Why this input cannot be fed (sparse/composite encodings). */
+  /** Why this input cannot be fed (composite encodings other than COO sparse). */
   unsupported?: string;
+  /** A COO sparse input: fed dense, or as its components key/indices, key/values, key/dense_shape. */
+  sparse?: boolean;
 }
 
 export interface RunOutputInfo {
@@ -69,7 +71,6 @@ export interface RunFormState {
   remembered?: Record<string, InputSource>;
   /** Shell for "Copy as" command lines on this machine. */
   shell: "posix" | "powershell";
-  canShowGraph: boolean;
   /** Class names for top-k (a labels file the user picked for this signature, or a *label* asset of the export). */
   labels?: { path: string; names: string[] };
   /** tf.Example features the model parses (for the builder's first rows), when it has Parse*Example nodes. */
@@ -156,8 +157,16 @@ export type RunRpc = {
   };
   /** Pick (or, with `path`, re-read) a .npy/.npz/.json file from the workspace. */
   "run/loadFile": {
-    params: { key: string; dtype: number; path?: string; member?: string };
-    result: { path: string; members?: string[]; member?: string; tensor?: WireTensor; json?: string } | null;
+    params: { key: string; dtype: number; path?: string; member?: string; sparse?: boolean };
+    result: {
+      path: string;
+      members?: string[];
+      member?: string;
+      tensor?: WireTensor;
+      json?: string;
+      /** A sparse input's indices/values/dense_shape members of an .npz. */
+      components?: Record<"indices" | "values" | "dense_shape", WireTensor>;
+    } | null;
   };
   /** Pick (or re-read) an image file; the webview decodes it. */
   "run/loadImage": { params: { path?: string }; result: { path: string; bytes: Uint8Array; mime: string } | null };

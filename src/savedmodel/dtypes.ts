@@ -1,11 +1,85 @@
-/** TensorFlow DataType facts: enum names, short names, element sizes. */
-import { tensorflow } from "./proto.js";
+/**
+ * TensorFlow DataType facts: enum names, short names, element sizes. The enum is a plain table (TensorFlow's
+ * types.proto values; test/dtypes.table.test.ts checks it against the generated code), so webviews that only
+ * need dtype names do not bundle the generated protobuf code.
+ */
 
-const DT = tensorflow.DataType;
+const DT_VALUES = {
+  DT_INVALID: 0,
+  DT_FLOAT: 1,
+  DT_DOUBLE: 2,
+  DT_INT32: 3,
+  DT_UINT8: 4,
+  DT_INT16: 5,
+  DT_INT8: 6,
+  DT_STRING: 7,
+  DT_COMPLEX64: 8,
+  DT_INT64: 9,
+  DT_BOOL: 10,
+  DT_QINT8: 11,
+  DT_QUINT8: 12,
+  DT_QINT32: 13,
+  DT_BFLOAT16: 14,
+  DT_QINT16: 15,
+  DT_QUINT16: 16,
+  DT_UINT16: 17,
+  DT_COMPLEX128: 18,
+  DT_HALF: 19,
+  DT_RESOURCE: 20,
+  DT_VARIANT: 21,
+  DT_UINT32: 22,
+  DT_UINT64: 23,
+  DT_FLOAT8_E5M2: 24,
+  DT_FLOAT8_E4M3FN: 25,
+  DT_FLOAT8_E4M3FNUZ: 26,
+  DT_FLOAT8_E4M3B11FNUZ: 27,
+  DT_FLOAT8_E5M2FNUZ: 28,
+  DT_INT4: 29,
+  DT_UINT4: 30,
+  DT_INT2: 31,
+  DT_UINT2: 32,
+  DT_FLOAT_REF: 101,
+  DT_DOUBLE_REF: 102,
+  DT_INT32_REF: 103,
+  DT_UINT8_REF: 104,
+  DT_INT16_REF: 105,
+  DT_INT8_REF: 106,
+  DT_STRING_REF: 107,
+  DT_COMPLEX64_REF: 108,
+  DT_INT64_REF: 109,
+  DT_BOOL_REF: 110,
+  DT_QINT8_REF: 111,
+  DT_QUINT8_REF: 112,
+  DT_QINT32_REF: 113,
+  DT_BFLOAT16_REF: 114,
+  DT_QINT16_REF: 115,
+  DT_QUINT16_REF: 116,
+  DT_UINT16_REF: 117,
+  DT_COMPLEX128_REF: 118,
+  DT_HALF_REF: 119,
+  DT_RESOURCE_REF: 120,
+  DT_VARIANT_REF: 121,
+  DT_UINT32_REF: 122,
+  DT_UINT64_REF: 123,
+  DT_FLOAT8_E5M2_REF: 124,
+  DT_FLOAT8_E4M3FN_REF: 125,
+  DT_FLOAT8_E4M3FNUZ_REF: 126,
+  DT_FLOAT8_E4M3B11FNUZ_REF: 127,
+  DT_FLOAT8_E5M2FNUZ_REF: 128,
+  DT_INT4_REF: 129,
+  DT_UINT4_REF: 130,
+  DT_INT2_REF: 131,
+  DT_UINT2_REF: 132,
+
+} as const;
+/** Values typed as numbers (as the generated enum's are), so `[DT.DT_FLOAT, …].includes(dtype)` type-checks. */
+const DT: { readonly [K in keyof typeof DT_VALUES]: number } = DT_VALUES;
+
+const ENUM_NAMES: Record<number, string> = Object.fromEntries(Object.entries(DT).map(([k, v]) => [v, k]));
 
 /** "DT_FLOAT" for 1; "DT_FLOAT_REF" for 101; "DT_<n>" for unknown values. */
 export function dtypeEnumName(dtype: number | null | undefined): string {
-  const name = (DT as unknown as Record<number, string>)[dtype ?? 0];
+  const name = ENUM_NAMES[dtype ?? 0];
   return name ?? `DT_UNKNOWN_${dtype}`;
 }
 
@@ -65,8 +139,7 @@ export function dtypeShortName(dtype: number | null | undefined): string {
 /** Parses "float32", "DT_FLOAT", "float" (TF attr spelling) etc. to the enum value. */
 export function parseDtype(name: string): number | undefined {
   const n = name.trim();
-  const byEnum =
-    (DT as unknown as Record<string, number>)[n] ?? (DT as unknown as Record<string, number>)[`DT_${n.toUpperCase()}`];
+  const byEnum = (DT as Record<string, number>)[n] ?? (DT as Record<string, number>)[`DT_${n.toUpperCase()}`];
   if (typeof byEnum === "number") return byEnum;
   const aliases: Record<string, number> = {
     float: DT.DT_FLOAT,

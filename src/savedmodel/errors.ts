@@ -59,6 +59,7 @@ export function asSavedModelError(file: string, e: unknown, field?: string): Sav
 function describeDecodeFailure(msg: string): string {
   if (/index out of range/.test(msg)) return `truncated or corrupt protobuf (${msg})`;
   if (/invalid wire type/.test(msg)) return `corrupt protobuf (${msg})`;
-  if (/nesting depth|max depth/.test(msg)) return `message nested too deeply (${msg})`;
+  if (/nesting depth|max depth/.test(msg))
+    return `message nested too deeply (${msg}; limit maxProtoDepth, TensorFlow's is 100 too; if the export is trusted, raise it with the environment variable SAVEDMODEL_LIMITS="maxProtoDepth=N")`;
   return msg;
 }

@@ -8,6 +8,12 @@ export interface DirEntry {
   kind: "file" | "directory";
   /** Byte size for files, when the listing knows it. */
   size?: number;
+  /** For a symbolic link: the target text it holds (links inside the export are followed, see containment.ts). */
+  link?: string;
+  /** For directories: an identity of the real directory (its real path), so walks visit each one once. */
+  realId?: string;
+  /** Why the entry cannot be read (a link out of the export, a FIFO/device/socket, a link loop). */
+  problem?: string;
 }
 
 export interface FileAccess {

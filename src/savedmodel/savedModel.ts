@@ -6,6 +6,7 @@
  */
 import $protobuf from "../../proto/runtime.js";
 import { asSavedModelError, SavedModelError, type Diagnostic } from "./errors.js";
+import { currentLimits, limitExceeded, walkExportFiles, type DecodeLimits, type WalkProblem } from "./containment.js";
 import type { DirEntry, FileAccess } from "./fileAccess.js";
 import { functionIndex, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
 import { applyDeferred, clearDeferred, deferredContentOf, type DeferredRecord } from "./deferredContent.js";
@@ -42,6 +43,8 @@ export interface ExportLayout {
   assetsExtra: ExportFile[];
   /** Other top-level files and folders, listed for completeness. */
   other: ExportFile[];
+  /** Entries not followed or not listed: links out of the export, special files, loops, walk limits. */
+  problems?: WalkProblem[];
 }
 
 export class MetaGraph {
@@ -423,6 +426,8 @@ const FOLDER_HINTS: Record<FolderKind, string> = {
   saved_model: "",
   training_checkpoint:
     "this folder is a training checkpoint (checkpoint / *.index / *.data-*), not a SavedModel export; export it with tf.saved_model.save(model, dir) or model.export(dir)",
+  session_bundle:
+    "this folder is a legacy TF1 SessionBundle export (export.meta + an 'export' checkpoint), not a SavedModel; TF Serving no longer loads SessionBundles — in TF1, import export.meta, restore the 'export' checkpoint and save it with tf.compat.v1.saved_model.Builder",
   meta_graph_file:
     "this folder holds a MetaGraph (.meta) from tf.compat.v1.train.Saver, not a SavedModel; open the .meta file to see its graph, or export with tf.compat.v1.saved_model.Builder",
   frozen_graph_candidates:
@@ -446,18 +451,10 @@ async function listOrEmpty(fs: FileAccess, path: string): Promise<DirEntry[]> {
   }
 }
 
-async function listRecursive(fs: FileAccess, dir: string, limit = 10_000): Promise<ExportFile[]> {
-  const out: ExportFile[] = [];
-  const walk = async (d: string) => {
-    for (const e of await listOrEmpty(fs, d)) {
-      if (out.length >= limit) return;
-      const p = `${d}/${e.name}`;
-      if (e.kind === "directory") await walk(p);
-      else out.push({ path: p, size: e.size });
-    }
-  };
-  await walk(dir);
-  return out;
+async function listRecursive(fs: FileAccess, dir: string, problems: WalkProblem[]): Promise<ExportFile[]> {
+  const { files, problems: p } = await walkExportFiles(fs, dir);
+  problems.push(...p);
+  return files;
 }
 
 /** Lists the folder into an ExportLayout; throws a SavedModelError naming what the folder is when it isn't an export. */
@@ -481,17 +478,24 @@ export async function readLayout(fs: FileAccess): Promise<ExportLayout> {
   const size = (name: string) => top.find((e) => e.name === name && e.kind === "file")?.size;
   const isFile = (name: string) => top.some((e) => e.name === name && e.kind === "file");
   const vars = await listOrEmpty(fs, "variables");
+  const problems: WalkProblem[] = [
+    ...top.filter((e) => e.problem).map((e) => ({ path: e.name, message: e.problem! })),
+    ...vars.filter((e) => e.problem).map((e) => ({ path: `variables/${e.name}`, message: e.problem! })),
+  ];
   const layout: ExportLayout = {
     savedModelFile: sniff.savedModelFile,
     savedModelSize: size(sniff.savedModelFile) ?? (await fs.size(sniff.savedModelFile)) ?? 0,
     variablesShards: vars
       .filter((e) => e.kind === "file" && /^variables\.data-\d+-of-\d+$/.test(e.name))
       .map((e) => ({ path: `variables/${e.name}`, size: e.size })),
-    assets: top.some((e) => e.name === "assets" && e.kind === "directory") ? await listRecursive(fs, "assets") : [],
+    assets: top.some((e) => e.name === "assets" && e.kind === "directory")
+      ? await listRecursive(fs, "assets", problems)
+      : [],
     assetsExtra: top.some((e) => e.name === "assets.extra" && e.kind === "directory")
-      ? await listRecursive(fs, "assets.extra")
+      ? await listRecursive(fs, "assets.extra", problems)
       : [],
     other: [],
+    problems,
   };
   const idx = vars.find((e) => e.name === "variables.index" && e.kind === "file");
   if (idx) layout.variablesIndex = { path: "variables/variables.index", size: idx.size };
@@ -533,6 +537,7 @@ const HEAD_BYTES = 64 << 10;
 /** Opens an export folder: layout + lazy first pass. Graph, functions and object graph decode on demand. */
 export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Promise<SavedModelExport> {
   const t0 = performance.now();
+  const limits = applyDecodeLimits();
   const layout = await readLayout(fs);
   const file = layout.savedModelFile;
   const max = opts.maxProtoBytes ?? 2 ** 31;
@@ -634,6 +639,8 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
         new MetaGraph(i, file, { lazy: m.lazy, bytes: m.body, deferred: m.deferred, source: { fs, path: file } }),
     );
   }
+  checkStructure(file, metaGraphs, limits);
+  for (const p of layout.problems ?? []) diagnostics.push({ severity: "warning", file: p.path, message: p.message });
   if (metaGraphs.length === 0) {
     diagnostics.push({
       severity: "error",
@@ -662,6 +669,30 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
     diagnostics,
     openMs: performance.now() - t0,
   });
+}
+
+/** The limits in force, with protobufjs's nesting limit set to maxProtoDepth (TF's own default is 100 too). */
+function applyDecodeLimits(): DecodeLimits {
+  const limits = currentLimits();
+  const rt = $protobuf as unknown as { util: { recursionLimit: number }; Reader: { recursionLimit: number } };
+  rt.util.recursionLimit = limits.maxProtoDepth;
+  rt.Reader.recursionLimit = limits.maxProtoDepth;
+  return limits;
+}
+
+/** Refuses exports whose structure alone would make decoding take minutes (counts known from the first pass). */
+function checkStructure(file: string, metaGraphs: MetaGraph[], limits: DecodeLimits): void {
+  for (const m of metaGraphs) {
+    if (m.nodeCount > limits.maxGraphNodes)
+      limitExceeded(file, `meta graph ${m.index} has ${m.nodeCount} nodes`, "maxGraphNodes", limits.maxGraphNodes);
+    if (m.functionCount > limits.maxFunctions)
+      limitExceeded(
+        file,
+        `meta graph ${m.index} has ${m.functionCount} library functions`,
+        "maxFunctions",
+        limits.maxFunctions,
+      );
+  }
 }
 
 /** Parses text format, with SavedModelError offsets in bytes (like parseTextFormatBytes). */

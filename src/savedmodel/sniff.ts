@@ -163,6 +163,7 @@ function looksLikeKerasMetadata(bytes: Uint8Array): boolean {
 export type FolderKind =
   | "saved_model"
   | "training_checkpoint"
+  | "session_bundle"
   | "meta_graph_file"
   | "frozen_graph_candidates"
   | "keras_metadata_only"
@@ -193,6 +194,10 @@ export function sniffFolder(entries: DirEntry[]): FolderSniff {
   if (files.length === 0 && dirs.length === 0) return { kind: "empty", evidence: [] };
   const meta = files.filter((f) => f.endsWith(".meta"));
   const ckptIndex = files.filter((f) => f.endsWith(".index"));
+  // TF1 SessionBundle (TF Serving's format before SavedModel): export.meta + an "export" checkpoint.
+  const bundleCkpt = files.filter((f) => /^export(-\d{5}-of-\d{5})?(\.index|\.data-\d{5}-of-\d{5})?$/.test(f));
+  if (files.includes("export.meta") && bundleCkpt.length > 0)
+    return { kind: "session_bundle", evidence: ["export.meta", ...bundleCkpt] };
   if (files.includes("checkpoint") || (ckptIndex.length > 0 && files.some((f) => /\.data-\d{5}-of-\d{5}$/.test(f)))) {
     return {
       kind: "training_checkpoint",

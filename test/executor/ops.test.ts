@@ -782,6 +782,22 @@ describe("every op family runs one node", () => {
         .op("o", "UnicodeEncode", ["d:1", "d:0"], { output_encoding: a.s("UTF-8"), Tsplits: a.type(I64) });
       return [g, "o", (r) => assert.deepEqual(vals(r), ["aé€😀", "x\ufffd"])];
     },
+    training: () => [
+      new G()
+        .const("g", f32([1, 2, 3], [3]))
+        .const("f", f32([-1, 0, 2], [3]))
+        .op("o", "ReluGrad", ["g", "f"], { T: a.type(F) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [0, 0, 3]),
+    ],
+    reductions: () => [
+      new G()
+        .const("e", f32([], [0]))
+        .const("ax", i32([0], [1]))
+        .op("o", "Prod", ["e", "ax"], { T: a.type(F), Tidx: a.type(I32) }),
+      "o",
+      (r) => assert.deepEqual(vals(r), [1]),
+    ],
     tf1flow: () => [
       new G()
         .const("x", f32([2], []))

@@ -1,82 +1,134 @@
 /**
- * The decode worker (src/extension/decodeWorker.ts) in a real worker thread, with this test playing the
- * extension host: it answers the worker's file reads from NodeFileAccess and checks the replies against
- * the library called directly.
+ * The decode worker (src/extension/decodeWorker.ts) in a real worker thread behind the real host-side client
+ * (src/extension/decodeClient.ts), which answers the worker's file reads from NodeFileAccess; the replies are
+ * checked against the library called directly.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Worker } from "node:worker_threads";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath, skipNoFixtures } from "../helpers/fixtures.js";
 import { NodeFileAccess } from "../../src/savedmodel/node/nodeFileAccess.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
+import { demoExportFiles } from "../../src/savedmodel/builder/demo.js";
 import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import { describeModel, loadVariables } from "../../src/savedmodel/model.js";
-import type { DecodeRequest, DecodeResultMap, FromWorker, ToWorker } from "../../src/extension/decodeProtocol.js";
+import { CancelledError, DecodeClient, DecodeError } from "../../src/extension/decodeClient.js";
+import type { DecodeRequest, DecodeResultMap } from "../../src/protocol/decode.js";
 import type { DisplayGraph } from "../../src/graph/model.js";
 
 const LIMITS = { maxProtoBytes: 2 ** 31, maxElements: 1 << 24, tableMaxElements: 1 << 20 };
 
-class FakeHost {
-  // the worker's TypeScript source runs through tsx's require hook (the extension runs the esbuild bundle)
-  readonly worker = new Worker(
-    `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "..", "..", "src", "extension", "decodeWorker.ts"))});`,
-    {
-      eval: true,
-    },
-  );
-  private next = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+// the worker's TypeScript source runs through tsx's require hook (the extension runs the esbuild bundle)
+const scratch = mkdtempSync(join(tmpdir(), "decode-worker-test-"));
+const bootstrap = join(scratch, "decodeWorker.cjs");
+writeFileSync(
+  bootstrap,
+  `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "..", "..", "src", "extension", "decodeWorker.ts"))});`,
+);
+process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+
+/** The real DecodeClient, playing the extension host with NodeFileAccess for each export. */
+class Host {
+  readonly client = new DecodeClient(bootstrap, (l) => this.log.push(l));
+  readonly log: string[] = [];
   readonly progress: string[] = [];
-  constructor(private readonly files: Map<string, NodeFileAccess>) {
-    this.worker.on("message", (m: FromWorker) => void this.onMessage(m));
-  }
-  private async onMessage(m: FromWorker): Promise<void> {
-    if (m.type === "fs") {
-      const fs = this.files.get(m.call.exportId)!;
-      let reply: ToWorker;
-      try {
-        const c = m.call;
-        const value =
-          c.fn === "readFile"
-            ? await fs.readFile(c.path)
-            : c.fn === "readRange"
-              ? await fs.readRange(c.path, c.offset, c.length)
-              : c.fn === "list"
-                ? await fs.list(c.path)
-                : await fs.size(c.path);
-        reply = { type: "fsReply", id: m.id, ok: true, value };
-      } catch (e) {
-        reply = {
-          type: "fsReply",
-          id: m.id,
-          ok: false,
-          error: { name: "Error", message: String((e as Error).message) },
-        };
-      }
-      this.worker.postMessage(reply);
-      return;
-    }
-    if (m.type === "progress") return void this.progress.push(m.message);
-    const p = this.pending.get(m.id)!;
-    this.pending.delete(m.id);
-    if (m.ok) p.resolve(m.result);
-    else p.reject(Object.assign(new Error(m.error.message), m.error));
+  // the client unrefs its worker (the extension host must be able to exit): keep this test's process alive
+  private readonly keepAlive = setInterval(() => undefined, 1000);
+  constructor(files: Map<string, NodeFileAccess>) {
+    for (const [id, fs] of files) this.client.register(id, fs);
   }
   request<K extends DecodeRequest["op"]>(req: Extract<DecodeRequest, { op: K }>): Promise<DecodeResultMap[K]> {
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ type: "request", id, req } satisfies ToWorker);
-    });
+    return this.client.request(req, { onProgress: (m) => this.progress.push(m) });
+  }
+  dispose(): void {
+    this.client.dispose();
+    clearInterval(this.keepAlive);
   }
 }
+
+/** A vscode.CancellationToken stand-in. */
+function cancellation() {
+  const listeners: (() => void)[] = [];
+  const token = {
+    isCancellationRequested: false,
+    onCancellationRequested: (f: () => void) => (listeners.push(f), { dispose: () => undefined }),
+  };
+  return {
+    token: token as never,
+    cancel: () => ((token.isCancellationRequested = true), listeners.forEach((f) => f())),
+  };
+}
+
+test(
+  "decode worker: the demo export opens, reads a variable and builds a graph through the client",
+  { timeout: 120_000 },
+  async () => {
+    const dir = join(scratch, "demo");
+    await writeExportToDir(demoExportFiles(), dir);
+    const host = new Host(new Map([["d", new NodeFileAccess(dir)]]));
+    try {
+      const open = await host.request({ op: "open", exportId: "d", display: dir, limits: LIMITS });
+      const info = await describeModel(await openSavedModel(new NodeFileAccess(dir)));
+      assert.deepEqual(open.info.metaGraphs, info.metaGraphs);
+      assert.ok(host.progress.includes("reading variables"), "progress lines reach the caller");
+      const key = open.variables!.variables[0].checkpointKey;
+      const v = await host.request({
+        op: "variable",
+        exportId: "d",
+        checkpointKey: key,
+        limits: LIMITS,
+        firstCount: 3,
+        bins: 5,
+      });
+      assert.equal(v.decoded, true);
+      const g = await host.request({
+        op: "displayGraph",
+        exportId: "d",
+        metaGraph: 0,
+        target: { signature: "serving_default" },
+        opts: {},
+      });
+      assert.ok(g.nodes.length > 0);
+      // an error thrown in the worker comes back as a DecodeError with its message
+      await assert.rejects(
+        host.request({
+          op: "variable",
+          exportId: "d",
+          checkpointKey: "no/such",
+          limits: LIMITS,
+          firstCount: 1,
+          bins: 1,
+        }),
+        (e: Error) => e instanceof DecodeError && /no variable/.test(e.message),
+      );
+      // cancelling stops the worker: the request rejects with CancelledError, the next one starts a fresh worker
+      // and re-opens the export it needs
+      const c = cancellation();
+      const p = host.client.request({ op: "details", exportId: "d", metaGraph: 0 }, { token: c.token });
+      c.cancel();
+      await assert.rejects(p, (e: Error) => e instanceof CancelledError);
+      const gen = host.client.generation;
+      const d = await host.request({ op: "details", exportId: "d", metaGraph: 0 });
+      assert.equal(d.functions.length, info.metaGraphs[0].functionCount);
+      assert.equal(host.client.generation, gen + 1);
+      // disposing rejects what is still pending
+      const pending = host.request({ op: "details", exportId: "d", metaGraph: 0 });
+      host.dispose();
+      await assert.rejects(pending, (e: Error) => e instanceof CancelledError);
+    } finally {
+      host.dispose();
+    }
+  },
+);
 
 test(
   "decode worker: open, details, variable values, pages and the display graph match the library",
   { skip: skipNoFixtures, timeout: 120_000 },
   async () => {
     const dir = fixturePath("potato-cnn-tf29");
-    const host = new FakeHost(new Map([["p", new NodeFileAccess(dir)]]));
+    const host = new Host(new Map([["p", new NodeFileAccess(dir)]]));
     try {
       const open = await host.request({ op: "open", exportId: "p", display: dir, limits: LIMITS });
       const exp = await openSavedModel(new NodeFileAccess(dir));
@@ -141,7 +193,7 @@ test(
       })) as DisplayGraph;
       assert.ok(g.nodes.length > 0);
 
-      await assert.rejects(host.request({ op: "details", exportId: "nope", metaGraph: 0 }), /not open/);
+      await assert.rejects(host.request({ op: "details", exportId: "nope", metaGraph: 0 }), /never opened/);
       await assert.rejects(
         host.request({
           op: "variable",
@@ -154,7 +206,7 @@ test(
         /no variable/,
       );
     } finally {
-      await host.worker.terminate();
+      host.dispose();
     }
   },
 );
@@ -164,19 +216,17 @@ test(
   { skip: skipNoFixtures, timeout: 60_000 },
   async () => {
     const dir = fixturePath("corrupt-binary-named-pbtxt");
-    const host = new FakeHost(new Map([["c", new NodeFileAccess(dir)]]));
+    const host = new Host(new Map([["c", new NodeFileAccess(dir)]]));
     try {
-      await assert.rejects(
-        host.request({ op: "open", exportId: "c", display: dir, limits: LIMITS }),
-        (e: Error & { file?: string; offset?: number; name: string }) => {
-          assert.equal(e.name, "SavedModelError");
-          assert.equal(e.file, "saved_model.pbtxt");
-          assert.equal(typeof e.offset, "number");
-          return true;
-        },
-      );
+      await assert.rejects(host.request({ op: "open", exportId: "c", display: dir, limits: LIMITS }), (e: Error) => {
+        assert.ok(e instanceof DecodeError);
+        assert.equal(e.name, "SavedModelError");
+        assert.equal(e.data.file, "saved_model.pbtxt");
+        assert.equal(typeof e.data.offset, "number");
+        return true;
+      });
     } finally {
-      await host.worker.terminate();
+      host.dispose();
     }
   },
 );
@@ -186,7 +236,7 @@ test(
   { skip: skipNoFixtures, timeout: 120_000 },
   async () => {
     const dir = fixturePath("potato-cnn-tf29");
-    const host = new FakeHost(new Map([["p", new NodeFileAccess(dir)]]));
+    const host = new Host(new Map([["p", new NodeFileAccess(dir)]]));
     try {
       await host.request({ op: "open", exportId: "p", display: dir, limits: LIMITS });
       const vars = await loadVariables(await openSavedModel(new NodeFileAccess(dir)));
@@ -205,7 +255,7 @@ test(
       assert.ok(Math.abs(v.stats!.mean - -0.006164322687338973) < 1e-12);
       assert.ok(host.progress.some((m) => /^statistics: .*100%/.test(m)));
     } finally {
-      await host.worker.terminate();
+      host.dispose();
     }
   },
 );

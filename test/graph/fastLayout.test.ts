@@ -15,12 +15,10 @@ function chainWithSkips(n: number): LayoutInput {
 const boxes = (g: LayoutInput, xy: Float64Array) =>
   g.children.map((c, i) => ({ x: xy[2 * i], y: xy[2 * i + 1], w: c.width, h: c.height }));
 
-test("fastLayout: 1,000-node chain with skip edges is layered in order, without overlaps, in well under 100 ms", () => {
+// Speed lives in bench/graph.bench.ts; the only time bound here is a hang guard (~100x the expected ~20 ms).
+test("fastLayout: 1,000-node chain with skip edges is layered in order, without overlaps", { timeout: 20_000 }, () => {
   const g = chainWithSkips(1000);
-  const t0 = performance.now();
   const out = fastLayout(g);
-  const ms = performance.now() - t0;
-  assert.ok(ms < 100, `took ${ms} ms`);
   const b = boxes(g, out.xy);
   for (let i = 1; i < b.length; i++) assert.ok(b[i].y > b[i - 1].y + b[i - 1].h, `node ${i} below node ${i - 1}`);
   for (const r of b) {

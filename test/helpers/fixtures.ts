@@ -2,7 +2,10 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-export const FIXTURES_DIR = resolve(__dirname, "..", "..", "..", "shared", "fixtures");
+// SAVEDMODEL_FIXTURES overrides the location (a git worktree nested one level deeper than the project).
+export const FIXTURES_DIR = process.env.SAVEDMODEL_FIXTURES
+  ? resolve(process.env.SAVEDMODEL_FIXTURES)
+  : resolve(__dirname, "..", "..", "..", "shared", "fixtures");
 export const haveFixtures = existsSync(FIXTURES_DIR);
 /** Pass as `{ skip }` to node:test when the fixtures folder is missing. */
 export const skipNoFixtures: string | false = haveFixtures

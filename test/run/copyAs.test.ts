@@ -89,7 +89,7 @@ test(
 test("the Python snippet and TF Serving request carry the same inputs", () => {
   const py = pythonSnippet(recipe("/m"));
   assert.match(py, /model = tf\.saved_model\.load\("\/m", tags=\["serve"\]\)/);
-  assert.match(py, /x=tf\.constant\(np\.array\(\[\[1\.0\], \[2\.0\], \[5\.0\]\], dtype=np\.float32\)\)/);
+  assert.match(py, /"x": tf\.constant\(np\.array\(\[\[1\.0\], \[2\.0\], \[5\.0\]\], dtype=np\.float32\)\)/);
   const req = servingRequest(recipe("/m"));
   assert.equal(req.verb, "predict");
   assert.deepEqual(JSON.parse(req.body), { signature_name: "serving_default", inputs: { x: [[1], [2], [5]] } });

@@ -15,6 +15,8 @@ import { variableKernels } from "./variables.js";
 import { miscKernels } from "./misc.js";
 import { fusedKernels } from "./fused.js";
 import { unicodeKernels } from "./unicode.js";
+import { trainingKernels } from "./training.js";
+import { reductionKernels } from "./reductions.js";
 
 export const OUR_FAMILIES: Record<string, KernelTable> = {
   graph: graphKernels,
@@ -28,9 +30,12 @@ export const OUR_FAMILIES: Record<string, KernelTable> = {
   misc: miscKernels,
   fused: fusedKernels,
   unicode: unicodeKernels,
+  training: trainingKernels,
+  reductions: reductionKernels,
 };
 
 /** Converter ops that ours replace on purpose (hash tables keyed by node name, frames, Identity cloning, ...). */
+// Prod/Sum/Mean/Max/Min/All/Any: an empty input gives the identity (tfjs-wasm returns garbage).
 export const OVERRIDDEN: string[] = [];
 
 let table: KernelTable | undefined;

@@ -3,6 +3,7 @@
  * folder, and the refusal of every op that touches files, network or processes.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { isPlainExportPath } from "../../savedmodel/containment.js";
 import { TensorBundle } from "../../savedmodel/tensorBundle/index.js";
 import { attrTypeList } from "../attrs.js";
 import type { KernelDef, KernelTable, OpContext } from "../kernel.js";
@@ -88,7 +89,9 @@ export function applySliceSpec(full: tf.Tensor, spec: string, name: string): tf.
 /** Maps a path from the graph to a path inside the export folder, or undefined when it is outside. */
 export async function assetPath(s: SessionState, path: string): Promise<string | undefined> {
   const norm = path.replace(/\\/g, "/");
-  const inside = (p: string) => !p.split("/").some((x) => x === "..") && /^(assets|assets\.extra)\//.test(p);
+  // a plain relative path under assets/ (no "..", ".", empty parts); the FileAccess then resolves it on disk and
+  // refuses links that leave the export, loops and special files (src/savedmodel/containment.ts)
+  const inside = (p: string) => isPlainExportPath(p) && /^(assets|assets\.extra)\/./.test(p);
   if (inside(norm) && (await s.fs.size(norm)) !== undefined) return norm;
   const k = Math.max(norm.lastIndexOf("/assets/"), norm.lastIndexOf("/assets.extra/"));
   if (k >= 0) {

@@ -6,6 +6,8 @@ import type { Value } from "../values.js";
 
 /** TF bucketize = std::upper_bound over the boundaries = searchSorted(side "right"). */
 function bucketize(values: tf.Tensor, boundaries: tf.Tensor): tf.Tensor {
+  // tfjs's searchSorted cannot take zero values (a [-1, 0] reshape): an empty input has empty buckets.
+  if (values.size === 0) return tf.zeros(values.shape, "int32");
   return tf.tidy(() => {
     const flat = tf.reshape(tf.cast(values, "float32"), [-1]);
     const idx = tf.searchSorted(tf.cast(boundaries, "float32"), flat, "right");
@@ -46,7 +48,25 @@ function biasAdd(c: OpContext): Value[] {
   return [tf.tidy(() => tf.add(x, tf.reshape(b, [b.size, ...new Array<number>(x.rank - 2).fill(1)])))];
 }
 
+/** SparseToDense with TF's index check (tfjs-wasm reads out of bounds on a bad index). */
+function sparseToDense(c: OpContext): Value[] {
+  const [indices, shapeT, values, def] = c.inputs as tf.Tensor[];
+  const shape = Array.from(shapeT.dataSync(), Number);
+  const idx = indices.dataSync();
+  const rank = indices.rank === 2 ? (indices.shape[1] as number) : 1;
+  const n = indices.rank === 0 ? 1 : (indices.shape[0] as number);
+  if (rank !== shape.length)
+    throw new Error(`indices have ${rank} columns but output_shape has ${shape.length} dimensions`);
+  for (let i = 0; i < n; i++) {
+    const at = Array.from(idx.subarray(i * rank, i * rank + rank), Number);
+    if (at.some((v, d) => v < 0 || v >= shape[d]))
+      throw new Error(`indices[${i}] = [${at.join(",")}] is out of bounds: need 0 <= index < [${shape.join(",")}]`);
+  }
+  return [tf.sparseToDense(indices, values, shape, def as tf.Scalar)];
+}
+
 export const miscKernels: KernelTable = markCompute({
+  SparseToDense: { run: sparseToDense },
   BiasAdd: { run: biasAdd },
   BiasAddV1: { run: biasAdd },
   RaggedTensorToTensor: { run: raggedToTensor },

@@ -11,7 +11,7 @@ function varKey(c: OpContext): string {
   return `${container}|${shared || (c.body.name ? `${c.body.name}/` : "") + c.node.name}`;
 }
 
-function slotOf(c: OpContext, v: Value, what = "resource"): VariableSlot {
+export function slotOf(c: OpContext, v: Value, what = "resource"): VariableSlot {
   let key: string | undefined;
   if (v instanceof ResourceHandle) key = v.key;
   else if (v instanceof RefVar) key = v.key;
@@ -21,7 +21,7 @@ function slotOf(c: OpContext, v: Value, what = "resource"): VariableSlot {
   return s;
 }
 
-function valueOf(c: OpContext, s: VariableSlot): tf.Tensor {
+export function valueOf(c: OpContext, s: VariableSlot): tf.Tensor {
   if (!s.value || s.value.isDisposed) {
     throw new Error(
       `variable "${s.key.split("|")[1]}" is uninitialized (not restored from the checkpoint and not assigned by an init op)`,
@@ -91,6 +91,8 @@ export const variableKernels: KernelTable = {
   },
   VariableShape: { run: (c) => [tf.tensor1d(valueOf(c, slotOf(c, c.inputs[0])).shape, "int32")] },
   DestroyResourceOp: { run: () => [] },
+  // TF 2.13+: a hint that reads need not copy; our variables are never copied on read.
+  DisableCopyOnRead: { run: () => [] },
   ResourceGather: {
     run: (c) => {
       const batchDims = attrInt(c.attrs, "batch_dims", 0);

@@ -3,11 +3,10 @@
  * meta graph, sends it to the graph webview, and answers the webview (save exports, open a function in its
  * own panel, report selections for tree sync). One panel per (source, view); asking again reveals it.
  *
- * Usage (e.g. from the "Show Graph" command or a tree item):
+ * Usage (e.g. from the "Show Graph" command or a tree item; the graph is built in the decode worker):
  *
- *   const exp = await openSavedModel(fs);                       // src/savedmodel/savedModel.ts
  *   const handle = openGraphPanel(context,
- *     { label: "mnist/1", id: folderUri.toString(), load: async () => graphSourceFromMetaGraph(exp.metaGraphs[0]) },
+ *     { label: "mnist/1", id: folderUri.toString(), build: (target, opts) => decodeClient.request({ op: "displayGraph", … }) },
  *     { signature: "serving_default" });                        // or { function: "__inference_..." } or {} (whole graph)
  *   handle.onDidSelectNode(({ fn, node, op }) => revealInTree(fn, node));   // graph -> tree
  *   handle.reveal({ fn: "", node: "dense/MatMul" });                         // tree -> graph
@@ -15,22 +14,21 @@
  * Resources: dist/webview/graph.js, dist/webview/graphLayout.worker.js, dist/webview/graph.css.
  */
 import * as vscode from "vscode";
-import { buildDisplayGraph, type BuildOptions, type BuildTarget, type GraphSource } from "../../graph/build.js";
+import { saveOutsideExport } from "../saveOutside.js";
+import type { BuildOptions, BuildTarget } from "../../graph/build.js";
 import type { DisplayGraph } from "../../graph/model.js";
 import { packDisplayGraph } from "../../graph/pack.js";
 import type { GraphNodeRef, GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
 import { graphHtml, graphWebviewOptions } from "./graphHtml.js";
 
-/** Where the graph comes from. `load` is called once per panel; `build` (optional) replaces the host-side build. */
+/** Where the graph comes from: `build` makes the display graph off the host thread (the decode worker). */
 export interface GraphPanelSource {
   /** Shown in the panel title, e.g. the export's name ("mnist/1"). */
   label: string;
   /** Stable id of the export (its folder URI), so panels are reused per export + view. Defaults to `label`. */
   id?: string;
-  /** The meta graph's GraphDef + stripped ops + signatures (e.g. `graphSourceFromMetaGraph(metaGraph)`). */
-  load: () => Promise<GraphSource>;
-  /** Optional: build the DisplayGraph elsewhere (a worker); default is `buildDisplayGraph` on the host. */
-  build?: (target: BuildTarget, opts: BuildOptions) => Promise<DisplayGraph>;
+  /** Builds the DisplayGraph of a view (in the decode worker, so the host never decodes a graph). */
+  build: (target: BuildTarget, opts: BuildOptions) => Promise<DisplayGraph>;
 }
 
 /**
@@ -43,6 +41,8 @@ export interface GraphPanelTarget {
   function?: string;
   node?: string;
   nodeFunction?: string;
+  /** The whole meta graph (the view picker's "whole graph"), not the default view. */
+  whole?: boolean;
 }
 
 export interface GraphPanelHandle {
@@ -51,6 +51,8 @@ export interface GraphPanelHandle {
   reveal(node: GraphNodeRef): void;
   /** Fires when the user selects a node in the graph (graph -> tree navigation). */
   readonly onDidSelectNode: vscode.Event<GraphNodeRef & { op: string }>;
+  /** Fires when the user asks for the values of a variable drawn inside its consumer. */
+  readonly onDidOpenVariable: vscode.Event<GraphNodeRef>;
 }
 
 const panels = new Map<string, GraphPanel>();
@@ -58,7 +60,8 @@ const panels = new Map<string, GraphPanel>();
 function viewOf(target: GraphPanelTarget): BuildTarget {
   if (target.signature) return { signature: target.signature };
   if (target.function) return { function: target.function };
-  return { graph: true };
+  // Nothing named: the callable that computes the model (src/graph/defaultView.ts), unless asked for it all.
+  return target.whole ? { graph: true } : { default: true };
 }
 
 function revealOf(target: GraphPanelTarget): GraphNodeRef | undefined {
@@ -71,6 +74,7 @@ function titleOf(source: GraphPanelSource, view: BuildTarget): string {
   if ("signature" in view) return `${source.label} · ${view.signature}`;
   if ("function" in view)
     return `${source.label} · ƒ ${view.function.replace(/^__inference_/, "").replace(/_\d+$/, "")}`;
+  if ("default" in view) return `${source.label} · model`;
   return `${source.label} · graph`;
 }
 
@@ -98,6 +102,8 @@ class GraphPanel implements GraphPanelHandle {
   readonly panel: vscode.WebviewPanel;
   private readonly selectEmitter = new vscode.EventEmitter<GraphNodeRef & { op: string }>();
   readonly onDidSelectNode = this.selectEmitter.event;
+  private readonly variableEmitter = new vscode.EventEmitter<GraphNodeRef>();
+  readonly onDidOpenVariable = this.variableEmitter.event;
   private ready = false;
   private pendingReveal: GraphNodeRef | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -120,6 +126,7 @@ class GraphPanel implements GraphPanelHandle {
     this.panel.webview.html = graphHtml(this.panel.webview, context.extensionUri, title);
     this.disposables.push(
       this.selectEmitter,
+      this.variableEmitter,
       this.panel.webview.onDidReceiveMessage((m: GraphToHostMessage) => void this.onMessage(m)),
       this.panel.onDidDispose(() => {
         panels.delete(key);
@@ -149,6 +156,16 @@ class GraphPanel implements GraphPanelHandle {
       case "graph/openFunction":
         openGraphPanel(this.context, this.source, { function: m.fn });
         break;
+      case "graph/openView":
+        openGraphPanel(this.context, this.source, {
+          ...("signature" in m.target ? { signature: m.target.signature } : {}),
+          ...("function" in m.target ? { function: m.target.function } : {}),
+          ...("graph" in m.target ? { whole: true } : {}),
+        });
+        break;
+      case "graph/openVariable":
+        this.variableEmitter.fire(m.target);
+        break;
       case "graph/saveFile":
         await this.save(m.format, m.suggestedName, m.data);
         break;
@@ -161,11 +178,7 @@ class GraphPanel implements GraphPanelHandle {
     try {
       const graph = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: "SavedModel: building graph…" },
-        async () => {
-          if (this.source.build) return this.source.build(this.view, {});
-          const src = await this.source.load();
-          return buildDisplayGraph(src, this.view);
-        },
+        () => this.source.build(this.view, {}),
       );
       this.ready = true;
       this.post({ type: "graph/load", packed: packDisplayGraph(graph), reveal: this.pendingReveal });
@@ -188,7 +201,10 @@ class GraphPanel implements GraphPanelHandle {
     if (!uri) return;
     try {
       const bytes = format === "svg" ? new TextEncoder().encode(data) : Uint8Array.from(Buffer.from(data, "base64"));
-      await vscode.workspace.fs.writeFile(uri, bytes);
+      // never into the export folder (real paths compared); an existing file is replaced only when confirmed
+      const exportUri = this.source.id ? vscode.Uri.parse(this.source.id).with({ fragment: "" }) : undefined;
+      if (exportUri && !(await saveOutsideExport(uri, exportUri, bytes))) return;
+      if (!exportUri) await vscode.workspace.fs.writeFile(uri, bytes);
       this.post({ type: "graph/saved", path: uri.toString() });
       void vscode.window.showInformationMessage(`Graph exported to ${vscode.workspace.asRelativePath(uri)}`);
     } catch (e) {

@@ -1,6 +1,6 @@
 /**
  * The "test-run a signature" feature, wired in with one call from activate():
- *   const run = registerRunFeature(context, { store, showNode, canShowGraph });
+ *   const run = registerRunFeature(context, { store, showNode });
  * Registers `savedModelExplorer.runSignature` (tree signature item, overview, graph, palette), the run
  * panels, the warm executor sessions (released when an export's editors close or its files change)
  * and an API for the graph view: values of nodes after a run, and per-node times of the last run.
@@ -25,7 +25,6 @@ export interface RunFeatureDeps {
     fn: string | undefined,
     signature: string,
   ) => Promise<void> | void;
-  canShowGraph?: () => boolean;
 }
 
 /** What a signature argument may be: a tree item (has model + info.key + metaGraph), or plain ids. */
@@ -118,7 +117,6 @@ export function registerRunFeature(context: vscode.ExtensionContext, deps: RunFe
       memento: context.workspaceState,
       log,
       showNode,
-      canShowGraph: () => deps.canShowGraph?.() ?? false,
     });
     panels.set(id, p);
     const key = keyOf(m, metaGraph);

@@ -4,6 +4,7 @@
  * outputs, copying text, and opening a failing node in the graph.
  */
 import * as vscode from "vscode";
+import { saveOutsideExport } from "../saveOutside.js";
 import { decodeNpy, decodeNpz, encodeNpy, encodeNpz } from "../../savedmodel/npy.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import { tensorStats } from "../../savedmodel/tensor.js";
@@ -17,13 +18,11 @@ import type {
   RunRpc,
   RunToHostMessage,
 } from "../../protocol/run.js";
-import { fromWire, toWire } from "../../webview/run/tensorWire.js";
+import { fromWire, toWire } from "../../protocol/tensorWire.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
 import type { ExportModel } from "../exportStore.js";
 import { MAX_WIRE_VALUES, feedDtypeNotes, parseLabels } from "./runResults.js";
-import { exampleFeatures } from "./exampleFeatures.js";
-import { openSavedModel } from "../../savedmodel/savedModel.js";
-import { takesExamples } from "../../webview/run/examples.js";
+import { takesExamples } from "../../shared/example.js";
 import { poolKey, type Runner } from "./runner.js";
 
 export const RUN_VIEW_TYPE = "savedModelExplorer.run";
@@ -39,7 +38,6 @@ export interface RunPanelHooks {
     fn: string | undefined,
     signature: string,
   ): Promise<void>;
-  canShowGraph(): boolean;
 }
 
 const rememberKey = (m: ExportModel, mg: number, sig: string) => `run.inputs:${m.id}#${mg}#${sig}`;
@@ -49,15 +47,6 @@ const labelsKey = (m: ExportModel, mg: number, sig: string) => `run.labels:${m.i
 function saveFolder(m: ExportModel): vscode.Uri {
   const wf = vscode.workspace.getWorkspaceFolder(m.uri) ?? vscode.workspace.workspaceFolders?.[0];
   return wf ? wf.uri : vscode.Uri.joinPath(m.uri, "..");
-}
-
-function inside(child: vscode.Uri, parent: vscode.Uri): boolean {
-  const p = parent.path.endsWith("/") ? parent.path : `${parent.path}/`;
-  return (
-    child.scheme === parent.scheme &&
-    child.authority === parent.authority &&
-    (child.path === parent.path || child.path.startsWith(p))
-  );
 }
 
 function safeName(s: string): string {
@@ -162,11 +151,11 @@ export class RunPanel {
         dtypeShort: i.dtypeShort,
         shape: i.shape,
         hasDefault: sig.defaults.includes(i.key),
-        ...(i.encoding !== "name"
-          ? {
-              unsupported: `a ${i.encoding === "coo_sparse" ? "sparse (COO)" : i.encoding} input: the executor feeds dense tensors only`,
-            }
-          : {}),
+        ...(i.encoding === "coo_sparse"
+          ? { sparse: true }
+          : i.encoding !== "name"
+            ? { unsupported: `a ${i.encoding} input: the executor feeds dense and COO sparse tensors only` }
+            : {}),
       })),
       outputs: sig.outputs.map((o) => ({
         key: o.key,
@@ -178,7 +167,6 @@ export class RunPanel {
       trusted: vscode.workspace.isTrusted,
       remembered: this.remembered(),
       shell: process.platform === "win32" ? "powershell" : "posix",
-      canShowGraph: this.hooks.canShowGraph(),
       labels: await this.labels(),
       exampleFeatures: sig.inputs.some((i) => takesExamples(sig.methodName, i))
         ? await this.exampleFeatures()
@@ -213,15 +201,15 @@ export class RunPanel {
     return this.hooks.memento.update(rememberKey(this.model, this.metaGraph, this.signature), kept);
   }
 
-  /** Features the model parses from tf.Examples (graph read on the host: only for saved_model.pb up to 32 MB). */
+  /** Features the model parses from tf.Examples (read from the graph in the decode worker). */
   private async exampleFeatures(): Promise<ExampleFeatureRow[] | undefined> {
     try {
-      const r = this.model.result;
-      const size = r ? await this.model.fs.size(r.info.savedModelFile) : undefined;
-      if (size === undefined || size > 32 * 1024 * 1024) return undefined;
-      const exp = await openSavedModel(this.model.fs);
-      const mg = exp.metaGraphs[this.metaGraph];
-      return mg ? exampleFeatures(mg.graphDef()) : undefined;
+      const rows = await this.model.store.client.request({
+        op: "exampleFeatures",
+        exportId: this.model.id,
+        metaGraph: this.metaGraph,
+      });
+      return rows ?? undefined;
     } catch (e) {
       this.hooks.log(`run: could not list the tf.Example features of ${this.model.name}: ${(e as Error).message}`);
       return undefined;
@@ -312,7 +300,7 @@ export class RunPanel {
         const r = await runIdPromise;
         return { runId: r.runId };
       },
-      "run/loadFile": async ({ key, path, member }) => {
+      "run/loadFile": async ({ key, path, member, sparse }) => {
         let uri = this.reread(path);
         if (!uri) {
           const picked = await vscode.window.showOpenDialog({
@@ -333,6 +321,18 @@ export class RunPanel {
         if (lower.endsWith(".npz")) {
           const all = await decodeNpz(bytes, shown);
           const members = Object.keys(all);
+          // A sparse input: the .npz's indices / values / dense_shape members (or key/indices, ...).
+          const part = (p: string) => all[`${key}/${p}`] ?? all[p];
+          if (sparse && !member && part("indices") && part("values") && part("dense_shape"))
+            return {
+              path: shown,
+              members,
+              components: {
+                indices: toWire(part("indices")).wire,
+                values: toWire(part("values")).wire,
+                dense_shape: toWire(part("dense_shape")).wire,
+              },
+            };
           let pick =
             member && member in all ? member : key in all ? key : members.length === 1 ? members[0] : undefined;
           if (!pick) {
@@ -388,8 +388,7 @@ export class RunPanel {
         const uri = await this.pickSaveUri(`${safeName(this.signature)}_${safeName(key)}.npy`, {
           "NumPy array": ["npy"],
         });
-        if (!uri) return {};
-        await vscode.workspace.fs.writeFile(uri, encodeNpy(t));
+        if (!uri || !(await saveOutsideExport(uri, this.model.uri, encodeNpy(t)))) return {};
         return { path: uri.scheme === "file" ? uri.fsPath : uri.toString() };
       },
       "run/saveInputsNpz": async ({ keys }) => {
@@ -399,8 +398,7 @@ export class RunPanel {
         const entries: Record<string, DecodedTensor> = {};
         for (const k of keys.length ? keys : Object.keys(last.feeds)) if (last.feeds[k]) entries[k] = last.feeds[k];
         const uri = await this.pickSaveUri("inputs.npz", { "NumPy archive": ["npz"] });
-        if (!uri) return {};
-        await vscode.workspace.fs.writeFile(uri, encodeNpz(entries));
+        if (!uri || !(await saveOutsideExport(uri, this.model.uri, encodeNpz(entries)))) return {};
         return { path: uri.scheme === "file" ? uri.fsPath : uri.toString() };
       },
       "run/nodeValue": async ({ tensor, fn }) => {
@@ -416,23 +414,14 @@ export class RunPanel {
     };
   }
 
-  /** A save dialog in the workspace folder; asks before writing inside the export folder. */
+  /** A save dialog in the workspace folder (saveOutsideExport then refuses targets inside the export folder). */
   private async pickSaveUri(name: string, filters: Record<string, string[]>): Promise<vscode.Uri | undefined> {
     const uri = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(saveFolder(this.model), name),
       filters,
       title: `Save ${name}`,
     });
-    if (!uri) return undefined;
-    if (inside(uri, this.model.uri)) {
-      const ok = await vscode.window.showWarningMessage(
-        `${vscode.workspace.asRelativePath(uri)} is inside the export folder ${this.model.name}. Files there become part of the export. Save anyway?`,
-        { modal: true },
-        "Save in the Export Folder",
-      );
-      if (!ok) return undefined;
-    }
-    return uri;
+    return uri ?? undefined;
   }
 
   /** Shows the value `node` (in function `fn`, "" = top level) produced in the last run, in the form's profile section. */

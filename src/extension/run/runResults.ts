@@ -8,8 +8,8 @@ import type { ExecutorError } from "../../executor/workerClient.js";
 import { tensorStats, type DecodedTensor } from "../../savedmodel/tensor.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { ProfileRow, RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
-import { toWire } from "../../webview/run/tensorWire.js";
-import { histogram } from "../../webview/run/tensorView.js";
+import { toWire } from "../../protocol/tensorWire.js";
+import { histogram } from "../../shared/histogram.js";
 
 /** Outputs with more values than this are sent to the webview cut (the full tensor stays on the host for saving). */
 export const MAX_WIRE_VALUES = 4 * 1024 * 1024;

@@ -38,6 +38,13 @@ export interface RunEvent {
 /** Runs shorter than this finish without a progress notification. */
 export const NOTIFY_AFTER_MS = 400;
 
+/** The tfjs backend runs load on (setting savedModelExplorer.run.backend; a warm session keeps its own). */
+function runBackend(): "wasm" | "cpu" {
+  return vscode.workspace.getConfiguration("savedModelExplorer").get<string>("run.backend", "wasm") === "cpu"
+    ? "cpu"
+    : "wasm";
+}
+
 /** The export id inside a pool key ("<export uri>#<tags>"). */
 export function exportIdOf(key: string): string {
   const i = key.lastIndexOf("#");
@@ -176,7 +183,7 @@ export class Runner implements vscode.Disposable {
       try {
         if (!warm) {
           setPhase("loading the model and restoring variables…");
-          const loaded = await worker.load({ tags }, ac.signal);
+          const loaded = await worker.load({ tags, backend: runBackend() }, ac.signal);
           this.backends.set(key, loaded.backend);
           this.loadedFrom.set(key, { model: m, result: m.result });
           if (loaded.initError) loadWarnings.push(`the model did not load completely: ${loaded.initError}`);
@@ -254,7 +261,7 @@ export class Runner implements vscode.Disposable {
     this.models.set(key, m);
     const { worker, warm } = this.pool.get(key);
     if (!warm) {
-      await worker.load({ tags });
+      await worker.load({ tags, backend: runBackend() });
       this.loadedFrom.set(key, { model: m, result: m.result });
     }
     const local = /:\d+$/.test(tensor) ? tensor : `${tensor}:0`;

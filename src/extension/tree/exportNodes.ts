@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { AssetInfo, MetaGraphInfo, SignatureInfo, TensorSpecInfo } from "../../savedmodel/modelTypes.js";
 import type { ExportModel } from "../exportStore.js";
-import { formatCount, formatSize, formatSpec, shortMethod } from "../../webview/shared/modelFormat.js";
+import { formatCount, formatSize, formatSpec, shortMethod } from "../../shared/modelFormat.js";
 import { Collapsed, Expanded, MessageNode, ModelNode, None, icon, md } from "./base.js";
 import { FunctionsGroupNode, ObjectsGroupNode } from "./graphNodes.js";
 import { AssetsGroupNode, ProblemsGroupNode, VariablesGroupNode } from "./variableNodes.js";
@@ -174,7 +174,8 @@ export class MetaGraphNode extends ModelNode {
       mg.isTF2 ? "TF2" : "TF1",
       `${sigs} signature${sigs === 1 ? "" : "s"}`,
       mg.functionCount ? `${mg.functionCount} functions` : "",
-      `${formatCount(mg.nodeCount)} nodes`,
+      // the GraphDef's own nodes; function bodies are counted on each function (the overview gives the total)
+      `${formatCount(mg.nodeCount)} ${mg.functionCount ? "top-level graph nodes" : "graph nodes"}`,
     ]
       .filter(Boolean)
       .join(" · ");

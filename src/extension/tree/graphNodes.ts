@@ -1,7 +1,7 @@
 /** Tree items that need the graph decoded: library functions and the object graph (Keras layers). */
 import * as vscode from "vscode";
 import type { FunctionInfo, ObjectNodeInfo, ArgInfo } from "../../savedmodel/modelTypes.js";
-import { formatArg, formatCount } from "../../webview/shared/modelFormat.js";
+import { formatArg, formatCount } from "../../shared/modelFormat.js";
 import { Collapsed, MessageNode, ModelNode, None, icon, md } from "./base.js";
 import type { MetaGraphNode } from "./exportNodes.js";
 import { VariableNode } from "./variableNodes.js";

@@ -2,7 +2,7 @@
 import * as vscode from "vscode";
 import type { AssetInfo, VariableInfo } from "../../savedmodel/modelTypes.js";
 import type { Diagnostic } from "../../savedmodel/errors.js";
-import { formatCount, formatShape, formatSize, formatVariable } from "../../webview/shared/modelFormat.js";
+import { formatCount, formatShape, formatSize, formatVariable } from "../../shared/modelFormat.js";
 import { Collapsed, Expanded, MessageNode, ModelNode, None, icon, md } from "./base.js";
 import type { ExportNode } from "./exportNodes.js";
 
@@ -222,7 +222,7 @@ export class AssetNode extends ModelNode {
     // an asset filename recorded in the graph could climb out of the export ("../"): such a path is not opened
     const inside = !a.path.split("/").some((p) => p === ".." || p === "");
     if (a.exists && inside)
-      t.command = { command: "savedModelExplorer.openAsset", title: "Open Asset", arguments: [uri] };
+      t.command = { command: "savedModelExplorer.openAsset", title: "Open Asset", arguments: [uri, a.path] };
     return t;
   }
   copyName(): string {

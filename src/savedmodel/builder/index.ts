@@ -1,6 +1,6 @@
 /**
  * SavedModel builder: graphs, functions, variables, object graphs and whole exports written in memory
- * (pure TS; write the returned files with nodeWriter.ts in Node).
+ * (pure TS; write the returned files with ../node/nodeWriter.ts in Node).
  */
 export { attr, shapeProto, type ShapeLike } from "./attrs.js";
 export {

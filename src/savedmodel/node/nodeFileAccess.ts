@@ -1,56 +1,32 @@
-/** FileAccess on node:fs, for the CLI, tests and benchmarks (never bundled into browsers). */
-import { open, readFile, readdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+/**
+ * FileAccess on node:fs, for the CLI, tests and benchmarks (never bundled into browsers). Every read goes through
+ * the containment layer (exportRoot.ts): nothing outside the export's real root is read, only regular files are
+ * opened, and reads are bounded by the opened file's size.
+ */
+import type { DecodeLimits } from "../containment.js";
 import type { DirEntry, FileAccess } from "../fileAccess.js";
+import { ExportRoot } from "./exportRoot.js";
 
 export class NodeFileAccess implements FileAccess {
   readonly root: string;
-  constructor(root: string) {
-    this.root = resolve(root);
+  readonly contained: ExportRoot;
+  constructor(root: string, limits?: DecodeLimits) {
+    this.contained = new ExportRoot(root, limits);
+    this.root = this.contained.dir;
   }
-  private abs(path: string): string {
-    return path === "" ? this.root : join(this.root, path);
+  readFile(path: string): Promise<Uint8Array> {
+    return this.contained.readFile(path);
   }
-  async readFile(path: string): Promise<Uint8Array> {
-    return readFile(this.abs(path));
+  readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
+    return this.contained.readRange(path, offset, length);
   }
-  async readRange(path: string, offset: number, length: number): Promise<Uint8Array> {
-    const fh = await open(this.abs(path), "r");
-    try {
-      const buf = Buffer.allocUnsafe(length);
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return got === length ? buf : buf.subarray(0, got);
-    } finally {
-      await fh.close();
-    }
+  list(path: string): Promise<DirEntry[]> {
+    return this.contained.list(path);
   }
-  async list(path: string): Promise<DirEntry[]> {
-    const entries = await readdir(this.abs(path), { withFileTypes: true });
-    const out: DirEntry[] = [];
-    for (const e of entries) {
-      if (e.isDirectory()) out.push({ name: e.name, kind: "directory" });
-      else if (e.isFile() || e.isSymbolicLink()) {
-        const s = await stat(join(this.abs(path), e.name)).catch(() => undefined);
-        if (s?.isDirectory()) out.push({ name: e.name, kind: "directory" });
-        else if (s) out.push({ name: e.name, kind: "file", size: s.size });
-      }
-    }
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  }
-  async size(path: string): Promise<number | undefined> {
-    try {
-      const s = await stat(this.abs(path));
-      return s.isFile() ? s.size : undefined;
-    } catch {
-      return undefined;
-    }
+  size(path: string): Promise<number | undefined> {
+    return this.contained.size(path);
   }
   describe(path: string): string {
-    return this.abs(path);
+    return this.contained.describe(path);
   }
 }

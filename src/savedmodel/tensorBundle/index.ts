@@ -6,6 +6,7 @@
 import { dtypeEnumName } from "../dtypes.js";
 import type { Diagnostic } from "../errors.js";
 import { asSavedModelError, SavedModelError } from "../errors.js";
+import { currentLimits, limitExceeded } from "../containment.js";
 import type { FileAccess } from "../fileAccess.js";
 import { BundleEntryProto, BundleHeaderProto, type IBundleEntryProto, type IBundleHeaderProto } from "../proto.js";
 import { DataType } from "../dtypes.js";
@@ -67,6 +68,8 @@ export class TensorBundle {
   private readonly byKey = new Map<string, BundleEntry>();
   private readonly sorted: BundleEntry[] = [];
   private readonly shardSizes = new Map<number, number | undefined>();
+  /** Shards the containment layer refuses to read (a link out of the export, a FIFO, a device): why. */
+  private readonly shardRefusals = new Map<number, string>();
   /** Bytes the index file holds. */
   indexSize = 0;
   table?: TableInfo;
@@ -101,6 +104,9 @@ export class TensorBundle {
     const indexFile = `${prefix}.index`;
     const size = await fs.size(indexFile);
     if (size === undefined) throw new SavedModelError(indexFile, "checkpoint index file not found");
+    const limits = currentLimits();
+    if (size > limits.maxIndexBytes)
+      limitExceeded(indexFile, `checkpoint index is ${size} bytes`, "maxIndexBytes", limits.maxIndexBytes);
     const data = await fs.readFile(indexFile);
     const table = parseTable(indexFile, data, { verify: opts.verifyIndex ?? true });
     const diags: Diagnostic[] = [];
@@ -271,10 +277,21 @@ export class TensorBundle {
     }
     for (let s = 0; s < this.numShards && s < 100000; s++) {
       const file = shardFileName(this.prefix, s, this.numShards);
-      const size = await this.fs.size(file);
+      let size: number | undefined;
+      let refused: string | undefined;
+      try {
+        size = await this.fs.size(file);
+      } catch (e) {
+        // a link out of the export, a FIFO or a device (containment layer): the shard cannot be read
+        refused = e instanceof SavedModelError ? e.detail : e instanceof Error ? e.message : String(e);
+      }
       this.shardSizes.set(s, size);
       const list = byShard.get(s) ?? [];
-      if (size === undefined) {
+      if (refused !== undefined) {
+        this.shardRefusals.set(s, refused);
+        this.diag("error", file, `data shard ${s} of ${this.numShards} is not read: ${refused}`);
+        continue;
+      } else if (size === undefined) {
         const bytes = list.reduce((a, e) => a + e.size, 0);
         this.diag(
           list.length ? "error" : "warning",
@@ -355,6 +372,8 @@ export class TensorBundle {
       fail(`string tensor of ${n} elements cannot fit in ${e.size} bytes (each needs a length)`);
     if (!this.shardSizes.has(e.shardId)) this.shardSizes.set(e.shardId, await this.fs.size(file));
     const shardSize = this.shardSizes.get(e.shardId);
+    const refused = this.shardRefusals.get(e.shardId);
+    if (refused !== undefined) fail(`"${key}" is not read: ${refused}`);
     if (shardSize === undefined)
       fail(
         `data shard file is missing, so "${key}" cannot be read`,

@@ -5,6 +5,7 @@
  * offset is checked against the file so a hostile file yields a SavedModelError, never a crash or huge allocation.
  */
 import { uncompress } from "snappyjs";
+import { currentLimits, limitExceeded, type DecodeLimits } from "../containment.js";
 import { SavedModelError } from "../errors.js";
 import { crc32c, hex32, unmaskCrc } from "./crc.js";
 import { readU32, readVarint, VarintError } from "./varint.js";
@@ -15,8 +16,18 @@ export const FOOTER_SIZE = 48;
 export const BLOCK_TRAILER_SIZE = 5;
 export const COMPRESSION_NONE = 0;
 export const COMPRESSION_SNAPPY = 1;
-/** Decompressed blocks larger than this are refused (TF writes 256 KiB-ish blocks). */
-const MAX_BLOCK_BYTES = 256 * 1024 * 1024;
+/** The limits a table is read under (see DecodeLimits in ../containment.ts). */
+export type TableLimits = Pick<DecodeLimits, "maxIndexBlockBytes" | "maxIndexBytes" | "maxIndexEntries">;
+
+/** Snappy's preamble: the uncompressed length as a little-endian base-128 varint (at most 5 bytes). */
+export function snappyDeclaredLength(raw: Uint8Array): number | undefined {
+  let n = 0;
+  for (let i = 0; i < 5 && i < raw.length; i++) {
+    n += (raw[i] & 0x7f) * 2 ** (7 * i);
+    if (!(raw[i] & 0x80)) return n;
+  }
+  return undefined;
+}
 
 export interface BlockHandle {
   offset: number;
@@ -65,6 +76,7 @@ export function readBlock(
   limit: number,
   what: string,
   verify = true,
+  limits: TableLimits = currentLimits(),
 ): { contents: Uint8Array; compression: number } {
   if (h.offset + h.size + BLOCK_TRAILER_SIZE > limit) {
     fail(
@@ -89,9 +101,29 @@ export function readBlock(
       );
     }
   }
-  if (type === COMPRESSION_NONE) return { contents: raw, compression: type };
+  if (type === COMPRESSION_NONE) {
+    if (raw.length > limits.maxIndexBlockBytes)
+      limitExceeded(
+        file,
+        `${what} (at offset ${h.offset}) is ${raw.length} bytes, over the limit for one block`,
+        "maxIndexBlockBytes",
+        limits.maxIndexBlockBytes,
+      );
+    return { contents: raw, compression: type };
+  }
   if (type === COMPRESSION_SNAPPY) {
-    const maxLen = Math.min(MAX_BLOCK_BYTES, raw.length * 32 + 64);
+    // checked before any work: the length Snappy declares, against the block limit and what the input can expand to
+    const declared = snappyDeclaredLength(raw);
+    if (declared === undefined)
+      fail(file, `${what} block: Snappy data has no valid uncompressed-length preamble`, h.offset, what);
+    if (declared > limits.maxIndexBlockBytes)
+      limitExceeded(
+        file,
+        `${what} (at offset ${h.offset}) is Snappy data declaring ${declared} bytes uncompressed, over the limit for one block (a decompression bomb?)`,
+        "maxIndexBlockBytes",
+        limits.maxIndexBlockBytes,
+      );
+    const maxLen = Math.min(limits.maxIndexBlockBytes, raw.length * 32 + 64);
     try {
       return { contents: uncompress(raw, maxLen), compression: type };
     } catch (e) {
@@ -112,7 +144,13 @@ export function readBlock(
 }
 
 /** Decodes the entries of one block. `base` is the block's file offset, for error messages. */
-export function parseBlock(file: string, block: Uint8Array, base: number, what: string): TableEntry[] {
+export function parseBlock(
+  file: string,
+  block: Uint8Array,
+  base: number,
+  what: string,
+  maxEntries = Infinity,
+): TableEntry[] {
   const len = block.length;
   if (len < 4) fail(file, `${what} block is ${len} bytes, too short for its restart count`, base, what);
   const numRestarts = readU32(block, len - 4);
@@ -149,6 +187,8 @@ export function parseBlock(file: string, block: Uint8Array, base: number, what: 
       pos += nonShared;
       const value = block.subarray(pos, pos + valueLen);
       pos += valueLen;
+      if (out.length >= maxEntries)
+        limitExceeded(file, `${what} holds more entries than a checkpoint index may`, "maxIndexEntries", maxEntries);
       out.push({ key, value });
       prev = key;
     }
@@ -160,8 +200,13 @@ export function parseBlock(file: string, block: Uint8Array, base: number, what: 
 }
 
 /** Parses a whole table held in memory. */
-export function parseTable(file: string, data: Uint8Array, opts: { verify?: boolean } = {}): TableInfo {
+export function parseTable(
+  file: string,
+  data: Uint8Array,
+  opts: { verify?: boolean; limits?: TableLimits } = {},
+): TableInfo {
   const verify = opts.verify ?? true;
+  const limits = opts.limits ?? currentLimits();
   const size = data.length;
   if (size < FOOTER_SIZE) fail(file, `file is ${size} bytes, smaller than the ${FOOTER_SIZE}-byte table footer`, 0);
   const footer = size - FOOTER_SIZE;
@@ -174,17 +219,26 @@ export function parseTable(file: string, data: Uint8Array, opts: { verify?: bool
   }
   const [metaindexHandle, p] = decodeHandle(file, data, footer, size - 8, "metaindex");
   const [indexHandle] = decodeHandle(file, data, p, size - 8, "index");
-  const { contents: indexBlock } = readBlock(file, data, indexHandle, footer, "index", verify);
-  const indexEntries = parseBlock(file, indexBlock, indexHandle.offset, "index");
+  const { contents: indexBlock } = readBlock(file, data, indexHandle, footer, "index", verify, limits);
+  const indexEntries = parseBlock(file, indexBlock, indexHandle.offset, "index", limits.maxIndexEntries);
+  let inflated = indexBlock.length;
   const entries: TableEntry[] = [];
   const blocks: TableInfo["blocks"] = [];
   let last: Uint8Array | undefined;
   for (let i = 0; i < indexEntries.length; i++) {
     const [h] = decodeHandle(file, indexEntries[i].value, 0, indexEntries[i].value.length, `index entry ${i}`);
     const what = `data block ${i}`;
-    const { contents, compression } = readBlock(file, data, h, footer, what, verify);
+    const { contents, compression } = readBlock(file, data, h, footer, what, verify, limits);
+    inflated += contents.length;
+    if (inflated > limits.maxIndexBytes)
+      limitExceeded(
+        file,
+        `its blocks inflate to more than ${limits.maxIndexBytes} bytes (at ${what})`,
+        "maxIndexBytes",
+        limits.maxIndexBytes,
+      );
     blocks.push({ ...h, compression });
-    for (const e of parseBlock(file, contents, h.offset, what)) {
+    for (const e of parseBlock(file, contents, h.offset, what, limits.maxIndexEntries - entries.length)) {
       if (last && compareBytes(last, e.key) >= 0) {
         fail(file, `${what}: keys out of order or duplicated ("${new TextDecoder().decode(e.key)}")`, h.offset, what);
       }

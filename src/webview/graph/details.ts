@@ -1,5 +1,6 @@
 /** The details panel: everything about the selected node or group, built with DOM text (never HTML). */
 import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
+import type { WeightRef } from "./fold.js";
 import { groupSubtitle } from "./viewModel.js";
 
 export interface DetailsActions {
@@ -9,12 +10,16 @@ export interface DetailsActions {
   expandAll(gi: number): void;
   openFunction(fn: string): void;
   revealInTree(): void;
+  /** Opens a variable's values (the host's variable viewer), by the node holding its handle. */
+  openVariable?(n: number): void;
 }
 
 export class DetailsPanel {
   readonly el: HTMLElement;
   /** Extra sections (the run overlay: time and value of the last run), after the node's or group's summary. */
   extra?: { node?(n: number): Node[]; group?(gi: number): Node[] };
+  /** Weights drawn inside a node or group box ("n<i>" / "g<i>"): listed with their values or a link to them. */
+  weights?: (key: string) => WeightRef[];
 
   constructor(
     private readonly g: DisplayGraph,
@@ -61,6 +66,7 @@ export class DetailsPanel {
     if (node.boiler) info.push(["hidden", "boilerplate (save/restore/init)"]);
     parts.push(table(info));
     if (node.value) parts.push(h("h3", "Value"), p(node.value, "mono"));
+    parts.push(...this.weightSection(`n${n}`));
     parts.push(...(this.extra?.node?.(n) ?? []));
     const ins = [...this.inEdges[n]].sort((a, b) => this.g.edges[a].ti - this.g.edges[b].ti);
     if (ins.length) {
@@ -135,6 +141,7 @@ export class DetailsPanel {
       if (call.device) info.push(["device", call.device]);
     }
     parts.push(table(info));
+    parts.push(...this.weightSection(`g${gi}`));
     parts.push(...(this.extra?.group?.(gi) ?? []));
     if (call?.inputs.length) {
       parts.push(h("h3", `Inputs (${call.inputs.length})`));
@@ -161,6 +168,29 @@ export class DetailsPanel {
     if (grp.fn) acts.push(["Open function", () => this.act.openFunction(grp.fn!)]);
     parts.push(this.actions(acts));
     this.show(parts);
+  }
+
+  /** "Weights (n)": each weight's name, dtype and shape; a constant's values, a variable's link to its values. */
+  private weightSection(key: string): Node[] {
+    const ws = this.weights?.(key) ?? [];
+    if (!ws.length) return [];
+    const list = document.createElement("ul");
+    list.className = "weights";
+    for (const w of ws) {
+      const node = this.g.nodes[w.node];
+      const li = document.createElement("li");
+      const head = document.createElement("div");
+      head.append(
+        link(w.name, () => this.act.selectNode(w.node)),
+        document.createTextNode(`  ${[w.dtype, w.shape].filter(Boolean).join(" ")}`),
+      );
+      li.append(head);
+      if (node.value) li.append(p(node.value, "mono"));
+      else if (this.act.openVariable && node.varName)
+        li.append(link("Show values", () => this.act.openVariable!(w.node)));
+      list.append(li);
+    }
+    return [h("h3", `Weights (${ws.length})`), list];
   }
 
   private edgeRow(e: GraphEdge, dir: "in"): [string, Node] {

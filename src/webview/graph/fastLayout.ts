@@ -13,7 +13,7 @@ export const FAST_OPTION = "smx.fastLayered";
 
 const PAD = 12;
 const GAP_X = 18;
-const GAP_Y = 34;
+const GAP_Y = 22;
 const LANE = 6;
 
 export function fastLayout(g: LayoutInput): LayoutOutput {

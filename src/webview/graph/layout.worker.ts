@@ -27,12 +27,12 @@ export const DEFAULT_OPTIONS: Record<string, string> = {
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
   "elk.edgeRouting": "POLYLINE",
   "elk.spacing.nodeNode": "18",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "34",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "22",
   "elk.spacing.edgeNode": "10",
   "elk.spacing.edgeEdge": "5",
   "elk.layered.spacing.edgeNodeBetweenLayers": "8",
   "elk.layered.spacing.edgeEdgeBetweenLayers": "5",
-  "elk.padding": "[top=12,left=12,bottom=12,right=12]",
+  "elk.padding": "[top=10,left=12,bottom=10,right=12]",
   "elk.separateConnectedComponents": "false",
 };
 

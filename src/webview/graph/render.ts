@@ -7,15 +7,34 @@ import { select, zoom, zoomIdentity, type Selection, type ZoomBehavior, type Zoo
 import type { DisplayGraph } from "../../graph/model.js";
 import { ellipsize } from "../shared/escape.js";
 import { pathD } from "./paths.js";
-import { groupSubtitle, HEADER, type ItemKey, type Scene, type SceneEdge, type SceneItem } from "./viewModel.js";
+import type { GraphEdge } from "../../graph/model.js";
+import type { WeightRef } from "./fold.js";
+import {
+  BOX_H,
+  groupSubtitle,
+  HEADER,
+  LABEL_PX,
+  LEAF_H,
+  LEAF_H1,
+  SUB_PX,
+  WEIGHT_LINE,
+  weightLines,
+  type ItemKey,
+  type Scene,
+  type SceneEdge,
+  type SceneItem,
+} from "./viewModel.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
 /** Above this many items in view, draw the canvas level of detail instead of SVG. */
 const SVG_LIMIT = 1800;
 /** Below this zoom, labels are hidden (CSS) in SVG mode. */
 const TEXT_MIN_SCALE = 0.35;
-/** Below this zoom, the dtype/shape labels under nodes are hidden. */
-const SHAPE_MIN_SCALE = 0.9;
+/** Below this zoom, the dtype/shape labels under nodes (10 px) are hidden: they would be drawn under 10 px. */
+const SHAPE_MIN_SCALE = 1;
+const SHAPE_PX = 10;
+/** The smallest zoom of a first picture: 11 px second lines stay at least 10 px on screen. */
+export const LEGIBLE_SCALE = 10 / SUB_PX;
 
 export interface RenderCallbacks {
   click(key: ItemKey, ev: MouseEvent): void;
@@ -48,8 +67,16 @@ export class Renderer {
   private readonly outLabels = new Map<ItemKey, Set<string>>();
   private edgeClasses = new Map<number, Set<string>>();
   mode: "svg" | "canvas" = "svg";
+  /** How the view was last fitted, until the user pans or zooms (a re-layout then fits the same way). */
+  fitted: "fit" | "readable" | undefined;
   /** Frames drawn per second are counted here (bench). */
   frames = 0;
+  /** The edges scene edges index (the display graph's plus the view's pass-through edges). */
+  edgeList: readonly GraphEdge[];
+  /** Weights drawn inside an item (the view model's folding). */
+  weights: (key: ItemKey) => WeightRef[] = () => [];
+  /** All weights of an item, for its tooltip (a Keras layer box draws "N params" instead of listing them). */
+  allWeights: (key: ItemKey) => WeightRef[] = () => [];
   /** Extra tooltip line per item (the run overlay's times); read when an item is drawn. */
   tooltip?: (key: ItemKey) => string | undefined;
 
@@ -59,6 +86,7 @@ export class Renderer {
     private readonly measure: Measure,
     private readonly cb: RenderCallbacks,
   ) {
+    this.edgeList = g.edges;
     this.lod = document.createElement("canvas");
     this.lod.className = "lod";
     host.appendChild(this.lod);
@@ -87,7 +115,8 @@ export class Renderer {
     };
     this.zoomer = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.02, 4])
-      .on("zoom", (ev: { transform: ZoomTransform }) => {
+      .on("zoom", (ev: { transform: ZoomTransform; sourceEvent?: unknown }) => {
+        if (ev.sourceEvent) this.fitted = undefined;
         this.transform = ev.transform;
         this.viewport.setAttribute("transform", ev.transform.toString());
         this.schedule();
@@ -142,7 +171,7 @@ export class Renderer {
     this.outLabels.clear();
     for (const e of scene.edges) {
       if (e.ctl) continue;
-      const first = this.g.edges[e.edges.find((i) => !this.g.edges[i].ctl) ?? e.edges[0]];
+      const first = this.edgeList[e.edges.find((i) => !this.edgeList[i].ctl) ?? e.edges[0]];
       const d = [first.dtype, first.shape].filter(Boolean).join(" ");
       if (!d) continue;
       const set = this.outLabels.get(e.from) ?? new Set<string>();
@@ -236,7 +265,7 @@ export class Renderer {
         "shape",
         6,
         it.h + 10,
-        ellipsize(txt, Math.max(it.w, 60), (x) => this.measure(x, 9)),
+        ellipsize(txt, Math.max(it.w, 60), (x) => this.measure(x, SHAPE_PX)),
       );
     }
     if (it.kind === "leaf") {
@@ -245,12 +274,15 @@ export class Renderer {
       rect("body", 0, 0, it.w, it.h);
       rect("stripe", 0, 0, 4, it.h, 0);
       const fit = (s: string, px: number) => ellipsize(s, it.w - 16, (x) => this.measure(x, px));
-      if (n.label === n.op) text("label", 10, 16, fit(n.label, 12));
+      const ws = this.weights(it.key);
+      const one = n.label === n.op;
+      if (one) text("label", 10, 16, fit(n.label, LABEL_PX));
       else {
-        text("label", 10, 15, fit(n.label, 12));
-        text("op", 10, 28, fit(n.op, 10));
+        text("label", 10, 15, fit(n.label, LABEL_PX));
+        text("op", 10, 29, fit(n.op, SUB_PX));
       }
-      title.textContent = `${n.name}\n${n.op}${n.fn ? `\nin ƒ ${n.fn}` : ""}`;
+      this.weightText(g, ws, one ? LEAF_H1 : LEAF_H, it.w, fit);
+      title.textContent = `${n.name}\n${n.op}${n.fn ? `\nin ƒ ${n.fn}` : ""}${weightTitle(ws)}`;
     } else {
       const grp = this.g.groups[it.index];
       const kind = grp.kind === "call" || grp.kind === "body" ? "call" : "group";
@@ -259,18 +291,26 @@ export class Renderer {
         g.setAttribute("class", `box k-${kind}`);
         rect("body", 0, 0, it.w, it.h, 5);
         rect("stripe", 0, 0, 4, it.h, 0);
-        text("label", 10, 16, fit(grp.label, 12, true));
-        text("sub", 10, 31, fit(groupSubtitle(this.g, it.index), 10));
+        text("label", 10, 16, fit(grp.label, LABEL_PX, true));
+        text("sub", 10, 31, fit(groupSubtitle(this.g, it.index), SUB_PX));
         text("toggle", it.w - 8, 16, "+", "end");
+        this.weightText(
+          g,
+          this.weights(it.key),
+          BOX_H,
+          it.w,
+          (s, px) => ellipsize(s, it.w - 16, (x) => this.measure(x, px)),
+          1,
+        );
       } else {
         g.setAttribute("class", `frame k-${kind}`);
         rect("body", 0, 0, it.w, it.h, 5);
         rect("head", 0, 0, it.w, HEADER, 5);
         rect("stripe", 0, 0, 4, HEADER, 0);
-        text("label", 10, 16, fit(`${grp.label}  ·  ${groupSubtitle(this.g, it.index)}`, 12, true));
+        text("label", 10, 16, fit(`${grp.label}  ·  ${groupSubtitle(this.g, it.index)}`, LABEL_PX, true));
         text("toggle", it.w - 8, 16, "−", "end");
       }
-      title.textContent = `${grp.id || grp.label}\n${groupSubtitle(this.g, it.index)}${grp.fn ? `\nƒ ${grp.fn}` : ""}`;
+      title.textContent = `${grp.id || grp.label}\n${groupSubtitle(this.g, it.index)}${grp.fn ? `\nƒ ${grp.fn}` : ""}${it.kind === "box" ? weightTitle(this.allWeights(it.key)) : ""}`;
     }
     const extra = this.tooltip?.(it.key);
     if (extra) title.textContent += `\n${extra}`;
@@ -280,12 +320,39 @@ export class Renderer {
     return g;
   }
 
+  /** The weight lines inside a node, below its first `top` pixels. */
+  private weightText(
+    g: SVGGElement,
+    ws: WeightRef[],
+    top: number,
+    w: number,
+    fit: (s: string, px: number) => string,
+    max?: number,
+  ) {
+    if (!ws.length) return;
+    const sep = document.createElementNS(SVGNS, "line");
+    sep.setAttribute("class", "wsep");
+    sep.setAttribute("x1", "4");
+    sep.setAttribute("x2", String(w));
+    sep.setAttribute("y1", String(top));
+    sep.setAttribute("y2", String(top));
+    g.appendChild(sep);
+    weightLines(ws, max).forEach((line, i) => {
+      const t = document.createElementNS(SVGNS, "text");
+      t.setAttribute("class", "weight");
+      t.setAttribute("x", "10");
+      t.setAttribute("y", String(top + 12 + i * WEIGHT_LINE));
+      t.textContent = fit(line, SUB_PX);
+      g.appendChild(t);
+    });
+  }
+
   private makeEdge(e: SceneEdge, i: number): SVGElement {
     const p = document.createElementNS(SVGNS, "path");
     p.setAttribute("class", e.ctl ? "edge ctl" : "edge");
     p.setAttribute("d", pathD(e.pts));
     p.setAttribute("marker-end", "url(#arrow)");
-    const first = this.g.edges[e.edges[0]];
+    const first = this.edgeList[e.edges[0]];
     const title = document.createElementNS(SVGNS, "title");
     const desc = e.ctl ? "control" : [first.dtype, first.shape].filter(Boolean).join(" ") || "tensor";
     title.textContent = `${desc}${e.edges.length > 1 ? ` (${e.edges.length} edges)` : ""}`;
@@ -381,21 +448,30 @@ export class Renderer {
     const k = Math.min(1.2, Math.max(0.02, Math.min((w - 40) / sw, (h - 40) / sh)));
     const t = zoomIdentity.translate((w - sw * k) / 2, Math.max(20, (h - sh * k) / 2)).scale(k);
     this.apply(t, animate);
+    this.fitted = "fit";
   }
 
   /**
    * Fits the whole graph when that keeps labels readable; otherwise shows its top (the inputs) at a
    * readable zoom, centred horizontally — the minimap shows the rest.
    */
-  fitReadable(minScale = 0.6): void {
+  fitReadable(minScale = LEGIBLE_SCALE, focusX?: number): void {
     if (!this.scene) return;
     const [w, h] = this.size();
     const sw = Math.max(1, this.scene.width);
     const sh = Math.max(1, this.scene.height);
     const k = Math.min(1.2, (w - 40) / sw, (h - 40) / sh);
-    if (k >= minScale) return this.fit(false);
-    const k2 = Math.max(minScale, Math.min(1, (w - 40) / sw));
-    this.apply(zoomIdentity.translate(Math.max(20 - 0, (w - sw * k2) / 2), 20).scale(k2), false);
+    if (k < minScale) {
+      const k2 = Math.max(minScale, Math.min(minScale, (w - 40) / sw));
+      // Too wide to fit legibly: keep the inputs (focusX, the top of a top-down layout) in view.
+      let x = (w - sw * k2) / 2;
+      if (sw * k2 > w - 40) {
+        x = focusX === undefined ? 20 : w / 2 - focusX * k2;
+        x = Math.min(20, Math.max(w - 20 - sw * k2, x));
+      }
+      this.apply(zoomIdentity.translate(x, 20).scale(k2), false);
+    } else this.fit(false);
+    this.fitted = "readable";
   }
 
   /** Centres an item, zooming in to at least `minScale`. */
@@ -441,4 +517,10 @@ function bboxOf(pts: number[]): Box {
     y1 = Math.max(y1, pts[i + 1]);
   }
   return { x0, y0, x1, y1 };
+}
+
+function weightTitle(ws: WeightRef[]): string {
+  if (!ws.length) return "";
+  const lines = ws.slice(0, 12).map((w) => `  ${[w.name, w.dtype, w.shape].filter(Boolean).join(" ")}`);
+  return `\nweights (${ws.length}):\n${lines.join("\n")}${ws.length > 12 ? "\n  …" : ""}`;
 }

@@ -8,7 +8,7 @@ import type { LayoutInput, LayoutOutput } from "../../protocol/graph.js";
 export const TINY_MAX = 8;
 const PAD = 12;
 const GAP_X = 18;
-const GAP_Y = 34;
+const GAP_Y = 22;
 
 export function tinyLayout(g: LayoutInput): LayoutOutput {
   const t0 = performance.now();

@@ -13,6 +13,7 @@ import type { LayoutClient } from "./layoutClient.js";
 import { Minimap } from "./minimap.js";
 import { Renderer } from "./render.js";
 import { SearchBox, type SearchHit } from "./search.js";
+import { fastLayout } from "./fastLayout.js";
 import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
 import { GraphModel, type GroupLayoutInput, type ItemKey, type Scene } from "./viewModel.js";
 
@@ -20,7 +21,10 @@ import { GraphModel, type GroupLayoutInput, type ItemKey, type Scene } from "./v
 const AUTO_EXPAND_ITEMS = 40;
 /** ...and if fewer than this are visible, open the biggest box as long as it has at most AUTO_EXPAND_MAX_KIDS children. */
 const AUTO_EXPAND_SPARSE = 12;
-const AUTO_EXPAND_MAX_KIDS = 120;
+const AUTO_EXPAND_MAX_KIDS = 400;
+/** ...then open up to this many of the first small boxes (at most AUTO_OPEN_SMALL_KIDS children each). */
+const AUTO_OPEN_SMALL = 12;
+const AUTO_OPEN_SMALL_KIDS = 10;
 
 /** Scenes with more items than this are handed to the renderer and minimap in separate tasks. */
 const SLICE_ITEMS = 2000;
@@ -46,6 +50,14 @@ export class GraphView {
   private readonly css: CSSStyleDeclaration;
   /** Where the last relayout spent its time (diagnostics, bench). */
   lastTimings: Record<string, number> = {};
+  /** Groups drawn with the fast JS layout while ELK was still starting; laid out again once it is ready. */
+  private readonly provisional = new Set<number>();
+  /** performance.now() when the ELK layout replaced the provisional first picture (diagnostics, bench). */
+  upgradedAt: number | undefined;
+  private readonly flagButtons: Partial<Record<"showBoiler" | "showWeights" | "showPassThrough", HTMLButtonElement>> =
+    {};
+  /** Which layout drew the first picture (diagnostics, bench). */
+  firstLayout: "final" | "provisional" | undefined;
 
   constructor(
     readonly g: DisplayGraph,
@@ -71,7 +83,8 @@ export class GraphView {
     const title = document.createElement("span");
     title.className = "title";
     title.textContent = g.title;
-    title.title = g.title;
+    title.title = g.defaultReason ? `${g.title}: ${g.defaultReason}` : g.title;
+    const picker = this.viewPicker();
     this.search = new SearchBox(
       g,
       (hits) => this.showMatches(hits),
@@ -94,7 +107,10 @@ export class GraphView {
       expandAll: (gi) => void this.expandAll(gi),
       openFunction: (fn) => this.post({ type: "graph/openFunction", fn }),
       revealInTree: () => this.announceSelection(),
+      openVariable: (n) =>
+        this.post({ type: "graph/openVariable", target: { fn: g.nodes[n].fn, node: g.nodes[n].name } }),
     });
+    this.details.weights = (key) => this.model.weightsOf(key);
     const legend = document.createElement("div");
     legend.className = "legend";
     legend.setAttribute("aria-label", "Legend: op kinds");
@@ -111,13 +127,33 @@ export class GraphView {
       b.addEventListener("click", fn);
       return b;
     };
-    const boiler = button("Boilerplate", "Show save/restore, init and NoOp nodes", () => {
-      this.model.showBoiler = !this.model.showBoiler;
-      boiler.setAttribute("aria-pressed", String(this.model.showBoiler));
-      this.model.clearLayouts();
-      void this.relayout("expand");
-    });
-    boiler.setAttribute("aria-pressed", "false");
+    const toggleButton = (
+      label: string,
+      titleText: string,
+      flag: "showBoiler" | "showWeights" | "showPassThrough",
+    ): HTMLButtonElement => {
+      const b = button(label, titleText, () => {
+        this.model[flag] = !this.model[flag];
+        b.setAttribute("aria-pressed", String(this.model[flag]));
+        this.model.recount();
+        this.model.clearLayouts();
+        void this.relayout("expand");
+      });
+      b.setAttribute("aria-pressed", "false");
+      this.flagButtons[flag] = b;
+      return b;
+    };
+    const boiler = toggleButton("Boilerplate", "Show save/restore, init and NoOp nodes", "showBoiler");
+    const weightsBtn = toggleButton(
+      "Weights",
+      "Show variables, constants and captured resources as their own nodes (otherwise they are listed inside the op that uses them)",
+      "showWeights",
+    );
+    const passBtn = toggleButton(
+      "Pass-through",
+      "Show Identity, _Retval and call-argument nodes (otherwise they fold into the edge they carry)",
+      "showPassThrough",
+    );
     const legendBtn = button("Legend", "Show or hide the op colour legend", () => (legend.hidden = !legend.hidden));
     // The minimap starts hidden when the view is small (it would cover the graph); the button toggles it.
     let minimapWanted: boolean | undefined;
@@ -131,6 +167,7 @@ export class GraphView {
     });
     toolbar.append(
       title,
+      ...(picker ? [picker] : []),
       this.search.el,
       button("Fit", "Fit the graph to the window (F)", () => this.renderer.fit(true)),
       button("Expand all", "Expand every group inside the selected group (or everything)", () => {
@@ -138,6 +175,8 @@ export class GraphView {
         void this.expandAll(sel);
       }),
       button("Collapse all", "Collapse every group", () => void this.collapseAll()),
+      weightsBtn,
+      passBtn,
       boiler,
       legendBtn,
       minimapBtn,
@@ -153,6 +192,9 @@ export class GraphView {
       background: () => this.select(undefined),
       viewChanged: (t) => this.minimap.setView(t, canvas.clientWidth, canvas.clientHeight),
     });
+    this.renderer.edgeList = this.model.edges;
+    this.renderer.weights = (key) => this.model.drawnWeights(key);
+    this.renderer.allWeights = (key) => this.model.weightsOf(key);
     this.minimap = new Minimap(
       g,
       (v) => this.colour(v),
@@ -178,21 +220,104 @@ export class GraphView {
     });
   }
 
+  /** "View:" picker of the other views of this export (whole graph, signatures, functions); opens them beside. */
+  private viewPicker(): HTMLSelectElement | undefined {
+    const views = this.g.views ?? [];
+    if (views.length < 2) return undefined;
+    const sel = document.createElement("select");
+    sel.className = "view-picker";
+    sel.title = "Open another view of this export: the whole graph, a signature or a concrete function";
+    sel.setAttribute("aria-label", "View");
+    const cur = this.g.scope;
+    const here = views.findIndex((v) =>
+      cur.kind === "graph"
+        ? "graph" in v.target
+        : cur.kind === "signature"
+          ? "signature" in v.target && v.target.signature === cur.name
+          : "function" in v.target && v.target.function === cur.name,
+    );
+    const head = document.createElement("option");
+    head.textContent = here < 0 ? "other views…" : views[here].label;
+    head.value = "-1";
+    sel.append(head);
+    views.forEach((v, i) => {
+      if (i === here) return;
+      const o = document.createElement("option");
+      o.value = String(i);
+      o.textContent = v.nodes ? `${v.label} (${v.nodes.toLocaleString("en-US")} ops)` : v.label;
+      sel.append(o);
+    });
+    sel.addEventListener("change", () => {
+      const v = views[+sel.value];
+      sel.value = "-1";
+      if (v) this.post({ type: "graph/openView", target: v.target });
+    });
+    return sel;
+  }
+
   colour(v: string): string {
     return this.css.getPropertyValue(v).trim() || "#888";
   }
 
-  /** First picture: auto-expand a readable top level, lay out, fit. Resolves with the elapsed ms. */
+  /**
+   * First picture: auto-expand a readable top level, lay out, fit. Resolves with the elapsed ms. While the
+   * ELK worker is still starting, groups are laid out with the fast JS layout so the first picture never
+   * waits for it; once ELK is ready those groups are laid out again (the view is kept if the user moved it).
+   */
   async open(reveal?: GraphNodeRef): Promise<number> {
     const t0 = performance.now();
     this.autoExpand();
     await this.relayout("first", undefined, false);
-    this.renderer.fitReadable();
+    this.fitFirst();
     this.renderer.draw();
     const ms = performance.now() - t0;
     this.post({ type: "graph/rendered", reason: "first", ms, visibleNodes: this.scene?.items.length ?? 0 });
+    this.firstLayout = this.provisional.size ? "provisional" : "final";
     if (reveal) this.revealRef(reveal);
+    if (this.provisional.size) void this.layout.warmMs.then(() => this.upgrade());
     return ms;
+  }
+
+  /** Fits the picture, never below a legible zoom; when that does not fit, the inputs are in view. */
+  private fitFirst(): void {
+    let sum = 0;
+    let count = 0;
+    for (const it of this.scene?.items ?? []) {
+      if (it.kind !== "leaf") continue;
+      const n = this.g.nodes[it.index];
+      if (n.role === "sigInput" || (n.role === "arg" && n.fn === this.g.scope.name) || n.op === "Placeholder") {
+        sum += it.x + it.w / 2;
+        count++;
+      }
+    }
+    this.renderer.fitReadable(undefined, count ? sum / count : undefined);
+  }
+
+  /** Replaces the provisional (fast JS) layouts with ELK's. */
+  private async upgrade(): Promise<void> {
+    if (!this.provisional.size) return;
+    const fitted = this.renderer.fitted;
+    this.model.dropLayouts(this.provisional);
+    this.provisional.clear();
+    const [w, h] = this.renderer.size();
+    const t = this.renderer.currentTransform;
+    const centre = this.itemNear(...t.invert([w / 2, h / 2]));
+    await this.relayout("expand", fitted ? undefined : centre);
+    if (fitted === "readable") this.fitFirst();
+    else if (fitted === "fit") this.renderer.fit(false);
+    this.renderer.draw();
+    this.upgradedAt = performance.now();
+  }
+
+  /** Key of the visible leaf or box closest to a scene point. */
+  private itemNear(x: number, y: number): ItemKey | undefined {
+    let best: { key: ItemKey; d: number } | undefined;
+    for (const it of this.scene?.items ?? []) {
+      if (it.kind === "frame") continue;
+      const d = Math.hypot(it.x + it.w / 2 - x, it.y + it.h / 2 - y);
+      if (!best || d < best.d) best = { key: it.key, d };
+    }
+    return best?.key;
   }
 
   private autoExpand(): void {
@@ -225,6 +350,27 @@ export class GraphView {
       m.expanded.add(c);
       visible += add;
       for (const cc of g.groups[c].groups) if (worth(cc)) queue.push(cc);
+    }
+    // The first screen shows ops, not only boxes: open the small boxes nearest the inputs (in data-flow order).
+    const order: number[] = [];
+    const walk = (gi: number) => {
+      for (const c of g.groups[gi].groups) {
+        if (!worth(c)) continue;
+        if (m.expanded.has(c)) walk(c);
+        else order.push(c);
+      }
+    };
+    walk(0);
+    let opened = 0;
+    let added = 0;
+    for (const c of order) {
+      if (opened >= AUTO_OPEN_SMALL || added > AUTO_EXPAND_ITEMS) break;
+      const k = kids(c);
+      // A box around one op (a layer's scope around its Conv2D) already says it all: no frame for it.
+      if (k > AUTO_OPEN_SMALL_KIDS || k < 2) continue;
+      m.expanded.add(c);
+      added += k - 1;
+      opened++;
     }
   }
 
@@ -259,7 +405,14 @@ export class GraphView {
           else this.model.setLayout(inp, tinyLayout(inp.input));
           await breathe();
         }
-        if (big.length) {
+        if (big.length && this.layout.warmAt === undefined) {
+          // ELK is still starting (about a second on a cold page): never wait for it.
+          for (const p of big) {
+            this.model.setLayout(p, fastLayout(p.input));
+            this.provisional.add(p.group);
+            await breathe();
+          }
+        } else if (big.length) {
           const { results } = await this.layout.run(big.map((p) => p.input));
           results.forEach((r, i) => this.model.setLayout(big[i], r));
         }
@@ -329,7 +482,10 @@ export class GraphView {
     for (let i = 0; i < out.length; i++)
       for (const c of this.g.groups[out[i]].groups) if (!this.model.groupHidden(c)) out.push(c);
     for (const c of out) if (c > 0) this.model.expanded.add(c);
-    return this.relayout("expandAll", gi > 0 ? `g${gi}` : undefined);
+    const ms = await this.relayout("expandAll", gi > 0 ? `g${gi}` : undefined);
+    // The whole picture changed size: fit it again (legibly; the minimap shows the rest).
+    if (gi <= 0) this.fitFirst();
+    return ms;
   }
 
   async collapseAll(): Promise<number> {
@@ -358,6 +514,21 @@ export class GraphView {
       this.details.showGroup(gi, this.model.expanded.has(gi));
     }
     this.refreshClasses();
+    // The details pane takes width from the canvas: keep the selection in view beside it.
+    if (key) requestAnimationFrame(() => this.keepVisible(key));
+  }
+
+  /** Pans (never zooms) so the item showing `key` is inside the canvas. */
+  private keepVisible(key: ItemKey): void {
+    const it = this.scene?.byKey.get(this.visibleKey(key));
+    if (!it || it.kind === "frame") return;
+    const t = this.renderer.currentTransform;
+    const [w, h] = this.renderer.size();
+    const [x0, y0] = t.apply([it.x, it.y]);
+    const [x1, y1] = t.apply([it.x + it.w, it.y + Math.min(it.h, 60)]);
+    const dx = x1 > w - 16 ? w - 16 - x1 : x0 < 16 ? 16 - x0 : 0;
+    const dy = y1 > h - 16 ? h - 16 - y1 : y0 < 16 ? 16 - y0 : 0;
+    if (dx || dy) this.renderer.panBy(dx, dy);
   }
 
   private announceSelection(): void {
@@ -416,8 +587,15 @@ export class GraphView {
   async reveal(key: ItemKey): Promise<void> {
     let changed = false;
     if (key[0] === "n" && this.model.nodeHidden(+key.slice(1))) {
-      this.model.showBoiler = true;
-      this.model.clearLayouts();
+      const n = +key.slice(1);
+      const m = this.model;
+      const flag = m.folding.weight[n] ? "showWeights" : m.folding.pass[n] ? "showPassThrough" : "showBoiler";
+      m[flag] = true;
+      if (this.g.nodes[n].boiler) m.showBoiler = true;
+      for (const f of ["showBoiler", "showWeights", "showPassThrough"] as const)
+        this.flagButtons[f]?.setAttribute("aria-pressed", String(m[f]));
+      m.recount();
+      m.clearLayouts();
       changed = true;
     }
     for (const a of this.model.ancestors(key))

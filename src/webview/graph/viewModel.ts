@@ -6,12 +6,19 @@
 import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
 import type { LayoutInput, LayoutOutput } from "../../protocol/graph.js";
 import { FAST_OPTION } from "./fastLayout.js";
+import { computeFolding, weightRef, weightRoots, type Folding, type WeightRef } from "./fold.js";
 
 export const HEADER = 24;
 export const LEAF_H = 34;
 export const LEAF_H1 = 24;
 export const BOX_H = 40;
 export const MAX_W = 220;
+/** Height of one line listing a weight inside its consumer, and the most lines listed (then "+N more"). */
+export const WEIGHT_LINE = 14;
+export const WEIGHT_LINES = 3;
+/** Font sizes (px) of a node's label, its second line (op, group subtitle) and its weight lines. */
+export const LABEL_PX = 12;
+export const SUB_PX = 11;
 /** Groups with more visible children than this get the fast JS layered layout instead of ELK. */
 export const BIG_GROUP = 300;
 /** Groups with at most this many visible children get crossing minimisation. */
@@ -65,6 +72,18 @@ export class GraphModel {
   readonly edgesByLca = new Map<number, number[]>();
   readonly expanded = new Set<number>([0]);
   showBoiler = false;
+  /** Draw weights (variables, constants, captured resources) as their own nodes instead of inside consumers. */
+  showWeights = false;
+  /** Draw pass-through nodes (Identity, _Retval, call arguments) instead of folding them into edges. */
+  showPassThrough = false;
+  /** The display graph's edges followed by the edges standing for folded pass-through chains. */
+  readonly edges: GraphEdge[];
+  readonly folding: Folding;
+  private readonly inEdges: number[][];
+  /** Leaf nodes shown below each group (all depths) under the current toggles. */
+  private shown: Int32Array;
+  private readonly rootsMemo = new Map<number, number[]>();
+  private readonly weightCache = new Map<ItemKey, WeightRef[]>();
   private readonly layouts = new Map<
     number,
     { sig: string; out: LayoutOutput; members: number[][]; keys: ItemKey[] }
@@ -88,8 +107,16 @@ export class GraphModel {
       return d;
     };
     for (let i = 0; i < groups.length; i++) depthOf(i);
-    this.edgeLca = new Int32Array(g.edges.length);
-    g.edges.forEach((e, i) => {
+    const orig: number[][] = g.nodes.map(() => []);
+    g.edges.forEach((e, i) => orig[e.t].push(i));
+    this.folding = computeFolding(g, orig);
+    this.edges = g.edges.concat(this.folding.bypass);
+    this.inEdges = g.nodes.map(() => []);
+    this.edges.forEach((e, i) => this.inEdges[e.t].push(i));
+    this.shown = new Int32Array(groups.length);
+    this.recount();
+    this.edgeLca = new Int32Array(this.edges.length);
+    this.edges.forEach((e, i) => {
       const l = this.lca(g.nodes[e.s].parent, g.nodes[e.t].parent);
       this.edgeLca[i] = l;
       let list = this.edgesByLca.get(l);
@@ -135,15 +162,76 @@ export class GraphModel {
   }
 
   nodeHidden(n: number): boolean {
-    return !this.showBoiler && !!this.g.nodes[n].boiler;
+    return (
+      (!this.showBoiler && !!this.g.nodes[n].boiler) ||
+      (!this.showWeights && this.folding.weight[n] === 1) ||
+      (!this.showPassThrough && this.folding.pass[n] === 1)
+    );
+  }
+
+  /** True when a node is folded (drawn inside its consumer or into an edge), not merely boilerplate. */
+  nodeFolded(n: number): boolean {
+    return (!this.showWeights && this.folding.weight[n] === 1) || (!this.showPassThrough && this.folding.pass[n] === 1);
   }
 
   groupHidden(gi: number): boolean {
-    return !this.showBoiler && this.g.groups[gi].visibleSize === 0;
+    return this.shown[gi] === 0;
   }
 
   edgeHidden(e: GraphEdge): boolean {
-    return this.nodeHidden(e.s) || this.nodeHidden(e.t);
+    return (!!e.via && this.showPassThrough) || this.nodeHidden(e.s) || this.nodeHidden(e.t);
+  }
+
+  /** Recounts the shown leaves per group; call after changing showBoiler / showWeights / showPassThrough. */
+  recount(): void {
+    const groups = this.g.groups;
+    const shown = new Int32Array(groups.length);
+    this.g.nodes.forEach((node, n) => {
+      if (this.nodeHidden(n)) return;
+      for (let p = node.parent; p >= 0; p = groups[p].parent) shown[p]++;
+    });
+    this.shown = shown;
+    this.weightCache.clear();
+  }
+
+  /** Shown leaf nodes below a group under the current toggles. */
+  shownSize(gi: number): number {
+    return this.shown[gi];
+  }
+
+  /** The weights listed inside an item's box: a Keras layer's box says "N params" instead (details list them). */
+  drawnWeights(key: ItemKey): WeightRef[] {
+    if (key[0] === "g" && this.g.groups[+key.slice(1)].layer) return [];
+    return this.weightsOf(key);
+  }
+
+  /** The weights drawn inside a visible leaf or collapsed group box (none when weights are shown as nodes). */
+  weightsOf(key: ItemKey): WeightRef[] {
+    if (this.showWeights) return [];
+    const hit = this.weightCache.get(key);
+    if (hit) return hit;
+    const idx = +key.slice(1);
+    const roots = new Set<number>();
+    const addLeaf = (t: number) => {
+      if (this.nodeHidden(t)) return;
+      for (const ei of this.inEdges[t]) {
+        const e = this.edges[ei];
+        if (e.ctl || !this.folding.weight[e.s]) continue;
+        for (const r of weightRoots(this.g, this.inEdges, this.folding.weight, this.rootsMemo, e.s)) roots.add(r);
+      }
+    };
+    if (key[0] === "n") addLeaf(idx);
+    else {
+      const todo = [idx];
+      while (todo.length) {
+        const gi = todo.pop()!;
+        for (const n of this.g.groups[gi].nodes) addLeaf(n);
+        todo.push(...this.g.groups[gi].groups);
+      }
+    }
+    const out = [...roots].map((r) => weightRef(this.g, r));
+    this.weightCache.set(key, out);
+    return out;
   }
 
   /** Expanded groups whose ancestors are all expanded (the ones that need a layout), root first. */
@@ -160,21 +248,26 @@ export class GraphModel {
     if (key[0] === "g" && this.expanded.has(idx)) {
       const l = this.layouts.get(idx);
       if (!l) return undefined;
-      const head = this.measure(`${this.g.groups[idx].label}  ·  ${groupSubtitle(this.g, idx)}`, 12, true) + 40;
+      const head = this.measure(`${this.g.groups[idx].label}  ·  ${groupSubtitle(this.g, idx)}`, LABEL_PX, true) + 40;
       return [Math.max(l.out.width, head), l.out.height + HEADER];
     }
     const cached = this.sizeCache.get(key);
     if (cached) return cached;
     let s: [number, number];
+    const lines = weightLines(this.drawnWeights(key), key[0] === "g" ? 1 : WEIGHT_LINES);
+    const linesW = Math.max(0, ...lines.map((l) => this.measure(l, SUB_PX))) + 20;
+    const extraH = lines.length ? lines.length * WEIGHT_LINE + 4 : 0;
     if (key[0] === "n") {
       const n = this.g.nodes[idx];
       const one = n.label === n.op;
-      const w = Math.max(this.measure(n.label, 12), one ? 0 : this.measure(n.op, 10)) + 20;
-      s = [Math.min(MAX_W, Math.max(44, w)), one ? LEAF_H1 : LEAF_H];
+      const w = Math.max(this.measure(n.label, LABEL_PX), one ? 0 : this.measure(n.op, SUB_PX) + 20, linesW) + 20;
+      s = [Math.min(MAX_W + 60, Math.max(44, w)), (one ? LEAF_H1 : LEAF_H) + extraH];
     } else {
       const grp = this.g.groups[idx];
-      const w = Math.max(this.measure(grp.label, 12, true), this.measure(groupSubtitle(this.g, idx), 10)) + 34;
-      s = [Math.min(MAX_W + 20, Math.max(72, w)), BOX_H];
+      const w =
+        Math.max(this.measure(grp.label, LABEL_PX, true), this.measure(groupSubtitle(this.g, idx), SUB_PX), linesW) +
+        34;
+      s = [Math.min(MAX_W + 60, Math.max(72, w)), BOX_H + extraH];
     }
     this.sizeCache.set(key, s);
     return s;
@@ -200,7 +293,7 @@ export class GraphModel {
     const members: number[][] = [];
     const edges: LayoutInput["edges"] = [];
     for (const ei of this.edgesByLca.get(gi) ?? []) {
-      const e = this.g.edges[ei];
+      const e = this.edges[ei];
       if (this.edgeHidden(e)) continue;
       const a = this.childOf(gi, e.s);
       const b = this.childOf(gi, e.t);
@@ -217,7 +310,7 @@ export class GraphModel {
     }
     // Control-only connections do not shape the layout (they are drawn straight and dashed).
     members.forEach((m, li) => {
-      if (m.every((ei) => this.g.edges[ei].ctl)) edges[li].free = true;
+      if (m.every((ei) => this.edges[ei].ctl)) edges[li].free = true;
     });
     const input: LayoutInput = { key: `g${gi}`, children, edges };
     // ELK costs 0.35-2 s per 1,000 nodes even with its cheapest options; big groups get fastLayout.
@@ -229,7 +322,7 @@ export class GraphModel {
 
   /** What a group's layout depends on besides the graph: boilerplate shown, sizes of its expanded children. */
   private sigOf(gi: number): string | undefined {
-    const parts: string[] = [this.showBoiler ? "b" : ""];
+    const parts: string[] = [`${+this.showBoiler}${+this.showWeights}${+this.showPassThrough}`];
     for (const c of this.g.groups[gi].groups) {
       if (!this.expanded.has(c) || this.groupHidden(c)) continue;
       const s = this.sizeOf(`g${c}`);
@@ -270,6 +363,11 @@ export class GraphModel {
 
   setLayout(inp: GroupLayoutInput, out: LayoutOutput): void {
     this.layouts.set(inp.group, { sig: inp.sig, out, members: inp.members, keys: inp.input.children.map((c) => c.id) });
+  }
+
+  /** Forgets the layouts of these groups (they are laid out again by the next relayout). */
+  dropLayouts(groups: Iterable<number>): void {
+    for (const gi of groups) this.layouts.delete(gi);
   }
 
   hasLayout(gi: number): boolean {
@@ -314,7 +412,7 @@ export class GraphModel {
         for (let k = 0; k < route.length; k += 2) pts.push(route[k] + ox, route[k + 1] + oy);
         const groupsOf = new Map<string, SceneEdge>();
         for (const ei of mem) {
-          const e = this.g.edges[ei];
+          const e = this.edges[ei];
           const from = visibleOf(e.s);
           const to = visibleOf(e.t);
           const k = `${from}>${to}`;
@@ -365,6 +463,10 @@ function sameEnds(a: SceneItem, b: SceneItem, pts: number[]): boolean {
 export function groupSubtitle(g: DisplayGraph, gi: number): string {
   const grp = g.groups[gi];
   const ops = `${grp.visibleSize.toLocaleString("en-US")} op${grp.visibleSize === 1 ? "" : "s"}`;
+  if (grp.layer) {
+    const p = grp.layer.params;
+    return `${grp.layer.className}${p ? ` · ${p.toLocaleString("en-US")} param${p === 1 ? "" : "s"}` : ""} · ${ops}`;
+  }
   if (grp.kind === "call" && grp.fn) return `ƒ ${shortFn(grp.fn)} · ${ops}`;
   if (grp.kind === "call" && grp.call) return `${grp.call.op} · ${ops}`;
   return ops;
@@ -372,4 +474,14 @@ export function groupSubtitle(g: DisplayGraph, gi: number): string {
 
 function shortFn(fn: string): string {
   return fn.replace(/^__(inference|forward|backward)_/, "").replace(/_\d+$/, "") || fn;
+}
+
+/** The lines listing weights inside a node: "dense/kernel  float32 [784, 10]", at most WEIGHT_LINES. */
+export function weightLines(ws: readonly WeightRef[], max = WEIGHT_LINES): string[] {
+  const line = (w: WeightRef) => [w.name, w.dtype, w.shape].filter(Boolean).join("  ");
+  if (ws.length <= max) return ws.map(line);
+  // One line for a box: "4 weights: gamma, beta, moving_mean, …".
+  if (max === 1)
+    return [`${ws.length} weights: ${ws.map((w) => w.name.slice(w.name.lastIndexOf("/") + 1)).join(", ")}`];
+  return [...ws.slice(0, max - 1).map(line), `+${ws.length - max + 1} more weights`];
 }

@@ -8,7 +8,7 @@ import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-collapsible/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
-import { h, replace, linkButton, codicon, type Child } from "../shared/dom.js";
+import { button, h, replace, linkButton, codicon, type Child } from "../shared/dom.js";
 import { formatCount, formatShape, formatSize, shortMethod } from "../shared/modelFormat.js";
 import type {
   HostToOverviewMessage,
@@ -52,12 +52,6 @@ function section(id: string, heading: string, description: string, ...body: Chil
 
 function badge(text: string, title?: string): HTMLElement {
   return h("vscode-badge", { title, attrs: { variant: "default" } }, text);
-}
-
-function button(text: string, icon: string, fn: () => void, secondary = true): HTMLElement {
-  const b = h("vscode-button", { attrs: { icon, secondary } }, text);
-  b.addEventListener("click", fn);
-  return b;
 }
 
 function card(label: string, value: string, title?: string): HTMLElement {
@@ -130,7 +124,7 @@ function specRows(specs: TensorSpecInfo[]): Child[][] {
   ]);
 }
 
-function signatureBlock(mg: MetaGraphInfo, s: SignatureInfo, canShowGraph: boolean): HTMLElement {
+function signatureBlock(mg: MetaGraphInfo, s: SignatureInfo): HTMLElement {
   return h(
     "div",
     { class: "signature", data: { signature: s.key } },
@@ -147,9 +141,7 @@ function signatureBlock(mg: MetaGraphInfo, s: SignatureInfo, canShowGraph: boole
         linkButton("Reveal in tree", () =>
           send({ type: "overview/reveal", metaGraph: mg.index, kind: "signature", name: s.key }),
         ),
-        canShowGraph
-          ? linkButton("Show graph", () => send({ type: "overview/showGraph", metaGraph: mg.index, signature: s.key }))
-          : null,
+        linkButton("Show graph", () => send({ type: "overview/showGraph", metaGraph: mg.index, signature: s.key })),
         linkButton(
           "Run…",
           () => send({ type: "overview/run", metaGraph: mg.index, signature: s.key }),
@@ -182,7 +174,7 @@ function signaturesSection(st: OverviewState): HTMLElement {
         h("span", { class: "muted small" }, ` · ${visible.length} signature(s)`),
       ),
       visible.length
-        ? visible.map((s) => signatureBlock(mg, s, st.canShowGraph))
+        ? visible.map((s) => signatureBlock(mg, s))
         : h("p", { class: "muted" }, "This meta graph has no signatures."),
     );
   }
@@ -370,7 +362,7 @@ function header(st: OverviewState): HTMLElement {
               send({ type: "overview/reveal", metaGraph: 0, kind: "export", name: "" }),
             )
           : null,
-        st.info && st.canShowGraph
+        st.info
           ? button("Show Graph", "type-hierarchy", () => send({ type: "overview/showGraph", metaGraph: 0 }))
           : null,
         button("Log", "output", () => send({ type: "overview/showLog" })),

@@ -34,16 +34,63 @@ export interface RunRecipe {
 
 export type Shell = "posix" | "powershell";
 
-/** Quotes one argument for a POSIX shell: single quotes, with ' written as '\''. */
-export function quotePosix(s: string): string {
-  if (/^[A-Za-z0-9_\-+=.,/:@%]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+/**
+ * Characters never pasted raw: C0/C1 controls and DEL (a terminal acts on them: ESC sequences, bracketed-paste
+ * end, CR), line/paragraph separators and bidirectional overrides (they make the text read differently).
+ * Newline and tab are kept inside quotes (they cannot end a quoted word).
+ */
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
+const UNSAFE_G = new RegExp(UNSAFE.source, "g");
+
+/** A character as POSIX printf octal escapes of its UTF-8 bytes. */
+function octalUtf8(ch: string): string {
+  return Array.from(new TextEncoder().encode(ch), (b) => `\\${b.toString(8).padStart(3, "0")}`).join("");
 }
 
-/** Quotes one argument for PowerShell: single quotes, with ' doubled. */
+/**
+ * Quotes one argument for a POSIX shell: single quotes, with ' written as '\''. Characters a terminal would act
+ * on are produced by printf inside a command substitution instead of being pasted raw.
+ */
+export function quotePosix(s: string): string {
+  if (/^[A-Za-z0-9_\-+=.,/:@%]+$/.test(s)) return s;
+  const lit = (t: string) => `'${t.replace(/'/g, `'\\''`)}'`;
+  if (!UNSAFE.test(s)) return lit(s);
+  let out = "";
+  let last = 0;
+  for (const m of s.matchAll(UNSAFE_G)) {
+    if (m.index! > last) out += lit(s.slice(last, m.index));
+    out += `"$(printf '${octalUtf8(m[0])}')"`;
+    last = m.index! + m[0].length;
+  }
+  if (last < s.length) out += lit(s.slice(last));
+  return out;
+}
+
+/**
+ * Quotes one argument for PowerShell: single quotes, with ' (and the typographic single quotes PowerShell also
+ * accepts) doubled; characters a terminal would act on are joined in as [char] values.
+ */
 export function quotePowerShell(s: string): string {
-  if (/^[A-Za-z0-9_\-+=.,/:\\]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, "''")}'`;
+  if (/^[A-Za-z0-9_\-+=./:\\]+$/.test(s)) return s;
+  const lit = (t: string) => `'${t.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+  if (!UNSAFE.test(s)) return lit(s);
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of s.matchAll(UNSAFE_G)) {
+    if (m.index! > last) parts.push(lit(s.slice(last, m.index)));
+    parts.push(`[char]0x${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+    last = m.index! + m[0].length;
+  }
+  if (last < s.length) parts.push(lit(s.slice(last)));
+  return `(${["''", ...parts].join(" + ")})`;
+}
+
+/** JSON text with every character a terminal or an editor could act on written as \uXXXX. */
+export function safeJson(value: unknown, replacer?: (k: string, v: unknown) => unknown): string {
+  return (JSON.stringify(value, replacer as never) ?? "null").replace(
+    UNSAFE_G,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 const quote = (shell: Shell) => (shell === "posix" ? quotePosix : quotePowerShell);
@@ -60,7 +107,7 @@ export function valueLiteral(value: unknown, dtype: string): string {
     }
     if (typeof v === "bigint") return v.toString();
     if (typeof v === "boolean") return dtype === "bool" ? (v ? "True" : "False") : v ? "1" : "0";
-    return JSON.stringify(v);
+    return safeJson(v);
   };
   return rec(value);
 }
@@ -72,12 +119,12 @@ export function examplesLiteral(examples: Record<string, unknown[]>[], floats: r
       ? `${v}.0`
       : typeof v === "bigint"
         ? v.toString()
-        : JSON.stringify(v);
+        : safeJson(v);
   return `[${examples
     .map(
       (ex) =>
         `{${Object.entries(ex)
-          .map(([k, vs]) => `${JSON.stringify(k)}: [${(vs ?? []).map((v) => num(v, floats.includes(k))).join(", ")}]`)
+          .map(([k, vs]) => `${safeJson(k)}: [${(vs ?? []).map((v) => num(v, floats.includes(k))).join(", ")}]`)
           .join(", ")}}`,
     )
     .join(", ")}]`;
@@ -87,15 +134,29 @@ function joinAssignments(items: string[]): string {
   return items.join(";");
 }
 
+/**
+ * An input key as the left side of saved_model_cli's KEY=VALUE;KEY=VALUE syntax. A key that syntax cannot carry
+ * (";", "=", quotes, brackets, spaces or control characters) is refused: written anyway, it would feed other inputs.
+ */
+export function assignmentKey(key: string): string {
+  if (key === "" || /[;=\[\]"'\s\\]/.test(key) || UNSAFE.test(key))
+    throw new Error(
+      `input key ${safeJson(key)} cannot be written in saved_model_cli's KEY=VALUE syntax; use the Python snippet`,
+    );
+  return key;
+}
+
 /** The command line: tool "saved_model_cli" (TensorFlow's) or "savedmodel" (ours, same syntax). */
 export function cliCommand(r: RunRecipe, tool: "saved_model_cli" | "savedmodel", shell: Shell = "posix"): string {
   const q = quote(shell);
   const parts = [tool, "run", "--dir", q(r.dir), "--tag_set", q(r.tags.join(",")), "--signature_def", q(r.signature)];
-  const exprs = r.inputs.filter((i) => i.kind === "expr").map((i) => `${i.key}=${valueLiteral(i.value, i.dtype)}`);
-  const files = r.inputs.filter((i) => i.kind === "file").map((i) => `${i.key}=${i.file}`);
+  const exprs = r.inputs
+    .filter((i) => i.kind === "expr")
+    .map((i) => `${assignmentKey(i.key)}=${valueLiteral(i.value, i.dtype)}`);
+  const files = r.inputs.filter((i) => i.kind === "file").map((i) => `${assignmentKey(i.key)}=${i.file}`);
   const examples = r.inputs
     .filter((i) => i.kind === "examples")
-    .map((i) => (i.kind === "examples" ? `${i.key}=${examplesLiteral(i.examples, i.floats)}` : ""));
+    .map((i) => (i.kind === "examples" ? `${assignmentKey(i.key)}=${examplesLiteral(i.examples, i.floats)}` : ""));
   if (files.length) parts.push("--inputs", q(joinAssignments(files)));
   if (exprs.length) parts.push("--input_exprs", q(joinAssignments(exprs)));
   if (examples.length) parts.push("--input_examples", q(joinAssignments(examples)));
@@ -118,8 +179,9 @@ const NP_DTYPE: Record<string, string> = {
   string: "object",
 };
 
+/** A Python string literal (JSON's escapes are Python's; raw controls, separators and bidi marks escaped). */
 function pyString(s: string): string {
-  return JSON.stringify(s);
+  return safeJson(s);
 }
 
 /** A Python snippet that runs the same signature on the same inputs with TensorFlow. */
@@ -130,11 +192,14 @@ export function pythonSnippet(r: RunRecipe): string {
   const args: string[] = [];
   for (const i of r.inputs) {
     if (i.kind === "expr") {
-      const lit = valueLiteral(i.value, i.dtype)
-        .replace(/\bnan\b/g, "np.nan")
-        .replace(/\binf\b/g, "np.inf");
+      const lit =
+        i.dtype === "string"
+          ? valueLiteral(i.value, i.dtype)
+          : valueLiteral(i.value, i.dtype)
+              .replace(/\bnan\b/g, "np.nan")
+              .replace(/\binf\b/g, "np.inf");
       const value = i.dtype === "string" ? lit : `np.array(${lit}, dtype=${NP_DTYPE[i.dtype] ?? "np.float32"})`;
-      args.push(`    ${i.key}=tf.constant(${value}),`);
+      args.push(`    ${pyString(i.key)}: tf.constant(${value}),`);
     } else if (i.kind === "file") {
       const m = /^(.*?)(?:\[([^\]]+)\])?$/.exec(i.file)!;
       const load = m[1].endsWith(".json")
@@ -143,7 +208,7 @@ export function pythonSnippet(r: RunRecipe): string {
           ? `np.load(${pyString(m[1])})[${pyString(m[2])}]`
           : `np.load(${pyString(m[1])})`;
       if (m[1].endsWith(".json")) lines.unshift("import json");
-      args.push(`    ${i.key}=tf.constant(${load}),`);
+      args.push(`    ${pyString(i.key)}: tf.constant(${load}),`);
     } else {
       lines.push("", `def _example(features):`);
       lines.push("    feature = {}");
@@ -158,10 +223,13 @@ export function pythonSnippet(r: RunRecipe): string {
       lines.push("        else:");
       lines.push("            feature[name] = tf.train.Feature(float_list=tf.train.FloatList(value=values))");
       lines.push("    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()");
-      args.push(`    ${i.key}=tf.constant([_example(f) for f in ${examplesLiteral(i.examples, i.floats)}]),`);
+      args.push(
+        `    ${pyString(i.key)}: tf.constant([_example(f) for f in ${examplesLiteral(i.examples, i.floats)}]),`,
+      );
     }
   }
-  lines.push("", "outputs = fn(", ...args, ")");
+  // Inputs go in as a dict: a key is only ever a string literal, never code (keyword arguments would be).
+  lines.push("", "inputs = {", ...args, "}", "outputs = fn(**inputs)");
   lines.push("for key, value in outputs.items():", "    print(key, value.numpy())");
   return lines.join("\n") + "\n";
 }
@@ -173,7 +241,7 @@ export function servingRequest(r: RunRecipe): { verb: "predict" | "classify" | "
     const verb = r.methodName.endsWith("classify") ? "classify" : "regress";
     return {
       verb,
-      body: `{"signature_name": ${JSON.stringify(r.signature)}, "examples": ${examplesLiteral(examples.examples, examples.floats)}}`,
+      body: `{"signature_name": ${safeJson(r.signature)}, "examples": ${examplesLiteral(examples.examples, examples.floats)}}`,
     };
   }
   const inputs: Record<string, unknown> = {};
@@ -182,9 +250,7 @@ export function servingRequest(r: RunRecipe): { verb: "predict" | "classify" | "
     else if (i.kind === "file") inputs[i.key] = i.value !== undefined ? i.value : `<values of ${i.file}>`;
     else inputs[i.key] = i.examples.map((e) => ({ b64: "<serialized tf.Example>", features: e }));
   }
-  const body = JSON.stringify({ signature_name: r.signature, inputs }, (_k, v) =>
-    typeof v === "bigint" ? Number(v) : v,
-  );
+  const body = safeJson({ signature_name: r.signature, inputs }, (_k, v) => (typeof v === "bigint" ? Number(v) : v));
   return { verb: "predict", body };
 }
 
@@ -192,5 +258,5 @@ export function servingRequest(r: RunRecipe): { verb: "predict" | "classify" | "
 export function curlCommand(r: RunRecipe, modelName: string, shell: Shell = "posix"): string {
   const { verb, body } = servingRequest(r);
   const q = quote(shell);
-  return `curl -X POST ${q(`http://localhost:8501/v1/models/${modelName}:${verb}`)} -H ${q("Content-Type: application/json")} -d ${q(body)}`;
+  return `curl -X POST ${q(`http://localhost:8501/v1/models/${encodeURIComponent(modelName)}:${verb}`)} -H ${q("Content-Type: application/json")} -d ${q(body)}`;
 }

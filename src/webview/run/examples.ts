@@ -3,7 +3,7 @@
  * example, validated, encoded with the executor's tf.Example writer into a [N] string input, and
  * turned into the feature dicts "Copy as…" writes. Pure.
  */
-import { encodeExample, type FeatureValue } from "../../executor/example.js";
+import { encodeExample, type FeatureValue } from "../../shared/example.js";
 import { DataType as DT } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { ExampleFeatureRow } from "../../protocol/run.js";
@@ -74,8 +74,4 @@ export function buildExamples(examples: ExampleFeatureRow[][]): ExamplesResult {
   return { ok: true, tensor: { dtype: DT.DT_STRING, shape: [enc.length], values: enc }, dicts, floats: [...floats] };
 }
 
-/** Whether an input is serialized tf.Examples: a string input of a classify/regress signature (or named like one). */
-export function takesExamples(methodName: string, input: { key: string; dtype: number }): boolean {
-  if (input.dtype !== DT.DT_STRING) return false;
-  return /classify|regress/.test(methodName) || /example/i.test(input.key);
-}
+export { takesExamples } from "../../shared/example.js";

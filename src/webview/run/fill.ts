@@ -130,3 +130,14 @@ export function fillTensor(kind: FillKind, dtype: number, shape: readonly number
   }
   return { dtype, shape: [...shape], values };
 }
+
+/**
+ * The seed a Random input really uses: the form's seed mixed with the input's key (FNV-1a), so four
+ * same-shaped inputs with seed 1 get four different tensors, and the same key and seed always the same one.
+ */
+export function inputSeed(seed: number, key: string): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) >>> 0;
+}

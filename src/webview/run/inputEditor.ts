@@ -3,14 +3,22 @@
  * image, text lines, a tf.Example builder, the signature's default), the concrete size of unknown
  * dimensions, and the validation error shown on the field as the user types.
  */
-import { h, replace, codicon } from "../shared/dom.js";
+import { button, h, replace, codicon } from "../shared/dom.js";
 import { formatShape } from "../shared/modelFormat.js";
 import { DataType as DT } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { ExampleFeatureRow, InputSource, RunInputInfo, RunRpc } from "../../protocol/run.js";
 import type { RpcClient } from "../../protocol/rpc.js";
-import { concreteShape, parseInputText, parseTextLines, shapeMismatch, unknownDims } from "./inputParse.js";
-import { fillTensor, randomRange, elementCount, type FillKind } from "./fill.js";
+import {
+  concreteShape,
+  parseInputText,
+  parseShapeText,
+  parseSparseText,
+  parseTextLines,
+  shapeWarning,
+  unknownDims,
+} from "./inputParse.js";
+import { fillTensor, inputSeed, randomRange, elementCount, type FillKind } from "./fill.js";
 import { acceptsImage, defaultScale, imageLayout, imageToTensor, type PixelScale } from "./image.js";
 import { buildExamples, takesExamples } from "./examples.js";
 import { fromWire } from "./tensorWire.js";
@@ -20,6 +28,8 @@ type Mode = "json" | FillKind | "file" | "image" | "text" | "examples" | "defaul
 export interface InputValue {
   source: InputSource;
   tensor?: DecodedTensor;
+  /** A sparse input given as its components: fed as key/indices, key/values, key/dense_shape. */
+  components?: Record<string, DecodedTensor>;
   error?: string;
   examples?: { dicts: Record<string, unknown[]>[]; floats: string[] };
 }
@@ -31,12 +41,6 @@ function select(options: [string, string][], value: string, label: string): HTML
     ...options.map(([v, l]) => h("vscode-option", { attrs: { value: v, selected: v === value } }, l)),
   );
   return s as HTMLElement & { value: string };
-}
-
-function button(text: string, icon: string, fn: () => void, secondary = true): HTMLElement {
-  const b = h("vscode-button", { attrs: { icon, secondary } }, text);
-  b.addEventListener("click", fn);
-  return b;
 }
 
 function textfield(value: string, label: string, cls = ""): HTMLElement & { value: string } {
@@ -54,8 +58,19 @@ export class InputEditor {
   private jsonText = "";
   private textLines = "";
   private dims: number[] = [];
+  /** Unknown rank: the whole shape as typed ("2, 3"; empty for a scalar). */
+  private shapeText = "1";
   private seed = 1;
-  private file?: { path: string; member?: string; tensor?: DecodedTensor; json?: string; members?: string[] };
+  private collapsed = false;
+  private readonly toggle: HTMLElement;
+  private file?: {
+    path: string;
+    member?: string;
+    tensor?: DecodedTensor;
+    json?: string;
+    members?: string[];
+    components?: Record<string, DecodedTensor>;
+  };
   private image?: { path: string; bitmap: ImageBitmap; rgba: Uint8ClampedArray; w: number; h: number };
   private scale: PixelScale;
   private examples: ExampleFeatureRow[][] = [[{ name: "", kind: "float", values: "" }]];
@@ -78,14 +93,30 @@ export class InputEditor {
       this.mode = modeSelect.value as Mode;
       this.render();
     });
+    this.toggle = h("vscode-button", {
+      class: "collapse-toggle",
+      attrs: {
+        icon: "chevron-down",
+        secondary: true,
+        "aria-expanded": "true",
+        "aria-label": `collapse ${info.key}`,
+        title: "Collapse",
+      },
+    });
+    this.toggle.addEventListener("click", () => this.setCollapsed(!this.collapsed));
     this.el = h(
       "section",
       { class: "input", data: { key: info.key } },
       h(
         "div",
         { class: "input-head" },
+        this.toggle,
         h("span", { class: "input-key mono" }, info.key),
-        h("span", { class: "input-spec" }, `${info.dtypeShort} ${formatShape(info.shape)}`),
+        h(
+          "span",
+          { class: "input-spec" },
+          `${info.sparse ? "sparse " : ""}${info.dtypeShort} ${formatShape(info.shape)}`,
+        ),
         h("span", { class: "muted mono input-tensor", title: "graph tensor" }, info.tensorName),
         h("span", { class: "spacer" }),
         modeSelect,
@@ -125,6 +156,27 @@ export class InputEditor {
     return this.info.key;
   }
 
+  /** Hides the input's fields (the status line stays, so errors still show). */
+  setCollapsed(collapsed: boolean): void {
+    this.collapsed = collapsed;
+    this.body.hidden = collapsed;
+    this.el.classList.toggle("collapsed", collapsed);
+    this.toggle.setAttribute("icon", collapsed ? "chevron-right" : "chevron-down");
+    this.toggle.setAttribute("aria-expanded", String(!collapsed));
+    this.toggle.setAttribute("aria-label", `${collapsed ? "expand" : "collapse"} ${this.info.key}`);
+    this.toggle.setAttribute("title", collapsed ? "Expand" : "Collapse");
+  }
+
+  /** Fill all at once: switches this input to generated values (unknown sizes keep theirs). */
+  fillWith(kind: FillKind, seed?: number): void {
+    if (this.info.unsupported) return;
+    this.mode = kind;
+    if (seed !== undefined) this.seed = seed;
+    const sel = this.el.querySelector<HTMLElement & { value: string }>("[data-role=mode]");
+    if (sel) sel.value = this.mode;
+    this.render();
+  }
+
   current(): InputValue {
     return this.value;
   }
@@ -143,6 +195,7 @@ export class InputEditor {
       case "fill":
         this.mode = src.fill;
         this.dims = src.dims;
+        if (!this.info.shape) this.shapeText = src.dims.join(", ");
         this.seed = src.seed ?? 1;
         break;
       case "examples":
@@ -187,6 +240,22 @@ export class InputEditor {
     this.changed();
   }
 
+  /** A sparse input given as components: keyed key/indices, key/values, key/dense_shape. */
+  private setComponents(parts: Record<string, DecodedTensor>): void {
+    const get = (p: string) => parts[`${this.info.key}/${p}`] ?? parts[p];
+    const [indices, values, denseShape] = [get("indices"), get("values"), get("dense_shape")];
+    this.value.components = {
+      [`${this.info.key}/indices`]: indices,
+      [`${this.info.key}/values`]: values,
+      [`${this.info.key}/dense_shape`]: denseShape,
+    };
+    const shape = Array.from(denseShape.values as ArrayLike<number | bigint>, Number);
+    return this.setStatus(
+      undefined,
+      `sparse: ${indices.shape[0] ?? 0} value(s) in ${formatShape(shape)} (indices ${formatShape(indices.shape)})`,
+    );
+  }
+
   private describeTensor(t: DecodedTensor): string {
     return `${formatShape(t.shape)} · ${elementCount(t.shape).toLocaleString("en-US")} values`;
   }
@@ -196,6 +265,16 @@ export class InputEditor {
     const spec = this.info.shape;
     const idx = unknownDims(spec);
     if (spec && !idx.length) return null;
+    if (!spec) {
+      // Unknown rank: the whole shape in one field.
+      const f = textfield(this.shapeText, `shape of ${this.info.key}`, "shape");
+      f.setAttribute("placeholder", "e.g. 2, 3 (empty: a scalar)");
+      f.addEventListener("input", () => {
+        this.shapeText = f.value;
+        this.update();
+      });
+      return h("div", { class: "dims" }, h("label", { class: "dim-field" }, "Shape (rank unknown): ", f));
+    }
     const fields = (spec ? idx : this.dims.map((_, i) => i)).map((dimIndex, j) => {
       const f = textfield(String(this.dims[j] ?? 1), `size of dimension ${dimIndex}`, "dim");
       f.dataset.dim = String(j);
@@ -416,7 +495,13 @@ export class InputEditor {
   }
 
   private async loadFile(path?: string, member?: string): Promise<void> {
-    const r = await this.rpc.request("run/loadFile", { key: this.info.key, dtype: this.info.dtype, path, member });
+    const r = await this.rpc.request("run/loadFile", {
+      key: this.info.key,
+      dtype: this.info.dtype,
+      path,
+      member,
+      sparse: this.info.sparse,
+    });
     if (!r) return;
     this.file = {
       path: r.path,
@@ -424,6 +509,9 @@ export class InputEditor {
       members: r.members,
       tensor: r.tensor ? fromWire(r.tensor) : undefined,
       json: r.json,
+      components: r.components
+        ? Object.fromEntries(Object.entries(r.components).map(([k, w]) => [k, fromWire(w)]))
+        : undefined,
     };
     if (this.mode === "file") this.render();
   }
@@ -481,12 +569,17 @@ export class InputEditor {
         case "json": {
           this.value.source = { kind: "json", text: this.jsonText };
           if (!this.jsonText.trim()) return this.setStatus("type a value (JSON), e.g. " + exampleLiteral(i));
+          if (i.sparse) {
+            const sp = parseSparseText(this.jsonText, i.dtype, i.key);
+            if (sp && !sp.ok) return this.setStatus(sp.error);
+            if (sp) return this.setComponents(sp.parts);
+          }
           const r = parseInputText(this.jsonText, i.dtype, i.shape, i.key);
           if (!r.ok) return this.setStatus(r.error);
           this.value.tensor = r.tensor;
           return this.setStatus(
             undefined,
-            `${this.describeTensor(r.tensor)}${r.reshapedFrom ? ` (the flat list of ${r.reshapedFrom[0]} laid out as ${formatShape(r.tensor.shape)})` : ""}`,
+            `${this.describeTensor(r.tensor)}${r.reshapedFrom ? ` (the flat list of ${r.reshapedFrom[0]} laid out as ${formatShape(r.tensor.shape)})` : ""}${r.shapeWarning ? ` — ${r.shapeWarning}` : ""}`,
           );
         }
         case "text": {
@@ -494,24 +587,38 @@ export class InputEditor {
           const r = parseTextLines(this.textLines, i.shape);
           if (!r.ok) return this.setStatus(r.error);
           this.value.tensor = r.tensor;
-          return this.setStatus(undefined, this.describeTensor(r.tensor));
+          return this.setStatus(
+            undefined,
+            `${this.describeTensor(r.tensor)}${r.shapeWarning ? ` — ${r.shapeWarning}` : ""}`,
+          );
         }
         case "random":
         case "zeros":
         case "ones":
         case "range": {
+          if (!i.shape) {
+            const p = parseShapeText(this.shapeText);
+            if (!p.ok) return this.setStatus(p.error);
+            this.dims = p.shape;
+          }
           this.value.source = { kind: "fill", fill: this.mode, dims: [...this.dims], seed: this.seed };
           if (this.dims.some((d) => !Number.isInteger(d)))
             return this.setStatus("every unknown dimension needs a size (a whole number)");
-          if (!i.shape && !this.dims.length) return this.setStatus("the rank is unknown: give the shape");
           const shape = concreteShape(i.shape, this.dims);
-          const t = fillTensor(this.mode, i.dtype, shape, this.seed);
+          // each input draws from its own stream: the seed mixed with the input's key
+          const t = fillTensor(this.mode, i.dtype, shape, inputSeed(this.seed, i.key));
           this.value.tensor = t;
           return this.setStatus(undefined, this.describeTensor(t));
         }
         case "file": {
           if (!this.file) return this.setStatus("choose a file");
           this.value.source = { kind: "file", path: this.file.path, member: this.file.member };
+          if (this.file.components) return this.setComponents(this.file.components);
+          if (i.sparse && this.file.json !== undefined) {
+            const sp = parseSparseText(this.file.json, i.dtype, i.key);
+            if (sp && !sp.ok) return this.setStatus(`${this.file.path}: ${sp.error}`);
+            if (sp) return this.setComponents(sp.parts);
+          }
           let t = this.file.tensor;
           if (this.file.json !== undefined) {
             const r = parseInputText(this.file.json, i.dtype, i.shape, i.key);
@@ -519,14 +626,13 @@ export class InputEditor {
             t = r.tensor;
           }
           if (!t) return this.setStatus("the file holds no array");
-          const bad = shapeMismatch(i.shape, t.shape);
-          if (bad) return this.setStatus(`${this.file.path}: ${bad}`);
+          const shapeNote = shapeWarning(i.shape, t.shape);
           if ((t.dtype === DT.DT_STRING) !== (i.dtype === DT.DT_STRING))
             return this.setStatus(
               `${this.file.path} holds ${t.dtype === DT.DT_STRING ? "strings" : "numbers"}; ${i.key} takes ${i.dtypeShort}`,
             );
           this.value.tensor = t;
-          return this.setStatus(undefined, this.describeTensor(t));
+          return this.setStatus(undefined, `${this.describeTensor(t)}${shapeNote ? ` — ${shapeNote}` : ""}`);
         }
         case "image": {
           this.value.source = { kind: "image", path: this.image?.path ?? "", dims: [...this.dims], scale: this.scale };
@@ -565,6 +671,7 @@ function exampleLiteral(i: RunInputInfo): string {
         : [DT.DT_FLOAT, DT.DT_DOUBLE, DT.DT_HALF].includes(i.dtype)
           ? "1.0"
           : "1";
+  if (i.sparse) return `{"indices": [[0, 0]], "values": [${leaf}], "dense_shape": [1, 1]} or a dense value`;
   if (!i.shape) return `[${leaf}]`;
   let s = leaf;
   for (let d = i.shape.length - 1; d >= 0; d--) {

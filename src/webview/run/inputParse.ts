@@ -5,10 +5,16 @@
  */
 import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
-import { parseValueExpr } from "../../executor/feeds.js";
+import { parseValueExpr, sparseFromObject } from "../../shared/feeds.js";
 
 export type ParseResult =
-  | { ok: true; tensor: DecodedTensor; /** the flat list was laid out to this shape */ reshapedFrom?: number[] }
+  | {
+      ok: true;
+      tensor: DecodedTensor;
+      /** the flat list was laid out to this shape */ reshapedFrom?: number[];
+      /** the shape differs from the declared one: it runs (as TF's C runtime feeds it), with this note */
+      shapeWarning?: string;
+    }
   | { ok: false; error: string };
 
 /**
@@ -35,6 +41,18 @@ const INT_RANGE: Partial<Record<number, [number, number]>> = {
   [DT.DT_INT64]: [-(2 ** 63), 2 ** 63],
   [DT.DT_UINT64]: [0, 2 ** 64],
 };
+
+/**
+ * A fed shape that differs from the declared one still runs, as TensorFlow's C runtime (TF Serving,
+ * tfjs-node) feeds it; the note says so.
+ */
+export function shapeWarning(spec: readonly number[] | undefined, shape: readonly number[]): string | undefined {
+  const bad = shapeMismatch(spec, shape);
+  return (
+    bad &&
+    `declared [${spec!.join(", ")}], fed [${shape.join(", ")}]: runs as TF Serving would; Python's session.run would refuse it`
+  );
+}
 
 /** "[-1, 3]" vs [2, 3]: the first mismatch as text, or undefined when `shape` fits `spec`. */
 export function shapeMismatch(spec: readonly number[] | undefined, shape: readonly number[]): string | undefined {
@@ -114,12 +132,15 @@ export function parseInputText(
     return { ok: false, error: (e as Error).message.replace(`${key}: `, "") };
   }
   let reshapedFrom: number[] | undefined;
+  let mismatch: string | undefined;
   const bad = shapeMismatch(spec, tensor.shape);
   if (bad) {
     const fit = tensor.shape.length === 1 ? fitFlat(spec, tensor.shape[0]) : undefined;
-    if (!fit) return { ok: false, error: bad };
-    reshapedFrom = tensor.shape;
-    tensor = { ...tensor, shape: fit };
+    if (!fit) mismatch = shapeWarning(spec, tensor.shape);
+    else {
+      reshapedFrom = tensor.shape;
+      tensor = { ...tensor, shape: fit };
+    }
   }
   if (!/^\s*(np|numpy)\./.test(text)) {
     try {
@@ -136,7 +157,12 @@ export function parseInputText(
       // parseValueExpr accepted it: the float-marking parser is more lenient than JSON.parse; keep its result
     }
   }
-  return reshapedFrom ? { ok: true, tensor, reshapedFrom } : { ok: true, tensor };
+  return {
+    ok: true,
+    tensor,
+    ...(reshapedFrom ? { reshapedFrom } : {}),
+    ...(mismatch ? { shapeWarning: mismatch } : {}),
+  };
 }
 
 /** One string per line (a trailing empty line ignored) as a string tensor of a fitting shape. */
@@ -146,17 +172,54 @@ export function parseTextLines(text: string, spec: readonly number[] | undefined
   const enc = new TextEncoder();
   const values = lines.map((l) => enc.encode(l));
   let shape: number[];
-  if (spec && spec.length === 0) {
-    if (values.length !== 1) return { ok: false, error: `a scalar string input takes one line, got ${values.length}` };
-    shape = [];
-  } else if (!spec || spec.length === 1) shape = [values.length];
+  if (spec && spec.length === 0) shape = values.length === 1 ? [] : [values.length];
+  else if (!spec || spec.length === 1) shape = [values.length];
   else if (spec.length === 2 && (spec[1] === 1 || spec[1] < 0)) shape = [values.length, 1];
   else
     return {
       ok: false,
       error: `text lines fill a [N] or [N, 1] string input; this one is [${spec.join(", ")}]: type JSON instead`,
     };
-  const bad = shapeMismatch(spec, shape);
-  if (bad) return { ok: false, error: bad };
-  return { ok: true, tensor: { dtype: DT.DT_STRING, shape, values } };
+  const warning = shapeWarning(spec, shape);
+  return { ok: true, tensor: { dtype: DT.DT_STRING, shape, values }, ...(warning ? { shapeWarning: warning } : {}) };
+}
+
+/** "2, 3" / "[2, 3]" / "" (a scalar) as a shape, or an error for anything else. */
+export function parseShapeText(text: string): { ok: true; shape: number[] } | { ok: false; error: string } {
+  const t = text
+    .trim()
+    .replace(/^[[(]|[\])]$/g, "")
+    .trim();
+  if (!t) return { ok: true, shape: [] };
+  const parts = t.split(/[\s,x×]+/).filter(Boolean);
+  const shape = parts.map(Number);
+  const bad = parts.find((p, i) => !/^\d+$/.test(p) || !Number.isSafeInteger(shape[i]));
+  if (bad !== undefined) return { ok: false, error: `"${bad}" is not a size: give the shape as sizes, e.g. 2, 3` };
+  return { ok: true, shape };
+}
+
+/**
+ * A sparse (COO) input typed as {"indices": [[0, 1]], "values": [2.5], "dense_shape": [2, 3]}: its
+ * component tensors; undefined when the text is not such an object (a dense value is fed as is).
+ */
+export function parseSparseText(
+  text: string,
+  dtype: number,
+  key: string,
+): { ok: true; parts: Record<string, DecodedTensor> } | { ok: false; error: string } | undefined {
+  if (!text.trim().startsWith("{")) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `cannot parse the sparse value: ${(e as Error).message}` };
+  }
+  try {
+    const parts = sparseFromObject(v, dtype, key);
+    if (!parts)
+      return { ok: false, error: 'a sparse value is {"indices": [...], "values": [...], "dense_shape": [...]}' };
+    return { ok: true, parts };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message.replace(`${key}: `, "") };
+  }
 }

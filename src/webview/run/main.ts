@@ -72,7 +72,12 @@ function recipeParts() {
   const inputs = Object.fromEntries(
     editors.map((e) => [
       e.key,
-      { source: e.current().source, tensor: e.current().tensor, examples: e.current().examples },
+      {
+        source: e.current().source,
+        tensor: e.current().tensor,
+        examples: e.current().examples,
+        components: e.current().components,
+      },
     ]),
   );
   return buildRecipe(state!, inputs);
@@ -90,7 +95,8 @@ async function run(): Promise<void> {
   for (const e of editors) {
     const v = e.current();
     if (v.source.kind === "default") continue;
-    if (v.tensor) feeds[e.key] = toWire(v.tensor).wire;
+    if (v.components) for (const [k, t] of Object.entries(v.components)) feeds[k] = toWire(t).wire;
+    else if (v.tensor) feeds[e.key] = toWire(v.tensor).wire;
   }
   running = true;
   cancelBtn.removeAttribute("hidden");
@@ -132,7 +138,12 @@ function copyMenu(s: RunFormState): HTMLElement {
     const b = h("vscode-button", { attrs: { secondary: true, icon: "copy", "data-copy": id } }, label);
     b.addEventListener("click", () => {
       if (editors.some((e) => e.current().error)) return toast("Fix the inputs first: the copied run uses them.");
-      const text = make();
+      let text: string;
+      try {
+        text = make();
+      } catch (e) {
+        return toast((e as Error).message);
+      }
       preview.textContent = text;
       copy(text, label);
       const { needsNpz } = recipeParts();
@@ -183,6 +194,41 @@ function renderTrust(): void {
   refreshRunButton();
 }
 
+/** Inputs above this count start collapsed, with a bar to expand, collapse or fill them all at once. */
+const MANY_INPUTS = 8;
+
+function manyInputsBar(): HTMLElement | null {
+  if (editors.length <= MANY_INPUTS) return null;
+  const btn = (text: string, icon: string, fn: () => void) => {
+    const b = h("vscode-button", { attrs: { icon, secondary: true } }, text);
+    b.addEventListener("click", fn);
+    return b;
+  };
+  const kind = h(
+    "vscode-single-select",
+    { attrs: { "aria-label": "fill every input with" } },
+    ...[
+      ["random", "Random"],
+      ["zeros", "Zeros"],
+      ["ones", "Ones"],
+      ["range", "Range 0, 1, 2, …"],
+    ].map(([v, l]) => h("vscode-option", { attrs: { value: v } }, l)),
+  ) as HTMLElement & { value: string };
+  return h(
+    "div",
+    { class: "row wrap many-inputs" },
+    h("span", { class: "muted" }, `${editors.length} inputs`),
+    btn("Expand All", "expand-all", () => editors.forEach((e) => e.setCollapsed(false))),
+    btn("Collapse All", "collapse-all", () => editors.forEach((e) => e.setCollapsed(true))),
+    h("span", { class: "spacer" }),
+    h("label", null, "Fill every input with ", kind),
+    btn("Fill All", "wand", () => {
+      for (const e of editors) e.fillWith((kind.value || "random") as "random" | "zeros" | "ones" | "range");
+      toast(`Filled ${editors.length} inputs (Random uses a different stream per input).`);
+    }),
+  );
+}
+
 async function render(s: RunFormState): Promise<void> {
   state = s;
   editors = s.inputs.map((i) => new InputEditor(i, s.methodName, rpc, refreshRunButton, s.exampleFeatures));
@@ -204,6 +250,7 @@ async function render(s: RunFormState): Promise<void> {
     trustBanner,
     h("h2", null, "Inputs"),
     noInputs,
+    manyInputsBar(),
     editors.map((e) => e.el),
     h("div", { class: "run-bar" }, runBtn, cancelBtn, runStatus),
     copyMenu(s),
@@ -216,6 +263,8 @@ async function render(s: RunFormState): Promise<void> {
     resultsEl,
   );
   renderTrust();
+  // Many inputs: collapsed, so the form stays scannable (invalid ones still show their status line).
+  if (editors.length > MANY_INPUTS) for (const e of editors) e.setCollapsed(true);
   if (s.remembered)
     await Promise.all(editors.map((e) => (s.remembered![e.key] ? e.restore(s.remembered![e.key]) : undefined)));
   refreshRunButton();
@@ -260,7 +309,6 @@ host.onMessage((raw) => {
           const r = await rpc.request("run/nodeValue", { tensor, fn });
           return { ...r, tensor: fromWire(r.tensor) };
         },
-        canShowGraph: state?.canShowGraph ?? false,
         labels: state?.labels?.names,
         pickLabels: async () => {
           const r = await rpc.request("run/loadLabels", {});

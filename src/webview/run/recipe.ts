@@ -37,6 +37,8 @@ export interface RecipeInput {
   tensor?: DecodedTensor;
   /** For tf.Example inputs: the feature dicts and which features are floats. */
   examples?: { dicts: Record<string, unknown[]>[]; floats: string[] };
+  /** A sparse input's components (key/indices, key/values, key/dense_shape). */
+  components?: Record<string, DecodedTensor>;
 }
 
 export function buildRecipe(
@@ -49,6 +51,12 @@ export function buildRecipe(
     const i = inputs[spec.key];
     if (!i || i.source.kind === "default") continue;
     const dtype = dtypeShortName(spec.dtype);
+    if (i.components) {
+      // `savedmodel run` takes a sparse input's components as key/indices, key/values, key/dense_shape.
+      for (const [k, t] of Object.entries(i.components))
+        out.push({ key: k, kind: "expr", dtype: dtypeShortName(t.dtype), shape: t.shape, value: toNested(t) });
+      continue;
+    }
     if (i.source.kind === "examples" && i.examples) {
       out.push({ key: spec.key, kind: "examples", examples: i.examples.dicts, floats: i.examples.floats });
       continue;

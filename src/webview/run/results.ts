@@ -4,8 +4,8 @@
  * top-k, image, paged 2-D table, histogram; copy JSON, save .npy), and the per-op / per-node profile
  * with the value of any node on request.
  */
-import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
-import { formatShape } from "../shared/modelFormat.js";
+import { button, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
+import { formatNumber, formatShape } from "../shared/modelFormat.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
 import type { HistogramBin, RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
@@ -22,7 +22,6 @@ export interface ResultActions {
     tensor: string,
     fn?: string,
   ): Promise<{ tensor: DecodedTensor; stats?: TensorStats; truncated: boolean; totalElements: number }>;
-  canShowGraph: boolean;
   /** Class names for top-k indices. */
   labels?: string[];
   /** Asks for a labels file; resolves with the names (or undefined when cancelled). */
@@ -31,18 +30,7 @@ export interface ResultActions {
 
 const ms = (x: number) =>
   x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`;
-const num = (x: number) =>
-  Number.isNaN(x)
-    ? "—"
-    : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0)
-      ? x.toExponential(3)
-      : String(+x.toPrecision(6));
-
-function button(text: string, icon: string, fn: () => void): HTMLElement {
-  const b = h("vscode-button", { attrs: { icon, secondary: true } }, text);
-  b.addEventListener("click", fn);
-  return b;
-}
+const num = formatNumber;
 
 export function statsLine(s: TensorStats | undefined): Child {
   if (!s) return null;
@@ -405,9 +393,7 @@ function profileView(
                 null,
                 linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
                 " ",
-                a.canShowGraph
-                  ? linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`)
-                  : null,
+                linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`),
               ),
             ),
           ),

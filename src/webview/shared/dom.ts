@@ -64,3 +64,10 @@ export function linkButton(text: string, fn: () => void, title?: string): HTMLBu
 export function codicon(name: string): HTMLElement {
   return h("span", { class: `codicon codicon-${name}`, attrs: { "aria-hidden": "true" } });
 }
+
+/** A @vscode-elements button with a codicon (secondary unless asked otherwise) that runs `fn`. */
+export function button(text: string, icon: string, fn: () => void, secondary = true): HTMLElement {
+  const b = h("vscode-button", { attrs: { icon, secondary } }, text);
+  b.addEventListener("click", fn);
+  return b;
+}

@@ -11,7 +11,7 @@ import { axisBottom, axisLeft } from "d3-axis";
 import { format as d3format } from "d3-format";
 import { connectHost } from "../shared/host.js";
 import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
-import { formatCount, formatShape, formatSize } from "../shared/modelFormat.js";
+import { formatCount, formatNumber, formatShape, formatSize } from "../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type {
   HistogramBin,
@@ -38,12 +38,7 @@ function saveState(): void {
   host.setState({ page, exportUri: state?.exportUri, checkpointKey: state?.checkpointKey });
 }
 
-function num(x: number): string {
-  if (Number.isNaN(x)) return "—";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return formatCount(x);
-  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toPrecision(6).replace(/\.?0+$/, "") : x.toExponential(4);
-}
+const num = formatNumber;
 
 function histogramSvg(bins: HistogramBin[]): SVGSVGElement {
   const width = 640;

@@ -22,6 +22,32 @@ async function until(fn, what, timeout = 30000) {
 }
 const spec = (s) => ({ key: s.key, dtype: s.dtypeShort, shape: s.shape });
 
+// hostile exports live in <workspace>/hostile/<name> (the workspace root is two levels above generated/xss)
+async function hostileModel(name) {
+  const ws = require("node:path").dirname(require("node:path").dirname(info.ws.xss));
+  const m = await api.store.ensure(vscode.Uri.file(require("node:path").join(ws, "hostile", name)));
+  m.invalidate();
+  return m;
+}
+
+/** Runs `fn` while a 10 ms timer measures the host's longest event-loop gap. */
+async function watchHost(fn) {
+  let maxGap = 0;
+  let last = Date.now();
+  const timer = setInterval(() => {
+    const now = Date.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+  }, 10);
+  const t0 = Date.now();
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  return { maxGap, ms: Date.now() - t0 };
+}
+
 exports.tests = [
   {
     name: "activates and returns its API",
@@ -367,6 +393,54 @@ exports.tests = [
       assert.equal(st.info.metaGraphs[0].tfVersion, "1.14.0");
       assert.ok(st.metaGraphs[0].stats.opHistogram.length > 3);
       return `${st.metaGraphs[0].stats.nodeCount} nodes`;
+    },
+  },
+  // ---- hostile exports (issue 9): written by test/e2e/makeWorkspace.ts under <workspace>/hostile ----
+  {
+    name: "hostile: a symlinked asset pointing outside the export is listed but never read or opened",
+    timeout: 60000,
+    fn: async () => {
+      const m = await hostileModel("symlink-asset");
+      await m.load();
+      const leak = m.result.info.diagnostics.find((d) => /foo\.txt is a symbolic link to .*outside/.test(d.message));
+      assert.ok(leak, JSON.stringify(m.result.info.diagnostics));
+      await assert.rejects(m.fs.readFile("assets/foo.txt"), /symbolic link to .*hostile-canary\.txt, outside/);
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+      await vscode.commands.executeCommand(
+        "savedModelExplorer.openAsset",
+        vscode.Uri.joinPath(m.uri, "assets", "foo.txt"),
+        "assets/foo.txt",
+      );
+      await sleep(500);
+      const open = vscode.workspace.textDocuments.filter((d) => d.getText().includes("E2E-CANARY"));
+      assert.equal(open.length, 0, "the canary was opened in an editor");
+      return leak.message;
+    },
+  },
+  {
+    name: "hostile: saved_model.pb -> /dev/zero ends with a clean error and the host stays responsive",
+    timeout: 60000,
+    fn: async () => {
+      const m = await hostileModel("dev-zero");
+      const { maxGap, ms } = await watchHost(() =>
+        assert.rejects(m.load(), (e) => /saved_model\.pb is a symbolic link to \/dev\/zero/.test(e.message)),
+      );
+      assert.ok(maxGap < 250, `the host's event loop stalled for ${maxGap} ms`);
+      return `refused in ${ms} ms; longest host event-loop gap ${maxGap} ms`;
+    },
+  },
+  {
+    name: "hostile: a Snappy bomb index is refused by its limit and the host stays responsive",
+    timeout: 60000,
+    fn: async () => {
+      const m = await hostileModel("snappy-bomb");
+      const { maxGap, ms } = await watchHost(() => m.load());
+      const d = m.result.variables.diagnostics.find((x) => /maxIndexBlockBytes/.test(x.message));
+      assert.ok(d, JSON.stringify(m.result.variables.diagnostics));
+      assert.ok(maxGap < 250, `the host's event loop stalled for ${maxGap} ms`);
+      // reported, not asserted: the host's RSS is mostly what the earlier tests (a 50 MB graph) left behind
+      const rss = process.memoryUsage().rss / 2 ** 20;
+      return `refused in ${ms} ms; longest host event-loop gap ${maxGap} ms; host RSS ${rss.toFixed(0)} MB`;
     },
   },
 ];

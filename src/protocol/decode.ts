@@ -1,0 +1,93 @@
+/**
+ * Requests the extension host makes of the decode worker (src/extension/decodeWorker.ts), over the one channel
+ * (rpc.ts). The worker decodes; the host does every file read through vscode.workspace.fs and answers the
+ * worker's reads (fileAccessRpc.ts).
+ */
+import type { ModelInfo, ModelVariables, ObjectNodeInfo, FunctionInfo, ModelStats } from "../savedmodel/modelTypes.js";
+import type { VariablePageResult, VariableResult } from "./variable.js";
+export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from "./variable.js";
+import type { BuildOptions, BuildTarget } from "../graph/build.js";
+import type { DisplayGraph } from "../graph/model.js";
+import type { ExampleFeatureRow } from "./run.js";
+
+/** A SavedModelError (or any error) flattened for postMessage. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  file?: string;
+  detail?: string;
+  offset?: number;
+  field?: string;
+  hint?: string;
+}
+
+export interface OpenResult {
+  info: ModelInfo;
+  /** Undefined with `variablesError` set when the checkpoint could not be read at all. */
+  variables?: ModelVariables;
+  variablesError?: SerializedError;
+  timings: { openMs: number; describeMs: number; variablesMs: number };
+}
+
+export interface DetailsResult {
+  metaGraph: number;
+  functions: FunctionInfo[];
+  objectTree?: ObjectNodeInfo;
+  stats?: ModelStats;
+  /** Problems met while decoding the graph/functions/object graph (the rest is still returned). */
+  errors: SerializedError[];
+  ms: number;
+}
+
+export interface DecodeLimits {
+  maxProtoBytes: number;
+  /** Largest tensor decoded for statistics (elements). */
+  maxElements: number;
+  /** Largest tensor kept for the paged table (elements). */
+  tableMaxElements: number;
+}
+
+export type DecodeRequest =
+  | { op: "open"; exportId: string; display: string; limits: DecodeLimits }
+  | { op: "details"; exportId: string; metaGraph: number }
+  | { op: "variable"; exportId: string; checkpointKey: string; limits: DecodeLimits; firstCount: number; bins: number }
+  | { op: "variablePage"; exportId: string; checkpointKey: string; offset: number; count: number }
+  | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
+  | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
+  | { op: "exampleFeatures"; exportId: string; metaGraph: number }
+  | { op: "close"; exportId: string };
+
+export interface DecodeResultMap {
+  open: OpenResult;
+  details: DetailsResult;
+  variable: VariableResult;
+  variablePage: VariablePageResult;
+  displayGraph: DisplayGraph;
+  /** Checkpoint key of the variable a function-body node reads, or null. */
+  variableOfNode: string | null;
+  /** The tf.Example features the meta graph's parse ops read (the run form's tf.Example builder), or null. */
+  exampleFeatures: ExampleFeatureRow[] | null;
+  close: null;
+}
+
+/** The channel's method table: each request op takes its request object and answers with its result. */
+export type DecodeMethods = {
+  [K in DecodeRequest["op"]]: { params: Extract<DecodeRequest, { op: K }>; result: DecodeResultMap[K] };
+};
+
+export function serializeError(e: unknown): SerializedError {
+  if (e && typeof e === "object") {
+    const o = e as Record<string, unknown>;
+    const pick = <T>(k: string, t: string) => (typeof o[k] === t ? (o[k] as T) : undefined);
+    return {
+      name: pick<string>("name", "string") ?? "Error",
+      message: pick<string>("message", "string") ?? String(e),
+      file: pick<string>("file", "string"),
+      detail: pick<string>("detail", "string"),
+      offset: pick<number>("offset", "number"),
+      field: pick<string>("field", "string"),
+      hint: pick<string>("hint", "string"),
+    };
+  }
+  return { name: "Error", message: String(e) };
+}

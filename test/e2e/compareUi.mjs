@@ -1,0 +1,96 @@
+// Comparison editor scenarios in the real workbench (code-server + chromium): two TF Serving version folders
+// (generated/compare/model/1 and model/2, written by test/e2e/makeWorkspace.ts: model/2 drops input x2 and
+// moves one weight) compared from the SavedModels view; the breaking change comes first.
+import assert from "node:assert/strict";
+
+export const compareScenarios = [
+  {
+    name: "Compare With Previous Version (model/2 → model/1): the breaking change first, weights drift, Δ histogram",
+    async run({ wb, page }) {
+      await wb.closeAllEditors();
+      await wb.openSavedModelsView();
+      await wb.collapseAll();
+      const row = wb.row("model/2");
+      await row.waitFor({ timeout: 60000 });
+      await row.locator(".label-name").click({ button: "right" });
+      const item = page.locator(".context-view .action-item", { hasText: "Compare With Previous Version" }).first();
+      await item.waitFor({ timeout: 15000 });
+      await item.hover();
+      await page.waitForTimeout(300);
+      await item.click();
+      const view = wb.webview();
+      const t0 = Date.now();
+      const firstRow = view.locator("#contract table tbody tr").first();
+      await firstRow.waitFor({ timeout: 60000 });
+      const firstContentMs = Date.now() - t0;
+      const first = await firstRow.textContent();
+      assert.match(first, /breaking/, `first contract row: ${first}`);
+      assert.match(first, /x2/, `first contract row names the removed input: ${first}`);
+      const title = await view.locator("h1").textContent();
+      assert.match(title, /model\/1 ↔ model\/2/);
+      // the weights arrive after the contract: w drifted by 0.5 in one of 4 elements
+      const wRow = view.locator("#weights table.drift tbody tr", { hasText: /^w/ }).first();
+      await wRow.waitFor({ timeout: 60000 });
+      const wText = await wRow.textContent();
+      assert.match(wText, /0\.5/);
+      assert.match(wText, /25\.0%/);
+      await wRow.click();
+      await view.locator("#weights svg.histogram").waitFor({ timeout: 30000 });
+      // Δ is 0 for three elements and 0.5 for one: two bins are filled
+      const filled = await view
+        .locator("#weights svg.histogram rect.bin")
+        .evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute("height")) > 0).length);
+      assert.equal(filled, 2, "two non-empty bins in the Δ histogram");
+      await wb.screenshot("20-compare-previous-version");
+      return `first contract row "${first.replace(/\s+/g, " ").trim()}" after ${firstContentMs} ms`;
+    },
+  },
+  {
+    name: "Two exports selected → Compare Exports opens the same comparison",
+    async run({ wb, page }) {
+      await wb.closeAllEditors();
+      await wb.openSavedModelsView();
+      const one = wb.row("model/1");
+      const two = wb.row("model/2");
+      await one.waitFor({ timeout: 60000 });
+      await one.locator(".label-name").click();
+      await two.locator(".label-name").click({ modifiers: ["Control"] });
+      await two.locator(".label-name").click({ button: "right" });
+      const item = page.locator(".context-view .action-item", { hasText: "Compare Exports" }).first();
+      await item.waitFor({ timeout: 15000 });
+      await item.hover();
+      await page.waitForTimeout(300);
+      await item.click();
+      const view = wb.webview();
+      const firstRow = view.locator("#contract table tbody tr").first();
+      await firstRow.waitFor({ timeout: 60000 });
+      const first = await firstRow.textContent();
+      assert.match(first, /breaking/);
+      await wb.screenshot("21-compare-selected");
+      return "comparison opened from a two-item selection";
+    },
+  },
+];
+
+/** Runs the comparison scenarios (SME_E2E_ONLY filters them like ui.mjs's); returns [{ name, ok, ms, detail | error }]. */
+export async function runCompareUi(ctx) {
+  const results = [];
+  const only = process.env.SME_E2E_ONLY;
+  for (const s of compareScenarios) {
+    if (only && !only.split(",").some((o) => s.name.toLowerCase().includes(o.toLowerCase()))) continue;
+    const t0 = Date.now();
+    try {
+      const detail = await s.run(ctx);
+      results.push({ name: s.name, ok: true, ms: Date.now() - t0, detail });
+      ctx.log(`PASS ${s.name} (${Date.now() - t0} ms)${detail ? `: ${detail}` : ""}`);
+    } catch (e) {
+      results.push({ name: s.name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
+      ctx.log(`FAIL ${s.name} (${Date.now() - t0} ms): ${e?.message ?? e}`);
+      const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
+      await ctx.wb.screenshot(`FAIL-${safe}`).catch(() => undefined);
+      await ctx.wb.dumpDom(`FAIL-${safe}`).catch(() => undefined);
+      await ctx.page.keyboard.press("Escape").catch(() => undefined);
+    }
+  }
+  return results;
+}
