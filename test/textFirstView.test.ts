@@ -46,6 +46,9 @@ async function sameFirstView(files: Map<string, Uint8Array>, label: string) {
       `${label}: graph ${i}`,
     );
     assert.equal(mg.objectGraph()?.nodes.length, bin.metaGraphs[i].objectGraph()?.nodes.length);
+    // the whole message, once the graph is parsed, is the binary's
+    const whole = (m: typeof mg) => Buffer.from(tensorflow.MetaGraphDef.encode(m.metaGraphDef()).finish());
+    assert.ok(whole(mg).equals(whole(bin.metaGraphs[i])), `${label}: meta graph ${i} as a whole`);
   }
 }
 

@@ -108,9 +108,21 @@ export class MetaGraph {
     if (this.fullCache || !this.text) return this.fullCache;
     const { source, skim } = this.text;
     const m = tensorflow.MetaGraphDef.create({ ...this.shell });
-    for (const span of [skim.graph, skim.objectGraph])
-      if (span)
-        Object.assign(m, parseSpan<tensorflow.MetaGraphDef>(source, span, "tensorflow.MetaGraphDef", this.file));
+    // only the parsed part: the rest of a parsed MetaGraphDef is empty defaults
+    if (skim.graph)
+      m.graphDef = parseSpan<tensorflow.MetaGraphDef>(
+        source,
+        skim.graph,
+        "tensorflow.MetaGraphDef",
+        this.file,
+      ).graphDef;
+    if (skim.objectGraph)
+      m.objectGraphDef = parseSpan<tensorflow.MetaGraphDef>(
+        source,
+        skim.objectGraph,
+        "tensorflow.MetaGraphDef",
+        this.file,
+      ).objectGraphDef;
     return (this.fullCache = m);
   }
 
