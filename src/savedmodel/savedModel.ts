@@ -195,7 +195,7 @@ export class MetaGraph {
     } else if (this.lazy?.graph && this.bytes) {
       try {
         const bytes = sliceRange(this.bytes, this.lazy.graph.range);
-        this.graphCache = decodeWithLazyNodes(() => tensorflow.GraphDef.decode(bytes));
+        this.graphCache = decodeWithLazyNodes(() => tensorflow.GraphDef.decode(bytes), this.file);
         this.mark(this.graphCache, this.deferred);
       } catch (e) {
         throw asSavedModelError(this.file, e, this.field("graph_def"));
@@ -220,7 +220,7 @@ export class MetaGraph {
           if (tag >>> 3 === 1 && (tag & 7) === 2) nodes.push(tensorflow.NodeDef.decode(r, r.uint32()));
           else r.skipType(tag & 7);
         }
-      });
+      }, this.file);
     } catch (e) {
       throw asSavedModelError(this.file, e, this.field(`graph_def.node[${nodes.length}]`));
     }
@@ -250,7 +250,7 @@ export class MetaGraph {
     if (!lf) return undefined;
     try {
       const bytes = sliceRange(this.bytes, lf.range);
-      const f = decodeWithLazyNodes(() => tensorflow.FunctionDef.decode(bytes));
+      const f = decodeWithLazyNodes(() => tensorflow.FunctionDef.decode(bytes), this.file);
       if (this.deferred.length) {
         const j = this.lazyFunctionList().indexOf(lf);
         this.mark(
@@ -310,7 +310,7 @@ export class MetaGraph {
           const end = r.pos + len;
           const name = nodeName(r.buf, r.pos, end);
           if (name !== undefined && want.has(name)) {
-            const n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(r, len));
+            const n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(r, len), this.file);
             for (const d of this.deferred)
               if (d.path[0] === "node" && d.path[1] === index) records.push({ ...d, path: d.path.slice(2) });
             if (records.length) this.mark(n, records.splice(0));
