@@ -318,13 +318,7 @@ export class Session {
 
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
-    const { fetches, fed } = this.signatureRoots(key);
-    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
-    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
-    const init = this.initTargets
-      .filter((n) => n !== restore)
-      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
-    return [...this.reachableOps([...fetches, ...init], fed).entries()]
+    return [...this.signatureReach(key).entries()]
       .filter(([op]) => !this.state.kernels[op])
       .map(([op, nodes]) => ({
         op,
@@ -341,18 +335,25 @@ export class Session {
    * run() refuses such a signature before running anything (no variable is touched).
    */
   refusedOps(key: string): RefusedOp[] {
-    const { fetches, fed } = this.signatureRoots(key);
-    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
-    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
-    const init = this.initTargets
-      .filter((n) => n !== restore)
-      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
-    return [...this.reachableOps([...fetches, ...init], fed).entries()]
+    return [...this.signatureReach(key).entries()]
       .flatMap(([op, nodes]) => {
         const why = REFUSED_IN_SIGNATURES[op] ?? (this.state.kernels[op]?.unsafe ? UNSAFE_OPS[op] : undefined);
         return why ? [{ op, nodes, why }] : [];
       })
       .sort((a, b) => (a.op < b.op ? -1 : 1));
+  }
+
+  /**
+   * Every op a run of the signature reaches: from its fetches and the init op (not the saver's restore, which
+   * reads the export's own variables/ at load), through function calls and control flow.
+   */
+  private signatureReach(key: string): Map<string, string[]> {
+    const { fetches, fed } = this.signatureRoots(key);
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    return this.reachableOps([...fetches, ...init], fed);
   }
 
   private signatureRoots(key: string): { fetches: number[]; fed: Set<number> } {
