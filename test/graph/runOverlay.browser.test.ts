@@ -109,12 +109,12 @@ test(
         // select the slowest node: the details show its time and the value it produced
         await page.fill(".search input", slow.node);
         await page.press(".search input", "Enter");
-        await page.waitForFunction(() => document.querySelector(".details .run-values"), null, { timeout: 30_000 });
+        await page.waitForFunction(() => document.querySelector(".details .first-values"), null, { timeout: 30_000 });
         const details = await page.locator(".details").innerText();
         assert.match(details, /LAST RUN|Last run/i);
         assert.match(details, /self time/);
         assert.match(details, /float32 \[1, /);
-        assert.match(details, /min \/ max/);
+        assert.match(details, /min \S+ · max \S+ · mean/);
         await page.screenshot({ path: join(SHOTS, `value-${theme}.png`) });
         const req = sent.find((m) => m.type === "graph/nodeValue");
         assert.ok(req?.params, "a graph/nodeValue request went to the host");
@@ -143,7 +143,7 @@ test(
         await page.waitForFunction(() =>
           document.querySelector(".details")?.textContent?.includes("the call, with everything it ran"),
         );
-        await page.waitForFunction(() => document.querySelector(".details .run-values"), null, { timeout: 30_000 });
+        await page.waitForFunction(() => document.querySelector(".details .first-values"), null, { timeout: 30_000 });
         // T toggles off (keyboard on the canvas)
         await page.focus("#canvas");
         await page.keyboard.press("t");

@@ -13,6 +13,7 @@ import type { GraphRunData, GraphRunMethods, GraphValuePreview } from "../../pro
 import { RpcClient } from "../../protocol/rpc.js";
 import type { HostChannel } from "../shared/host.js";
 import { h } from "../shared/dom.js";
+import { tensorView } from "../shared/tensorView.js";
 import type { GraphView } from "./view.js";
 import type { ItemKey } from "./viewModel.js";
 import {
@@ -422,8 +423,6 @@ function table(rows: [string, string][]): HTMLElement {
   return t;
 }
 
-const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(5)).toString() : String(x));
-
 function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] {
   const out: Node[] = [];
   out.push(
@@ -434,17 +433,6 @@ function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] 
     ),
   );
   if (!ran) out.push(h("div", { class: "muted" }, `computed on request (not part of the last run of ${signature})`));
-  const s = v.stats;
-  if (s) {
-    const rows: [string, string][] = [
-      ["min / max", `${num(s.min)} / ${num(s.max)}`],
-      ["mean ± std", `${num(s.mean)} ± ${num(s.std)}`],
-      ["zeros", `${(100 * s.zeroFraction).toFixed(1)} %`],
-    ];
-    if (s.nanCount || s.infCount) rows.push(["NaN / Inf", `${s.nanCount} / ${s.infCount}`]);
-    out.push(table(rows));
-  }
-  if (v.values.length)
-    out.push(h("div", { class: "mono run-values" }, `[${v.values.join(", ")}${v.truncated ? ", …" : ""}]`));
+  out.push(tensorView({ label: v.dtype, stats: v.stats, first: { values: v.values, truncated: v.truncated } }));
   return out;
 }

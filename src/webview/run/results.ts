@@ -1,18 +1,17 @@
 /**
  * The results half of the run form: timings (load / restore+init / execution), warnings, the error
- * (with the failing node, its op and a link into the graph), each output as a tensor view (stats,
- * top-k, image, paged 2-D table, histogram; copy JSON, save .npy), and the per-op / per-node profile
+ * (with the failing node, its op and a link into the graph), each output as the shared tensor view
+ * (../shared/tensorView.ts: stats, image, histogram, paged 2-D table) plus top-k, copy JSON and save .npy, and the per-op / per-node profile
  * with the value of any node on request.
  */
 import { button, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
 import { formatNumber, formatShape } from "../shared/modelFormat.js";
-import { histogramSvg } from "../shared/histogramSvg.js";
+import { tensorView } from "../shared/tensorView.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
 import type { RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
 import { fromWire } from "./tensorWire.js";
-import { looksLikeClassifier, sliceGeometry, tablePage, topK } from "./tensorView.js";
-import { outputImageLayout, tensorToRgba } from "./image.js";
+import { looksLikeClassifier, topK } from "../shared/tensorSlice.js";
 import { toNested } from "./recipe.js";
 
 export interface ResultActions {
@@ -32,97 +31,6 @@ export interface ResultActions {
 const ms = (x: number) =>
   x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`;
 const num = formatNumber;
-
-export function statsLine(s: TensorStats | undefined): Child {
-  if (!s) return null;
-  return h(
-    "div",
-    { class: "stats mono" },
-    `min ${num(s.min)} · max ${num(s.max)} · mean ${num(s.mean)} · std ${num(s.std)}`,
-    s.nanCount ? ` · ${s.nanCount} NaN` : "",
-    s.infCount ? ` · ${s.infCount} ±Inf` : "",
-    ` · zeros ${(s.zeroFraction * 100).toFixed(1)}%`,
-  );
-}
-
-/** A paged table of a tensor's 2-D slices (leading dims chosen by index). */
-export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
-  const g = sliceGeometry(t.shape);
-  const lead = g.lead.map(() => 0);
-  let row = 0;
-  let col = 0;
-  const ROWS = 50;
-  const COLS = 20;
-  const holder = h("div", { class: "tensor-table" });
-  const draw = () => {
-    const p = tablePage(t, lead, row, ROWS, col, COLS);
-    const leadCtl = g.lead.map((n, d) => {
-      const f = h("vscode-textfield", {
-        class: "dim",
-        attrs: {
-          value: String(lead[d]),
-          type: "number",
-          min: "0",
-          max: String(n - 1),
-          "aria-label": `index of dimension ${d}`,
-        },
-      }) as HTMLElement & { value: string };
-      f.addEventListener("change", () => {
-        const v = Math.trunc(Number(f.value));
-        if (Number.isInteger(v) && v >= 0 && v < n) {
-          lead[d] = v;
-          draw();
-        }
-      });
-      return h("label", { class: "dim-field" }, `[${d}] `, f, ` / ${n}`);
-    });
-    const nav = h(
-      "div",
-      { class: "row table-nav" },
-      leadCtl,
-      g.lead.length ? h("span", { class: "muted" }, "· slice") : null,
-      h(
-        "span",
-        { class: "muted" },
-        `rows ${p.rows ? p.rowStart : 0}–${p.rowStart + p.rows - 1} of ${p.totalRows}`,
-        p.totalCols > 1 ? `, columns ${p.colStart}–${p.colStart + p.cols - 1} of ${p.totalCols}` : "",
-      ),
-      row > 0 ? linkButton("◀ rows", () => ((row = Math.max(0, row - ROWS)), draw()), "previous rows") : null,
-      row + ROWS < p.totalRows ? linkButton("rows ▶", () => ((row += ROWS), draw()), "next rows") : null,
-      col > 0 ? linkButton("◀ cols", () => ((col = Math.max(0, col - COLS)), draw()), "previous columns") : null,
-      col + COLS < p.totalCols ? linkButton("cols ▶", () => ((col += COLS), draw()), "next columns") : null,
-    );
-    const table = h(
-      "table",
-      { class: "data values", attrs: { "aria-label": `values of ${label}` } },
-      h(
-        "thead",
-        null,
-        h(
-          "tr",
-          null,
-          h("th", null, ""),
-          Array.from({ length: p.cols }, (_, c) => h("th", null, String(p.colStart + c))),
-        ),
-      ),
-      h(
-        "tbody",
-        null,
-        p.cells.map((cells, r) =>
-          h(
-            "tr",
-            null,
-            h("th", null, String(p.rowStart + r)),
-            cells.map((c) => h("td", { class: "mono" }, c)),
-          ),
-        ),
-      ),
-    );
-    replace(holder, nav, table);
-  };
-  draw();
-  return holder;
-}
 
 function topKView(t: DecodedTensor, a: ResultActions): HTMLElement | null {
   if (!looksLikeClassifier(t)) return null;
@@ -181,21 +89,6 @@ function topKView(t: DecodedTensor, a: ResultActions): HTMLElement | null {
   return holder;
 }
 
-function imageView(t: DecodedTensor): HTMLElement | null {
-  const lay = outputImageLayout(t.shape);
-  if (!lay || Array.isArray(t.values)) return null;
-  const n = Math.min(lay.n ?? 1, 4);
-  const canvases = Array.from({ length: n }, (_, i) => {
-    const c = h("canvas", { class: "out-image", attrs: { "aria-label": `output image ${i}` } });
-    c.width = lay.w;
-    c.height = lay.h;
-    const rgba = tensorToRgba(t.values as ArrayLike<number>, lay, i);
-    c.getContext("2d")?.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, lay.w, lay.h), 0, 0);
-    return c;
-  });
-  return h("div", { class: "images" }, h("h4", null, "As image (min–max scaled)"), canvases);
-}
-
 function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
   const t = fromWire(o.tensor);
   const head = `${o.key}: ${dtypeShortName(t.dtype)} ${formatShape(o.truncated ? [o.totalElements] : t.shape)}`;
@@ -223,28 +116,7 @@ function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
           ` Showing the first ${t.values.length.toLocaleString("en-US")} of ${o.totalElements.toLocaleString("en-US")} values (save as .npy for all).`,
         )
       : null,
-    statsLine(o.stats),
-    h(
-      "div",
-      { class: "output-views" },
-      topKView(t, a),
-      imageView(t),
-      o.histogram
-        ? h(
-            "div",
-            { class: "hist" },
-            h("h4", null, "Histogram"),
-            histogramSvg(o.histogram, { width: 320, height: 64, axes: false }),
-            h(
-              "div",
-              { class: "hist-axis mono" },
-              h("span", null, num(o.histogram[0].x0)),
-              h("span", null, num(o.histogram[o.histogram.length - 1].x1)),
-            ),
-          )
-        : null,
-    ),
-    tensorTable(t, o.key),
+    tensorView({ label: o.key, stats: o.stats, histogram: o.histogram, tensor: t, extra: [topKView(t, a)] }),
   );
 }
 
@@ -291,8 +163,7 @@ function profileView(
           { class: "mono node-value-title" },
           `${node}${where}: ${dtypeShortName(r.tensor.dtype)} ${formatShape(r.truncated ? [r.totalElements] : r.tensor.shape)}`,
         ),
-        statsLine(r.stats),
-        tensorTable(r.tensor, node),
+        tensorView({ label: node, stats: r.stats, tensor: r.tensor }),
       );
     } catch (e) {
       replace(valueHolder, h("p", { class: "error" }, codicon("error"), " ", (e as Error).message));
