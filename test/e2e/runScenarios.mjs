@@ -397,7 +397,7 @@ export const runScenarios = [
         for (const f of page.frames())
           if (
             await f
-              .locator("#toolbar button.time-toggle")
+              .locator("#toolbar vscode-button.time-toggle")
               .count()
               .catch(() => 0)
           )
@@ -406,8 +406,8 @@ export const runScenarios = [
       }
       assert.ok(graph, "the graph view has a Time toggle");
       await graph.locator("svg text").first().waitFor({ timeout: 60000 });
-      assert.equal(await graph.locator("#toolbar button.run-signature").count(), 1, "Run… in a signature view");
-      const time = graph.locator("#toolbar button.time-toggle");
+      assert.equal(await graph.locator("#toolbar vscode-button.run-signature").count(), 1, "Run… in a signature view");
+      const time = graph.locator("#toolbar vscode-button.time-toggle");
       assert.equal(await time.getAttribute("aria-pressed"), "false");
       await time.click();
       assert.equal(await time.getAttribute("aria-pressed"), "true");
@@ -428,7 +428,7 @@ export const runScenarios = [
       await page.waitForTimeout(400);
       await wb.screenshot("run-13-graph-time-value");
       // Run… asks for the run form of the view's signature
-      await graph.locator("#toolbar button.run-signature").click();
+      await graph.locator("#toolbar vscode-button.run-signature").click();
       await page.locator(".tab", { hasText: "Run serving_default" }).first().waitFor({ timeout: 30000 });
       return `${coloured} items coloured; legend "${legend.trim().slice(0, 80)}"; a = 0.5 in the details`;
     },

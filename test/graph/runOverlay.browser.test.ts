@@ -77,17 +77,17 @@ test(
           });
         });
         // a signature view has Run…; it asks the host to open the run form of this signature
-        await page.click("#toolbar button.run-signature");
+        await page.click("#toolbar vscode-button.run-signature");
         await page.waitForFunction(() => true);
         // the host sends the run; Time (keyboard reachable, aria-pressed) colours by it
         await page.evaluate((run) => window.postMessage({ type: "graph/runData", run }, "*"), run);
-        const time = page.locator("#toolbar button.time-toggle");
+        const time = page.locator("#toolbar vscode-button.time-toggle");
         assert.equal(await time.getAttribute("aria-pressed"), "false");
         await time.focus();
         await page.keyboard.press("Enter");
         assert.equal(await time.getAttribute("aria-pressed"), "true");
         await page.waitForFunction(() => document.querySelectorAll(".heat").length > 0);
-        await page.click("#toolbar button:text-is('Fit')");
+        await page.click("#toolbar vscode-button:text-is('Fit')");
         await page.waitForTimeout(400);
         await page.screenshot({ path: join(SHOTS, `time-${theme}.png`) });
         const heated = await page.locator(".heat").count();

@@ -65,9 +65,43 @@ export function codicon(name: string): HTMLElement {
   return h("span", { class: `codicon codicon-${name}`, attrs: { "aria-hidden": "true" } });
 }
 
-/** A @vscode-elements button with a codicon (secondary unless asked otherwise) that runs `fn`. */
-export function button(text: string, icon: string, fn: () => void, secondary = true): HTMLElement {
+/** A @vscode-elements button with a codicon (none when `icon` is undefined; secondary unless asked otherwise) that runs `fn`. */
+export function button(text: string, icon: string | undefined, fn: () => void, secondary = true): HTMLElement {
   const b = h("vscode-button", { attrs: { icon, secondary } }, text);
   b.addEventListener("click", fn);
   return b;
+}
+
+/**
+ * A @vscode-elements toggle button: `aria-pressed` says its state, and a pressed toggle is drawn as a primary
+ * button (a released one as secondary). `fn` runs on click and decides the new state through setPressed.
+ */
+export function toggleButton(text: string, title: string, fn: () => void, pressed = false): HTMLElement {
+  const b = button(text, undefined, fn);
+  b.title = title;
+  setPressed(b, pressed);
+  return b;
+}
+
+export function setPressed(b: HTMLElement, pressed: boolean): void {
+  b.setAttribute("aria-pressed", String(pressed));
+  b.toggleAttribute("secondary", !pressed);
+}
+
+/** A @vscode-elements single select of `options` ([value, label]); `onChange` gets the chosen value. */
+export function singleSelect(
+  options: [string, string][],
+  props: Props,
+  onChange: (value: string, el: HTMLElement & { value: string }) => void,
+): HTMLElement & { value: string } {
+  const sel = h(
+    "vscode-single-select",
+    props,
+    options.map(([value, label]) => h("vscode-option", { attrs: { value } }, label)),
+  ) as HTMLElement & { value: string };
+  // the element labels its inner combobox with `label`
+  const label = props.attrs?.["aria-label"];
+  if (typeof label === "string") sel.setAttribute("label", label);
+  sel.addEventListener("change", () => onChange(sel.value, sel));
+  return sel;
 }
