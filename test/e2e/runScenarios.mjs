@@ -107,7 +107,7 @@ export const runScenarios = [
       await clickRun(view);
       await view.locator(".timings", { hasText: "warm" }).waitFor({ timeout: 60000 });
       // Copy as: the savedmodel command line with the same inputs
-      await view.locator(".copy-as summary").click();
+      await view.locator(".copy-as .collapsible-header").click();
       await view.locator('vscode-button[data-copy="savedmodel"]').click();
       const cmd = await view.locator(".copy-preview").textContent();
       assert.match(
@@ -143,7 +143,7 @@ export const runScenarios = [
       await clickRun(view);
       const y = await outputValues(view, "y");
       assert.deepEqual(y, ["2.5", "3", "4.5"]);
-      await view.locator(".copy-as summary").click();
+      await view.locator(".copy-as .collapsible-header").click();
       await view.locator('vscode-button[data-copy="saved_model_cli"]').click();
       const cmd = await view.locator(".copy-preview").textContent();
       assert.ok(cmd.includes(`--inputs 'x=${ws.npz}[x]'`), cmd);
@@ -189,7 +189,7 @@ export const runScenarios = [
       await clickRun(view);
       const scores = await outputValues(view, "scores");
       assert.deepEqual(scores, ["3.5", "1.5"]);
-      await view.locator(".copy-as summary").click();
+      await view.locator(".copy-as .collapsible-header").click();
       await view.locator('vscode-button[data-copy="saved_model_cli"]').click();
       const cmd = await view.locator(".copy-preview").textContent();
       assert.match(cmd, /--input_examples 'inputs=\[\{"x": \[3\.0\]\}, \{"x": \[-1\.0\]\}\]'/);
@@ -224,7 +224,7 @@ export const runScenarios = [
       const label = view.locator('.output[data-key="dense_1"] .topk-label').first();
       await label.waitFor({ timeout: 15000 });
       assert.equal(await label.textContent(), names[indices[0]]);
-      await view.locator(".profile summary").waitFor();
+      await view.locator(".profile .collapsible-header").waitFor();
       await noRunToast(wb.page);
       await wb.screenshot("run-05-image-topk");
       // inside the graph: the value the slowest node (inside the Keras call function) produced in this run

@@ -178,13 +178,14 @@ function profileView(
   });
   const showBtn = button("Show Value", "eye", () => void show(field.value.trim()));
   const el = h(
-    "details",
-    { class: "profile", attrs: { open: true } },
-    h(
-      "summary",
-      null,
-      `Profile: ${ms(p.totalMs)} in ${p.nodes.length ? p.ops.reduce((s, o) => s + o.count, 0) : 0} kernel calls`,
-    ),
+    "vscode-collapsible",
+    {
+      class: "profile",
+      attrs: {
+        open: true,
+        heading: `Profile: ${ms(p.totalMs)} in ${p.nodes.length ? p.ops.reduce((s, o) => s + o.count, 0) : 0} kernel calls`,
+      },
+    },
     h(
       "div",
       { class: "profile-tables" },
