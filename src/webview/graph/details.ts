@@ -2,7 +2,7 @@
 import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
 import type { WeightRef } from "./fold.js";
 import { groupSubtitle } from "./viewModel.js";
-import { button } from "../shared/dom.js";
+import { button, kvTable } from "../shared/dom.js";
 
 export interface DetailsActions {
   selectNode(n: number): void;
@@ -268,14 +268,6 @@ function frag(nodes: Node[], sep: string): Node {
   return s;
 }
 
-function table(rows: [string, string | Node][]): HTMLElement {
-  const t = document.createElement("table");
-  for (const [k, v] of rows) {
-    const tr = t.insertRow();
-    tr.insertCell().textContent = k;
-    const td = tr.insertCell();
-    if (typeof v === "string") td.textContent = v;
-    else td.appendChild(v);
-  }
-  return t;
+function table(rows: [string, string | Node][]): HTMLTableElement {
+  return kvTable(rows);
 }

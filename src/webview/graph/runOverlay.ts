@@ -12,7 +12,7 @@
 import type { GraphRunData, GraphRunMethods, GraphValuePreview } from "../../protocol/graph.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type { HostChannel } from "../shared/host.js";
-import { button, h, setPressed, singleSelect, toggleButton } from "../shared/dom.js";
+import { button, h, kvTable as table, setPressed, singleSelect, toggleButton } from "../shared/dom.js";
 import { tensorView } from "../shared/tensorView.js";
 import type { GraphView } from "./view.js";
 import type { ItemKey } from "./viewModel.js";
@@ -397,16 +397,6 @@ function timeLine(t: RunTimes, i: number): string | undefined {
   const x = t.count[i] > 1 ? ` ×${t.count[i]}` : "";
   if (t.inclusive[i]) return `time: ${formatMs(t.self[i])} self, ${formatMs(t.measured[i])} inclusive${x}`;
   return `time: ${formatMs(t.self[i])}${x}`;
-}
-
-function table(rows: [string, string][]): HTMLElement {
-  const t = document.createElement("table");
-  for (const [k, v] of rows) {
-    const tr = t.insertRow();
-    tr.insertCell().textContent = k;
-    tr.insertCell().textContent = v;
-  }
-  return t;
 }
 
 function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] {

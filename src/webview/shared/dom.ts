@@ -105,3 +105,16 @@ export function singleSelect(
   sel.addEventListener("change", () => onChange(sel.value, sel));
   return sel;
 }
+
+/** A key/value table (`table.kv`): each row a key header and its value (text or nodes). */
+export function kvTable(rows: [string, Child][]): HTMLTableElement {
+  return h(
+    "table",
+    { class: "kv" },
+    h(
+      "tbody",
+      null,
+      rows.map(([k, v]) => h("tr", null, h("th", { attrs: { scope: "row" } }, k), h("td", null, v))),
+    ),
+  );
+}

@@ -8,7 +8,7 @@ import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
 import { dataTable, tensorView } from "../shared/tensorView.js";
-import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
+import { h, replace, codicon, kvTable, linkButton, type Child } from "../shared/dom.js";
 import { formatCount, formatShape, formatSize } from "../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type {
@@ -113,22 +113,14 @@ function render(): void {
   if (st.error) parts.push(h("p", { class: "error-text", attrs: { role: "alert" } }, codicon("error"), " ", st.error));
   if (info) {
     parts.push(
-      h(
-        "table",
-        { class: "kv" },
-        h(
-          "tbody",
-          null,
-          [
-            ["elements", formatCount(info.elements)],
-            ["size", formatSize(info.bytes)],
-            ["shard", info.shardFile ?? "—"],
-            ["object path", info.objectPath ?? "—"],
-            ["trainable", info.trainable === undefined ? "—" : String(info.trainable)],
-            ["kind", info.kind],
-          ].map(([k, v]) => h("tr", null, h("th", null, k), h("td", null, v))),
-        ),
-      ),
+      kvTable([
+        ["elements", formatCount(info.elements)],
+        ["size", formatSize(info.bytes)],
+        ["shard", info.shardFile ?? "—"],
+        ["object path", info.objectPath ?? "—"],
+        ["trainable", info.trainable === undefined ? "—" : String(info.trainable)],
+        ["kind", info.kind],
+      ]),
       info.problems.length
         ? h(
             "ul",
