@@ -1,7 +1,8 @@
 /**
  * Image <-> tensor math for the run form: which inputs take an image ([N,H,W,C] / [H,W,C], float or
  * uint8), bilinear resizing of decoded RGBA pixels (half-pixel centres, as tf.image.resize), scaling to
- * the model's range (image-shaped outputs are drawn by ../shared/tensorImage.ts). Pure (the webview decodes the file).
+ * the model's range (image-shaped outputs are drawn by ../shared/tensorImage.ts). Pure (the webview decodes
+ * the file).
  */
 import { DataType as DT } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";

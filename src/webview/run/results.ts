@@ -1,10 +1,10 @@
 /**
  * The results half of the run form: timings (load / restore+init / execution), warnings, the error
  * (with the failing node, its op and a link into the graph), each output as the shared tensor view
- * (../shared/tensorView.ts: stats, image, histogram, paged 2-D table) plus top-k, copy JSON and save .npy, and the per-op / per-node profile
- * with the value of any node on request.
+ * (../shared/tensorView.ts: stats, image, histogram, paged 2-D table) plus top-k, copy JSON and save .npy,
+ * and the per-op / per-node profile with the value of any node on request.
  */
-import { button, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
+import { button, dataTable, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
 import { formatNumber, formatShape } from "../shared/modelFormat.js";
 import { tensorView } from "../shared/tensorView.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
@@ -54,35 +54,15 @@ function topKView(t: DecodedTensor, a: ResultActions): HTMLElement | null {
     holder,
     h("h4", null, "Top-5 ", pick),
     Array.from({ length: rows }, (_, r) =>
-      h(
-        "table",
+      dataTable(
+        [rows > 1 ? `row ${r}: rank` : "rank", "index", labels ? "label" : null, "value"],
+        topK(t, 5, r).map((e, i) => [
+          String(i + 1),
+          h("td", { class: "mono topk-index" }, String(e.index)),
+          labels ? h("td", { class: "topk-label" }, label(e.index) ?? "—") : null,
+          h("td", { class: "mono" }, num(e.value)),
+        ]),
         { class: "data topk-table", data: { row: String(r) } },
-        h(
-          "thead",
-          null,
-          h(
-            "tr",
-            null,
-            h("th", null, rows > 1 ? `row ${r}: rank` : "rank"),
-            h("th", null, "index"),
-            labels ? h("th", null, "label") : null,
-            h("th", null, "value"),
-          ),
-        ),
-        h(
-          "tbody",
-          null,
-          topK(t, 5, r).map((e, i) =>
-            h(
-              "tr",
-              null,
-              h("td", null, String(i + 1)),
-              h("td", { class: "mono topk-index" }, String(e.index)),
-              labels ? h("td", { class: "topk-label" }, label(e.index) ?? "—") : null,
-              h("td", { class: "mono" }, num(e.value)),
-            ),
-          ),
-        ),
       ),
     ),
   );
@@ -189,59 +169,33 @@ function profileView(
     h(
       "div",
       { class: "profile-tables" },
-      h(
-        "table",
-        { class: "data", attrs: { "aria-label": "time by op type" } },
-        h(
-          "thead",
-          null,
-          h("tr", null, h("th", null, "op"), h("th", null, "calls"), h("th", null, "time"), h("th", null, "share")),
-        ),
-        h(
-          "tbody",
-          null,
-          p.ops
-            .slice(0, 20)
-            .map((o) =>
-              h(
-                "tr",
-                null,
-                h("td", { class: "mono" }, o.op),
-                h("td", null, String(o.count)),
-                h("td", null, ms(o.ms)),
-                h("td", null, `${((o.ms / (p.totalMs || 1)) * 100).toFixed(1)}%`),
-              ),
-            ),
-        ),
+      dataTable(
+        ["op", "calls", "time", "share"],
+        p.ops
+          .slice(0, 20)
+          .map((o) => [
+            h("td", { class: "mono" }, o.op),
+            String(o.count),
+            ms(o.ms),
+            `${((o.ms / (p.totalMs || 1)) * 100).toFixed(1)}%`,
+          ]),
+        { label: "time by op type" },
       ),
-      h(
-        "table",
-        { class: "data", attrs: { "aria-label": "slowest nodes" } },
-        h(
-          "thead",
-          null,
-          h("tr", null, h("th", null, "node"), h("th", null, "op"), h("th", null, "time"), h("th", null, "")),
-        ),
-        h(
-          "tbody",
-          null,
-          p.nodes.slice(0, 15).map((n) =>
-            h(
-              "tr",
-              null,
-              h("td", { class: "mono", title: n.fn ? `in function ${n.fn}` : "top-level graph" }, n.node),
-              h("td", { class: "mono" }, n.op),
-              h("td", null, ms(n.ms), n.count > 1 ? ` (${n.count}×)` : ""),
-              h(
-                "td",
-                null,
-                linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
-                " ",
-                linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`),
-              ),
-            ),
-          ),
-        ),
+      dataTable(
+        ["node", "op", "time", ""],
+        p.nodes
+          .slice(0, 15)
+          .map((n) => [
+            h("td", { class: "mono", title: n.fn ? `in function ${n.fn}` : "top-level graph" }, n.node),
+            h("td", { class: "mono" }, n.op),
+            [ms(n.ms), n.count > 1 ? ` (${n.count}×)` : ""],
+            [
+              linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
+              " ",
+              linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`),
+            ],
+          ]),
+        { label: "slowest nodes" },
       ),
     ),
     h(

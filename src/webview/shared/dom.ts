@@ -118,3 +118,41 @@ export function kvTable(rows: [string, Child][]): HTMLTableElement {
     ),
   );
 }
+
+/**
+ * A data table (`table.data`): a header row, then rows of cells given as text or nodes (wrapped in <td>, or
+ * <th> for the first cell with `rowHeads`) or as ready <td> elements (for a cell's own class or title).
+ * Header cells that are null/false are left out, and so are such body cells.
+ */
+export function dataTable(
+  head: Child[],
+  rows: Child[][],
+  opts: { class?: string; label?: string; rowHeads?: boolean; cellClass?: string; data?: Record<string, string> } = {},
+): HTMLTableElement {
+  const cell = (c: Child, i: number): Child =>
+    c === null || c === undefined || c === false
+      ? null
+      : c instanceof HTMLTableCellElement
+        ? c
+        : opts.rowHeads && i === 0
+          ? h("th", { attrs: { scope: "row" } }, c)
+          : h("td", { class: opts.cellClass }, c);
+  return h(
+    "table",
+    { class: opts.class ?? "data", data: opts.data, attrs: { "aria-label": opts.label } },
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        head.map((c) => (c === null || c === false ? null : h("th", null, c))),
+      ),
+    ),
+    h(
+      "tbody",
+      null,
+      rows.map((cells) => h("tr", null, cells.map(cell))),
+    ),
+  );
+}

@@ -7,7 +7,7 @@
  *
  *   panel.append(tensorView({ label: "y", stats, histogram, tensor }));
  */
-import { h, replace, linkButton, type Child } from "./dom.js";
+import { dataTable, h, replace, linkButton, type Child } from "./dom.js";
 import { histogramSvg } from "./histogramSvg.js";
 import { formatCount, formatNumber } from "./modelFormat.js";
 import { sliceGeometry, tablePage } from "./tensorSlice.js";
@@ -46,7 +46,7 @@ export interface TensorViewModel {
 export function tensorView(m: TensorViewModel): HTMLElement {
   const full = m.size === "full";
   const heading = (text: string) => (full ? h("h2", null, text) : null);
-  const stats = m.stats ? [heading("Statistics"), statsView(m.stats)] : [];
+  const stats = m.stats ? [heading("Statistics"), statsView(m.stats, full)] : [];
   const side = [
     ...(m.extra ?? []),
     m.tensor ? imageView(m.tensor) : null,
@@ -65,8 +65,11 @@ export function tensorView(m: TensorViewModel): HTMLElement {
   );
 }
 
-/** One line of statistics: "min … · max … · mean … · std … · zeros …%", each value in `[data-stat] .stat-value`. */
-export function statsView(s: TensorStatsLike): HTMLElement {
+/**
+ * One line of statistics: "min … · max … · mean … · std … · zeros …%" (NaN and ±Inf counts when there are
+ * any, or always with `all`), each value in `[data-stat] .stat-value`.
+ */
+export function statsView(s: TensorStatsLike, all = false): HTMLElement {
   const items: [string, string, string][] = [
     ["min", "min", formatNumber(s.min)],
     ["max", "max", formatNumber(s.max)],
@@ -74,8 +77,8 @@ export function statsView(s: TensorStatsLike): HTMLElement {
     ["std", "std", formatNumber(s.std)],
     ["zeros", "zeros", `${(100 * s.zeroFraction).toFixed(1)}%`],
   ];
-  if (s.nanCount) items.push(["NaN", "NaN", formatCount(s.nanCount)]);
-  if (s.infCount) items.push(["±inf", "±Inf", formatCount(s.infCount)]);
+  if (s.nanCount || all) items.push(["NaN", "NaN", formatCount(s.nanCount)]);
+  if (s.infCount || all) items.push(["±inf", "±Inf", formatCount(s.infCount)]);
   if (s.count !== undefined) items.push(["count", "count", formatCount(s.count)]);
   const el = h("div", { class: "stats mono" });
   items.forEach(([key, label, value], i) => {
@@ -194,36 +197,4 @@ export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
   };
   draw();
   return holder;
-}
-
-/** A data table: header row, then rows of text or nodes (the first cell a row header when asked). */
-export function dataTable(
-  head: Child[],
-  rows: Child[][],
-  opts: { class?: string; label?: string; rowHeads?: boolean; cellClass?: string } = {},
-): HTMLTableElement {
-  return h(
-    "table",
-    { class: opts.class ?? "data", attrs: { "aria-label": opts.label } },
-    h(
-      "thead",
-      null,
-      h(
-        "tr",
-        null,
-        head.map((c) => h("th", null, c)),
-      ),
-    ),
-    h(
-      "tbody",
-      null,
-      rows.map((cells) =>
-        h(
-          "tr",
-          null,
-          cells.map((c, i) => (opts.rowHeads && i === 0 ? h("th", null, c) : h("td", { class: opts.cellClass }, c))),
-        ),
-      ),
-    ),
-  );
 }

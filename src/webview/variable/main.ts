@@ -7,8 +7,8 @@ import "@vscode-elements/elements/dist/vscode-badge/index.js";
 import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
-import { dataTable, tensorView } from "../shared/tensorView.js";
-import { h, replace, codicon, kvTable, linkButton, type Child } from "../shared/dom.js";
+import { tensorView } from "../shared/tensorView.js";
+import { dataTable, h, replace, codicon, kvTable, linkButton, type Child } from "../shared/dom.js";
 import { formatCount, formatShape, formatSize } from "../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type {
