@@ -76,7 +76,15 @@ async function run(inputs: Input[], reps: number): Promise<FileResult[]> {
   const out: FileResult[] = [];
   for (const inp of inputs) {
     const times: Record<string, number[]> = {};
-    const n = inp.bytes.length > 5e6 ? Math.max(3, Math.floor(reps / 3)) : reps;
+    // small files get more repetitions: one garbage collection would otherwise decide their median
+    const n =
+      inp.bytes.length > 5e6
+        ? Math.max(3, Math.floor(reps / 3))
+        : inp.bytes.length < 1e5
+          ? reps * 6
+          : inp.bytes.length < 1e6
+            ? reps * 2
+            : reps;
     for (let i = 0; i < n + 2; i++) {
       // rotate the order each repetition so no decoder always follows the same one
       for (let k = 0; k < decoders.length; k++) {

@@ -132,7 +132,7 @@ out.push(
   `- ops the executor runs: **${runRows.length}** (${runRows.filter((r) => r.family === "converter").length} through tfjs-converter's op families, ${runRows.filter((r) => r.family !== "converter").length} of our own families)`,
 );
 out.push(
-  `- ops refused by design: **${refusedKernelRows.length + refusedOnly.length}** listed (${refusedKernelRows.length} with a refusing kernel, ${refusedOnly.length} custom or checkpoint ops seen in the fixtures), plus every op of the custom-op families`,
+  `- ops refused by design: **${refusedKernelRows.length + refusedOnly.length}** listed (${refusedKernelRows.length} with a refusing kernel, ${refusedOnly.length} custom-op, checkpoint, GPU-only or tf.data ops seen in the fixtures), plus every op of the custom-op families`,
 );
 out.push(
   `- ops in the fixtures: **${fixtureOps.length}**; run: ${fixtureOps.filter((op) => kernels[op] && !X.refusalReason(op)).length}; refused by design: ${fixtureOps.filter((op) => X.refusalReason(op)).length}; missing: **${missing.length}** (${missing.filter((op) => seen.get(op).reached.size).length} of them reached by a signature)`,

@@ -8,6 +8,7 @@ import { after, test } from "node:test";
 import { DataType } from "../src/savedmodel/dtypes.js";
 import { SavedModelError } from "../src/savedmodel/errors.js";
 import { decodeNpy, decodeNpz } from "../src/savedmodel/npy.js";
+import { fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "npystr-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,3 +67,35 @@ test("object arrays are refused, saying how to save them instead", { skip }, () 
       /astype\(str\)/.test(String(e.hint)),
   );
 });
+
+test(
+  "savedmodel run --inputs feeds numpy <U and |S files to a DT_STRING input",
+  { skip: skip || skipNoFixtures },
+  async () => {
+    const { loadExecutorBundle } = await import("./executor/helpers/bundle.js");
+    const X = await loadExecutorBundle();
+    numpy(`
+np.save("text_u.npy", np.array([["the quick brown fox"], ["jumps over"]]))
+np.save("text_s.npy", np.array([[b"the quick brown fox"], [b"jumps over"]]))
+`);
+    const outs: string[] = [];
+    for (const f of ["text_u.npy", "text_s.npy"]) {
+      let out = "";
+      let err = "";
+      const code = await X.runCommand(
+        [
+          fixturePath("textvectorization-tf241"),
+          "--json",
+          "--backend",
+          "cpu",
+          "--inputs",
+          `text_vectorization_input=${join(dir, f)}`,
+        ],
+        { out: (s) => (out += s), err: (s) => (err += s), cwd: dir },
+      );
+      assert.equal(code, 0, err);
+      outs.push(JSON.stringify(JSON.parse(out).outputs));
+    }
+    assert.equal(outs[0], outs[1], "the same strings give the same outputs from <U and |S files");
+  },
+);

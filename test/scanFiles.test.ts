@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../src/cli/main.js";
-import { writeReadFileExport, writeTableExport, writeWriteFileExport } from "./hostile/exports.js";
+import { writeHalfPlusTwo, writeReadFileExport, writeTableExport, writeWriteFileExport } from "./hostile/exports.js";
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -69,6 +69,18 @@ test("run refuses a signature reaching WriteFile before running, naming the node
     assert.notEqual(r.code, 0);
     assert.match(r.err, /WriteFile \(refused: it writes a file\): write_file/);
     assert.ok(!existsSync(target));
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("a TF1 export with a saver runs: the load-time restore is not a refused op", async () => {
+  const d = mkdtempSync(join(tmpdir(), "scanfiles-"));
+  try {
+    await writeHalfPlusTwo(join(d, "e"));
+    const r = await cli("run", join(d, "e"), "--input_exprs", "x=[[1.0]]", "--backend", "cpu");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\[\[2\.5\]\]/);
   } finally {
     rmSync(d, { recursive: true, force: true });
   }

@@ -46,6 +46,9 @@ async function sameFirstView(files: Map<string, Uint8Array>, label: string) {
       `${label}: graph ${i}`,
     );
     assert.equal(mg.objectGraph()?.nodes.length, bin.metaGraphs[i].objectGraph()?.nodes.length);
+    // the whole message, once the graph is parsed, is the binary's
+    const whole = (m: typeof mg) => Buffer.from(tensorflow.MetaGraphDef.encode(m.metaGraphDef()).finish());
+    assert.ok(whole(mg).equals(whole(bin.metaGraphs[i])), `${label}: meta graph ${i} as a whole`);
   }
 }
 
@@ -82,4 +85,20 @@ test("every binary fixture's text twin has the same first view and graph", { ski
     n++;
   }
   assert.ok(n > 20);
+});
+
+test("an error after the skipped graph still names its byte offset in the file", async () => {
+  const files = halfPlusTwo().save();
+  const text = printTextFormat(tensorflow.SavedModel.decode(files.get("saved_model.pb")!), "tensorflow.SavedModel");
+  const broken = text.replace(/method_name: "tensorflow\/serving\/predict"/, 'method_nam: "x"');
+  assert.notEqual(broken, text);
+  const at = new TextEncoder().encode(broken.slice(0, broken.indexOf("method_nam:"))).length;
+  assert.ok(at > broken.indexOf("graph_def"), "the error comes after the graph");
+  const m = new Map(files);
+  m.delete("saved_model.pb");
+  m.set("saved_model.pbtxt", new TextEncoder().encode(broken));
+  await assert.rejects(
+    openSavedModel(new MemoryFileAccess(m)),
+    (e: unknown) => e instanceof SavedModelError && e.offset === at && /method_nam/.test(e.message),
+  );
 });

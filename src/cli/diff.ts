@@ -5,11 +5,9 @@
  * Exit codes for CI: 0 no breaking change, 3 breaking contract change (with --fail-on any: any change),
  * 4 outputs differ beyond --atol, 1 error, 2 usage.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
-import { decodeNpy, decodeNpz } from "../savedmodel/npy.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
 import {
   ALL_SECTIONS,
@@ -190,23 +188,6 @@ function onlyBehaviour(r: DiffReport): boolean {
   return r.contract.length === 0 && s.weightsChanged === 0 && !s.graphChanged && s.filesChanged === 0;
 }
 
-async function inputFile(cwd: string, spec: string, key: string): Promise<DecodedTensor> {
-  const m = /^(.*?)(?:\[([^\]]+)\])?$/.exec(spec.trim())!;
-  const file = resolve(cwd, m[1]);
-  const bytes = await readFile(file).catch((e: Error) => {
-    throw new UsageError(`--inputs ${key}: cannot read ${file}: ${e.message}`);
-  });
-  if (file.endsWith(".npz")) {
-    const arrays = await decodeNpz(bytes, file);
-    const names = Object.keys(arrays);
-    const name = m[2] ?? (names.length === 1 ? names[0] : undefined);
-    if (name === undefined || !arrays[name])
-      throw new UsageError(`--inputs ${key}: pick one of ${names.join(", ")} in ${file} with [NAME]`);
-    return arrays[name];
-  }
-  return decodeNpy(bytes, file);
-}
-
 async function behaviour(
   rootA: string,
   rootB: string,
@@ -219,8 +200,7 @@ async function behaviour(
   // restore, init ops and the run, and reaching it terminates the worker (no tfjs in this process)
   const { ExecutorWorker } = await import("../executor/workerClient.js");
   const { executorWorkerScript } = await import("./workerScript.js");
-  const { parseValueExpr, splitAssignments } = await import("../executor/feeds.js");
-  const { examplesFromJson } = await import("../executor/example.js");
+  const { feedsFromFlags } = await import("./feedFlags.js");
   const timeoutMs = flags.timeout_ms === undefined ? 300_000 : Number(flags.timeout_ms);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
     throw new UsageError("--timeout_ms must be a positive whole number of milliseconds");
@@ -241,32 +221,7 @@ async function behaviour(
       const sig = loaded.signatures.find((s) => s.key === key);
       if (!sig) throw new UsageError(`--run: ${root} has no signature "${key}"`);
       if (!feeds) {
-        feeds = {};
-        const specOf = (k: string, flag: string) => {
-          const s = sig.inputs.find((i) => i.key === k);
-          if (!s) throw new UsageError(`${flag}: signature "${key}" has no input "${k}"`);
-          return s;
-        };
-        for (const [k, v] of splitAssignments(String(flags.inputs ?? ""), "--inputs")) {
-          specOf(k, "--inputs");
-          feeds[k] = await inputFile(io.cwd, v, k);
-        }
-        for (const [k, v] of splitAssignments(String(flags.input_exprs ?? ""), "--input_exprs"))
-          try {
-            feeds[k] = parseValueExpr(v, specOf(k, "--input_exprs").dtype, `--input_exprs ${k}`);
-          } catch (e) {
-            throw e instanceof UsageError ? e : new UsageError((e as Error).message);
-          }
-        for (const [k, v] of splitAssignments(String(flags.input_examples ?? ""), "--input_examples")) {
-          specOf(k, "--input_examples");
-          let ex: Uint8Array[];
-          try {
-            ex = examplesFromJson(v);
-          } catch (e) {
-            throw new UsageError(`--input_examples ${k}: ${(e as Error).message}`);
-          }
-          feeds[k] = { dtype: 7, shape: [ex.length], values: ex };
-        }
+        feeds = await feedsFromFlags(flags, sig, io.cwd);
         given = Object.keys(feeds).length > 0;
         if (!given) feeds = randomInputs(sig.inputs, seed);
       }

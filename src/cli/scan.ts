@@ -5,7 +5,8 @@
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
 import { tensorflow } from "../savedmodel/proto.js";
-import { customOps, scanMetaGraph, type ScanFinding } from "../executor/scan.js";
+import { customOps, scanMetaGraph, scanProgram, type ScanFinding } from "../executor/scan.js";
+import { fileReads, type FileRead } from "../executor/fileReads.js";
 import { SCAN_DENYLIST } from "../executor/unsafeOps.js";
 import { resolve } from "node:path";
 import { parseFlags, UsageError, type CliIO } from "./io.js";
@@ -69,12 +70,17 @@ export async function scanCommand(argv: string[], rawIo: CliIO): Promise<number>
       denylist[op] = SCAN_DENYLIST[op] ?? "on the given denylist";
   }
   const results: { tags: string[]; findings: ScanFinding[]; customOps: { op: string; nodes: string[] }[] }[] = [];
+  const reads: { tags: string[]; reads: FileRead[] }[] = [];
   for (const mg of graphs) {
     const full = tensorflow.MetaGraphDef.create({ ...mg.shell, graphDef: mg.graphDef() });
-    const custom = [...customOps(full)].map(([op, nodes]) => ({ op, nodes })).sort((a, b) => (a.op < b.op ? -1 : 1));
-    results.push({ tags: mg.tags, findings: scanMetaGraph(full, denylist), customOps: custom });
+    const program = scanProgram(full); // function bodies compile once for all three walks
+    const custom = [...customOps(full, program)]
+      .map(([op, nodes]) => ({ op, nodes }))
+      .sort((a, b) => (a.op < b.op ? -1 : 1));
+    results.push({ tags: mg.tags, findings: scanMetaGraph(full, denylist, program), customOps: custom });
+    reads.push({ tags: mg.tags, reads: fileReads(full, program) });
   }
-  const files = await scanFiles(root, tree, graphs);
+  const files = await scanFiles(root, tree, reads);
   const any = results.some((r) => r.findings.some((f) => !f.saver)) || files.unsafe;
   if (flags.json) {
     rawIo.out(JSON.stringify({ schema: "savedmodel.scan/1", dir: root, metaGraphs: results, files }, null, 2) + "\n");

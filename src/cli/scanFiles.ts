@@ -4,9 +4,7 @@
  * links in the export with their targets, and entries that are not regular files. Model-derived strings are
  * printed JSON-quoted, so control characters never reach the terminal.
  */
-import { fileReads, assetRelative, type FileRead } from "../executor/fileReads.js";
-import type { MetaGraph } from "../savedmodel/savedModel.js";
-import { tensorflow } from "../savedmodel/proto.js";
+import { assetRelative, type FileRead } from "../executor/fileReads.js";
 import { ExportRoot } from "../savedmodel/node/exportRoot.js";
 import { inspectExportTree, type ExportTreeReport } from "../savedmodel/node/exportTree.js";
 
@@ -29,12 +27,15 @@ export async function scanTree(dir: string): Promise<ExportTreeReport> {
   return inspectExportTree(dir);
 }
 
-export async function scanFiles(dir: string, tree: ExportTreeReport, graphs: MetaGraph[]): Promise<ScanFilesReport> {
+export async function scanFiles(
+  dir: string,
+  tree: ExportTreeReport,
+  graphs: { tags: string[]; reads: FileRead[] }[],
+): Promise<ScanFilesReport> {
   const contained = new ExportRoot(dir);
   const reads: FileReadReport[] = [];
   for (const mg of graphs) {
-    const full = tensorflow.MetaGraphDef.create({ ...mg.shell, graphDef: mg.graphDef() });
-    for (const r of fileReads(full)) {
+    for (const r of mg.reads) {
       const refused: (string | undefined)[] = [];
       for (const f of r.files) {
         const rel = f.file !== undefined ? assetRelative(f.file) : undefined;

@@ -79,8 +79,10 @@ export function staysInsideAssets(path: string): boolean {
 }
 
 /** Every file-reading node of a meta graph (top-level graph and all library functions) with its files. */
-export function fileReads(mg: IMetaGraphDef): FileRead[] {
-  const program = new Program(mg.graphDef ?? {}, mg.metaInfoDef?.strippedOpList?.op ?? []);
+export function fileReads(
+  mg: IMetaGraphDef,
+  program = new Program(mg.graphDef ?? {}, mg.metaInfoDef?.strippedOpList?.op ?? []),
+): FileRead[] {
   const assets = assetTensors(mg);
   const bodies: Body[] = [program.mainBody(), ...[...program.functions.keys()].map((f) => program.functionBody(f))];
   // call sites of each function: (caller body, node index)

@@ -96,6 +96,8 @@ export interface MissingOp {
   nodes: string[];
   /** True for known custom-op families (TF Text, Decision Forests, ...). */
   custom?: boolean;
+  /** Why the executor has no kernel on purpose (GPU-only, training input pipelines). */
+  why?: string;
   /** Why the op is refused (it touches files, network or processes): never run, refused before the run starts. */
   refused?: string;
 }

@@ -12,7 +12,7 @@ export class MissingOpsError extends Error {
         missing
           .map(
             (m) =>
-              `  ${m.op}${m.custom ? " (custom op)" : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
+              `  ${m.op}${m.custom ? " (custom op)" : m.why ? ` (${m.why})` : ""}: ${m.nodes.slice(0, 5).join(", ")}${m.nodes.length > 5 ? ` and ${m.nodes.length - 5} more` : ""}`,
           )
           .join("\n"),
     );

@@ -6,6 +6,7 @@ import { allKernels, kernelFamily } from "./ops/index.js";
 import { REFUSED_IN_SIGNATURES } from "./session.js";
 import { CPU_ROUTED } from "./tfjs/runtime.js";
 import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
+import { NOT_SERVING_OPS } from "./refusals.js";
 
 /** Why the executor refuses `op` by design, or undefined when it does not. */
 export function refusalReason(op: string): string | undefined {
@@ -13,6 +14,7 @@ export function refusalReason(op: string): string | undefined {
     return `${UNSAFE_OPS[op]}: the executor never touches files, network or processes outside the export`;
   if (REFUSED_IN_SIGNATURES[op])
     return `${REFUSED_IN_SIGNATURES[op]} (allowed only in the load-time restore from the export's variables/)`;
+  if (NOT_SERVING_OPS[op]) return NOT_SERVING_OPS[op];
   if (KNOWN_CUSTOM_OP.test(op))
     return "custom op of a TensorFlow add-on library (TF Text, Decision Forests, ...): native code that is not part of TensorFlow";
   return undefined;

@@ -61,12 +61,16 @@ function tensorNode(main: Body, name: string): number | undefined {
   return main.byName.get(name.replace(/^\^/, "").replace(/:\d+$/, ""));
 }
 
+/** The compiled graph a scan walks; pass one to customOps, scanMetaGraph and fileReads so bodies compile once. */
+export function scanProgram(mg: IMetaGraphDef): Program {
+  return new Program(mg.graphDef ?? {}, mg.metaInfoDef?.strippedOpList?.op ?? []);
+}
+
 /**
  * Ops TensorFlow itself does not define (custom ops: TF Text, Decision Forests, ...): they need native
  * libraries loaded into the process that runs the model, so a scan names them too. op → nodes.
  */
-export function customOps(mg: IMetaGraphDef): Map<string, string[]> {
-  const program = new Program(mg.graphDef ?? {}, mg.metaInfoDef?.strippedOpList?.op ?? []);
+export function customOps(mg: IMetaGraphDef, program = scanProgram(mg)): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const visit = (body: Body) => {
     for (const n of body.nodes) {
@@ -82,8 +86,11 @@ export function customOps(mg: IMetaGraphDef): Map<string, string[]> {
 }
 
 /** Scans one meta graph. `denylist` defaults to SCAN_DENYLIST (op → why). */
-export function scanMetaGraph(mg: IMetaGraphDef, denylist: Record<string, string> = SCAN_DENYLIST): ScanFinding[] {
-  const program = new Program(mg.graphDef ?? {}, mg.metaInfoDef?.strippedOpList?.op ?? []);
+export function scanMetaGraph(
+  mg: IMetaGraphDef,
+  denylist: Record<string, string> = SCAN_DENYLIST,
+  program = scanProgram(mg),
+): ScanFinding[] {
   const main = program.mainBody();
   const entries: [string, number[]][] = [];
   for (const [key, sig] of Object.entries(mg.signatureDef ?? {})) {

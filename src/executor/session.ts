@@ -18,6 +18,7 @@ import { newConverterContext, disposeConverterContext } from "./ops/converter.js
 import { VARIABLES_PREFIX } from "./ops/io.js";
 import { SessionState, type SessionOptions } from "./state.js";
 import { KNOWN_CUSTOM_OP, UNSAFE_OPS } from "./unsafeOps.js";
+import { NOT_SERVING_OPS } from "./refusals.js";
 import { MissingOpsError } from "./missingOps.js";
 
 export { MissingOpsError };
@@ -317,15 +318,14 @@ export class Session {
 
   /** Ops reachable from the signature (through function calls and control flow) that have no kernel. */
   missingOps(key: string): MissingOp[] {
-    const { fetches, fed } = this.signatureRoots(key);
-    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
-    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
-    const init = this.initTargets
-      .filter((n) => n !== restore)
-      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
-    return [...this.reachableOps([...fetches, ...init], fed).entries()]
+    return [...this.signatureReach(key).entries()]
       .filter(([op]) => !this.state.kernels[op])
-      .map(([op, nodes]) => ({ op, nodes, ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}) }))
+      .map(([op, nodes]) => ({
+        op,
+        nodes,
+        ...(KNOWN_CUSTOM_OP.test(op) ? { custom: true } : {}),
+        ...(NOT_SERVING_OPS[op] ? { why: NOT_SERVING_OPS[op] } : {}),
+      }))
       .sort((a, b) => (a.op < b.op ? -1 : 1));
   }
 
@@ -335,18 +335,25 @@ export class Session {
    * run() refuses such a signature before running anything (no variable is touched).
    */
   refusedOps(key: string): RefusedOp[] {
-    const { fetches, fed } = this.signatureRoots(key);
-    // the init op too (not the saver's restore, which reads the export's own variables/ at load)
-    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
-    const init = this.initTargets
-      .filter((n) => n !== restore)
-      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
-    return [...this.reachableOps([...fetches, ...init], fed).entries()]
+    return [...this.signatureReach(key).entries()]
       .flatMap(([op, nodes]) => {
         const why = REFUSED_IN_SIGNATURES[op] ?? (this.state.kernels[op]?.unsafe ? UNSAFE_OPS[op] : undefined);
         return why ? [{ op, nodes, why }] : [];
       })
       .sort((a, b) => (a.op < b.op ? -1 : 1));
+  }
+
+  /**
+   * Every op a run of the signature reaches: from its fetches and the init op (not the saver's restore, which
+   * reads the export's own variables/ at load), through function calls and control flow.
+   */
+  private signatureReach(key: string): Map<string, string[]> {
+    const { fetches, fed } = this.signatureRoots(key);
+    const restore = this.metaGraph.shell.saverDef?.restoreOpName;
+    const init = this.initTargets
+      .filter((n) => n !== restore)
+      .map((n) => this.tensorRef(this.state.program.mainBody(), n).node);
+    return this.reachableOps([...fetches, ...init], fed);
   }
 
   private signatureRoots(key: string): { fetches: number[]; fed: Set<number> } {
@@ -459,11 +466,11 @@ export class Session {
       for (const spec of inputs) {
         if (!spec.name || !feeds[spec.key]) continue;
         const other = fedBy.get(spec.name);
-        if (other)
+        if (other && !sameTensor(feeds[other], feeds[spec.key]))
           throw new Error(
-            `inputs "${other}" and "${spec.key}" name the same tensor ${spec.name}; give only one of them`,
+            `inputs "${other}" and "${spec.key}" name the same tensor ${spec.name} but were given different values; give only one of them`,
           );
-        fedBy.set(spec.name, spec.key);
+        if (!other) fedBy.set(spec.name, spec.key);
       }
       for (const spec of inputs) {
         if (!feeds[spec.key] && spec.name && fedBy.has(spec.name)) continue;
@@ -621,6 +628,20 @@ export class Session {
       }
     }
   }
+}
+
+function sameTensor(a: DecodedTensor, b: DecodedTensor): boolean {
+  if (a.shape.join() !== b.shape.join() || a.values.length !== b.values.length) return false;
+  const av = a.values as ArrayLike<unknown>;
+  const bv = b.values as ArrayLike<unknown>;
+  for (let i = 0; i < av.length; i++) {
+    const x = av[i];
+    const y = bv[i];
+    if (x instanceof Uint8Array && y instanceof Uint8Array) {
+      if (x.length !== y.length || x.some((c, j) => c !== y[j])) return false;
+    } else if (Number(x) !== Number(y)) return false;
+  }
+  return true;
 }
 
 const SPARSE_PART = /^(.*)\/(indices|values|dense_shape)$/;

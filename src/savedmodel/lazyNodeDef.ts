@@ -10,6 +10,7 @@
  * swapped for the lazy one; everything else decodes as usual.
  */
 import $protobuf from "../../proto/runtime.js";
+import { asSavedModelError } from "./errors.js";
 import { tensorflow } from "./proto.js";
 
 const Reader = $protobuf.Reader;
@@ -19,6 +20,8 @@ type AttrMap = Record<string, tensorflow.IAttrValue>;
 const SOURCE = Symbol("attrSource");
 
 interface AttrSource {
+  /** The file, for the error a damaged attribute gives when it is read. */
+  file: string;
   buf: Uint8Array;
   /** [start, end) of each attr map entry's payload, in order. */
   at: number[];
@@ -33,7 +36,15 @@ function ownAttr(node: object, value: AttrMap): AttrMap {
   return value;
 }
 
-function materialize(src: AttrSource): AttrMap {
+function materialize(src: AttrSource, node: { name?: string }): AttrMap {
+  try {
+    return materializeAttrs(src);
+  } catch (e) {
+    throw asSavedModelError(src.file, e, `node "${node.name ?? ""}" attr`);
+  }
+}
+
+function materializeAttrs(src: AttrSource): AttrMap {
   const attr: AttrMap = {};
   const r = Reader.create(src.buf);
   const at = src.at;
@@ -46,8 +57,15 @@ function materialize(src: AttrSource): AttrMap {
     while (r.pos < end) {
       const tag = r.uint32();
       if (tag >>> 3 === 1) key = r.string();
-      else if (tag >>> 3 === 2) value = tensorflow.AttrValue.decode(r, r.uint32());
-      else r.skipType(tag & 7);
+      else if (tag >>> 3 === 2) {
+        // decoded long after the graph was read: a failure here (e.g. nesting past maxProtoDepth) still names the
+        // file and the attr instead of escaping as a bare Error
+        try {
+          value = tensorflow.AttrValue.decode(r, r.uint32());
+        } catch (e) {
+          throw asSavedModelError("saved_model.pb", e, `node attr "${key}"`);
+        }
+      } else r.skipType(tag & 7);
     }
     if (key === "__proto__")
       Object.defineProperty(attr, key, { value, writable: true, enumerable: true, configurable: true });
@@ -64,7 +82,7 @@ Object.defineProperty(tensorflow.NodeDef.prototype, "attr", {
   get(this: LazyNode & object): AttrMap {
     const src = this[SOURCE];
     if (src) this[SOURCE] = undefined;
-    return ownAttr(this, src ? materialize(src) : {});
+    return ownAttr(this, src ? materialize(src, this as { name?: string }) : {});
   },
   set(this: LazyNode & object, value: AttrMap) {
     if (this[SOURCE]) this[SOURCE] = undefined;
@@ -118,7 +136,7 @@ function decodeLazyNodeDef(reader: ProtoReader | Uint8Array, length?: number): t
     }
   }
   if (r.pos !== end) throw RangeError("index out of range");
-  if (at) m[SOURCE] = { buf: r.buf, at };
+  if (at) m[SOURCE] = { file: lazyFile, buf: r.buf, at };
   return m;
 }
 
@@ -155,8 +173,11 @@ function decodeLazyOpList(reader: ProtoReader | Uint8Array, length?: number): te
   return m;
 }
 
+let lazyFile = "saved_model.pb";
+
 /** Runs `fn` (a protobufjs decode) with NodeDef attributes and OpList entries decoded lazily. */
-export function decodeWithLazyNodes<T>(fn: () => T): T {
+export function decodeWithLazyNodes<T>(fn: () => T, file = "saved_model.pb"): T {
+  lazyFile = file;
   const node = tensorflow.NodeDef.decode;
   const ops = tensorflow.OpList.decode;
   tensorflow.NodeDef.decode = decodeLazyNodeDef as typeof tensorflow.NodeDef.decode;

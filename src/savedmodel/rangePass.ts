@@ -6,6 +6,7 @@
  * (frozen weights), which stay on disk: their byte ranges are recorded as DeferredContent and read
  * when something needs the values (see MetaGraph.readTensorContent).
  */
+import $protobuf from "../../proto/runtime.js";
 import type { FileAccess } from "./fileAccess.js";
 import { addShellField, walkGraphDef, type LazyMetaGraph } from "./lazyPass.js";
 import { tensorflow } from "./proto.js";
@@ -69,7 +70,7 @@ class Cursor {
     if (pos >= this.start && pos + want <= this.end) return;
     const len = Math.min(Math.max(n, this.window), this.size - pos);
     this.window = Math.min(this.window * 2, WINDOW); // a walk that keeps going reads bigger windows
-    this.buf = await this.fs.readRange(this.path, pos, len);
+    this.buf = asBuffer(await this.fs.readRange(this.path, pos, len));
     this.reads++;
     this.start = pos;
     if (this.buf.length < want) throw new Error(`short read: ${this.buf.length} of ${want} bytes at offset ${pos}`);
@@ -293,9 +294,20 @@ async function sparseMapEntry(
   return { key, sparse };
 }
 
+/**
+ * The body as a Node Buffer where there is one (protobufjs then reads strings with the native UTF-8
+ * decoder instead of its JavaScript one), a plain Uint8Array in browsers. No copy for one part.
+ */
+const NodeBuffer = (
+  $protobuf.util as unknown as { Buffer?: { from(a: ArrayBufferLike, o: number, n: number): Uint8Array } }
+).Buffer;
+function asBuffer(u: Uint8Array): Uint8Array {
+  return NodeBuffer ? NodeBuffer.from(u.buffer, u.byteOffset, u.byteLength) : u;
+}
+
 function concat(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(length);
+  if (parts.length === 1) return asBuffer(parts[0]);
+  const out = asBuffer(new Uint8Array(length));
   let at = 0;
   for (const p of parts) {
     out.set(p, at);

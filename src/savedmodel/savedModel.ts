@@ -15,7 +15,15 @@ import { decodeWithLazyNodes } from "./lazyNodeDef.js";
 import { tensorflow } from "./proto.js";
 import { sniffFolder, sniffProto, type FolderKind } from "./sniff.js";
 import { parseTextFormat } from "./textFormat/index.js";
-import { blank, isolate, skimSavedModelText, type SkimmedMetaGraph, type TextSpan } from "./textFormat/skim.js";
+import {
+  cut,
+  cutBytes,
+  resolveNode,
+  skimIndentedBytes,
+  skimSavedModelText,
+  type SkimmedMetaGraph,
+  type TextSpan,
+} from "./textFormat/skim.js";
 
 export interface ExportFile {
   path: string;
@@ -47,7 +55,7 @@ export class MetaGraph {
   private readonly lazy?: LazyMetaGraph;
   private fullCache?: tensorflow.MetaGraphDef;
   /** A text export: the source and where its graph and object graph are (parsed when asked for). */
-  private readonly text?: { source: string; skim: SkimmedMetaGraph };
+  private readonly text?: { source: string | Uint8Array; skim: SkimmedMetaGraph };
   private readonly file: string;
   private graphCache?: tensorflow.GraphDef;
   private nodesCache?: tensorflow.NodeDef[];
@@ -73,7 +81,7 @@ export class MetaGraph {
           source?: { fs: FileAccess; path: string };
         }
       | { full: tensorflow.MetaGraphDef }
-      | { shell: tensorflow.MetaGraphDef; text: string; skim: SkimmedMetaGraph },
+      | { shell: tensorflow.MetaGraphDef; text: string | Uint8Array; skim: SkimmedMetaGraph },
   ) {
     this.index = index;
     this.file = file;
@@ -100,12 +108,21 @@ export class MetaGraph {
     if (this.fullCache || !this.text) return this.fullCache;
     const { source, skim } = this.text;
     const m = tensorflow.MetaGraphDef.create({ ...this.shell });
-    for (const span of [skim.graph, skim.objectGraph])
-      if (span)
-        Object.assign(
-          m,
-          parseText<tensorflow.MetaGraphDef>(isolate(source, span), "tensorflow.MetaGraphDef", this.file),
-        );
+    // only the parsed part: the rest of a parsed MetaGraphDef is empty defaults
+    if (skim.graph)
+      m.graphDef = parseSpan<tensorflow.MetaGraphDef>(
+        source,
+        skim.graph,
+        "tensorflow.MetaGraphDef",
+        this.file,
+      ).graphDef;
+    if (skim.objectGraph)
+      m.objectGraphDef = parseSpan<tensorflow.MetaGraphDef>(
+        source,
+        skim.objectGraph,
+        "tensorflow.MetaGraphDef",
+        this.file,
+      ).objectGraphDef;
     return (this.fullCache = m);
   }
 
@@ -178,7 +195,7 @@ export class MetaGraph {
     } else if (this.lazy?.graph && this.bytes) {
       try {
         const bytes = sliceRange(this.bytes, this.lazy.graph.range);
-        this.graphCache = decodeWithLazyNodes(() => tensorflow.GraphDef.decode(bytes));
+        this.graphCache = decodeWithLazyNodes(() => tensorflow.GraphDef.decode(bytes), this.file);
         this.mark(this.graphCache, this.deferred);
       } catch (e) {
         throw asSavedModelError(this.file, e, this.field("graph_def"));
@@ -203,7 +220,7 @@ export class MetaGraph {
           if (tag >>> 3 === 1 && (tag & 7) === 2) nodes.push(tensorflow.NodeDef.decode(r, r.uint32()));
           else r.skipType(tag & 7);
         }
-      });
+      }, this.file);
     } catch (e) {
       throw asSavedModelError(this.file, e, this.field(`graph_def.node[${nodes.length}]`));
     }
@@ -233,7 +250,7 @@ export class MetaGraph {
     if (!lf) return undefined;
     try {
       const bytes = sliceRange(this.bytes, lf.range);
-      const f = decodeWithLazyNodes(() => tensorflow.FunctionDef.decode(bytes));
+      const f = decodeWithLazyNodes(() => tensorflow.FunctionDef.decode(bytes), this.file);
       if (this.deferred.length) {
         const j = this.lazyFunctionList().indexOf(lf);
         this.mark(
@@ -263,14 +280,20 @@ export class MetaGraph {
     if (this.text && !this.fullCache) {
       // a text export: parse only the node blocks whose skimmed name matches (or could not be read)
       const { source, skim } = this.text;
-      return skim.nodes
-        .filter((s) => s.end > 0 && (s.name === undefined || want.has(s.name)))
-        .map(
-          (s) =>
-            parseText<tensorflow.GraphDef>(isolate(source, s), "tensorflow.GraphDef", this.file)
-              .node[0] as tensorflow.NodeDef,
-        )
-        .filter((n) => n && want.has(n.name));
+      try {
+        if (typeof source !== "string")
+          for (const n of skim.nodes)
+            if (!resolveNode(source, n, ($protobuf.util as { Buffer?: unknown }).Buffer)) throw Error("unclosed node");
+        return skim.nodes
+          .filter((s) => s.end > 0 && (s.name === undefined || want.has(s.name)))
+          .map(
+            (s) =>
+              parseSpan<tensorflow.GraphDef>(source, s, "tensorflow.GraphDef", this.file).node[0] as tensorflow.NodeDef,
+          )
+          .filter((n) => n && want.has(n.name));
+      } catch {
+        // a node block the skim misjudged: the whole graph decides (and reports a real error)
+      }
     }
     if (this.graphCache || this.nodesCache || this.full || !this.lazy?.graph || !this.bytes)
       return this.nodes().filter((n) => want.has(n.name));
@@ -287,7 +310,7 @@ export class MetaGraph {
           const end = r.pos + len;
           const name = nodeName(r.buf, r.pos, end);
           if (name !== undefined && want.has(name)) {
-            const n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(r, len));
+            const n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(r, len), this.file);
             for (const d of this.deferred)
               if (d.path[0] === "node" && d.path[1] === index) records.push({ ...d, path: d.path.slice(2) });
             if (records.length) this.mark(n, records.splice(0));
@@ -553,18 +576,46 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
   if (kind === "saved_model_text" || (kind === "unknown" && file.endsWith(".pbtxt") && isMostlyText(bytes))) {
     format = "text";
     // the graph and object graph are skimmed over (found, counted) and parsed only when asked for
-    const text = new TextDecoder("utf-8").decode(bytes);
-    const skim = skimSavedModelText(text);
-    const spans = skim.flatMap((m) => [m.graph, m.objectGraph].filter((s): s is TextSpan => !!s));
-    const sm = parseText<tensorflow.SavedModel>(blank(text, spans), "tensorflow.SavedModel", file);
-    schemaVersion = Number(sm.savedModelSchemaVersion ?? 0);
-    const mgs = (sm.metaGraphs ?? []) as tensorflow.MetaGraphDef[];
-    metaGraphs =
-      mgs.length === skim.length
-        ? mgs.map((m, i) => new MetaGraph(i, file, { shell: m, text, skim: skim[i] }))
-        : parseText<tensorflow.SavedModel>(text, "tensorflow.SavedModel", file).metaGraphs.map(
-            (m, i) => new MetaGraph(i, file, { full: m as tensorflow.MetaGraphDef }),
-          );
+    type Shell = { sm: tensorflow.SavedModel; mgs: tensorflow.MetaGraphDef[] };
+    const spansOf = (skim: SkimmedMetaGraph[]) =>
+      skim.flatMap((m) => [m.graph, m.objectGraph].filter((s): s is TextSpan => !!s));
+    // the skim is only trusted when what is left parses and holds no graph it missed
+    const checked = (sm: tensorflow.SavedModel, skim: SkimmedMetaGraph[]): Shell | undefined => {
+      const mgs = (sm.metaGraphs ?? []) as tensorflow.MetaGraphDef[];
+      return mgs.length === skim.length && mgs.every((m) => !m.graphDef && !m.objectGraphDef) ? { sm, mgs } : undefined;
+    };
+    let source: string | Uint8Array = bytes;
+    let skim = skimIndentedBytes(bytes, ($protobuf.util as { Buffer?: unknown }).Buffer);
+    let shell: Shell | undefined;
+    if (skim) {
+      // TensorFlow's indentation: found by byte search; only the rest is decoded and parsed
+      try {
+        const c = cutBytes(bytes, spansOf(skim));
+        shell = checked(parseText<tensorflow.SavedModel>(c.text, "tensorflow.SavedModel", file, c.byteOffset), skim);
+      } catch {
+        shell = undefined; // the fast skim cut in the wrong place: the careful one below decides
+      }
+    }
+    if (!shell) {
+      const text = new TextDecoder("utf-8").decode(bytes);
+      source = text;
+      skim = skimSavedModelText(text);
+      const c = cut(text, spansOf(skim));
+      shell = checked(
+        parseText<tensorflow.SavedModel>(c.text, "tensorflow.SavedModel", file, (o) =>
+          utf8Length(text.slice(0, c.original(o))),
+        ),
+        skim,
+      );
+    }
+    if (shell) {
+      schemaVersion = Number(shell.sm.savedModelSchemaVersion ?? 0);
+      metaGraphs = shell.mgs.map((m, i) => new MetaGraph(i, file, { shell: m, text: source, skim: skim![i] }));
+    } else {
+      const sm = parseText<tensorflow.SavedModel>(source as string, "tensorflow.SavedModel", file);
+      schemaVersion = Number(sm.savedModelSchemaVersion ?? 0);
+      metaGraphs = (sm.metaGraphs ?? []).map((m, i) => new MetaGraph(i, file, { full: m as tensorflow.MetaGraphDef }));
+    }
   } else {
     format = "binary";
     if (kind === "empty") throw new SavedModelError(file, "file is empty (0 bytes)");
@@ -657,16 +708,33 @@ function checkStructure(file: string, metaGraphs: MetaGraph[], limits: DecodeLim
 }
 
 /** Parses text format, with SavedModelError offsets in bytes (like parseTextFormatBytes). */
-function parseText<T>(text: string, typeName: string, file: string): T {
+function parseText<T>(
+  text: string,
+  typeName: string,
+  file: string,
+  /** Where a character offset of `text` is in the file, in bytes (default: `text` is the file). */
+  byteOffset: (charOffset: number) => number = (c) => utf8Length(text.slice(0, c)),
+): T {
   try {
     return parseTextFormat<T>(text, typeName, file);
   } catch (e) {
     if (e instanceof SavedModelError && e.offset !== undefined) {
-      const byteOffset = new TextEncoder().encode(text.slice(0, e.offset)).length;
-      throw new SavedModelError(file, e.detail, { offset: byteOffset, field: e.field, cause: e.cause });
+      throw new SavedModelError(file, e.detail, { offset: byteOffset(e.offset), field: e.field, cause: e.cause });
     }
     throw e;
   }
+}
+
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+/** Parses one span of a text export (its bytes, or its decoded text), with errors at their byte offset in the file. */
+function parseSpan<T>(source: string | Uint8Array, span: TextSpan, typeName: string, file: string): T {
+  if (typeof source === "string")
+    return parseText<T>(source.slice(span.start, span.end), typeName, file, (c) =>
+      utf8Length(source.slice(0, span.start + c)),
+    );
+  const text = new TextDecoder("utf-8").decode(source.subarray(span.start, span.end));
+  return parseText<T>(text, typeName, file, (c) => span.start + utf8Length(text.slice(0, c)));
 }
 
 /** The name (field 1) of the NodeDef in buf[start, end), without decoding the rest. */

@@ -118,6 +118,38 @@ export function tensorFromNested(v: unknown, dtype: number, what = "value"): Dec
 }
 
 /**
+ * A Python literal (True/False, tuples, 'single-quoted' strings) as JSON text. Only what is outside
+ * strings changes: "That's ok." keeps its apostrophe, 'a "b"' becomes "a \\"b\\"".
+ */
+export function pythonLiteralToJson(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      let body = "";
+      for (; j < text.length && text[j] !== ch; j++) {
+        if (text[j] === "\\" && j + 1 < text.length) {
+          body += text[j] + text[j + 1];
+          j++;
+        } else body += ch === "'" && text[j] === '"' ? '\\"' : text[j];
+      }
+      out += `"${ch === "'" ? body.replace(/\\'/g, "'") : body}"`;
+      i = j;
+      continue;
+    }
+    const word = /^(True|False|None)\b/.exec(text.slice(i));
+    if (word && !/[\w.]/.test(text[i - 1] ?? "")) {
+      out += word[1] === "True" ? "true" : word[1] === "False" ? "false" : "null";
+      i += word[1].length - 1;
+      continue;
+    }
+    out += ch === "(" ? "[" : ch === ")" ? "]" : ch;
+  }
+  return out;
+}
+
+/**
  * Python-ish value expressions: JSON-like nested lists with floats/ints/strings/True/False, and
  * np.zeros/np.ones/np.full(shape[, value]) — the subset of `saved_model_cli --input_exprs` that needs no Python.
  */
@@ -140,15 +172,9 @@ export function parseValueExpr(text: string, dtype: number, what: string): Decod
   }
   const arr = /^(?:np|numpy)\.(?:array|asarray)\(\s*([\s\S]*?)\s*(?:,\s*dtype\s*=\s*[\w.]+\s*)?\)$/.exec(t);
   if (arr) return parseValueExpr(arr[1], dtype, what);
-  const json = t
-    .replace(/\bTrue\b/g, "true")
-    .replace(/\bFalse\b/g, "false")
-    .replace(/\(/g, "[")
-    .replace(/\)/g, "]")
-    .replace(/'/g, '"');
   let v: unknown;
   try {
-    v = parseJsonKeepFloats(json);
+    v = parseJsonKeepFloats(pythonLiteralToJson(t));
   } catch (e) {
     throw new Error(`${what}: cannot parse "${t}" (${(e as Error).message}); give a nested list like [[1.0, 2.0]]`);
   }

@@ -237,8 +237,10 @@ export const scenarios = [
       await wb.page.waitForTimeout(1000);
       const texts = await view.locator("svg text").allTextContents();
       assert.ok(texts.length > 0, "the graph draws labelled nodes");
-      // selecting variable node "a" in the graph reveals variable a in the SavedModels view
-      await view.locator("svg text", { hasText: /^a$/ }).last().click({ force: true });
+      // selecting variable node "a" in the graph reveals variable a in the SavedModels view (found by name: variables
+      // are listed inside the op that reads them, and revealing one draws it as its own node)
+      await view.locator(".search input").fill("a");
+      await view.locator(".search input").press("Enter");
       const varRow = wb.row("a: float32 []");
       await varRow.waitFor({ timeout: 30000 });
       await wb.page.waitForFunction(

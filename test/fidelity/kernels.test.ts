@@ -50,3 +50,27 @@ for (const backend of ["cpu", "wasm"] as const) {
     assert.deepEqual(r.o.shape, [0]);
   });
 }
+
+test("UniqueWithCounts: first-occurrence order, indices and counts", async () => {
+  const r = await X.evalGraph(
+    {
+      node: [
+        konst("x", i32([4, 1, 4, 2, 1, 4], [6])),
+        { name: "u", op: "UniqueWithCounts", input: ["x"], attr: { T: { type: 3 }, out_idx: { type: 3 } } },
+      ],
+    },
+    {},
+    ["u:0", "u:1", "u:2"],
+    { backend: "cpu" },
+  );
+  // TF: y = [4, 1, 2], idx = [0, 1, 0, 2, 1, 0], count = [3, 2, 1]
+  assert.deepEqual([...(r["u:0"].values as Int32Array)], [4, 1, 2]);
+  assert.deepEqual([...(r["u:1"].values as Int32Array)], [0, 1, 0, 2, 1, 0]);
+  assert.deepEqual([...(r["u:2"].values as Int32Array)], [3, 2, 1]);
+});
+
+test("ops refused on purpose name their reason (GPU-only cuDNN kernels, tf.data pipelines)", async () => {
+  assert.match(X.refusalReason("CudnnRNN") ?? "", /GPU-only/);
+  assert.match(X.refusalReason("IteratorGetNext") ?? "", /tf\.data/);
+  assert.equal(X.refusalReason("MatMul"), undefined);
+});

@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath, skipNoFixtures } from "../helpers/fixtures.js";
-import { loadExecutorBundle, type ExecutorBundle } from "../executor/helpers/bundle.js";
+import { bundleDir, loadExecutorBundle, type ExecutorBundle } from "../executor/helpers/bundle.js";
+import { parseInputText } from "../../src/webview/run/inputParse.js";
+import { DataType } from "../../src/savedmodel/dtypes.js";
 
 interface TensorJson {
   dtype?: string;
@@ -178,3 +180,61 @@ describe("published outputs reproduced through savedmodel run", { skip: skipNoFi
     }
   });
 });
+
+/** The VS Code run path: values typed into the run form (its JSON parser), run by the executor worker the extension uses. */
+describe(
+  "published outputs reproduced through the run form's parsers and the executor worker",
+  { skip: skipNoFixtures },
+  () => {
+    const DTYPES: Record<string, number> = {
+      float32: DataType.DT_FLOAT,
+      float64: DataType.DT_DOUBLE,
+      int64: DataType.DT_INT64,
+      int32: DataType.DT_INT32,
+      int16: DataType.DT_INT16,
+      int8: DataType.DT_INT8,
+      uint64: DataType.DT_UINT64,
+      uint8: DataType.DT_UINT8,
+      bool: DataType.DT_BOOL,
+      string: DataType.DT_STRING,
+    };
+    for (const c of data.cases.filter((x) => x.signature && x.outputs && !x.expectError && !x.refused)) {
+      test(`${c.fixture} ${c.signature}`, { timeout: 300_000 }, async () => {
+        const w = new X.ExecutorWorker(new X.NodeFileAccess(fixturePath(c.fixture)), {
+          script: join(bundleDir, "executorWorker.cjs"),
+          timeoutMs: 120_000,
+        });
+        try {
+          const loaded = await w.load({ backend: "wasm" });
+          const sig = loaded.signatures.find((g) => g.key === c.signature)!;
+          const feeds: Record<string, unknown> = {};
+          for (const [k, t] of Object.entries(c.inputs ?? {})) {
+            if ("examples" in t) {
+              const ex = X.examplesFromJson(t.examples);
+              feeds[k] = { dtype: 7, shape: [ex.length], values: ex };
+              continue;
+            }
+            const spec = sig.inputs.find((i) => i.key === k)!;
+            // what a user types into the JSON field (the form lays a flat list out to the declared shape)
+            let text = JSON.stringify(nest(valuesOf(t), t.shape ?? []));
+            if (t.dtype?.startsWith("float")) text = text.replace(/(^|[[,])(-?\d+)(?=[,\]]|$)/g, "$1$2.0");
+            const r = parseInputText(text, spec.dtype ?? DTYPES[t.dtype ?? "float32"], spec.shape, k);
+            assert.ok(r.ok, `${k}: ${!r.ok && r.error}`);
+            if (r.ok) feeds[k] = r.tensor;
+          }
+          const r = await w.run(c.signature!, feeds as never, {});
+          for (const [k, want] of Object.entries(c.outputs!)) {
+            const t = r.outputs[k];
+            assert.ok(t, `output ${k}`);
+            const values = Array.isArray(t.values)
+              ? (t.values as Uint8Array[]).map((b) => new TextDecoder().decode(b))
+              : Array.from(t.values as ArrayLike<number | bigint>, Number);
+            compare({ shape: t.shape, values }, { values: want.values }, c.tolerance ?? { abs: 0, rel: 0 }, k);
+          }
+        } finally {
+          await w.terminate();
+        }
+      });
+    }
+  },
+);

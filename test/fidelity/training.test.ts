@@ -144,6 +144,28 @@ for (const backend of ["cpu", "wasm"] as const) {
       assert.deepEqual(nums(r["co:1"]), [0, 3, 0]);
     });
 
+    test("StridedSliceGrad scatters dy back into the sliced positions", async () => {
+      const r = await evalNodes(
+        [
+          konst("shape", i32([2, 4], [2])),
+          konst("b", i32([0, 1], [2])),
+          konst("e", i32([2, 4], [2])),
+          konst("st", i32([1, 2], [2])),
+          konst("dy", f32([10, 20, 30, 40], [2, 2])),
+          {
+            name: "g",
+            op: "StridedSliceGrad",
+            input: ["shape", "b", "e", "st", "dy"],
+            attr: { T: type(F), Index: type(I32) },
+          },
+        ],
+        ["g"],
+        backend,
+      );
+      // x[:, 1:4:2] took columns 1 and 3 of a [2, 4]: dy goes back there, zeros elsewhere
+      assert.deepEqual(nums(r.g), [0, 10, 0, 20, 0, 30, 0, 40]);
+    });
+
     test("SoftmaxCrossEntropyWithLogits and the sparse variant", async () => {
       const r = await evalNodes(
         [
@@ -259,6 +281,42 @@ for (const backend of ["cpu", "wasm"] as const) {
       close(v, [0.00025]);
       const lrT = (0.001 * Math.sqrt(0.001)) / 0.1;
       close(w, [1 - (lrT * 0.05) / (Math.sqrt(0.00025) + 1e-7)]);
+    });
+
+    test("ResourceApplyAdamWithAmsgrad, ResourceApplyAdaMax, ResourceApplyAdadelta", async () => {
+      // AMSGrad from m=0, v=0, vhat=0.01: m = 0.05, v = 0.00025, vhat = max(0.01, 0.00025) = 0.01
+      const [w, , , vh] = await applyOptimizer(
+        "ResourceApplyAdamWithAmsgrad",
+        [[1], [0], [0], [0.01]],
+        [s(0.9), s(0.999), s(0.001), s(0.9), s(0.999), s(1e-7), f32([0.5], [1])],
+        backend,
+      );
+      const lrT = (0.001 * Math.sqrt(0.001)) / 0.1;
+      close(vh, [0.01]);
+      close(w, [1 - (lrT * 0.05) / (0.1 + 1e-7)]);
+      // AdaMax from m=0, v=0.2, g=-0.5, b1^t=0.9: m = -0.05, v = max(0.999·0.2, 0.5) = 0.5;
+      // var = 1 - 0.002/0.1 · (-0.05)/(0.5 + 1e-7)
+      const [wm, mm, vm] = await applyOptimizer(
+        "ResourceApplyAdaMax",
+        [[1], [0], [0.2]],
+        [s(0.9), s(0.002), s(0.9), s(0.999), s(1e-7), f32([-0.5], [1])],
+        backend,
+      );
+      close(mm, [-0.05]);
+      close(vm, [0.5]);
+      close(wm, [1 - (0.002 / 0.1) * (-0.05 / (0.5 + 1e-7))]);
+      // Adadelta from accum=0, accum_update=0, rho=0.95, eps=1e-6, g=2, lr=1:
+      // accum = 0.2; update = sqrt(1e-6)/sqrt(0.2 + 1e-6)·2; accum_update = 0.05·update²; var = 1 - update
+      const [wd, ad, aud] = await applyOptimizer(
+        "ResourceApplyAdadelta",
+        [[1], [0], [0]],
+        [s(1), s(0.95), s(1e-6), f32([2], [1])],
+        backend,
+      );
+      const upd = (Math.sqrt(1e-6) / Math.sqrt(0.2 + 1e-6)) * 2;
+      close(ad, [0.2]);
+      close(aud, [0.05 * upd * upd]);
+      close(wd, [1 - upd]);
     });
 
     test("ResourceApplyRMSProp and ResourceApplyCenteredRMSProp", async () => {

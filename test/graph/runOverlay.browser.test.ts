@@ -77,17 +77,17 @@ test(
           });
         });
         // a signature view has Run…; it asks the host to open the run form of this signature
-        await page.click("#toolbar button.run-signature");
+        await page.click("#toolbar vscode-button.run-signature");
         await page.waitForFunction(() => true);
         // the host sends the run; Time (keyboard reachable, aria-pressed) colours by it
         await page.evaluate((run) => window.postMessage({ type: "graph/runData", run }, "*"), run);
-        const time = page.locator("#toolbar button.time-toggle");
+        const time = page.locator("#toolbar vscode-button.time-toggle");
         assert.equal(await time.getAttribute("aria-pressed"), "false");
         await time.focus();
         await page.keyboard.press("Enter");
         assert.equal(await time.getAttribute("aria-pressed"), "true");
         await page.waitForFunction(() => document.querySelectorAll(".heat").length > 0);
-        await page.click("#toolbar button:text-is('Fit')");
+        await page.click("#toolbar vscode-button:text-is('Fit')");
         await page.waitForTimeout(400);
         await page.screenshot({ path: join(SHOTS, `time-${theme}.png`) });
         const heated = await page.locator(".heat").count();
@@ -109,12 +109,12 @@ test(
         // select the slowest node: the details show its time and the value it produced
         await page.fill(".search input", slow.node);
         await page.press(".search input", "Enter");
-        await page.waitForFunction(() => document.querySelector(".details .run-values"), null, { timeout: 30_000 });
+        await page.waitForFunction(() => document.querySelector(".details .first-values"), null, { timeout: 30_000 });
         const details = await page.locator(".details").innerText();
         assert.match(details, /LAST RUN|Last run/i);
         assert.match(details, /self time/);
         assert.match(details, /float32 \[1, /);
-        assert.match(details, /min \/ max/);
+        assert.match(details, /min \S+ · max \S+ · mean/);
         await page.screenshot({ path: join(SHOTS, `value-${theme}.png`) });
         const req = sent.find((m) => m.type === "graph/nodeValue");
         assert.ok(req?.params, "a graph/nodeValue request went to the host");
@@ -143,7 +143,7 @@ test(
         await page.waitForFunction(() =>
           document.querySelector(".details")?.textContent?.includes("the call, with everything it ran"),
         );
-        await page.waitForFunction(() => document.querySelector(".details .run-values"), null, { timeout: 30_000 });
+        await page.waitForFunction(() => document.querySelector(".details .first-values"), null, { timeout: 30_000 });
         // T toggles off (keyboard on the canvas)
         await page.focus("#canvas");
         await page.keyboard.press("t");

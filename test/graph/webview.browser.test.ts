@@ -45,7 +45,7 @@ test(
         await d.dismiss();
       });
       // Start from everything collapsed (the first picture may have opened small groups).
-      await page.click("#toolbar button:text-is('Collapse all')");
+      await page.click("#toolbar vscode-button:text-is('Collapse all')");
       await page.waitForFunction(() => document.querySelectorAll(".box").length > 0);
       await page.waitForFunction(() => document.querySelector("#status")?.textContent?.includes("shown"));
       assert.equal(await page.locator("img").count(), 0, "no element created from a node name");
@@ -85,7 +85,7 @@ test(
       await page.waitForFunction(() => document.querySelector(".details h2")?.textContent !== "in");
       assert.match((await page.textContent(".details h2")) ?? "", /^block\/op0$/);
       // Tree -> graph: the host asks to reveal a node inside a collapsed group; graph -> tree: selection is reported.
-      await page.click("#toolbar button:text-is('Collapse all')");
+      await page.click("#toolbar vscode-button:text-is('Collapse all')");
       const selected = await page.evaluate(async () => {
         const got = new Promise<unknown>((resolve) =>
           window.addEventListener("webview-to-host", (ev) => {
@@ -107,7 +107,7 @@ test(
           }),
         );
         (
-          document.querySelector("#toolbar button[title^='Export the current view as SVG']") as HTMLButtonElement
+          document.querySelector("#toolbar vscode-button[title^='Export the current view as SVG']") as HTMLElement
         ).click();
         return got;
       });
@@ -151,7 +151,7 @@ test(
           }),
         );
         (
-          document.querySelector("#toolbar button[title^='Export the current view as PNG']") as HTMLButtonElement
+          document.querySelector("#toolbar vscode-button[title^='Export the current view as PNG']") as HTMLElement
         ).click();
         return got;
       });

@@ -74,3 +74,15 @@ test("sparse inputs: {indices, values, dense_shape} as components; a dense value
   assert.match(cmd, /company\/indices=/);
   assert.match(cmd, /company\/dense_shape=/);
 });
+
+test("Python literals: apostrophes inside strings survive; 'single quotes', True/False, tuples convert", async () => {
+  const { pythonLiteralToJson, parseValueExpr } = await import("../../src/executor/feeds.js");
+  assert.equal(pythonLiteralToJson(`[["This is fine.", "That's ok."]]`), `[["This is fine.", "That's ok."]]`);
+  assert.equal(pythonLiteralToJson(`('a "b"', True, False, None)`), `["a \\"b\\"", true, false, null]`);
+  const t = parseValueExpr(`[["This is fine.", "That's ok."]]`, DT.DT_STRING, "A");
+  assert.deepEqual(
+    (t.values as Uint8Array[]).map((b) => new TextDecoder().decode(b)),
+    ["This is fine.", "That's ok."],
+  );
+  assert.deepEqual(t.shape, [1, 2]);
+});

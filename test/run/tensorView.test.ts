@@ -8,7 +8,7 @@ import {
   sliceOffset,
   tablePage,
   topK,
-} from "../../src/webview/run/tensorView.js";
+} from "../../src/webview/shared/tensorSlice.js";
 import {
   acceptsImage,
   imageLayout,

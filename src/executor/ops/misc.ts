@@ -65,7 +65,17 @@ function sparseToDense(c: OpContext): Value[] {
   return [tf.sparseToDense(indices, values, shape, def as tf.Scalar)];
 }
 
+/** UniqueWithCounts: tfjs's unique (first-occurrence order, as TF) plus how often each value occurs. */
+function uniqueWithCounts(c: OpContext): Value[] {
+  const { values, indices } = tf.unique(c.inputs[0] as tf.Tensor1D);
+  const idx = indices.dataSync();
+  const counts = new Int32Array(values.shape[0]);
+  for (let i = 0; i < idx.length; i++) counts[idx[i]]++;
+  return [values, indices, tf.tensor1d(counts, "int32")];
+}
+
 export const miscKernels: KernelTable = markCompute({
+  UniqueWithCounts: { run: uniqueWithCounts },
   SparseToDense: { run: sparseToDense },
   BiasAdd: { run: biasAdd },
   BiasAddV1: { run: biasAdd },

@@ -98,6 +98,31 @@ const adam: Update = ([w, m, v], x, c) => {
   const num = attrBool(c.attrs, "use_nesterov", false) ? tf.add(tf.mul(m1, b1), tf.mul(tf.sub(1, b1), g)) : m1;
   return [tf.sub(w, tf.div(tf.mul(lrT, num), tf.add(tf.sqrt(v1), eps))), m1, v1];
 };
+// AMSGrad: Adam's m and v; vhat = max(vhat, v); var -= lr_t * m / (sqrt(vhat) + eps)
+const adamAmsgrad: Update = ([w, m, v, vhat], x) => {
+  const [b1p, b2p, lr, b1, b2, eps, g] = [0, 1, 2, 3, 4, 5, 6].map(x);
+  const lrT = tf.div(tf.mul(lr, tf.sqrt(tf.sub(1, b2p))), tf.sub(1, b1p));
+  const m1 = tf.add(m, tf.mul(tf.sub(g, m), tf.sub(1, b1)));
+  const v1 = tf.add(v, tf.mul(tf.sub(tf.square(g), v), tf.sub(1, b2)));
+  const vh = tf.maximum(vhat, v1);
+  return [tf.sub(w, tf.div(tf.mul(lrT, m1), tf.add(tf.sqrt(vh), eps))), m1, v1, vh];
+};
+// AdaMax: m = b1 m + (1 - b1) g; v = max(b2 v, |g|); var -= lr / (1 - beta1^t) * m / (v + eps)
+const adaMax: Update = ([w, m, v], x) => {
+  const [b1p, lr, b1, b2, eps, g] = [0, 1, 2, 3, 4, 5].map(x);
+  const m1 = tf.add(tf.mul(b1, m), tf.mul(tf.sub(1, b1), g));
+  const v1 = tf.maximum(tf.mul(b2, v), tf.abs(g));
+  return [tf.sub(w, tf.mul(tf.div(lr, tf.sub(1, b1p)), tf.div(m1, tf.add(v1, eps)))), m1, v1];
+};
+// Adadelta: accum = rho accum + (1 - rho) g²; update = sqrt(accum_update + eps) / sqrt(accum + eps) · g;
+// accum_update = rho accum_update + (1 - rho) update²; var -= lr · update
+const adadelta: Update = ([w, acc, accUpd], x) => {
+  const [lr, rho, eps, g] = [0, 1, 2, 3].map(x);
+  const a = tf.add(tf.mul(rho, acc), tf.mul(tf.sub(1, rho), tf.square(g)));
+  const upd = tf.mul(tf.div(tf.sqrt(tf.add(accUpd, eps)), tf.sqrt(tf.add(a, eps))), g);
+  const au = tf.add(tf.mul(rho, accUpd), tf.mul(tf.sub(1, rho), tf.square(upd)));
+  return [tf.sub(w, tf.mul(lr, upd)), a, au];
+};
 // ms += (g² - ms)(1 - rho); mom = mom * momentum + lr * g / sqrt(ms + eps); var -= mom
 const rmsProp: Update = ([w, ms, mom], x) => {
   const [lr, rho, momentum_, eps, g] = [0, 1, 2, 3, 4].map(x);
@@ -141,6 +166,9 @@ const OPTIMIZERS: [string, number, Update][] = [
   ["ApplyMomentum", 2, momentum],
   ["ApplyKerasMomentum", 2, kerasMomentum],
   ["ApplyAdam", 3, adam],
+  ["ApplyAdamWithAmsgrad", 4, adamAmsgrad],
+  ["ApplyAdaMax", 3, adaMax],
+  ["ApplyAdadelta", 3, adadelta],
   ["ApplyRMSProp", 3, rmsProp],
   ["ApplyCenteredRMSProp", 4, centeredRmsProp],
   ["ApplyAdagrad", 2, adagrad],
@@ -151,8 +179,8 @@ export const trainingKernels: KernelTable = {
   ...Object.fromEntries(
     OPTIMIZERS.flatMap(([name, n, u]) => [
       [`Resource${name}`, optimizer(n, u, false)],
-      // TF1 ref-variable variants (there is no ref KerasMomentum)
-      ...(name === "ApplyKerasMomentum" ? [] : [[name, optimizer(n, u, true)]]),
+      // TF1 ref-variable variants (TF has no ref KerasMomentum or AdamWithAmsgrad)
+      ...(name === "ApplyKerasMomentum" || name === "ApplyAdamWithAmsgrad" ? [] : [[name, optimizer(n, u, true)]]),
     ]),
   ),
   ReluGrad: { compute: true, run: (c) => [tf.tidy(() => tf.mul(T(c, 0), tf.step(T(c, 1))))] },
@@ -194,6 +222,43 @@ export const trainingKernels: KernelTable = {
         at += s[dim];
         return tf.tensor1d(off, "int32");
       });
+    },
+  },
+  // StridedSliceGrad(shape, begin, end, strides, dy): dy put back where the slice took it from, found by
+  // slicing the element numbers of `shape` with the same arguments and masks (tfjs's stridedSlice).
+  StridedSliceGrad: {
+    compute: true,
+    run: (c) => {
+      const shape = Array.from(T(c, 0).dataSync(), Number);
+      const [begin, end, strides] = [1, 2, 3].map((i) => Array.from(T(c, i).dataSync(), Number));
+      const dy = T(c, 4);
+      const mask = (n: string) => Number(c.attrs[n]?.i ?? 0);
+      const size = shape.reduce((a, b) => a * b, 1);
+      // float32 element numbers: tfjs-wasm slices int32 as float32; exact below 2^24 elements
+      if (size > 2 ** 24) throw new Error(`StridedSliceGrad of ${size} elements is over the 2^24 this kernel handles`);
+      const where = tf.tidy(() =>
+        tf.stridedSlice(
+          tf.reshape(tf.range(0, size, 1, "float32"), shape),
+          begin,
+          end,
+          strides,
+          mask("begin_mask"),
+          mask("end_mask"),
+          mask("ellipsis_mask"),
+          mask("new_axis_mask"),
+          mask("shrink_axis_mask"),
+        ),
+      );
+      try {
+        const at = where.dataSync();
+        const g = dy.dataSync();
+        if (at.length !== g.length) throw new Error(`dy has ${g.length} values but the slice takes ${at.length}`);
+        const dx = new Float32Array(size);
+        for (let i = 0; i < at.length; i++) dx[at[i]] += g[i];
+        return [tf.tensor(dx, shape, dy.dtype === "int32" ? "int32" : "float32")];
+      } finally {
+        where.dispose();
+      }
     },
   },
   BiasAddGrad: {

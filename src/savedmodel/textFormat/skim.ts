@@ -28,73 +28,70 @@ interface Open {
   start: number;
 }
 
-const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isIdent = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
+const isIdent = (c: number) =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57) || c === 46;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 58; /* and ':' */
 
-function unescape(s: string): string | undefined {
-  return s.includes("\\") ? undefined : s;
-}
+/** The characters the skim stops at; everything else is skipped by the regex engine. */
+const SPECIAL = /["'#{}<>]/g;
+const NODE_NAME = /\s*name\s*:\s*"((?:[^"\\\n]|\\.)*)"/y;
+const PRODUCER = /\s*producer\s*:\s*(-?\d+)/y;
 
 /** Skims `text`; throws nothing (unbalanced input just yields fewer spans — the parser reports it). */
 export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
   const out: SkimmedMetaGraph[] = [];
   const stack: Open[] = [];
-  let ident = "";
-  let identStart = -1;
   let cur: SkimmedMetaGraph | undefined;
   let node: SkimmedNode | undefined;
   const n = text.length;
-  let i = 0;
-  // the path of open blocks, as a string, for the few places that matter
-  const path = () => stack.map((s) => s.name).join("/");
-  while (i < n) {
+  const re = new RegExp(SPECIAL.source, "g");
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const i = m.index;
     const c = text.charCodeAt(i);
     if (c === 35 /* # */) {
       const nl = text.indexOf("\n", i);
-      i = nl < 0 ? n : nl + 1;
-      continue;
-    }
-    if (c === 34 || c === 39 /* quotes */) {
+      re.lastIndex = nl < 0 ? n : nl + 1;
+    } else if (c === 34 || c === 39 /* quotes: jump to the closing one not escaped */) {
+      const q = text[i];
       let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 92 /* \ */) j += 2;
-        else if (d === c || d === 10) break;
-        else j++;
+      for (;;) {
+        const k = text.indexOf(q, j);
+        if (k < 0) {
+          j = n;
+          break;
+        }
+        let b = k - 1;
+        while (b > i && text.charCodeAt(b) === 92) b--;
+        if ((k - 1 - b) % 2 === 0) {
+          j = k;
+          break;
+        }
+        j = k + 1;
       }
-      i = j + 1;
-      continue;
-    }
-    if (isIdentStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdent(text.charCodeAt(j))) j++;
-      ident = text.slice(i, j);
-      identStart = i;
-      // scalar fields the skim wants: a node's name, the graph's producer
-      if (stack.length === 3 && (ident === "name" || ident === "producer")) {
-        const p = path();
-        const m = /^\s*:\s*("((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(-?\d+))/.exec(text.slice(j, j + 4096));
-        if (m && ident === "name" && p === "meta_graphs/graph_def/node" && node && node.name === undefined)
-          node.name = unescape(m[2] ?? m[3] ?? "");
-        if (m && ident === "producer" && p === "meta_graphs/graph_def/versions" && cur && m[4] !== undefined)
-          cur.producer = Number(m[4]);
-      }
-      i = j;
-      continue;
-    }
-    if (c === 123 /* { */ || c === 60 /* < */) {
-      stack.push({ name: ident, start: identStart });
+      re.lastIndex = j + 1;
+    } else if (c === 123 /* { */ || c === 60 /* < */) {
+      // the field name is the identifier before the brace (and an optional ':')
+      let e = i;
+      while (e > 0 && isSpace(text.charCodeAt(e - 1))) e--;
+      let b = e;
+      while (b > 0 && isIdent(text.charCodeAt(b - 1))) b--;
+      const name = text.slice(b, e);
+      stack.push({ name, start: b });
       const d = stack.length;
-      if (d === 1 && ident === "meta_graphs") out.push((cur = { nodes: [], functionCount: 0 }));
-      else if (d === 3 && cur && ident === "node" && stack[1].name === "graph_def")
-        cur.nodes.push((node = { start: identStart, end: -1 }));
-      else if (d === 4 && cur && ident === "function" && stack[1].name === "graph_def" && stack[2].name === "library")
-        cur.functionCount++;
-      ident = "";
-      i++;
-      continue;
-    }
-    if (c === 125 /* } */ || c === 62 /* > */) {
+      if (d === 1 && name === "meta_graphs") out.push((cur = { nodes: [], functionCount: 0 }));
+      else if (cur && d >= 3 && stack[1].name === "graph_def") {
+        if (d === 3 && name === "node") {
+          NODE_NAME.lastIndex = i + 1;
+          const nm = NODE_NAME.exec(text);
+          cur.nodes.push((node = { start: b, end: -1, name: nm && !nm[1].includes("\\") ? nm[1] : undefined }));
+        } else if (d === 3 && name === "versions") {
+          PRODUCER.lastIndex = i + 1;
+          const pm = PRODUCER.exec(text);
+          if (pm) cur.producer = Number(pm[1]);
+        } else if (d === 4 && name === "function" && stack[2].name === "library") cur.functionCount++;
+      }
+    } else {
       const open = stack.pop();
       const d = stack.length + 1;
       if (open && cur) {
@@ -106,37 +103,152 @@ export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
           node = undefined;
         }
       }
-      ident = "";
-      i++;
-      continue;
     }
-    i++;
   }
   return out;
 }
 
-/** `text` with [start, end) blanked (every character but newlines becomes a space): positions elsewhere are kept. */
-export function blank(text: string, spans: TextSpan[]): string {
-  if (!spans.length) return text;
+/**
+ * `text` without the spans, and a map from an offset in the result back to the original text (so a
+ * parse error in what is left still names its place in the file).
+ */
+export function cut(text: string, spans: TextSpan[]): { text: string; original(offset: number): number } {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const parts: string[] = [];
+  const kept: { from: number; to: number; shift: number }[] = [];
   let at = 0;
+  let removed = 0;
   for (const s of sorted) {
-    parts.push(text.slice(at, s.start), spaces(text.slice(s.start, s.end)));
+    parts.push(text.slice(at, s.start));
+    kept.push({ from: at - removed, to: s.start - removed, shift: removed });
+    removed += s.end - s.start;
     at = s.end;
   }
   parts.push(text.slice(at));
-  return parts.join("");
+  kept.push({ from: at - removed, to: Infinity, shift: removed });
+  return {
+    text: parts.join(""),
+    original: (o) => o + (kept.find((k) => o >= k.from && o < k.to)?.shift ?? removed),
+  };
 }
 
-/** Only [start, end) of `text`, at its original offset (the rest blanked), for parsing a part with right positions. */
-export function isolate(text: string, span: TextSpan): string {
-  return spaces(text.slice(0, span.start)) + text.slice(span.start, span.end);
+type Find = (pattern: Uint8Array, from: number) => number;
+
+/** Native byte search where there is one (Node's Buffer.indexOf); undefined elsewhere. */
+function byteFinder(bytes: Uint8Array, NodeBuffer: unknown): Find | undefined {
+  const B = NodeBuffer as
+    { from(a: ArrayBufferLike, o: number, n: number): { indexOf(p: Uint8Array, f: number): number } } | undefined;
+  if (!B) return undefined;
+  const buf = B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (p, f) => buf.indexOf(p, f);
 }
 
-function spaces(s: string): string {
-  return s
-    .split("\n")
-    .map((l) => " ".repeat(l.length))
-    .join("\n");
+const enc = new TextEncoder();
+const dec = new TextDecoder("utf-8");
+
+/**
+ * A skim for text indented the way TensorFlow writes it (two spaces per level, one field per line),
+ * by byte search alone, with spans in bytes, so the first view decodes only
+ * what it parses. Needs a native byte search (`NodeBuffer`, protobufjs's util.Buffer); undefined
+ * without one or when the text is not indented like TensorFlow writes it.
+ */
+export function skimIndentedBytes(bytes: Uint8Array, NodeBuffer: unknown): SkimmedMetaGraph[] | undefined {
+  const find = byteFinder(bytes, NodeBuffer);
+  if (!find) return undefined;
+  const p = (s: string) => enc.encode(s);
+  const MG = p("\nmeta_graphs {\n");
+  const out: SkimmedMetaGraph[] = [];
+  const startsWith = (s: Uint8Array, at: number) => s.every((c, i) => bytes[at + i] === c);
+  let pos = startsWith(MG.subarray(1), 0) ? 0 : find(MG, 0);
+  const block = (name: string, indent: string, from: number, to: number): TextSpan | undefined => {
+    const open = find(p(`\n${indent}${name} {\n`), from);
+    if (open < 0 || open > to) return undefined;
+    const close = find(p(`\n${indent}}`), open + 1);
+    if (close < 0 || close > to) return undefined;
+    return { start: open + 1 + indent.length, end: close + 2 + indent.length };
+  };
+  const NODE = p("\n    node {\n");
+  const FUNCTION = p("\n      function {\n");
+  while (pos >= 0) {
+    const start = bytes[pos] === 10 ? pos + 1 : pos;
+    const end = find(p("\n}"), start);
+    if (end < 0) return undefined;
+    const mg: SkimmedMetaGraph = { nodes: [], functionCount: 0 };
+    mg.graph = block("graph_def", "  ", start, end);
+    mg.objectGraph = block("object_graph_def", "  ", start, end);
+    const g = mg.graph;
+    if (g) {
+      // only where each node starts: its end and name are found when asked for (resolveNode)
+      for (let at = find(NODE, g.start); at >= 0 && at < g.end; at = find(NODE, at + 1))
+        mg.nodes.push({ start: at + 5, end: -1 });
+      const lib = block("library", "    ", g.start, g.end);
+      if (lib)
+        for (let at = find(FUNCTION, lib.start); at >= 0 && at < lib.end; at = find(FUNCTION, at + 1))
+          mg.functionCount++;
+      const v = block("versions", "    ", g.start, g.end);
+      if (v) {
+        const pm = /^\s*\{\s*producer\s*:\s*(-?\d+)/.exec(
+          dec.decode(bytes.subarray(v.start + 8, Math.min(v.end, v.start + 200))),
+        );
+        if (pm) mg.producer = Number(pm[1]);
+      }
+    }
+    out.push(mg);
+    pos = find(MG, end);
+  }
+  return out.length ? out : undefined;
+}
+
+/** The bytes without the spans, decoded, and a map from a character offset in it to a byte offset in the file. */
+export function cutBytes(
+  bytes: Uint8Array,
+  spans: TextSpan[],
+): { text: string; byteOffset(charOffset: number): number } {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const kept: { start: number; end: number }[] = [];
+  let at = 0;
+  for (const s of sorted) {
+    kept.push({ start: at, end: s.start });
+    at = s.end;
+  }
+  kept.push({ start: at, end: bytes.length });
+  const total = kept.reduce((a, k) => a + k.end - k.start, 0);
+  const joined = new Uint8Array(total);
+  let o = 0;
+  for (const k of kept) {
+    joined.set(bytes.subarray(k.start, k.end), o);
+    o += k.end - k.start;
+  }
+  const text = dec.decode(joined);
+  return {
+    text,
+    byteOffset: (c) => {
+      let b = enc.encode(text.slice(0, c)).length; // offset in the joined bytes
+      for (const k of kept) {
+        const n = k.end - k.start;
+        if (b < n) return k.start + b;
+        b -= n;
+      }
+      return bytes.length;
+    },
+  };
+}
+
+const NODE_CLOSE = enc.encode("\n    }");
+const NAME = enc.encode('      name: "');
+
+/** Fills in the end and name of a node found by skimIndentedBytes (false when its block does not close). */
+export function resolveNode(bytes: Uint8Array, node: SkimmedNode, NodeBuffer: unknown): boolean {
+  if (node.end > 0) return true;
+  const find = byteFinder(bytes, NodeBuffer);
+  const close = find ? find(NODE_CLOSE, node.start) : -1;
+  if (close < 0) return false;
+  node.end = close + 6;
+  const nameAt = node.start + "node {\n".length;
+  if (NAME.every((c, i) => bytes[nameAt + i] === c)) {
+    let q = nameAt + NAME.length;
+    while (q < close && bytes[q] !== 34 && bytes[q] !== 92 && bytes[q] !== 10) q++;
+    if (bytes[q] === 34) node.name = dec.decode(bytes.subarray(nameAt + NAME.length, q));
+  }
+  return true;
 }

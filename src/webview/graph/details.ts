@@ -2,6 +2,7 @@
 import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
 import type { WeightRef } from "./fold.js";
 import { groupSubtitle } from "./viewModel.js";
+import { button, kvTable } from "../shared/dom.js";
 
 export interface DetailsActions {
   selectNode(n: number): void;
@@ -208,12 +209,7 @@ export class DetailsPanel {
   private actions(list: [string, () => void][]): Node {
     const div = document.createElement("div");
     div.className = "actions";
-    for (const [label, fn] of list) {
-      const b = document.createElement("button");
-      b.textContent = label;
-      b.addEventListener("click", fn);
-      div.appendChild(b);
-    }
+    for (const [label, fn] of list) div.appendChild(button(label, undefined, fn));
     return div;
   }
 
@@ -272,14 +268,6 @@ function frag(nodes: Node[], sep: string): Node {
   return s;
 }
 
-function table(rows: [string, string | Node][]): HTMLElement {
-  const t = document.createElement("table");
-  for (const [k, v] of rows) {
-    const tr = t.insertRow();
-    tr.insertCell().textContent = k;
-    const td = tr.insertCell();
-    if (typeof v === "string") td.textContent = v;
-    else td.appendChild(v);
-  }
-  return t;
+function table(rows: [string, string | Node][]): HTMLTableElement {
+  return kvTable(rows);
 }

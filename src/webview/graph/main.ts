@@ -2,6 +2,10 @@
  * Graph webview entry. The page provides `<body data-worker="<layout worker script URL>">`; the host sends
  * `graph/load` after `graph/ready`. The layout worker starts (and warms) before the graph arrives.
  */
+import "@vscode-elements/elements/dist/vscode-button/index.js";
+import "@vscode-elements/elements/dist/vscode-option/index.js";
+import "@vscode-elements/elements/dist/vscode-single-select/index.js";
+import "@vscode-elements/elements/dist/vscode-textfield/index.js";
 import type { GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
 import { unpackDisplayGraph } from "../../graph/pack.js";
 import { connectHost } from "../shared/host.js";

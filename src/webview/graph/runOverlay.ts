@@ -12,7 +12,8 @@
 import type { GraphRunData, GraphRunMethods, GraphValuePreview } from "../../protocol/graph.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type { HostChannel } from "../shared/host.js";
-import { h } from "../shared/dom.js";
+import { button, h, kvTable as table, setPressed, singleSelect, toggleButton } from "../shared/dom.js";
+import { tensorView } from "../shared/tensorView.js";
 import type { GraphView } from "./view.js";
 import type { ItemKey } from "./viewModel.js";
 import {
@@ -44,7 +45,7 @@ export class RunOverlay {
   private inEdges: number[][] = [];
   private on = false;
   private scale: HeatScale | undefined;
-  private timeBtn: HTMLButtonElement | undefined;
+  private timeBtn: HTMLElement | undefined;
   private legend: HTMLElement | undefined;
   /** Details sections currently shown, refreshed when a run arrives. */
   private shown: { el: HTMLElement; build: () => Node[] } | undefined;
@@ -85,27 +86,15 @@ export class RunOverlay {
     const toolbar = app?.querySelector("#toolbar");
     const canvas = app?.querySelector("#canvas");
     const status = toolbar?.querySelector("#status") ?? null;
-    this.timeBtn = h(
-      "button",
-      { class: "time-toggle", attrs: { type: "button", "aria-pressed": String(this.on) } },
-      "Time",
-    );
-    this.timeBtn.addEventListener("click", () => this.toggle());
+    this.timeBtn = toggleButton("Time", "", () => this.toggle(), this.on);
+    this.timeBtn.classList.add("time-toggle");
     const buttons: HTMLElement[] = [this.timeBtn];
     if (g.scope.kind === "signature") {
       const sig = g.scope.name;
-      buttons.push(
-        h(
-          "button",
-          {
-            class: "run-signature",
-            title: `Run signature ${sig}: opens the run form (node times and values then show here)`,
-            attrs: { type: "button" },
-            onClick: () => this.host.post({ type: "graph/runSignature", signature: sig }),
-          },
-          "Run…",
-        ),
-      );
+      const run = button("Run…", undefined, () => this.host.post({ type: "graph/runSignature", signature: sig }));
+      run.classList.add("run-signature");
+      run.title = `Run signature ${sig}: opens the run form (node times and values then show here)`;
+      buttons.push(run);
     }
     for (const b of buttons) toolbar?.insertBefore(b, status);
     this.legend = h("div", { class: "time-legend", attrs: { role: "group", "aria-label": "Time legend" } });
@@ -160,7 +149,7 @@ export class RunOverlay {
   private updateButton(): void {
     const b = this.timeBtn;
     if (!b) return;
-    b.setAttribute("aria-pressed", String(this.on));
+    setPressed(b, this.on);
     const r = this.run;
     b.title = r
       ? `Colour nodes by their measured time in the last run (signature ${r.signature}, ${formatMs(this.times?.totalMs ?? NaN)} of kernels) (T)`
@@ -382,10 +371,8 @@ export class RunOverlay {
     const head = h("h3", null, "Value (last run)");
     const parts: Node[] = [head];
     if (outputs > 1) {
-      const pick = h("select", { class: "run-output", attrs: { "aria-label": "Output" } });
-      for (let o = 0; o < outputs; o++) pick.appendChild(h("option", { attrs: { value: String(o) } }, `output ${o}`));
-      pick.addEventListener("change", () => show(+pick.value));
-      parts.push(pick);
+      const options = Array.from({ length: outputs }, (_, o): [string, string] => [String(o), `output ${o}`]);
+      parts.push(singleSelect(options, { class: "run-output", attrs: { "aria-label": "Output" } }, (v) => show(+v)));
     }
     parts.push(box);
     show(0);
@@ -412,18 +399,6 @@ function timeLine(t: RunTimes, i: number): string | undefined {
   return `time: ${formatMs(t.self[i])}${x}`;
 }
 
-function table(rows: [string, string][]): HTMLElement {
-  const t = document.createElement("table");
-  for (const [k, v] of rows) {
-    const tr = t.insertRow();
-    tr.insertCell().textContent = k;
-    tr.insertCell().textContent = v;
-  }
-  return t;
-}
-
-const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(5)).toString() : String(x));
-
 function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] {
   const out: Node[] = [];
   out.push(
@@ -434,17 +409,6 @@ function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] 
     ),
   );
   if (!ran) out.push(h("div", { class: "muted" }, `computed on request (not part of the last run of ${signature})`));
-  const s = v.stats;
-  if (s) {
-    const rows: [string, string][] = [
-      ["min / max", `${num(s.min)} / ${num(s.max)}`],
-      ["mean ± std", `${num(s.mean)} ± ${num(s.std)}`],
-      ["zeros", `${(100 * s.zeroFraction).toFixed(1)} %`],
-    ];
-    if (s.nanCount || s.infCount) rows.push(["NaN / Inf", `${s.nanCount} / ${s.infCount}`]);
-    out.push(table(rows));
-  }
-  if (v.values.length)
-    out.push(h("div", { class: "mono run-values" }, `[${v.values.join(", ")}${v.truncated ? ", …" : ""}]`));
+  out.push(tensorView({ label: "value", stats: v.stats, first: { values: v.values, truncated: v.truncated } }));
   return out;
 }

@@ -48,7 +48,8 @@ export function searchGraph(g: DisplayGraph, query: string, limit = 5000): Searc
 
 export class SearchBox {
   readonly el: HTMLElement;
-  private readonly input: HTMLInputElement;
+  /** A vscode-textfield (its `value` is the query; keys and input events come out of its shadow root). */
+  private readonly input: HTMLElement & { value: string; wrappedElement?: HTMLInputElement };
   private readonly list: HTMLUListElement;
   private hits: SearchHit[] = [];
   private active = -1;
@@ -61,10 +62,11 @@ export class SearchBox {
   ) {
     this.el = document.createElement("div");
     this.el.className = "search";
-    this.input = document.createElement("input");
-    this.input.type = "search";
-    this.input.placeholder = "Search name, op, attribute  ( / )";
+    this.input = document.createElement("vscode-textfield") as SearchBox["input"];
+    this.input.setAttribute("type", "search");
+    this.input.setAttribute("placeholder", "Search name, op, attribute  ( / )");
     this.input.setAttribute("aria-label", "Search nodes by name, op type or attribute");
+    this.input.setAttribute("label", "Search nodes by name, op type or attribute");
     this.input.setAttribute("role", "combobox");
     this.input.setAttribute("aria-expanded", "false");
     this.input.setAttribute("aria-controls", "search-results");
@@ -85,7 +87,7 @@ export class SearchBox {
 
   focus(): void {
     this.input.focus();
-    this.input.select();
+    this.input.wrappedElement?.select();
   }
 
   /** Runs a search now (the bench and tests use this). */

@@ -7,6 +7,7 @@ import { zoomIdentity, type ZoomTransform } from "d3";
 import type { DisplayGraph } from "../../graph/model.js";
 import { OP_KINDS } from "../../graph/model.js";
 import type { GraphNodeRef, GraphToHostMessage } from "../../protocol/graph.js";
+import { button as vscodeButton, setPressed, singleSelect, toggleButton } from "../shared/dom.js";
 import { DetailsPanel } from "./details.js";
 import { sceneToSvg, svgToPngBase64 } from "./exportView.js";
 import type { LayoutClient } from "./layoutClient.js";
@@ -54,8 +55,7 @@ export class GraphView {
   private readonly provisional = new Set<number>();
   /** performance.now() when the ELK layout replaced the provisional first picture (diagnostics, bench). */
   upgradedAt: number | undefined;
-  private readonly flagButtons: Partial<Record<"showBoiler" | "showWeights" | "showPassThrough", HTMLButtonElement>> =
-    {};
+  private readonly flagButtons: Partial<Record<"showBoiler" | "showWeights" | "showPassThrough", HTMLElement>> = {};
   /** Which layout drew the first picture (diagnostics, bench). */
   firstLayout: "final" | "provisional" | undefined;
 
@@ -121,35 +121,37 @@ export class GraphView {
       legend.appendChild(s);
     }
     const button = (label: string, titleText: string, fn: () => void) => {
-      const b = document.createElement("button");
-      b.textContent = label;
+      const b = vscodeButton(label, undefined, fn);
       b.title = titleText;
-      b.addEventListener("click", fn);
       return b;
     };
-    const toggleButton = (
+    const flagToggle = (
       label: string,
       titleText: string,
       flag: "showBoiler" | "showWeights" | "showPassThrough",
-    ): HTMLButtonElement => {
-      const b = button(label, titleText, () => {
-        this.model[flag] = !this.model[flag];
-        b.setAttribute("aria-pressed", String(this.model[flag]));
-        this.model.recount();
-        this.model.clearLayouts();
-        void this.relayout("expand");
-      });
-      b.setAttribute("aria-pressed", "false");
+    ): HTMLElement => {
+      const b = toggleButton(
+        label,
+        titleText,
+        () => {
+          this.model[flag] = !this.model[flag];
+          setPressed(b, this.model[flag]);
+          this.model.recount();
+          this.model.clearLayouts();
+          void this.relayout("expand");
+        },
+        this.model[flag],
+      );
       this.flagButtons[flag] = b;
       return b;
     };
-    const boiler = toggleButton("Boilerplate", "Show save/restore, init and NoOp nodes", "showBoiler");
-    const weightsBtn = toggleButton(
+    const boiler = flagToggle("Boilerplate", "Show save/restore, init and NoOp nodes", "showBoiler");
+    const weightsBtn = flagToggle(
       "Weights",
       "Show variables, constants and captured resources as their own nodes (otherwise they are listed inside the op that uses them)",
       "showWeights",
     );
-    const passBtn = toggleButton(
+    const passBtn = flagToggle(
       "Pass-through",
       "Show Identity, _Retval and call-argument nodes (otherwise they fold into the edge they carry)",
       "showPassThrough",
@@ -212,7 +214,8 @@ export class GraphView {
     document.addEventListener("keydown", (ev) => {
       if (
         (ev.key === "/" || (ev.key === "f" && (ev.ctrlKey || ev.metaKey))) &&
-        !(ev.target instanceof HTMLInputElement)
+        !(ev.target instanceof HTMLInputElement) &&
+        !(ev.target instanceof HTMLElement && ev.target.localName === "vscode-textfield")
       ) {
         ev.preventDefault();
         this.search.focus();
@@ -221,13 +224,9 @@ export class GraphView {
   }
 
   /** "View:" picker of the other views of this export (whole graph, signatures, functions); opens them beside. */
-  private viewPicker(): HTMLSelectElement | undefined {
+  private viewPicker(): HTMLElement | undefined {
     const views = this.g.views ?? [];
     if (views.length < 2) return undefined;
-    const sel = document.createElement("select");
-    sel.className = "view-picker";
-    sel.title = "Open another view of this export: the whole graph, a signature or a concrete function";
-    sel.setAttribute("aria-label", "View");
     const cur = this.g.scope;
     const here = views.findIndex((v) =>
       cur.kind === "graph"
@@ -236,23 +235,25 @@ export class GraphView {
           ? "signature" in v.target && v.target.signature === cur.name
           : "function" in v.target && v.target.function === cur.name,
     );
-    const head = document.createElement("option");
-    head.textContent = here < 0 ? "other views…" : views[here].label;
-    head.value = "-1";
-    sel.append(head);
+    const options: [string, string][] = [["-1", here < 0 ? "other views…" : views[here].label]];
     views.forEach((v, i) => {
-      if (i === here) return;
-      const o = document.createElement("option");
-      o.value = String(i);
-      o.textContent = v.nodes ? `${v.label} (${v.nodes.toLocaleString("en-US")} ops)` : v.label;
-      sel.append(o);
+      if (i !== here)
+        options.push([String(i), v.nodes ? `${v.label} (${v.nodes.toLocaleString("en-US")} ops)` : v.label]);
     });
-    sel.addEventListener("change", () => {
-      const v = views[+sel.value];
-      sel.value = "-1";
-      if (v) this.post({ type: "graph/openView", target: v.target });
-    });
-    return sel;
+    return singleSelect(
+      options,
+      {
+        class: "view-picker",
+        title: "Open another view of this export: the whole graph, a signature or a concrete function",
+        attrs: { "aria-label": "View" },
+      },
+      (value, sel) => {
+        const v = views[+value];
+        if (!v) return;
+        sel.value = "-1";
+        this.post({ type: "graph/openView", target: v.target });
+      },
+    );
   }
 
   colour(v: string): string {
@@ -612,7 +613,7 @@ export class GraphView {
       m[flag] = true;
       if (this.g.nodes[n].boiler) m.showBoiler = true;
       for (const f of ["showBoiler", "showWeights", "showPassThrough"] as const)
-        this.flagButtons[f]?.setAttribute("aria-pressed", String(m[f]));
+        if (this.flagButtons[f]) setPressed(this.flagButtons[f], m[f]);
       m.recount();
       m.clearLayouts();
       changed = true;

@@ -1,20 +1,16 @@
 /**
  * Image <-> tensor math for the run form: which inputs take an image ([N,H,W,C] / [H,W,C], float or
  * uint8), bilinear resizing of decoded RGBA pixels (half-pixel centres, as tf.image.resize), scaling to
- * the model's range, and the reverse for image-shaped outputs. Pure (the webview decodes the file).
+ * the model's range (image-shaped outputs are drawn by ../shared/tensorImage.ts). Pure (the webview decodes
+ * the file).
  */
 import { DataType as DT } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 
 export type PixelScale = "0..1" | "-1..1" | "0..255";
 
-export interface ImageLayout {
-  /** Batch size (the image is repeated), or undefined for a rank-3 [H,W,C] input. */
-  n?: number;
-  h: number;
-  w: number;
-  c: number;
-}
+import type { ImageLayout } from "../shared/tensorImage.js";
+export { outputImageLayout, tensorToRgba, type ImageLayout } from "../shared/tensorImage.js";
 
 /** Whether an input of this dtype/shape can be filled from an image. */
 export function acceptsImage(dtype: number, spec: readonly number[] | undefined): boolean {
@@ -99,36 +95,4 @@ export function imageToTensor(
   const out = dtype === DT.DT_DOUBLE ? new Float64Array(total) : new Float32Array(total);
   for (let b = 0; b < n; b++) for (let i = 0; i < plane.length; i++) out[b * plane.length + i] = f(plane[i]);
   return { dtype, shape, values: out };
-}
-
-/** An output that looks like an image: [N,H,W,C] or [H,W,C] with C in 1/3/4 and H, W >= 4. */
-export function outputImageLayout(shape: readonly number[]): ImageLayout | undefined {
-  if (shape.length !== 3 && shape.length !== 4) return undefined;
-  const [h, w, c] = shape.slice(-3);
-  if (![1, 3, 4].includes(c) || h < 4 || w < 4) return undefined;
-  return { n: shape.length === 4 ? shape[0] : undefined, h, w, c };
-}
-
-/** Image `index` of a numeric tensor as RGBA bytes, min–max normalised over that image. */
-export function tensorToRgba(values: ArrayLike<number | bigint>, layout: ImageLayout, index = 0): Uint8ClampedArray {
-  const { h, w, c } = layout;
-  const size = h * w * c;
-  const base = index * size;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < size; i++) {
-    const v = Number(values[base + i]);
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const range = max > min ? max - min : 1;
-  const norm = (v: number) => Math.round(((Number(v) - min) / range) * 255);
-  const out = new Uint8ClampedArray(h * w * 4);
-  for (let p = 0; p < h * w; p++) {
-    const o = base + p * c;
-    if (c === 1) out[p * 4] = out[p * 4 + 1] = out[p * 4 + 2] = norm(Number(values[o]));
-    else for (let ch = 0; ch < 3; ch++) out[p * 4 + ch] = norm(Number(values[o + ch]));
-    out[p * 4 + 3] = c === 4 ? norm(Number(values[o + 3])) : 255;
-  }
-  return out;
 }

@@ -5,7 +5,7 @@
  */
 import { DataType as DT, dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
-import { parseValueExpr, sparseFromObject } from "../../shared/feeds.js";
+import { parseValueExpr, pythonLiteralToJson, sparseFromObject } from "../../shared/feeds.js";
 
 export type ParseResult =
   | {
@@ -144,13 +144,7 @@ export function parseInputText(
   }
   if (!/^\s*(np|numpy)\./.test(text)) {
     try {
-      const json = text
-        .trim()
-        .replace(/\bTrue\b/g, "true")
-        .replace(/\bFalse\b/g, "false")
-        .replace(/\(/g, "[")
-        .replace(/\)/g, "]")
-        .replace(/'/g, '"');
+      const json = pythonLiteralToJson(text.trim());
       const err = checkElements(flatten(JSON.parse(quoteSpecials(json))), dtype);
       if (err) return { ok: false, error: err };
     } catch {

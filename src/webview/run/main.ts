@@ -4,6 +4,7 @@
  */
 import "@vscode-elements/elements/dist/vscode-badge/index.js";
 import "@vscode-elements/elements/dist/vscode-button/index.js";
+import "@vscode-elements/elements/dist/vscode-collapsible/index.js";
 import "@vscode-elements/elements/dist/vscode-single-select/index.js";
 import "@vscode-elements/elements/dist/vscode-option/index.js";
 import "@vscode-elements/elements/dist/vscode-textarea/index.js";
@@ -163,9 +164,8 @@ function copyMenu(s: RunFormState): HTMLElement {
     );
   });
   return h(
-    "details",
-    { class: "copy-as" },
-    h("summary", null, "Copy as…"),
+    "vscode-collapsible",
+    { class: "copy-as", attrs: { heading: "Copy as…" } },
     h("div", { class: "row wrap" }, buttons, npz),
     preview,
   );

@@ -1,18 +1,17 @@
 /**
  * The results half of the run form: timings (load / restore+init / execution), warnings, the error
- * (with the failing node, its op and a link into the graph), each output as a tensor view (stats,
- * top-k, image, paged 2-D table, histogram; copy JSON, save .npy), and the per-op / per-node profile
- * with the value of any node on request.
+ * (with the failing node, its op and a link into the graph), each output as the shared tensor view
+ * (../shared/tensorView.ts: stats, image, histogram, paged 2-D table) plus top-k, copy JSON and save .npy,
+ * and the per-op / per-node profile with the value of any node on request.
  */
-import { button, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
+import { button, dataTable, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
 import { formatNumber, formatShape } from "../shared/modelFormat.js";
-import { histogramSvg } from "../shared/histogramSvg.js";
+import { tensorView } from "../shared/tensorView.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
 import type { RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
 import { fromWire } from "./tensorWire.js";
-import { looksLikeClassifier, sliceGeometry, tablePage, topK } from "./tensorView.js";
-import { outputImageLayout, tensorToRgba } from "./image.js";
+import { looksLikeClassifier, topK } from "../shared/tensorSlice.js";
 import { toNested } from "./recipe.js";
 
 export interface ResultActions {
@@ -32,97 +31,6 @@ export interface ResultActions {
 const ms = (x: number) =>
   x < 10 ? `${x.toFixed(2)} ms` : x < 1000 ? `${x.toFixed(0)} ms` : `${(x / 1000).toFixed(2)} s`;
 const num = formatNumber;
-
-export function statsLine(s: TensorStats | undefined): Child {
-  if (!s) return null;
-  return h(
-    "div",
-    { class: "stats mono" },
-    `min ${num(s.min)} · max ${num(s.max)} · mean ${num(s.mean)} · std ${num(s.std)}`,
-    s.nanCount ? ` · ${s.nanCount} NaN` : "",
-    s.infCount ? ` · ${s.infCount} ±Inf` : "",
-    ` · zeros ${(s.zeroFraction * 100).toFixed(1)}%`,
-  );
-}
-
-/** A paged table of a tensor's 2-D slices (leading dims chosen by index). */
-export function tensorTable(t: DecodedTensor, label: string): HTMLElement {
-  const g = sliceGeometry(t.shape);
-  const lead = g.lead.map(() => 0);
-  let row = 0;
-  let col = 0;
-  const ROWS = 50;
-  const COLS = 20;
-  const holder = h("div", { class: "tensor-table" });
-  const draw = () => {
-    const p = tablePage(t, lead, row, ROWS, col, COLS);
-    const leadCtl = g.lead.map((n, d) => {
-      const f = h("vscode-textfield", {
-        class: "dim",
-        attrs: {
-          value: String(lead[d]),
-          type: "number",
-          min: "0",
-          max: String(n - 1),
-          "aria-label": `index of dimension ${d}`,
-        },
-      }) as HTMLElement & { value: string };
-      f.addEventListener("change", () => {
-        const v = Math.trunc(Number(f.value));
-        if (Number.isInteger(v) && v >= 0 && v < n) {
-          lead[d] = v;
-          draw();
-        }
-      });
-      return h("label", { class: "dim-field" }, `[${d}] `, f, ` / ${n}`);
-    });
-    const nav = h(
-      "div",
-      { class: "row table-nav" },
-      leadCtl,
-      g.lead.length ? h("span", { class: "muted" }, "· slice") : null,
-      h(
-        "span",
-        { class: "muted" },
-        `rows ${p.rows ? p.rowStart : 0}–${p.rowStart + p.rows - 1} of ${p.totalRows}`,
-        p.totalCols > 1 ? `, columns ${p.colStart}–${p.colStart + p.cols - 1} of ${p.totalCols}` : "",
-      ),
-      row > 0 ? linkButton("◀ rows", () => ((row = Math.max(0, row - ROWS)), draw()), "previous rows") : null,
-      row + ROWS < p.totalRows ? linkButton("rows ▶", () => ((row += ROWS), draw()), "next rows") : null,
-      col > 0 ? linkButton("◀ cols", () => ((col = Math.max(0, col - COLS)), draw()), "previous columns") : null,
-      col + COLS < p.totalCols ? linkButton("cols ▶", () => ((col += COLS), draw()), "next columns") : null,
-    );
-    const table = h(
-      "table",
-      { class: "data values", attrs: { "aria-label": `values of ${label}` } },
-      h(
-        "thead",
-        null,
-        h(
-          "tr",
-          null,
-          h("th", null, ""),
-          Array.from({ length: p.cols }, (_, c) => h("th", null, String(p.colStart + c))),
-        ),
-      ),
-      h(
-        "tbody",
-        null,
-        p.cells.map((cells, r) =>
-          h(
-            "tr",
-            null,
-            h("th", null, String(p.rowStart + r)),
-            cells.map((c) => h("td", { class: "mono" }, c)),
-          ),
-        ),
-      ),
-    );
-    replace(holder, nav, table);
-  };
-  draw();
-  return holder;
-}
 
 function topKView(t: DecodedTensor, a: ResultActions): HTMLElement | null {
   if (!looksLikeClassifier(t)) return null;
@@ -146,54 +54,19 @@ function topKView(t: DecodedTensor, a: ResultActions): HTMLElement | null {
     holder,
     h("h4", null, "Top-5 ", pick),
     Array.from({ length: rows }, (_, r) =>
-      h(
-        "table",
+      dataTable(
+        [rows > 1 ? `row ${r}: rank` : "rank", "index", labels ? "label" : null, "value"],
+        topK(t, 5, r).map((e, i) => [
+          String(i + 1),
+          h("td", { class: "mono topk-index" }, String(e.index)),
+          labels ? h("td", { class: "topk-label" }, label(e.index) ?? "—") : null,
+          h("td", { class: "mono" }, num(e.value)),
+        ]),
         { class: "data topk-table", data: { row: String(r) } },
-        h(
-          "thead",
-          null,
-          h(
-            "tr",
-            null,
-            h("th", null, rows > 1 ? `row ${r}: rank` : "rank"),
-            h("th", null, "index"),
-            labels ? h("th", null, "label") : null,
-            h("th", null, "value"),
-          ),
-        ),
-        h(
-          "tbody",
-          null,
-          topK(t, 5, r).map((e, i) =>
-            h(
-              "tr",
-              null,
-              h("td", null, String(i + 1)),
-              h("td", { class: "mono topk-index" }, String(e.index)),
-              labels ? h("td", { class: "topk-label" }, label(e.index) ?? "—") : null,
-              h("td", { class: "mono" }, num(e.value)),
-            ),
-          ),
-        ),
       ),
     ),
   );
   return holder;
-}
-
-function imageView(t: DecodedTensor): HTMLElement | null {
-  const lay = outputImageLayout(t.shape);
-  if (!lay || Array.isArray(t.values)) return null;
-  const n = Math.min(lay.n ?? 1, 4);
-  const canvases = Array.from({ length: n }, (_, i) => {
-    const c = h("canvas", { class: "out-image", attrs: { "aria-label": `output image ${i}` } });
-    c.width = lay.w;
-    c.height = lay.h;
-    const rgba = tensorToRgba(t.values as ArrayLike<number>, lay, i);
-    c.getContext("2d")?.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, lay.w, lay.h), 0, 0);
-    return c;
-  });
-  return h("div", { class: "images" }, h("h4", null, "As image (min–max scaled)"), canvases);
 }
 
 function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
@@ -223,28 +96,7 @@ function outputView(o: RunOutputResult, a: ResultActions): HTMLElement {
           ` Showing the first ${t.values.length.toLocaleString("en-US")} of ${o.totalElements.toLocaleString("en-US")} values (save as .npy for all).`,
         )
       : null,
-    statsLine(o.stats),
-    h(
-      "div",
-      { class: "output-views" },
-      topKView(t, a),
-      imageView(t),
-      o.histogram
-        ? h(
-            "div",
-            { class: "hist" },
-            h("h4", null, "Histogram"),
-            histogramSvg(o.histogram, { width: 320, height: 64, axes: false }),
-            h(
-              "div",
-              { class: "hist-axis mono" },
-              h("span", null, num(o.histogram[0].x0)),
-              h("span", null, num(o.histogram[o.histogram.length - 1].x1)),
-            ),
-          )
-        : null,
-    ),
-    tensorTable(t, o.key),
+    tensorView({ label: o.key, stats: o.stats, histogram: o.histogram, tensor: t, extra: [topKView(t, a)] }),
   );
 }
 
@@ -291,8 +143,7 @@ function profileView(
           { class: "mono node-value-title" },
           `${node}${where}: ${dtypeShortName(r.tensor.dtype)} ${formatShape(r.truncated ? [r.totalElements] : r.tensor.shape)}`,
         ),
-        statsLine(r.stats),
-        tensorTable(r.tensor, node),
+        tensorView({ label: node, stats: r.stats, tensor: r.tensor }),
       );
     } catch (e) {
       replace(valueHolder, h("p", { class: "error" }, codicon("error"), " ", (e as Error).message));
@@ -307,69 +158,44 @@ function profileView(
   });
   const showBtn = button("Show Value", "eye", () => void show(field.value.trim()));
   const el = h(
-    "details",
-    { class: "profile", attrs: { open: true } },
-    h(
-      "summary",
-      null,
-      `Profile: ${ms(p.totalMs)} in ${p.nodes.length ? p.ops.reduce((s, o) => s + o.count, 0) : 0} kernel calls`,
-    ),
+    "vscode-collapsible",
+    {
+      class: "profile",
+      attrs: {
+        open: true,
+        heading: `Profile: ${ms(p.totalMs)} in ${p.nodes.length ? p.ops.reduce((s, o) => s + o.count, 0) : 0} kernel calls`,
+      },
+    },
     h(
       "div",
       { class: "profile-tables" },
-      h(
-        "table",
-        { class: "data", attrs: { "aria-label": "time by op type" } },
-        h(
-          "thead",
-          null,
-          h("tr", null, h("th", null, "op"), h("th", null, "calls"), h("th", null, "time"), h("th", null, "share")),
-        ),
-        h(
-          "tbody",
-          null,
-          p.ops
-            .slice(0, 20)
-            .map((o) =>
-              h(
-                "tr",
-                null,
-                h("td", { class: "mono" }, o.op),
-                h("td", null, String(o.count)),
-                h("td", null, ms(o.ms)),
-                h("td", null, `${((o.ms / (p.totalMs || 1)) * 100).toFixed(1)}%`),
-              ),
-            ),
-        ),
+      dataTable(
+        ["op", "calls", "time", "share"],
+        p.ops
+          .slice(0, 20)
+          .map((o) => [
+            h("td", { class: "mono" }, o.op),
+            String(o.count),
+            ms(o.ms),
+            `${((o.ms / (p.totalMs || 1)) * 100).toFixed(1)}%`,
+          ]),
+        { label: "time by op type" },
       ),
-      h(
-        "table",
-        { class: "data", attrs: { "aria-label": "slowest nodes" } },
-        h(
-          "thead",
-          null,
-          h("tr", null, h("th", null, "node"), h("th", null, "op"), h("th", null, "time"), h("th", null, "")),
-        ),
-        h(
-          "tbody",
-          null,
-          p.nodes.slice(0, 15).map((n) =>
-            h(
-              "tr",
-              null,
-              h("td", { class: "mono", title: n.fn ? `in function ${n.fn}` : "top-level graph" }, n.node),
-              h("td", { class: "mono" }, n.op),
-              h("td", null, ms(n.ms), n.count > 1 ? ` (${n.count}×)` : ""),
-              h(
-                "td",
-                null,
-                linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
-                " ",
-                linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`),
-              ),
-            ),
-          ),
-        ),
+      dataTable(
+        ["node", "op", "time", ""],
+        p.nodes
+          .slice(0, 15)
+          .map((n) => [
+            h("td", { class: "mono", title: n.fn ? `in function ${n.fn}` : "top-level graph" }, n.node),
+            h("td", { class: "mono" }, n.op),
+            [ms(n.ms), n.count > 1 ? ` (${n.count}×)` : ""],
+            [
+              linkButton("value", () => void show(n.node, n.fn || undefined), `value of ${n.node}`),
+              " ",
+              linkButton("graph", () => a.showNode(n.node, n.fn || undefined), `show ${n.node} in the graph`),
+            ],
+          ]),
+        { label: "slowest nodes" },
       ),
     ),
     h(

@@ -1,14 +1,15 @@
 /**
- * The variable value view: metadata, statistics, a d3 histogram of the values, the first values,
- * and a paged table of every value for tensors small enough to keep in memory.
+ * The variable value view: metadata, then the shared tensor view (../shared/tensorView.ts: statistics, d3
+ * histogram, first values, all computed in the decode worker), and a paged table of every value (pages
+ * fetched from the decode worker) for tensors small enough to keep in memory.
  */
 import "@vscode-elements/elements/dist/vscode-badge/index.js";
 import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
-import { histogramSvg } from "../shared/histogramSvg.js";
-import { h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
-import { formatCount, formatNumber, formatShape, formatSize } from "../shared/modelFormat.js";
+import { tensorView } from "../shared/tensorView.js";
+import { dataTable, h, replace, codicon, kvTable, linkButton, type Child } from "../shared/dom.js";
+import { formatCount, formatShape, formatSize } from "../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type {
   HostToVariableMessage,
@@ -32,30 +33,6 @@ let pageError: string | undefined;
 /** What VS Code keeps for this panel: enough to restore it after a window reload, and the page shown. */
 function saveState(): void {
   host.setState({ page, exportUri: state?.exportUri, checkpointKey: state?.checkpointKey });
-}
-
-const num = formatNumber;
-
-function statsGrid(s: NonNullable<NonNullable<VariableViewState["result"]>["stats"]>): HTMLElement {
-  const item = (k: string, v: string) =>
-    h(
-      "div",
-      { class: "stat", data: { stat: k } },
-      h("div", { class: "stat-value" }, v),
-      h("div", { class: "stat-label" }, k),
-    );
-  return h(
-    "section",
-    { class: "stats" },
-    item("min", num(s.min)),
-    item("max", num(s.max)),
-    item("mean", num(s.mean)),
-    item("std", num(s.std)),
-    item("zeros", `${(100 * s.zeroFraction).toFixed(1)}%`),
-    item("NaN", formatCount(s.nanCount)),
-    item("±inf", formatCount(s.infCount)),
-    item("count", formatCount(s.count)),
-  );
 }
 
 async function loadPage(p: number): Promise<void> {
@@ -99,23 +76,10 @@ function renderTable(): void {
     h("h2", null, "All values"),
     nav,
     pageError ? h("p", { class: "error-text" }, pageError) : null,
-    h(
-      "table",
-      { class: "data values-table" },
-      h("thead", null, h("tr", null, h("th", null, "#"), h("th", null, "index"), h("th", null, "value"))),
-      h(
-        "tbody",
-        null,
-        rows.map((row) =>
-          h(
-            "tr",
-            null,
-            h("td", { class: "muted" }, String(row.i)),
-            h("td", null, h("code", null, row.index)),
-            h("td", null, h("code", null, row.value)),
-          ),
-        ),
-      ),
+    dataTable(
+      ["#", "index", "value"],
+      rows.map((row) => [String(row.i), h("code", null, row.index), h("code", null, row.value)]),
+      { class: "data values-table", label: "all values" },
     ),
   );
 }
@@ -149,22 +113,14 @@ function render(): void {
   if (st.error) parts.push(h("p", { class: "error-text", attrs: { role: "alert" } }, codicon("error"), " ", st.error));
   if (info) {
     parts.push(
-      h(
-        "table",
-        { class: "kv" },
-        h(
-          "tbody",
-          null,
-          [
-            ["elements", formatCount(info.elements)],
-            ["size", formatSize(info.bytes)],
-            ["shard", info.shardFile ?? "—"],
-            ["object path", info.objectPath ?? "—"],
-            ["trainable", info.trainable === undefined ? "—" : String(info.trainable)],
-            ["kind", info.kind],
-          ].map(([k, v]) => h("tr", null, h("th", null, k), h("td", null, v))),
-        ),
-      ),
+      kvTable([
+        ["elements", formatCount(info.elements)],
+        ["size", formatSize(info.bytes)],
+        ["shard", info.shardFile ?? "—"],
+        ["object path", info.objectPath ?? "—"],
+        ["trainable", info.trainable === undefined ? "—" : String(info.trainable)],
+        ["kind", info.kind],
+      ]),
       info.problems.length
         ? h(
             "ul",
@@ -184,19 +140,16 @@ function render(): void {
         r.reason,
       ),
     );
-  if (r?.stats) parts.push(h("h2", null, "Statistics"), statsGrid(r.stats));
-  if (r?.histogram?.length)
-    parts.push(h("h2", null, "Histogram"), h("div", { class: "histogram-host" }, histogramSvg(r.histogram)));
-  if (r?.first.length) {
+  if (r && (r.stats || r.histogram?.length || r.first.length))
     parts.push(
-      h("h2", null, `First ${r.first.length} values`),
-      h(
-        "div",
-        { class: "first-values" },
-        r.first.map((v, i) => h("code", { class: "value", title: `element ${i}` }, v)),
-      ),
+      tensorView({
+        label: info?.name ?? st.checkpointKey,
+        size: "full",
+        stats: r.stats,
+        histogram: r.histogram,
+        first: { values: r.first, truncated: r.first.length < (info?.elements ?? 0) },
+      }),
     );
-  }
   if (r) parts.push(h("p", { class: "muted small" }, `read and summarised in ${r.ms.toFixed(0)} ms`));
   parts.push(tableHost);
   app.setAttribute("aria-busy", st.loading ? "true" : "false");

@@ -1,6 +1,7 @@
 /**
- * Looking at an output tensor: 2-D slices of N-D tensors paged as rows, histogram bins, and top-k for
- * classifier-looking outputs. Pure (formatting through src/savedmodel/tensor.ts formatValue).
+ * The pure half of the one tensor view (./tensorView.ts): 2-D slices of N-D tensors paged as rows, histogram
+ * bins (src/shared/histogram.ts, d3.bin), and top-k for classifier-looking outputs. Pure (formatting through
+ * src/savedmodel/tensor.ts formatValue).
  */
 import { DataType as DT } from "../../savedmodel/dtypes.js";
 import { formatValue, type DecodedTensor } from "../../savedmodel/tensor.js";
