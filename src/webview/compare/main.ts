@@ -9,12 +9,9 @@ import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import "@vscode-elements/elements/dist/vscode-textfield/index.js";
 import "@vscode-elements/elements/dist/vscode-single-select/index.js";
 import "@vscode-elements/elements/dist/vscode-option/index.js";
-import { select } from "d3-selection";
-import { scaleLinear } from "d3-scale";
-import { axisBottom, axisLeft } from "d3-axis";
-import { format as d3format } from "d3-format";
 import { connectHost } from "../shared/host.js";
 import { h, replace, type Child } from "../shared/dom.js";
+import { histogramSvg } from "../shared/histogramSvg.js";
 import type { CompareToHostMessage, DeltaHistogram, HostToCompareMessage } from "../../protocol/compare.js";
 import type { ContractChange, DiffReport, VariableDrift } from "../../savedmodel/diff/types.js";
 
@@ -125,51 +122,11 @@ function contractView(r: DiffReport): HTMLElement {
   );
 }
 
-function histogramSvg(hg: DeltaHistogram): SVGSVGElement {
-  const width = 640;
-  const height = 200;
-  const m = { top: 10, right: 16, bottom: 28, left: 56 };
+/** The Δ histogram of the selected variable, drawn by the webviews' one histogram renderer. */
+function deltaHistogramSvg(hg: DeltaHistogram): SVGSVGElement {
   const step = (hg.hi - hg.lo) / hg.counts.length;
   const bins = hg.counts.map((count, i) => ({ x0: hg.lo + i * step, x1: hg.lo + (i + 1) * step, count }));
-  const x = scaleLinear()
-    .domain([hg.lo, hg.hi])
-    .range([m.left, width - m.right]);
-  const y = scaleLinear()
-    .domain([0, Math.max(1, ...hg.counts)])
-    .nice()
-    .range([height - m.bottom, m.top]);
-  const svg = select(document.createElementNS("http://www.w3.org/2000/svg", "svg"))
-    .attr("viewBox", `0 0 ${width} ${height}`)
-    .attr("class", "histogram")
-    .attr("role", "img")
-    .attr("aria-label", "Histogram of B − A for the selected variable");
-  svg
-    .append("g")
-    .selectAll("rect")
-    .data(bins)
-    .join("rect")
-    .attr("class", "bin")
-    .attr("x", (b) => x(b.x0) + 0.5)
-    .attr("width", (b) => Math.max(1, x(b.x1) - x(b.x0) - 1))
-    .attr("y", (b) => y(b.count))
-    .attr("height", (b) => y(0) - y(b.count))
-    .append("title")
-    .text((b) => `[${num(b.x0)}, ${num(b.x1)}): ${b.count}`);
-  svg
-    .append("g")
-    .attr("class", "axis")
-    .attr("transform", `translate(0,${height - m.bottom})`)
-    .call(axisBottom(x).ticks(8).tickFormat(d3format("~g")));
-  svg
-    .append("g")
-    .attr("class", "axis")
-    .attr("transform", `translate(${m.left},0)`)
-    .call(
-      axisLeft(y)
-        .ticks(Math.min(5, Math.max(1, ...hg.counts)))
-        .tickFormat(d3format("~s")),
-    );
-  return svg.node()!;
+  return histogramSvg(bins, { height: 200, label: "Histogram of B − A for the selected variable" });
 }
 
 function selectVariable(d: VariableDrift): void {
@@ -304,7 +261,7 @@ function weightsView(r: DiffReport): HTMLElement {
           { class: "histogram-host" },
           h("h3", null, "B − A of ", h("code", null, sel.name)),
           histogram && histogram.keyB === sel.keyB
-            ? [histogramSvg(histogram), h("p", { class: "muted" }, `${histogram.zero} element(s) unchanged`)]
+            ? [deltaHistogramSvg(histogram), h("p", { class: "muted" }, `${histogram.zero} element(s) unchanged`)]
             : histogramError
               ? h("p", { class: "error" }, histogramError)
               : h("vscode-progress-ring", { attrs: { "aria-label": "loading" } }),

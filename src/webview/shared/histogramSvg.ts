@@ -14,6 +14,8 @@ export interface HistogramSvgOptions {
   height?: number;
   /** Value and count axes (default true). */
   axes?: boolean;
+  /** What the picture shows, for screen readers (default: the bins and their range). */
+  label?: string;
 }
 
 export function histogramSvg(bins: HistogramBin[], opts: HistogramSvgOptions = {}): SVGSVGElement {
@@ -26,8 +28,9 @@ export function histogramSvg(bins: HistogramBin[], opts: HistogramSvgOptions = {
   const x = scaleLinear()
     .domain([lo, hi === lo ? lo + 1 : hi])
     .range([m.left, width - m.right]);
+  const maxCount = Math.max(1, ...bins.map((b) => b.count));
   const y = scaleLinear()
-    .domain([0, Math.max(1, ...bins.map((b) => b.count))])
+    .domain([0, maxCount])
     .nice()
     .range([height - m.bottom, m.top]);
   const last = bins.length - 1;
@@ -35,7 +38,10 @@ export function histogramSvg(bins: HistogramBin[], opts: HistogramSvgOptions = {
     .attr("viewBox", `0 0 ${width} ${height}`)
     .attr("class", "histogram")
     .attr("role", "img")
-    .attr("aria-label", `histogram of ${bins.length} bins from ${formatNumber(lo)} to ${formatNumber(hi)}`);
+    .attr(
+      "aria-label",
+      opts.label ?? `histogram of ${bins.length} bins from ${formatNumber(lo)} to ${formatNumber(hi)}`,
+    );
   svg
     .append("g")
     .selectAll("rect")
@@ -58,7 +64,8 @@ export function histogramSvg(bins: HistogramBin[], opts: HistogramSvgOptions = {
       .append("g")
       .attr("class", "axis")
       .attr("transform", `translate(${m.left},0)`)
-      .call(axisLeft(y).ticks(5).tickFormat(d3format("~s")));
+      // counts are whole numbers: never more ticks than the largest count (no "0.5" labels)
+      .call(axisLeft(y).ticks(Math.min(5, maxCount)).tickFormat(d3format("~s")));
   }
   return svg.node()!;
 }
