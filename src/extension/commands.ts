@@ -8,7 +8,7 @@ import { ModelNode, SignatureNode, FunctionNode, MetaGraphNode, VariableNode, Ex
 import type { ExportsTreeProvider, RevealTarget } from "./tree/exportsTree.js";
 import { OVERVIEW_VIEW_TYPE } from "./overviewEditor.js";
 import { VariablePanel } from "./variablePanel.js";
-import { reportError, showLog } from "./log.js";
+import { registerReportingCommand, showLog } from "./log.js";
 import { showGraph } from "./graphBridge.js";
 import { openFileInExport } from "./openInExport.js";
 
@@ -71,17 +71,7 @@ export function registerCommands(c: CommandContext): void {
     else await m.load({ notify: true }).catch(() => undefined); // the failure notification explains the folder
   };
 
-  const reg = (id: string, fn: (...args: never[]) => unknown) =>
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: never[]) => {
-        try {
-          return await fn(...args);
-        } catch (e) {
-          reportError(id.replace("savedModelExplorer.", ""), e);
-          return undefined;
-        }
-      }),
-    );
+  const reg = (id: string, fn: (...args: never[]) => unknown) => registerReportingCommand(context, id, fn);
 
   reg("savedModelExplorer.openFolder", async (arg?: vscode.Uri) => {
     let uri = arg instanceof vscode.Uri ? arg : undefined;

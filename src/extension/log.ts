@@ -61,6 +61,24 @@ export function reportError(what: string, e: unknown): void {
   });
 }
 
+/** Registers command `id`; a failure is reported (reportError) instead of reaching VS Code as a rejection. */
+export function registerReportingCommand(
+  context: vscode.ExtensionContext,
+  id: string,
+  fn: (...args: never[]) => unknown,
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        reportError(id.replace("savedModelExplorer.", ""), e);
+        return undefined;
+      }
+    }),
+  );
+}
+
 export function logDiagnostics(what: string, diags: readonly Diagnostic[]): void {
   for (const d of diags) {
     const where = [d.file, d.field, d.offset !== undefined ? `offset ${d.offset}` : undefined]

@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { ExportModel, ExportStore } from "../exportStore.js";
 import { ModelNode } from "../tree/nodes.js";
-import { log, reportError } from "../log.js";
+import { log, registerReportingCommand } from "../log.js";
 import { ComparePanel } from "./comparePanel.js";
 import { previousVersion } from "./versions.js";
 
@@ -51,17 +51,7 @@ export function registerCompare(
     return folder?.[0] ? store.ensure(folder[0]) : undefined;
   };
 
-  const reg = (id: string, fn: (...args: never[]) => unknown) =>
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: never[]) => {
-        try {
-          return await fn(...args);
-        } catch (e) {
-          reportError(id.replace("savedModelExplorer.", ""), e);
-          return undefined;
-        }
-      }),
-    );
+  const reg = (id: string, fn: (...args: never[]) => unknown) => registerReportingCommand(context, id, fn);
 
   // from the view: (clicked node, all selected nodes); from code: (uriA, uriB)
   reg(COMPARE_COMMAND, async (first?: Arg, second?: Arg | ModelNode[]) => {
