@@ -14,7 +14,7 @@
  *     (The webview's own load and render is measured by the E2E in test/e2e/compareUi.mjs.)
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DataType } from "../src/savedmodel/dtypes.js";
@@ -24,6 +24,7 @@ import { diffExports, diffWeights } from "../src/savedmodel/diff/index.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../src/savedmodel/savedModel.js";
 import { DecodeClient } from "../src/extension/decodeClient.js";
+import { tsWorkerScript } from "../test/helpers/tsWorker.js";
 
 const FIXTURES = resolve(__dirname, "..", "..", "shared", "fixtures");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -110,13 +111,11 @@ async function contractBench() {
 }
 
 /** The decode worker's TypeScript source behind the real host-side client (as test/extension/decodeWorker.test.ts). */
-function decodeWorkerClient(scratch: string): DecodeClient {
-  const bootstrap = join(scratch, "decodeWorker.cjs");
-  writeFileSync(
-    bootstrap,
-    `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "..", "src", "extension", "decodeWorker.ts"))});`,
+function decodeWorkerClient(): DecodeClient {
+  return new DecodeClient(
+    tsWorkerScript(join(__dirname, "..", "src", "extension", "decodeWorker.ts")),
+    () => undefined,
   );
-  return new DecodeClient(bootstrap, () => undefined);
 }
 
 async function firstContentBench() {
@@ -129,8 +128,7 @@ async function firstContentBench() {
   console.log(
     "3. comparison editor's first content, as src/extension/compare gets it: in the decode worker (warm), open both (describe + variables index) then compareOpen for the contract (the first message), then graph + files; file reads answered over the channel; median of 5",
   );
-  const scratch = mkdtempSync(join(tmpdir(), "smdiff-first-"));
-  const client = decodeWorkerClient(scratch);
+  const client = decodeWorkerClient();
   const keepAlive = setInterval(() => undefined, 1000);
   const limits = { maxProtoBytes: 2 ** 31, maxElements: 1 << 24, tableMaxElements: 1 << 20 };
   let n = 0;
@@ -185,7 +183,6 @@ async function firstContentBench() {
   } finally {
     clearInterval(keepAlive);
     client.dispose();
-    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -5,9 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tsWorkerScript } from "../helpers/tsWorker.js";
 import { NodeFileAccess } from "../../src/savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import {
@@ -23,13 +22,8 @@ import { tinyTf1, writeTemp } from "../diff/pairs.js";
 
 const LIMITS = { maxProtoBytes: 2 ** 31, maxElements: 1 << 24, tableMaxElements: 1 << 20 };
 
-const scratch = mkdtempSync(join(tmpdir(), "compare-worker-test-"));
-const bootstrap = join(scratch, "decodeWorker.cjs");
-writeFileSync(
-  bootstrap,
-  `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "..", "..", "src", "extension", "decodeWorker.ts"))});`,
-);
-process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+// the worker's TypeScript source runs through tsx's require hook (the extension runs the esbuild bundle)
+const bootstrap = tsWorkerScript(join(__dirname, "..", "..", "src", "extension", "decodeWorker.ts"));
 
 async function hostWith(dirA: string, dirB: string) {
   const client = new DecodeClient(bootstrap, () => undefined);

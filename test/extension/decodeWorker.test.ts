@@ -5,10 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixturePath, skipNoFixtures } from "../helpers/fixtures.js";
+import { tsWorkerScript } from "../helpers/tsWorker.js";
 import { NodeFileAccess } from "../../src/savedmodel/node/nodeFileAccess.js";
 import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { demoExportFiles } from "../../src/savedmodel/builder/demo.js";
@@ -21,13 +22,10 @@ import type { DisplayGraph } from "../../src/graph/model.js";
 const LIMITS = { maxProtoBytes: 2 ** 31, maxElements: 1 << 24, tableMaxElements: 1 << 20 };
 
 // the worker's TypeScript source runs through tsx's require hook (the extension runs the esbuild bundle)
+// exports this file writes
 const scratch = mkdtempSync(join(tmpdir(), "decode-worker-test-"));
-const bootstrap = join(scratch, "decodeWorker.cjs");
-writeFileSync(
-  bootstrap,
-  `require("tsx/cjs"); require(${JSON.stringify(join(__dirname, "..", "..", "src", "extension", "decodeWorker.ts"))});`,
-);
 process.on("exit", () => rmSync(scratch, { recursive: true, force: true }));
+const bootstrap = tsWorkerScript(join(__dirname, "..", "..", "src", "extension", "decodeWorker.ts"));
 
 /** The real DecodeClient, playing the extension host with NodeFileAccess for each export. */
 class Host {
