@@ -10,6 +10,8 @@ if (fs.existsSync(built) && !process.env.SAVEDMODEL_FROM_SOURCE) {
 } else {
   const { spawnSync } = require("node:child_process");
   const src = path.join(__dirname, "..", "src", "cli", "bin.ts");
-  const r = spawnSync(process.execPath, ["--import", "tsx", src, ...process.argv.slice(2)], { stdio: "inherit" });
+  // tsx by its resolved file: the command may run from any folder
+  const tsx = require("node:url").pathToFileURL(require.resolve("tsx")).href;
+  const r = spawnSync(process.execPath, ["--import", tsx, src, ...process.argv.slice(2)], { stdio: "inherit" });
   process.exitCode = r.status ?? 1;
 }

@@ -12,6 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export type HostileClass =
   | "symlink-leak" // reads that would leave the export through a link
@@ -64,6 +65,8 @@ export interface HostileResult {
 }
 
 const root = new URL("../..", import.meta.url).pathname;
+// the CLI runs in the case's temp folder, where a bare `--import tsx` would not resolve: name the loader's file
+const TSX_LOADER = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
 
 /** Hash of everything in `dir` without following links or opening anything but regular files. */
 export function hashTree(dir: string): string {
@@ -99,7 +102,7 @@ export async function runHostileCase(
     const before = hashTree(run.exportDir);
     const guardMs = opts.guardMs ?? 10 * c.limitMs + 20_000;
     const t0 = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "bin.ts"), ...run.argv], {
+    const child = spawn(process.execPath, ["--import", TSX_LOADER, join(root, "src", "cli", "bin.ts"), ...run.argv], {
       cwd: run.cwd ?? dir,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NO_COLOR: "1" },
