@@ -5,7 +5,9 @@
  * --patterns adds the builder-made exports of issue 13 (bench/graphPatterns.ts) as fixtures.
  * --anchor also opens every view with the first picture waiting for ELK (the behaviour before the fast first
  * layout), interleaved with the measured run in the same browser: `coldMsAnchor` and `coldRatio` (median ratio in
- * the summary), so a loaded machine shifts both alike.
+ * the summary), so a loaded machine shifts both alike. --anchor-dir DIR makes the anchor another build of the webview bundle
+ * instead (e.g. `node scripts/build-webview-graph.mjs --out DIR` run on the commit before a change), opened the
+ * same way: old and new bundle interleaved, cold pages both.
  * Prints one JSON line per folder and signature (or, for an export without signatures, its default view:
  * the callable that computes the model, src/graph/defaultView.ts):
  *   {"dir","signature","nodes","groups","firstPaintMs","coldMs","expandLargestMs", ...extra fields}
@@ -21,7 +23,7 @@
  * "expand all" on a 10,000-node function with panning frame rates.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Page } from "playwright-core";
 import {
   buildDisplayGraph,
@@ -42,6 +44,8 @@ import { PATTERNS, patternFiles } from "./graphPatterns.js";
 const round = (x: number) => Math.round(x * 10) / 10;
 /** --anchor: also measure each view with the first picture waiting for ELK (interleaved). */
 let withAnchor = false;
+/** --anchor-dir: the anchor is this build of the webview bundle (not "first picture waits for ELK"). */
+let anchorDir: string | undefined;
 let views = 0;
 
 async function sources(dir: string, bytes?: Uint8Array): Promise<GraphSource> {
@@ -142,7 +146,7 @@ async function benchOne(
   // Interleaved, alternating which goes first (a warm HTTP cache must not favour either).
   const anchorFirst = withAnchor && views++ % 2 === 0;
   const runAnchor = async () => {
-    const a = await h.open(g, { waitForElk: true });
+    const a = await h.open(g, anchorDir ? { page: "anchor/graph-dev.html" } : { waitForElk: true });
     anchor = a.coldMs;
     await a.page.close();
   };
@@ -235,13 +239,16 @@ function summary(rows: Record<string, unknown>[]): Record<string, unknown> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const synthetic = args.includes("--synthetic");
-  withAnchor = args.includes("--anchor");
+  const ai = args.indexOf("--anchor-dir");
+  anchorDir = ai >= 0 ? resolve(args[ai + 1]) : undefined;
+  withAnchor = args.includes("--anchor") || anchorDir !== undefined;
   const si = args.indexOf("--screens");
   const screens = si >= 0 ? args[si + 1] : undefined;
   if (screens) mkdirSync(screens, { recursive: true });
-  const dirs = args.filter((a, i) => !a.startsWith("--") && (si < 0 || i !== si + 1));
+  const dirs = args.filter((a, i) => !a.startsWith("--") && (si < 0 || i !== si + 1) && (ai < 0 || i !== ai + 1));
   if (args.includes("--patterns")) dirs.push(...PATTERNS.map((p) => `pattern:${p}`));
   const h = new GraphHarness();
+  h.anchorDir = anchorDir;
   const rows: Record<string, unknown>[] = [];
   await h.start();
   try {

@@ -55,11 +55,22 @@ export class GraphHarness {
   base = "";
   /** JSON bodies served at /graph/<id>.json */
   readonly graphs = new Map<string, string>();
+  /** A folder with another build of dist/webview (graph-dev.html, graph.js, ...), served under /anchor/. */
+  anchorDir: string | undefined;
 
   async start(): Promise<void> {
-    execFileSync(process.execPath, [join(ROOT, "scripts", "build-webview-graph.mjs"), "--out", WEBVIEW_DIR], {
-      stdio: "inherit",
-    });
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, "scripts", "build-webview-graph.mjs"),
+        "--out",
+        WEBVIEW_DIR,
+        ...(process.env.GRAPH_BENCH_NOMINIFY ? ["--minify=false"] : []),
+      ],
+      {
+        stdio: "inherit",
+      },
+    );
     if (!existsSync(join(WEBVIEW_DIR, "graph.js"))) throw new Error(`${WEBVIEW_DIR}/graph.js missing after the build`);
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://x");
@@ -70,8 +81,12 @@ export class GraphHarness {
         res.writeHead(200, { "content-type": "application/json" }).end(body);
         return;
       }
-      const p = normalize(join(WEBVIEW_DIR, url.pathname === "/" ? "graph-dev.html" : url.pathname));
-      if (!p.startsWith(WEBVIEW_DIR) || !existsSync(p)) return void res.writeHead(404).end();
+      // /anchor/...: another build of the bundle (--anchor-dir), e.g. the one before a change, for interleaved runs.
+      const anchor = this.anchorDir && url.pathname.startsWith("/anchor/");
+      const dir = anchor ? this.anchorDir! : WEBVIEW_DIR;
+      const rel = anchor ? url.pathname.slice("/anchor".length) : url.pathname;
+      const p = normalize(join(dir, rel === "/" ? "graph-dev.html" : rel));
+      if (!p.startsWith(dir) || !existsSync(p)) return void res.writeHead(404).end();
       res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream" }).end(readFileSync(p));
     });
     await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));

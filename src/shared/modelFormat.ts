@@ -34,9 +34,15 @@ export function formatSize(bytes: number | undefined): string {
   return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
-/** 1234567 → "1,234,567". */
+/**
+ * 1234567 → "1,234,567". Whole numbers are grouped here rather than with toLocaleString: the first Intl call in a
+ * fresh webview loads ICU's number formats, tens of milliseconds on the first picture's path.
+ */
 export function formatCount(n: number | undefined): string {
-  return n === undefined ? "?" : n.toLocaleString("en-US");
+  if (n === undefined) return "?";
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US");
+  const s = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ",");
+  return n < 0 ? `-${s}` : s;
 }
 
 /** 1234567 → "1.23M" for compact badges. */

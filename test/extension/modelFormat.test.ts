@@ -51,6 +51,10 @@ test("sizes and counts", () => {
   assert.equal(formatSize(52.1 * 1024 * 1024), "52 MB");
   assert.equal(formatSize(undefined), "?");
   assert.equal(formatCount(183747), "183,747");
+  // grouped without Intl for whole numbers: same text as toLocaleString("en-US")
+  for (const n of [0, 7, 999, 1000, 12345, 1234567, -1234, 2 ** 53 - 1])
+    assert.equal(formatCount(n), n.toLocaleString("en-US"));
+  assert.equal(formatCount(1234.5), "1,234.5");
   assert.equal(formatCompact(999), "999");
   assert.equal(formatCompact(1234567), "1.23M");
   assert.equal(shortMethod("tensorflow/serving/predict"), "predict");

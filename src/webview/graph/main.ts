@@ -1,6 +1,7 @@
 /**
  * Graph webview entry. The page provides `<body data-worker="<layout worker script URL>">`; the host sends
- * `graph/load` after `graph/ready`. The layout worker starts (and warms) before the graph arrives.
+ * `graph/load` after `graph/ready`. The layout worker's script is fetched at once; the worker starts once the first
+ * picture is painted (src/webview/graph/layoutClient.ts).
  */
 import "@vscode-elements/elements/dist/vscode-button/index.js";
 import "@vscode-elements/elements/dist/vscode-option/index.js";

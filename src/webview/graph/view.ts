@@ -7,6 +7,7 @@ import { zoomIdentity, type ZoomTransform } from "d3";
 import type { DisplayGraph } from "../../graph/model.js";
 import { OP_KINDS } from "../../graph/model.js";
 import type { GraphNodeRef, GraphToHostMessage } from "../../protocol/graph.js";
+import { formatCount } from "../../shared/modelFormat.js";
 import { button as vscodeButton, setPressed, singleSelect, toggleButton } from "../shared/dom.js";
 import { DetailsPanel } from "./details.js";
 import { sceneToSvg, svgToPngBase64 } from "./exportView.js";
@@ -237,8 +238,7 @@ export class GraphView {
     );
     const options: [string, string][] = [["-1", here < 0 ? "other views…" : views[here].label]];
     views.forEach((v, i) => {
-      if (i !== here)
-        options.push([String(i), v.nodes ? `${v.label} (${v.nodes.toLocaleString("en-US")} ops)` : v.label]);
+      if (i !== here) options.push([String(i), v.nodes ? `${v.label} (${formatCount(v.nodes)} ops)` : v.label]);
     });
     return singleSelect(
       options,
@@ -275,6 +275,11 @@ export class GraphView {
     this.post({ type: "graph/rendered", reason: "first", ms, visibleNodes: this.scene?.items.length ?? 0 });
     this.firstLayout = this.provisional.size ? "provisional" : "final";
     if (reveal) this.revealRef(reveal);
+    // ELK was not needed for this picture: its worker starts once the picture is on screen (a frame, then a
+    // task), not competing with it for the CPU; a hidden page (no frames) starts it after a second.
+    const startElk = () => void this.layout.start();
+    requestAnimationFrame(() => setTimeout(startElk, 0));
+    setTimeout(startElk, 1000);
     if (this.provisional.size) void this.layout.warmMs.then(() => this.upgrade());
     return ms;
   }
@@ -471,9 +476,7 @@ export class GraphView {
         classesMs: performance.now() - tClasses,
       };
       const leaves = this.scene.items.filter((i) => i.kind === "leaf").length;
-      this.setStatus(
-        `${this.g.nodes.length.toLocaleString("en-US")} nodes · ${leaves.toLocaleString("en-US")} shown · ${Math.round(ms)} ms`,
-      );
+      this.setStatus(`${formatCount(this.g.nodes.length)} nodes · ${formatCount(leaves)} shown · ${Math.round(ms)} ms`);
       if (notify) this.post({ type: "graph/rendered", reason, ms, visibleNodes: this.scene.items.length });
       return ms;
     };
@@ -600,7 +603,7 @@ export class GraphView {
   private showMatches(hits: SearchHit[]): void {
     this.matches = hits;
     this.refreshClasses();
-    this.setStatus(hits.length ? `${hits.length.toLocaleString("en-US")} matches` : "");
+    this.setStatus(hits.length ? `${formatCount(hits.length)} matches` : "");
   }
 
   /** Expands the ancestors of a node or group, then selects it and centres it. */
@@ -669,7 +672,7 @@ export class GraphView {
     }
     this.traced = { nodes, edges };
     this.refreshClasses();
-    this.setStatus(`trace: ${nodes.size.toLocaleString("en-US")} nodes ${dir === "up" ? "upstream" : "downstream"}`);
+    this.setStatus(`trace: ${formatCount(nodes.size)} nodes ${dir === "up" ? "upstream" : "downstream"}`);
   }
 
   private onKey(ev: KeyboardEvent): void {

@@ -5,6 +5,7 @@
  */
 import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
 import type { LayoutInput, LayoutOutput } from "../../protocol/graph.js";
+import { formatCount } from "../../shared/modelFormat.js";
 import { FAST_OPTION } from "./fastLayout.js";
 import { computeFolding, weightRef, weightRoots, type Folding, type WeightRef } from "./fold.js";
 
@@ -462,10 +463,10 @@ function sameEnds(a: SceneItem, b: SceneItem, pts: number[]): boolean {
 /** "ƒ dense_call · 120 ops" — the second line of a collapsed group box. */
 export function groupSubtitle(g: DisplayGraph, gi: number): string {
   const grp = g.groups[gi];
-  const ops = `${grp.visibleSize.toLocaleString("en-US")} op${grp.visibleSize === 1 ? "" : "s"}`;
+  const ops = `${formatCount(grp.visibleSize)} op${grp.visibleSize === 1 ? "" : "s"}`;
   if (grp.layer) {
     const p = grp.layer.params;
-    return `${grp.layer.className}${p ? ` · ${p.toLocaleString("en-US")} param${p === 1 ? "" : "s"}` : ""} · ${ops}`;
+    return `${grp.layer.className}${p ? ` · ${formatCount(p)} param${p === 1 ? "" : "s"}` : ""} · ${ops}`;
   }
   if (grp.kind === "call" && grp.fn) return `ƒ ${shortFn(grp.fn)} · ${ops}`;
   if (grp.kind === "call" && grp.call) return `${grp.call.op} · ${ops}`;
