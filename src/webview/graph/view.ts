@@ -185,7 +185,6 @@ export class GraphView {
       minimapBtn,
       button("SVG", "Export the current view as SVG", () => void this.exportAs("svg")),
       button("PNG", "Export the current view as PNG", () => void this.exportAs("png")),
-      this.status,
     );
     app.append(toolbar, canvas, this.details.el);
     root.appendChild(app);
@@ -207,7 +206,8 @@ export class GraphView {
         this.renderer.apply(zoomIdentity.translate(w / 2 - x * t.k, h / 2 - y * t.k).scale(t.k), false);
       },
     );
-    canvas.append(legend, this.minimap.el);
+    // The status sits in the canvas's top-right corner: left of the details pane, never over its heading.
+    canvas.append(legend, this.minimap.el, this.status);
     new ResizeObserver(() => {
       if (minimapWanted === undefined) this.minimap.el.hidden = canvas.clientWidth < 720 || canvas.clientHeight < 420;
     }).observe(canvas);
