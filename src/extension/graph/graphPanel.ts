@@ -106,6 +106,8 @@ class GraphPanel implements GraphPanelHandle {
   readonly onDidOpenVariable = this.variableEmitter.event;
   private ready = false;
   private pendingReveal: GraphNodeRef | undefined;
+  /** The display graph, built (in the decode worker) while the page loads, not after it says graph/ready. */
+  private readonly graph: Promise<DisplayGraph>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -124,6 +126,13 @@ class GraphPanel implements GraphPanelHandle {
       graphWebviewOptions(context.extensionUri),
     );
     this.panel.webview.html = graphHtml(this.panel.webview, context.extensionUri, title);
+    this.graph = Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: "SavedModel: building graph…" },
+        () => source.build(view, {}),
+      ),
+    );
+    this.graph.catch(() => undefined); // reported by load() once the page is ready
     this.disposables.push(
       this.selectEmitter,
       this.variableEmitter,
@@ -176,10 +185,7 @@ class GraphPanel implements GraphPanelHandle {
 
   private async load(): Promise<void> {
     try {
-      const graph = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: "SavedModel: building graph…" },
-        () => this.source.build(this.view, {}),
-      );
+      const graph = await this.graph;
       this.ready = true;
       this.post({ type: "graph/load", packed: packDisplayGraph(graph), reveal: this.pendingReveal });
       this.pendingReveal = undefined;
