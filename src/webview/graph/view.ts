@@ -56,6 +56,9 @@ export class GraphView {
   private readonly provisional = new Set<number>();
   /** performance.now() when the ELK layout replaced the provisional first picture (diagnostics, bench). */
   upgradedAt: number | undefined;
+  /** The toolbar and the controls it receives after the first picture (showToolbar). */
+  private readonly toolbarItems: HTMLElement;
+  private readonly toolbarLater: HTMLElement[] = [];
   private readonly flagButtons: Partial<Record<"showBoiler" | "showWeights" | "showPassThrough", HTMLElement>> = {};
   /** Which layout drew the first picture (diagnostics, bench). */
   firstLayout: "final" | "provisional" | undefined;
@@ -168,8 +171,12 @@ export class GraphView {
         this.minimap.setView(this.renderer.currentTransform, ...this.renderer.size());
       }
     });
-    toolbar.append(
-      title,
+    toolbar.append(title);
+    // The toolbar's controls (@vscode-elements, each rendered by Lit when it connects) join the page once the
+    // first picture is painted (showToolbar): their first render and slot handling stay off the picture's path.
+    // The toolbar row keeps its height meanwhile (min-height in graph.css), so the canvas does not move.
+    this.toolbarItems = toolbar;
+    this.toolbarLater.push(
       ...(picker ? [picker] : []),
       this.search.el,
       button("Fit", "Fit the graph to the window (F)", () => this.renderer.fit(true)),
@@ -277,11 +284,18 @@ export class GraphView {
     if (reveal) this.revealRef(reveal);
     // ELK was not needed for this picture: its worker starts once the picture is on screen (a frame, then a
     // task), not competing with it for the CPU; a hidden page (no frames) starts it after a second.
+    requestAnimationFrame(() => setTimeout(() => this.showToolbar(), 0));
     const startElk = () => void this.layout.start();
     requestAnimationFrame(() => setTimeout(startElk, 0));
     setTimeout(startElk, 1000);
     if (this.provisional.size) void this.layout.warmMs.then(() => this.upgrade());
     return ms;
+  }
+
+  /** Puts the toolbar's controls in (after the title, before anything added meanwhile); once. */
+  showToolbar(): void {
+    const later = this.toolbarLater.splice(0);
+    if (later.length) this.toolbarItems.firstElementChild!.after(...later);
   }
 
   /** Fits the picture, never below a legible zoom; when that does not fit, the inputs are in view. */
