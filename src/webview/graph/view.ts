@@ -213,7 +213,8 @@ export class GraphView {
         this.renderer.apply(zoomIdentity.translate(w / 2 - x * t.k, h / 2 - y * t.k).scale(t.k), false);
       },
     );
-    // The status sits in the canvas's top-right corner: left of the details pane, never over its heading.
+    // The status sits in the canvas's bottom-left corner, under the legend (graph.css): never over the details
+    // pane's heading.
     canvas.append(legend, this.minimap.el, this.status);
     new ResizeObserver(() => {
       if (minimapWanted === undefined) this.minimap.el.hidden = canvas.clientWidth < 720 || canvas.clientHeight < 420;
