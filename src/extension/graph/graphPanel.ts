@@ -19,6 +19,7 @@ import type { BuildOptions, BuildTarget } from "../../graph/build.js";
 import type { DisplayGraph } from "../../graph/model.js";
 import { packDisplayGraph } from "../../graph/pack.js";
 import type { GraphNodeRef, GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
+import type { GraphDiffOverlay } from "../../graph/diffPicture.js";
 import { graphHtml, graphWebviewOptions } from "./graphHtml.js";
 
 /** Where the graph comes from: `build` makes the display graph off the host thread (the decode worker). */
@@ -29,6 +30,11 @@ export interface GraphPanelSource {
   id?: string;
   /** Builds the DisplayGraph of a view (in the decode worker, so the host never decodes a graph). */
   build: (target: BuildTarget, opts: BuildOptions) => Promise<DisplayGraph>;
+  /**
+   * The comparison editor's graph changes: when given, a signature view shows this picture (export B with A's
+   * removed nodes merged in) with its nodes coloured by change instead of `build`'s graph.
+   */
+  diff?: (signature: string) => Promise<{ graph: DisplayGraph; overlay: GraphDiffOverlay }>;
 }
 
 /**
@@ -71,6 +77,7 @@ function revealOf(target: GraphPanelTarget): GraphNodeRef | undefined {
 }
 
 function titleOf(source: GraphPanelSource, view: BuildTarget): string {
+  if ("signature" in view && source.diff) return `${source.label} · ${view.signature} · changes`;
   if ("signature" in view) return `${source.label} · ${view.signature}`;
   if ("function" in view)
     return `${source.label} · ƒ ${view.function.replace(/^__inference_/, "").replace(/_\d+$/, "")}`;
@@ -154,7 +161,7 @@ class GraphPanel implements GraphPanelHandle {
         this.selectEmitter.fire({ ...m.target, op: m.op });
         break;
       case "graph/openFunction":
-        openGraphPanel(this.context, this.source, { function: m.fn });
+        openGraphPanel(this.context, { ...this.source, diff: undefined }, { function: m.fn });
         break;
       case "graph/openView":
         openGraphPanel(this.context, this.source, {
@@ -176,12 +183,14 @@ class GraphPanel implements GraphPanelHandle {
 
   private async load(): Promise<void> {
     try {
-      const graph = await vscode.window.withProgress(
+      const diffOf = "signature" in this.view ? this.source.diff : undefined;
+      const sig = "signature" in this.view ? this.view.signature : "";
+      const { graph, overlay } = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: "SavedModel: building graph…" },
-        () => this.source.build(this.view, {}),
+        async () => (diffOf ? diffOf(sig) : { graph: await this.source.build(this.view, {}), overlay: undefined }),
       );
       this.ready = true;
-      this.post({ type: "graph/load", packed: packDisplayGraph(graph), reveal: this.pendingReveal });
+      this.post({ type: "graph/load", packed: packDisplayGraph(graph), reveal: this.pendingReveal, diff: overlay });
       this.pendingReveal = undefined;
     } catch (e) {
       this.post({
