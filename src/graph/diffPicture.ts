@@ -59,6 +59,8 @@ export interface DiffPictureOptions {
 }
 
 const key = (fn: string, name: string) => `${fn}\u0000${name}`;
+/** Nodes the display graph made up (a signature's outputs, a call's arguments and results): no NodeDef behind them. */
+const synthetic = (n: GraphNode) => n.role !== undefined && n.role !== "sigInput";
 
 function info(c: NodeChangeLike): DiffNodeInfo {
   const i: DiffNodeInfo = { mark: c.kind };
@@ -99,7 +101,7 @@ export function diffPicture(
   const calls = new Map<number, DiffNodeInfo>();
   const found = new Set<NodeChangeLike>();
   nodes.forEach((n, i) => {
-    if (n.role) return;
+    if (synthetic(n)) return;
     const c = byKey.get(key(n.fn, n.name));
     if (c && c.kind !== "removed") {
       marked.set(i, info(c));
@@ -137,7 +139,7 @@ export function diffPicture(
     };
     const aToNew = new Map<number, number>();
     graphA.nodes.forEach((n, ai) => {
-      if (n.role) return;
+      if (synthetic(n)) return;
       const c = want.get(key(mapFn(n.fn), n.name));
       if (!c) return;
       const parent = parentInB(n.parent);

@@ -16,7 +16,7 @@ import { DataType as DT } from "../../src/savedmodel/dtypes.js";
 import { SavedModel } from "../../src/savedmodel/proto.js";
 import { GraphBuilder, ObjectGraphBuilder, SavedModelBuilder, tensorOf } from "../../src/savedmodel/builder/index.js";
 import { addTf2Saver, addTf2Signatures } from "../../src/savedmodel/builder/tf2.js";
-import { writeTemp } from "./pairs.js";
+import { tinyTf1, writeTemp } from "./pairs.js";
 
 /** Dense (MatMul, BiasAdd) + activation in a traced function; A has dense/dropout before it, B dense/scale after. */
 function model(side: "a" | "b"): SavedModelBuilder {
@@ -150,4 +150,20 @@ test("without A's picture the removed node is counted as not drawn", async () =>
   assert.deepEqual(overlay.nodes, [[0, { mark: "added", op: "Neg" }]]);
   assert.equal(overlay.unplaced, 1);
   assert.deepEqual(overlay.counts, { added: 1, removed: 0, changed: 0 });
+});
+
+test("TF1 pair (the E2E one): the removed signature input and its add are drawn from A, y marked changed", async () => {
+  const a = await writeTemp(tinyTf1({ extraInput: true }), "pic1-a");
+  const b = await writeTemp(tinyTf1({ w: [1, 2, 3, 4.5] }), "pic1-b");
+  let out = "";
+  await main(["diff", a, b, "--json", "--only", "graph"], { out: (s) => (out += s), err: () => undefined, cwd: "." });
+  const gd = (JSON.parse(out) as DiffReport).graph![0];
+  const { graph, overlay } = signatureDiffPicture(gd, "serving_default", picture(a), picture(b), { a: "1", b: "2" });
+  const marks = overlay.nodes.map(([n, i]) => `${i.mark} ${graph.nodes[n].name} ${graph.nodes[n].op}`).sort();
+  // y twice would mean the signature's synthetic output node "y" was marked too
+  assert.deepEqual(marks, ["changed y Identity", "removed add AddV2", "removed x2 Placeholder"]);
+  assert.equal(overlay.unplaced, 0);
+  const x2 = graph.nodes.findIndex((n) => n.name === "x2");
+  assert.equal(graph.nodes[x2].role, "sigInput");
+  assert.ok(graph.edges.some((e) => e.s === x2 && graph.nodes[e.t].name === "add"));
 });

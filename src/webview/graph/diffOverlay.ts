@@ -31,14 +31,9 @@ export class DiffOverlay {
     for (const [g, i] of diff.calls) this.callInfo.set(g, i);
   }
 
-  /**
-   * Marked nodes to draw even where the view would fold them: all but pass-through nodes whose only change is
-   * their inputs (an Identity after an added node), which follow from another change.
-   */
+  /** Marked nodes, drawn even where the view would fold them (an Identity whose input changed, a removed constant). */
   mustShow(): number[] {
-    return this.diff.nodes
-      .filter(([, i]) => i.mark !== "changed" || (i.what ?? []).some((w) => w !== "inputs"))
-      .map(([n]) => n);
+    return this.diff.nodes.map(([n]) => n);
   }
 
   attach(view: GraphView): void {
