@@ -41,3 +41,38 @@ test("no change outside the signatures: no extra list", () => {
     { signature: "s", nodes: [c] },
   ]);
 });
+
+test("a signature's node changes stop at its inputs: what feeds an input does not run when it is called", async () => {
+  const { GraphBuilder, SavedModelBuilder } = await import("../../src/savedmodel/builder/index.js");
+  const { DataType } = await import("../../src/savedmodel/dtypes.js");
+  // raw → [pre (B only)] → x (the signature's input) → y = x · x
+  const make = (pre: boolean) => {
+    const g = new GraphBuilder();
+    let t = g.placeholder("raw", DataType.DT_FLOAT, [-1]);
+    if (pre) t = g.op("Neg", "pre", [t]).output;
+    const x = g.identity("x", t);
+    const y = g.identity("y", g.op("Mul", "mul", [x, x]).output);
+    return new SavedModelBuilder({ tfVersion: "1.15.0" }).addMetaGraphAndVariables(["serve"], {
+      graph: g,
+      signatureDefs: { serving_default: { inputs: { x }, outputs: { y } } },
+    });
+  };
+  const a = await writeTemp(make(false), "slice-a");
+  const b = await writeTemp(make(true), "slice-b");
+  let out = "";
+  await main(["diff", a, b, "--json", "--only", "graph"], { out: (s) => (out += s), err: () => undefined, cwd: "." });
+  const g = (JSON.parse(out) as DiffReport).graph![0];
+  assert.deepEqual(g.nodes.map((c) => `${c.kind} ${c.node}`).sort(), ["added pre", "changed x"]);
+  assert.deepEqual(
+    g.signatures[0].nodes.map((c) => `${c.kind} ${c.node}`),
+    ["changed x"],
+    "pre feeds the input x: it does not run when serving_default is called",
+  );
+  assert.deepEqual(
+    nodeChangeGroups(g).map((x) => [x.signature ?? "(outside)", x.nodes.length]),
+    [
+      ["serving_default", 1],
+      ["(outside)", 1],
+    ],
+  );
+});
