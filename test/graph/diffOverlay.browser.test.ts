@@ -13,6 +13,11 @@ import { diffPicture } from "../../src/graph/diffPicture.js";
 import { buildDisplayGraph, graphSourceFromSavedModel } from "../../src/graph/index.js";
 import { SavedModel } from "../../src/savedmodel/proto.js";
 import { tinyTf2 } from "../diff/pairs.js";
+import { readFileSync } from "node:fs";
+import { main } from "../../src/cli/main.js";
+import { signatureDiffPicture } from "../../src/graph/diffPicture.js";
+import type { DiffReport } from "../../src/savedmodel/diff/index.js";
+import { fixturePath, skipNoFixtures } from "../helpers/fixtures.js";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
@@ -81,6 +86,45 @@ test(
         await page.screenshot({ path: join(SHOTS, `changes-${theme}.png`) });
         await page.close();
       }
+    } finally {
+      await h.stop();
+    }
+  },
+);
+
+test(
+  "real pair (half_plus_two CPU → GPU, classify_x_to_y): groups holding changes open, unchanged groups collapsed",
+  { skip: skip || skipNoFixtures, timeout: 180_000 },
+  async () => {
+    const [a, b] = [fixturePath("serving-half-plus-two-cpu"), fixturePath("serving-half-plus-two-gpu")];
+    let out = "";
+    await main(["diff", a, b, "--json", "--only", "graph"], { out: (s) => (out += s), err: () => undefined, cwd: "." });
+    const gd = (JSON.parse(out) as DiffReport).graph![0];
+    const sig = "classify_x_to_y";
+    const pic = (dir: string) =>
+      buildDisplayGraph(graphSourceFromSavedModel(SavedModel.decode(readFileSync(join(dir, "saved_model.pb")))), {
+        signature: sig,
+      });
+    const { graph, overlay } = signatureDiffPicture(gd, sig, pic(a), pic(b), { a: "cpu", b: "gpu" });
+    assert.equal(overlay.unplaced, 0, "every change of the signature is in its picture");
+    assert.ok(overlay.groups.length < graph.groups.length, "some groups hold no change");
+    const h = new GraphHarness();
+    await h.start();
+    try {
+      const { page } = await h.open(graph, { width: 1300, height: 800, diff: overlay });
+      const boxes = await page.locator("#canvas svg g.box").count();
+      const boxesInside = await page.locator("#canvas svg g.box.diff-inside").count();
+      const frames = await page.locator("#canvas svg g.frame").count();
+      const framesInside = await page.locator("#canvas svg g.frame.diff-inside").count();
+      assert.ok(boxes >= 1, "an unchanged group is drawn collapsed");
+      assert.equal(boxesInside, 0, "no group holding a change is collapsed");
+      assert.equal(framesInside, frames, "every open group holds a change");
+      const marked = await page.locator("#canvas svg g.diff-changed, #canvas svg g.diff-removed").count();
+      assert.equal(marked, overlay.nodes.length, "every marked node is on screen");
+      await page.click("#toolbar vscode-button:text-is('Fit')");
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SHOTS, "half-plus-two-cpu-gpu.png") });
+      await page.close();
     } finally {
       await h.stop();
     }
