@@ -32,6 +32,8 @@ export interface DiffNodeInfo {
   attrs?: string[];
   before?: string;
   after?: string;
+  /** Changed attributes with their values as the view formats them: [name, in A, in B] ("" = absent). */
+  attrValues?: [string, string, string][];
 }
 
 /** The marking sent with the graph (GraphLoadMessage.diff). */
@@ -58,6 +60,7 @@ export interface DiffPictureOptions {
   fnAtoB?: Map<string, string>;
 }
 
+const clip = (s: string) => (s.length > 160 ? `${s.slice(0, 159)}…` : s);
 const key = (fn: string, name: string) => `${fn}\u0000${name}`;
 /** Nodes the display graph made up (a signature's outputs, a call's arguments and results): no NodeDef behind them. */
 const synthetic = (n: GraphNode) => n.role !== undefined && n.role !== "sigInput";
@@ -100,11 +103,21 @@ export function diffPicture(
   const marked = new Map<number, DiffNodeInfo>();
   const calls = new Map<number, DiffNodeInfo>();
   const found = new Set<NodeChangeLike>();
+  // A's nodes by B's names, for the values of changed attributes
+  const fnAtoBOf = (fn: string) => fnAtoB.get(fn) ?? fn;
+  const nodeInA = new Map<string, GraphNode>();
+  for (const n of graphA?.nodes ?? []) if (!synthetic(n)) nodeInA.set(key(fnAtoBOf(n.fn), n.name), n);
+  const withValues = (i: DiffNodeInfo, b: GraphNode): DiffNodeInfo => {
+    if (!i.attrs?.length) return i;
+    const a = nodeInA.get(key(b.fn, b.name));
+    const val = (n: GraphNode | undefined, k: string) => clip(n?.attrs.find(([x]) => x === k)?.[1] ?? "");
+    return { ...i, attrValues: i.attrs.map((k) => [k, val(a, k), val(b, k)]) };
+  };
   nodes.forEach((n, i) => {
     if (synthetic(n)) return;
     const c = byKey.get(key(n.fn, n.name));
     if (c && c.kind !== "removed") {
-      marked.set(i, info(c));
+      marked.set(i, withValues(info(c), n));
       found.add(c);
     }
   });

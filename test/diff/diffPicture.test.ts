@@ -167,3 +167,32 @@ test("TF1 pair (the E2E one): the removed signature input and its add are drawn 
   assert.equal(graph.nodes[x2].role, "sigInput");
   assert.ok(graph.edges.some((e) => e.s === x2 && graph.nodes[e.t].name === "add"));
 });
+
+test("a changed attribute carries its value in A and in B", () => {
+  const one = (value: string): DisplayGraph => ({
+    title: "t",
+    scope: { kind: "signature", name: "s" },
+    nodes: [
+      { name: "c", label: "c", op: "Cast", kind: "math", parent: 0, fn: "", attrs: [["DstT", value]], outputs: [] },
+    ],
+    groups: [{ id: "", label: "s", kind: "root", parent: -1, nodes: [0], groups: [], size: 1, visibleSize: 1 }],
+    edges: [],
+    warnings: [],
+  });
+  const { overlay } = signatureDiffPicture(
+    {
+      functions: { matched: [] },
+      signatures: [
+        {
+          signature: "s",
+          nodes: [{ kind: "changed", function: "", node: "c", op: "Cast", what: ["attrs"], attrs: ["DstT"] }],
+        },
+      ],
+    },
+    "s",
+    one("int32"),
+    one("float32"),
+    { a: "A", b: "B" },
+  );
+  assert.deepEqual(overlay.nodes[0][1].attrValues, [["DstT", "int32", "float32"]]);
+});

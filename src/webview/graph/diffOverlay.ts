@@ -113,7 +113,9 @@ export class DiffOverlay {
     const rows: [string, string][] = [["change", WHAT[i.mark]]];
     const what = i.what ?? [];
     if (what.includes("op")) rows.push(["op", `${i.before ?? "?"} → ${i.after ?? "?"}`]);
-    if (i.attrs?.length) rows.push(["attributes", i.attrs.join(", ")]);
+    if (i.attrValues?.length)
+      for (const [k, a, b] of i.attrValues) rows.push([`attr ${k}`, `${a || "(absent)"} → ${b || "(absent)"}`]);
+    else if (i.attrs?.length) rows.push(["attributes", i.attrs.join(", ")]);
     if (what.includes("inputs") && !what.includes("op")) {
       rows.push(["inputs in A", i.before ?? ""], ["inputs in B", i.after ?? ""]);
     } else if (what.includes("inputs")) rows.push(["inputs", "changed"]);
