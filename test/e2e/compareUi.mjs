@@ -54,6 +54,8 @@ export const compareScenarios = [
       const count = Number(/(\d+) node change/.exec(head)?.[1]);
       const rows = await sigList.locator("table tbody tr").count();
       assert.equal(rows, count, `"${head}" above ${rows} rows`);
+      await sigList.scrollIntoViewIfNeeded();
+      await wb.screenshot("22-compare-node-changes");
       // Show graph changes, from the keyboard: model/2's signature drawn by the graph view, changes coloured
       const show = sigList.locator("vscode-button.show-graph-changes");
       await show.focus();
