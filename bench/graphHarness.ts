@@ -10,6 +10,7 @@ import { extname, join, normalize } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { DisplayGraph } from "../src/graph/model.js";
 import { packDisplayGraph } from "../src/graph/pack.js";
+import type { GraphDiffOverlay } from "../src/graph/diffPicture.js";
 
 const ROOT = join(__dirname, "..");
 /** The bench builds its own copy of the bundle here, so concurrent `npm run build`s (which wipe dist/) do not interfere. */
@@ -116,6 +117,8 @@ export class GraphHarness {
       page?: string;
       /** The anchor: the first picture waits for ELK, as before the fast first layout. */
       waitForElk?: boolean;
+      /** Sent with graph/load: the comparison editor's change overlay (GraphLoadMessage.diff). */
+      diff?: GraphDiffOverlay;
     } = {},
   ): Promise<{
     page: Page;
@@ -153,6 +156,8 @@ export class GraphHarness {
     await page.goto(`${this.base}/${opts.page ?? "graph-dev.html"}`);
     if (opts.theme && opts.theme !== "dark") await page.addStyleTag({ content: THEMES[opts.theme] });
     if (opts.waitForElk) await page.evaluate(() => (document.body.dataset.firstLayout = "elk"));
+    if (opts.diff)
+      await page.evaluate((d) => ((window as unknown as { __loadDiff: unknown }).__loadDiff = d), opts.diff);
     const { firstPaintMs, coldMs, loadPostedMs, elkReadyMs, firstLayout } = await page.evaluate(async (url) => {
       const packed = JSON.parse(await (await fetch(url)).text(), (_k, v) =>
         v && typeof v === "object" && "__ta" in v
@@ -190,7 +195,8 @@ export class GraphHarness {
             );
         });
         setTimeout(() => reject(new Error("no first picture within 60 s")), 60_000);
-        window.postMessage({ type: "graph/load", packed }, "*");
+        const diff = (window as unknown as { __loadDiff?: unknown }).__loadDiff;
+        window.postMessage({ type: "graph/load", packed, diff }, "*");
       });
     }, `${this.base}/graph/${id}.json`);
     this.graphs.delete(id);

@@ -290,6 +290,7 @@ async function main() {
       "09-overview-light.png": "overview-light.png",
       "11-graph-panel.png": "graph.png",
       ...(await import("../test/e2e/graphUi.mjs")).graphReadmeShots,
+      ...(await import("../test/e2e/compareUi.mjs")).compareReadmeShots,
     };
     for (const [from, to] of Object.entries(readme))
       if (existsSync(join(artifacts, from))) copyFileSync(join(artifacts, from), join(shotsTo, to));

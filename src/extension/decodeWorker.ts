@@ -22,6 +22,8 @@ import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
 import { buildDisplayGraph } from "../graph/build.js";
 import { graphSourceFromMetaGraph, readKerasMetadata } from "../graph/source.js";
+import { signatureDiffPicture } from "../graph/diffPicture.js";
+import type { DisplayGraph } from "../graph/model.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import { exampleFeatures } from "./run/exampleFeatures.js";
 import {
@@ -65,6 +67,7 @@ const handlers: RpcHandlers<DecodeMethods> = {
   compareHistogram: viaHandle,
   compareInputs: viaHandle,
   compareBehaviour: viaHandle,
+  compareGraph: viaHandle,
   close: viaHandle,
 };
 const host = new RpcPeer<FileMethods, DecodeMethods>((m, transfer) => port.postMessage(m, transfer), handlers);
@@ -256,6 +259,22 @@ async function handle<K extends DecodeRequest["op"]>(
       if (o.exp.layout.kerasMetadata)
         src.kerasMetadata = await readKerasMetadata(o.exp.fs, o.exp.layout.kerasMetadata.path);
       return buildDisplayGraph(src, r.target, r.opts) as DecodeResultMap[K];
+    }
+    case "compareGraph": {
+      const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.otherId)]);
+      progress("drawing the graph changes");
+      // the meta graph the diff is of (its tag set), in each export
+      const picture = async (o: OpenExport): Promise<DisplayGraph | undefined> => {
+        const mg = o.exp.metaGraphs.find((m) => m.tags.join(",") === r.diff.tagSet) ?? o.exp.metaGraphs[0];
+        if (!mg || !(r.signature in mg.signatureDefs)) return undefined;
+        const src = graphSourceFromMetaGraph(mg);
+        if (o.exp.layout.kerasMetadata)
+          src.kerasMetadata = await readKerasMetadata(o.exp.fs, o.exp.layout.kerasMetadata.path);
+        return buildDisplayGraph(src, { signature: r.signature });
+      };
+      const [ga, gb] = await Promise.all([picture(a), picture(b)]);
+      if (!gb) throw new Error(`${r.names.b} has no signature "${r.signature}"`);
+      return signatureDiffPicture(r.diff, r.signature, ga, gb, r.names) as DecodeResultMap[K];
     }
     case "variableOfNode": {
       const o = await getExport(r.exportId);

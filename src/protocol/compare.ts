@@ -34,4 +34,6 @@ export type CompareToHostMessage =
   | { type: "cancel" }
   | { type: "compareWeights" }
   | { type: "histogram"; keyA: string; keyB: string; range?: number }
-  | { type: "runBehaviour"; signature: string; atol: number; seed: number };
+  | { type: "runBehaviour"; signature: string; atol: number; seed: number }
+  /** Open the graph view of B's signature with added, removed and changed nodes coloured. */
+  | { type: "showGraphChanges"; signature: string };

@@ -9,7 +9,8 @@ export type { HistogramBin, ValueRow, VariablePageResult, VariableResult } from 
 import type { BuildOptions, BuildTarget } from "../graph/build.js";
 import type { DisplayGraph } from "../graph/model.js";
 import type { ExampleFeatureRow } from "./run.js";
-import type { DiffReport } from "../savedmodel/diff/types.js";
+import type { DiffReport, GraphDiff } from "../savedmodel/diff/types.js";
+import type { GraphDiffOverlay } from "../graph/diffPicture.js";
 import type { TensorSpecInfo } from "../savedmodel/modelTypes.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
 
@@ -78,6 +79,16 @@ export type DecodeRequest =
       atol: number;
       seed: number;
     }
+  | {
+      op: "compareGraph";
+      exportId: string;
+      otherId: string;
+      /** Names of A and B shown in the picture. */
+      names: { a: string; b: string };
+      /** The diff of the meta graph holding the signature (DiffReport.graph[i]). */
+      diff: GraphDiff;
+      signature: string;
+    }
   | { op: "close"; exportId: string };
 
 export interface DecodeResultMap {
@@ -99,6 +110,8 @@ export interface DecodeResultMap {
   compareInputs: Record<string, DecodedTensor>;
   /** The report with the behaviour section added. */
   compareBehaviour: DiffReport;
+  /** B's picture of the signature with A's removed nodes merged in, and which node changed how. */
+  compareGraph: { graph: DisplayGraph; overlay: GraphDiffOverlay };
   close: null;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { DisplayGraph } from "../graph/model.js";
 import type { PackedGraph } from "../graph/pack.js";
+import type { GraphDiffOverlay } from "../graph/diffPicture.js";
 
 /** Which node to select and reveal: a node name inside a function body ("" = the meta graph's GraphDef). */
 export interface GraphNodeRef {
@@ -20,6 +21,8 @@ export interface GraphLoadMessage {
   packed?: PackedGraph;
   graph?: DisplayGraph;
   reveal?: GraphNodeRef;
+  /** The comparison editor's graph changes: which node was added, removed or changed (src/webview/graph/diffOverlay.ts). */
+  diff?: GraphDiffOverlay;
 }
 
 /** Select and reveal a node in the current graph (tree -> graph navigation). */

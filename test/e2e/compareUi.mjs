@@ -3,6 +3,11 @@
 // moves one weight) compared from the SavedModels view; the breaking change comes first.
 import assert from "node:assert/strict";
 
+/** Screenshots the README uses: artifact name → docs/screenshots name (scripts/e2e.mjs copies them). */
+export const compareReadmeShots = {
+  "23-compare-graph.png": "compare-graph.png",
+};
+
 export const compareScenarios = [
   {
     name: "Compare With Previous Version (model/2 → model/1): the breaking change first, weights drift, Δ histogram",
@@ -42,7 +47,36 @@ export const compareScenarios = [
         .evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute("height")) > 0).length);
       assert.equal(filled, 2, "two non-empty bins in the Δ histogram");
       await wb.screenshot("20-compare-previous-version");
-      return `first contract row "${first.replace(/\s+/g, " ").trim()}" after ${firstContentMs} ms`;
+      // node changes per signature: the heading's count is the number of rows under it (it once said 3 above 4)
+      const sigList = view.locator('#graph .node-changes[data-signature="serving_default"]');
+      await sigList.waitFor({ timeout: 30000 });
+      const head = await sigList.locator("h3").textContent();
+      const count = Number(/(\d+) node change/.exec(head)?.[1]);
+      const rows = await sigList.locator("table tbody tr").count();
+      assert.equal(rows, count, `"${head}" above ${rows} rows`);
+      await sigList.scrollIntoViewIfNeeded();
+      await wb.screenshot("22-compare-node-changes");
+      // Show graph changes, from the keyboard: model/2's signature drawn by the graph view, changes coloured
+      const show = sigList.locator("vscode-button.show-graph-changes");
+      await show.focus();
+      await page.keyboard.press("Enter");
+      const gv = wb.webview();
+      await gv.locator("#canvas svg g.diff-changed").first().waitFor({ timeout: 60000 });
+      const changed = await gv.locator("#canvas svg g.diff-changed").count();
+      const removed = await gv.locator("#canvas svg g.diff-removed").count();
+      assert.ok(changed >= 1, "a changed node on screen");
+      assert.equal(removed, 2, "x2 and add, drawn from model/1");
+      const legend = await gv.locator(".diff-legend").innerText();
+      assert.match(legend, /Changes · serving_default/);
+      assert.match(legend, /removed, drawn from A \(2\)/);
+      // the changed node's details say what changed
+      await gv.locator("#canvas svg g.diff-changed").first().click();
+      await gv.locator(".details h3.diff-head-changed").waitFor({ timeout: 10000 });
+      const details = await gv.locator(".details").innerText();
+      assert.match(details, /inputs in A/i);
+      await page.waitForTimeout(500);
+      await wb.screenshot("23-compare-graph");
+      return `first contract row "${first.replace(/\s+/g, " ").trim()}" after ${firstContentMs} ms; graph changes: ${changed} changed, ${removed} removed`;
     },
   },
   {

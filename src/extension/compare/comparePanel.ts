@@ -13,6 +13,7 @@ import type { CompareToHostMessage, HostToCompareMessage } from "../../protocol/
 import type { ExportModel } from "../exportStore.js";
 import { webviewHtml, webviewOptions } from "../webviewHtml.js";
 import { describeError, log } from "../log.js";
+import { openGraphPanel } from "../graph/graphPanel.js";
 
 export const COMPARE_VIEW_TYPE = "savedModelExplorer.compare";
 
@@ -25,7 +26,8 @@ export class ComparePanel {
   private weightsCtl?: AbortController;
   private disposed = false;
 
-  static show(extensionUri: vscode.Uri, a: ExportModel, b: ExportModel): ComparePanel {
+  static show(context: vscode.ExtensionContext, a: ExportModel, b: ExportModel): ComparePanel {
+    const extensionUri = context.extensionUri;
     const key = `${a.id}\n${b.id}`;
     const existing = ComparePanel.open.get(key);
     if (existing) {
@@ -38,7 +40,7 @@ export class ComparePanel {
       vscode.ViewColumn.Active,
       { ...webviewOptions(extensionUri), enableFindWidget: true, retainContextWhenHidden: true },
     );
-    const p = new ComparePanel(panel, extensionUri, a, b);
+    const p = new ComparePanel(panel, context, a, b);
     ComparePanel.open.set(key, p);
     panel.onDidDispose(() => ComparePanel.open.delete(key));
     return p;
@@ -46,10 +48,11 @@ export class ComparePanel {
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    private readonly context: vscode.ExtensionContext,
     readonly a: ExportModel,
     readonly b: ExportModel,
   ) {
+    const extensionUri = context.extensionUri;
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       title: `${a.name} ↔ ${b.name}`,
       script: "compare",
@@ -79,6 +82,8 @@ export class ComparePanel {
           return await this.histogram(m.keyA, m.keyB, m.range);
         case "runBehaviour":
           return await this.behaviour(m.signature, m.atol, m.seed);
+        case "showGraphChanges":
+          return this.showGraphChanges(m.signature);
       }
     } catch (e) {
       this.post({ type: "error", message: describeError(e) });
@@ -222,7 +227,7 @@ export class ComparePanel {
       return;
     }
     const { ExecutorWorker } = await import("../../executor/workerClient.js");
-    const script = join(this.extensionUri.fsPath, "dist", "executorWorker.js");
+    const script = join(this.context.extensionUri.fsPath, "dist", "executorWorker.js");
     const outputs: Record<string, DecodedTensor>[] = [];
     let feeds: Record<string, DecodedTensor> | undefined;
     try {
@@ -251,6 +256,30 @@ export class ComparePanel {
     } catch (e) {
       this.post({ type: "behaviourError", message: describeError(e) });
     }
+  }
+
+  /** The graph view of B's signature, nodes coloured by change (the graph panel with a diff overlay). */
+  private showGraphChanges(signature: string): void {
+    const diff = this.report?.graph?.find((g) => g.signatures.some((s) => s.signature === signature));
+    if (!diff) {
+      this.post({ type: "error", message: `No graph comparison for signature "${signature}".` });
+      return;
+    }
+    const { a, b } = this;
+    const names = { a: a.name, b: b.name };
+    openGraphPanel(
+      this.context,
+      {
+        label: `${a.name} → ${b.name}`,
+        id: `${b.id}#changes-from#${a.id}`,
+        build: (target, opts) =>
+          this.client.request({ op: "displayGraph", exportId: b.id, metaGraph: 0, target, opts }),
+        diff: (sig) =>
+          this.client.request({ op: "compareGraph", exportId: a.id, otherId: b.id, names, diff, signature: sig }),
+      },
+      { signature },
+    );
+    log(`compare: graph changes of ${signature} (${a.name} → ${b.name})`);
   }
 
   dispose(): void {

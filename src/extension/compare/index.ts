@@ -72,14 +72,14 @@ export function registerCompare(
     if (!a) return undefined;
     b ??= await pickOther(a);
     if (!b) return undefined;
-    return ComparePanel.show(context.extensionUri, a, b);
+    return ComparePanel.show(context, a, b);
   });
 
   reg(COMPARE_WITH_COMMAND, async (arg?: Arg) => {
     const a = await modelOf(arg);
     if (!a) return undefined;
     const b = await pickOther(a);
-    return b ? ComparePanel.show(context.extensionUri, a, b) : undefined;
+    return b ? ComparePanel.show(context, a, b) : undefined;
   });
 
   reg(COMPARE_PREVIOUS_COMMAND, async (arg?: Arg) => {
@@ -93,6 +93,6 @@ export function registerCompare(
       );
       return undefined;
     }
-    return ComparePanel.show(context.extensionUri, a, b);
+    return ComparePanel.show(context, a, b);
   });
 }

@@ -19,6 +19,7 @@ import type { BuildOptions, BuildTarget } from "../../graph/build.js";
 import type { DisplayGraph } from "../../graph/model.js";
 import { packDisplayGraph } from "../../graph/pack.js";
 import type { GraphNodeRef, GraphToHostMessage, HostToGraphMessage } from "../../protocol/graph.js";
+import type { GraphDiffOverlay } from "../../graph/diffPicture.js";
 import { graphHtml, graphWebviewOptions } from "./graphHtml.js";
 
 /** Where the graph comes from: `build` makes the display graph off the host thread (the decode worker). */
@@ -29,6 +30,11 @@ export interface GraphPanelSource {
   id?: string;
   /** Builds the DisplayGraph of a view (in the decode worker, so the host never decodes a graph). */
   build: (target: BuildTarget, opts: BuildOptions) => Promise<DisplayGraph>;
+  /**
+   * The comparison editor's graph changes: when given, a signature view shows this picture (export B with A's
+   * removed nodes merged in) with its nodes coloured by change instead of `build`'s graph.
+   */
+  diff?: (signature: string) => Promise<{ graph: DisplayGraph; overlay: GraphDiffOverlay }>;
 }
 
 /**
@@ -71,6 +77,7 @@ function revealOf(target: GraphPanelTarget): GraphNodeRef | undefined {
 }
 
 function titleOf(source: GraphPanelSource, view: BuildTarget): string {
+  if ("signature" in view && source.diff) return `${source.label} · ${view.signature} · changes`;
   if ("signature" in view) return `${source.label} · ${view.signature}`;
   if ("function" in view)
     return `${source.label} · ƒ ${view.function.replace(/^__inference_/, "").replace(/_\d+$/, "")}`;
@@ -107,7 +114,7 @@ class GraphPanel implements GraphPanelHandle {
   private ready = false;
   private pendingReveal: GraphNodeRef | undefined;
   /** The display graph, built (in the decode worker) while the page loads, not after it says graph/ready. */
-  private readonly graph: Promise<DisplayGraph>;
+  private readonly graph: Promise<{ graph: DisplayGraph; overlay: GraphDiffOverlay | undefined }>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -129,7 +136,10 @@ class GraphPanel implements GraphPanelHandle {
     this.graph = Promise.resolve(
       vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: "SavedModel: building graph…" },
-        () => source.build(view, {}),
+        async () => {
+          if ("signature" in view && source.diff) return source.diff(view.signature);
+          return { graph: await source.build(view, {}), overlay: undefined };
+        },
       ),
     );
     this.graph.catch(() => undefined); // reported by load() once the page is ready
@@ -163,7 +173,7 @@ class GraphPanel implements GraphPanelHandle {
         this.selectEmitter.fire({ ...m.target, op: m.op });
         break;
       case "graph/openFunction":
-        openGraphPanel(this.context, this.source, { function: m.fn });
+        openGraphPanel(this.context, { ...this.source, diff: undefined }, { function: m.fn });
         break;
       case "graph/openView":
         openGraphPanel(this.context, this.source, {
@@ -185,9 +195,9 @@ class GraphPanel implements GraphPanelHandle {
 
   private async load(): Promise<void> {
     try {
-      const graph = await this.graph;
+      const { graph, overlay } = await this.graph;
       this.ready = true;
-      this.post({ type: "graph/load", packed: packDisplayGraph(graph), reveal: this.pendingReveal });
+      this.post({ type: "graph/load", packed: packDisplayGraph(graph), reveal: this.pendingReveal, diff: overlay });
       this.pendingReveal = undefined;
     } catch (e) {
       this.post({

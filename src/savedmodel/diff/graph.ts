@@ -180,24 +180,30 @@ function reach(roots: string[], defs: Map<string, tensorflow.IFunctionDef>): Set
   return seen;
 }
 
-/** Top-level nodes the signature's outputs depend on (backward slice). */
+/**
+ * Top-level nodes the signature runs: the backward slice from its outputs, stopping at the nodes its inputs
+ * feed (what feeds them does not run when the signature is called), plus those input nodes — the slice the
+ * graph view draws for the signature (src/graph/build.ts signatureSlice).
+ */
 function graphSlice(nodes: Node[], s: SignatureInfo | undefined): Set<string> {
   const byName = new Map(nodes.map((n) => [n.name ?? "", n]));
   const seen = new Set<string>();
   if (!s) return seen;
-  const stack: string[] = [];
-  for (const t of s.outputs) {
-    const names = t.tensorName
+  const tensors = (t: SignatureInfo["outputs"][number]) =>
+    (t.tensorName
       ? [t.tensorName]
       : t.sparse
         ? Object.values(t.sparse)
-        : (t.composite?.components ?? []).map((c) => c.tensorName ?? "");
-    for (const n of names) if (n) stack.push(nodeOfTensor(n));
-  }
+        : (t.composite?.components ?? []).map((c) => c.tensorName ?? "")
+    ).filter((n) => n);
+  const stop = new Set(s.inputs.flatMap(tensors).map(nodeOfTensor));
+  const stack: string[] = [...stop];
+  for (const t of s.outputs) for (const n of tensors(t)) stack.push(nodeOfTensor(n));
   while (stack.length) {
     const n = stack.pop()!;
     if (seen.has(n)) continue;
     seen.add(n);
+    if (stop.has(n)) continue;
     for (const i of byName.get(n)?.input ?? []) stack.push(nodeOfTensor(i));
   }
   return seen;

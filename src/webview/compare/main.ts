@@ -12,6 +12,7 @@ import "@vscode-elements/elements/dist/vscode-option/index.js";
 import { connectHost } from "../shared/host.js";
 import { h, replace, type Child } from "../shared/dom.js";
 import { histogramSvg } from "../shared/histogramSvg.js";
+import { nodeChangeGroups, type NodeChangeGroup } from "./nodeGroups.js";
 import type { CompareToHostMessage, DeltaHistogram, HostToCompareMessage } from "../../protocol/compare.js";
 import type { ContractChange, DiffReport, VariableDrift } from "../../savedmodel/diff/types.js";
 
@@ -309,35 +310,61 @@ function graphView(r: DiffReport): HTMLElement | null {
               ],
             )
           : null,
-        ...g.signatures.map((s) =>
-          h(
-            "p",
-            null,
-            "Signature ",
-            h("code", null, s.signature),
-            `: ${s.nodes.length} node change(s) in what it runs.`,
-          ),
-        ),
-        g.nodes.length
-          ? table(
-              ["", "function", "node", "op", "what"],
-              g.nodes
-                .slice(0, 300)
-                .map((n) => [
-                  h("span", { class: `mark mark-${n.kind}` }, MARK[n.kind]),
-                  h("code", null, n.function || "(graph)"),
-                  h("code", null, n.node),
-                  h("code", null, n.op ?? ""),
-                  n.kind === "changed"
-                    ? `${n.what?.join(", ")}${n.before !== undefined ? `: ${n.before}${n.after !== undefined ? ` → ${n.after}` : ""}` : ""}${n.attrs ? ` (${n.attrs.join(", ")})` : ""}`
-                    : n.kind,
-                ]),
-              "nodes",
-            )
-          : null,
-        g.nodes.length > 300 ? h("p", { class: "muted" }, `… and ${g.nodes.length - 300} more.`) : null,
+        ...nodeChangeGroups(g).map((grp) => nodeChangeList(grp)),
       ),
     ),
+  );
+}
+
+const NODE_ROWS = 300;
+
+/** One signature's node changes (the count is the number of rows), or those outside every signature. */
+function nodeChangeList(grp: NodeChangeGroup): HTMLElement {
+  const n = grp.nodes.length;
+  const sig = grp.signature;
+  const head =
+    sig !== undefined
+      ? h(
+          "h3",
+          { class: "node-changes-head" },
+          "Signature ",
+          h("code", null, sig),
+          `: ${n} node change(s) in what it runs`,
+        )
+      : h("h3", { class: "node-changes-head" }, `Outside every signature: ${n} node change(s)`);
+  return h(
+    "div",
+    { class: "node-changes", attrs: sig !== undefined ? { "data-signature": sig } : {} },
+    head,
+    sig !== undefined
+      ? h(
+          "vscode-button",
+          {
+            class: "show-graph-changes",
+            attrs: { secondary: true, title: `Open the graph of ${sig} in ${names.b} with the changes coloured` },
+            onClick: () => send({ type: "showGraphChanges", signature: sig }),
+          },
+          "Show graph changes",
+        )
+      : h("p", { class: "muted" }, "Initializers, savers and other nodes no signature runs."),
+    n
+      ? table(
+          ["", "function", "node", "op", "what"],
+          grp.nodes
+            .slice(0, NODE_ROWS)
+            .map((c) => [
+              h("span", { class: `mark mark-${c.kind}`, attrs: { "aria-label": c.kind } }, MARK[c.kind]),
+              h("code", null, c.function || "(graph)"),
+              h("code", null, c.node),
+              h("code", null, c.op ?? ""),
+              c.kind === "changed"
+                ? `${c.what?.join(", ")}${c.before !== undefined ? `: ${c.before}${c.after !== undefined ? ` → ${c.after}` : ""}` : ""}${c.attrs ? ` (${c.attrs.join(", ")})` : ""}`
+                : c.kind,
+            ]),
+          "nodes",
+        )
+      : null,
+    n > NODE_ROWS ? h("p", { class: "muted" }, `… and ${n - NODE_ROWS} more.`) : null,
   );
 }
 

@@ -12,6 +12,7 @@ import { unpackDisplayGraph } from "../../graph/pack.js";
 import { connectHost } from "../shared/host.js";
 import { LayoutClient } from "./layoutClient.js";
 import { RunOverlay } from "./runOverlay.js";
+import { DiffOverlay } from "./diffOverlay.js";
 import { GraphView } from "./view.js";
 
 const host = connectHost();
@@ -62,6 +63,13 @@ host.onMessage((raw) => {
       (window as unknown as { __graphView?: GraphView }).__graphView = view;
       overlay.attach(view);
       (window as unknown as { __runOverlay?: RunOverlay }).__runOverlay = overlay;
+      if (msg.diff) {
+        // the comparison editor's graph changes: coloured nodes, groups holding changes open, the rest collapsed
+        const diff = new DiffOverlay(msg.diff);
+        view.initialExpanded = msg.diff.groups;
+        view.mustShow = diff.mustShow();
+        diff.attach(view);
+      }
       (window as unknown as { __graphOpen?: Record<string, number> }).__graphOpen = {
         unpackMs: t1 - t0,
         viewMs: performance.now() - t1,

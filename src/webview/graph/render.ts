@@ -403,11 +403,20 @@ export class Renderer {
       const k = it.kind === "leaf" ? this.g.nodes[it.index].kind : "call";
       const heat = this.classes.get(it.key);
       const bin = heat?.has("heat") ? [...heat].find((c) => /^heat-\d+$/.test(c)) : undefined;
-      ctx.fillStyle = bin ? v(`--${bin}`) : it.kind === "box" ? v("--frame-bg") : colour(k);
+      // the change overlay (diffOverlay.ts): added / removed / changed in their --diff-* colours
+      const diff = heat && ["diff-added", "diff-removed", "diff-changed"].find((c) => heat.has(c));
+      ctx.fillStyle = diff ? v(`--${diff}`) : bin ? v(`--${bin}`) : it.kind === "box" ? v("--frame-bg") : colour(k);
       ctx.fillRect(it.x, it.y, it.w, it.h);
       const cls = this.classes.get(it.key);
-      if (cls?.size) {
-        ctx.strokeStyle = cls.has("selected") ? v("--select") : cls.has("trace") ? v("--trace") : v("--match");
+      // a node's own diff colour is its fill: only other classes (and a group holding changes) are outlined
+      if (cls?.size && [...cls].some((c) => !c.startsWith("diff-") || c === "diff-inside")) {
+        ctx.strokeStyle = cls.has("selected")
+          ? v("--select")
+          : cls.has("trace")
+            ? v("--trace")
+            : cls.has("diff-inside") && !cls.has("match")
+              ? v("--diff-changed")
+              : v("--match");
         ctx.lineWidth = 3 / t.k;
         ctx.strokeRect(it.x, it.y, it.w, it.h);
         ctx.lineWidth = 1 / t.k;

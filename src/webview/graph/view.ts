@@ -62,6 +62,10 @@ export class GraphView {
   private readonly flagButtons: Partial<Record<"showBoiler" | "showWeights" | "showPassThrough", HTMLElement>> = {};
   /** Which layout drew the first picture (diagnostics, bench). */
   firstLayout: "final" | "provisional" | undefined;
+  /** Groups the first picture opens instead of the automatic choice (the change overlay: groups holding a change). */
+  initialExpanded?: number[];
+  /** Nodes the first picture draws even when they would fold into a consumer or an edge (the change overlay's). */
+  mustShow?: number[];
 
   constructor(
     readonly g: DisplayGraph,
@@ -275,7 +279,9 @@ export class GraphView {
    */
   async open(reveal?: GraphNodeRef): Promise<number> {
     const t0 = performance.now();
-    this.autoExpand();
+    if (this.mustShow?.length) this.unfold(this.mustShow);
+    if (this.initialExpanded) for (const gi of this.initialExpanded) this.model.expanded.add(gi);
+    else this.autoExpand();
     await this.relayout("first", undefined, false);
     this.fitFirst();
     this.renderer.draw();
@@ -297,6 +303,24 @@ export class GraphView {
   showToolbar(): void {
     const later = this.toolbarLater.splice(0);
     if (later.length) this.toolbarItems.firstElementChild!.after(...later);
+  }
+
+  /** Shows the kinds of folded nodes (weights, pass-through, boilerplate) that hide any of `nodes`. */
+  private unfold(nodes: number[]): void {
+    const m = this.model;
+    let changed = false;
+    for (const n of nodes) {
+      if (!m.nodeHidden(n)) continue;
+      if (m.folding.weight[n]) m.showWeights = true;
+      if (m.folding.pass[n]) m.showPassThrough = true;
+      if (this.g.nodes[n].boiler) m.showBoiler = true;
+      changed = true;
+    }
+    if (!changed) return;
+    for (const f of ["showBoiler", "showWeights", "showPassThrough"] as const)
+      if (this.flagButtons[f]) setPressed(this.flagButtons[f], m[f]);
+    m.recount();
+    m.clearLayouts();
   }
 
   /** Fits the picture, never below a legible zoom; when that does not fit, the inputs are in view. */
