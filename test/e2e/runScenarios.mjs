@@ -3,6 +3,7 @@
 // Restricted Mode) the trust gate. `ctx` = { wb, page, log, ws } where ws maps names to folders/files.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { runScenarioList } from "./steps.mjs";
 
 /** Opens the run form of `sig` of export `exportLabel` from the SavedModels tree's inline action. */
 async function openRunForm(wb, exportLabel, sig) {
@@ -486,23 +487,11 @@ export const restrictedScenarios = [
   },
 ];
 
-/** Runs scenarios; returns [{ name, ok, ms, detail | error }]. */
+/** Runs scenarios (`ctx.only`: a substring of the names to run); returns [{ name, ok, ms, detail | error }]. */
 export async function runAll(list, ctx) {
-  const results = [];
-  for (const s of list) {
-    if (ctx.only && !s.name.includes(ctx.only)) continue;
-    const t0 = Date.now();
-    try {
-      const detail = await s.run(ctx);
-      results.push({ name: s.name, ok: true, ms: Date.now() - t0, detail });
-      ctx.log(`PASS ${s.name} (${Date.now() - t0} ms)${detail ? `: ${detail}` : ""}`);
-    } catch (e) {
-      results.push({ name: s.name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
-      ctx.log(`FAIL ${s.name} (${Date.now() - t0} ms): ${e?.message ?? e}`);
-      const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
-      await ctx.wb.screenshot(`FAIL-run-${safe}`).catch(() => undefined);
-      await ctx.page.keyboard.press("Escape").catch(() => undefined);
-    }
-  }
-  return results;
+  return runScenarioList(list, ctx, {
+    selected: (name) => !ctx.only || name.includes(ctx.only),
+    failPrefix: "run-",
+    dumpDom: false,
+  });
 }
