@@ -4,6 +4,7 @@
  */
 import type { DisplayGraph } from "../graph/model.js";
 import type { PackedGraph } from "../graph/pack.js";
+import type { HistogramBin } from "./run.js";
 
 /** Which node to select and reveal: a node name inside a function body ("" = the meta graph's GraphDef). */
 export interface GraphNodeRef {
@@ -199,6 +200,8 @@ export interface GraphValuePreview {
     infCount: number;
     zeroFraction: number;
   };
+  /** Histogram bins of all the values (src/shared/histogram.ts, computed where the tensor is). */
+  histogram?: HistogramBin[];
 }
 
 /** Requests of the graph webview to its host (RpcMethods for src/protocol/rpc.ts). */

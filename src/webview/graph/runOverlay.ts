@@ -409,6 +409,13 @@ function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] 
     ),
   );
   if (!ran) out.push(h("div", { class: "muted" }, `computed on request (not part of the last run of ${signature})`));
-  out.push(tensorView({ label: "value", stats: v.stats, first: { values: v.values, truncated: v.truncated } }));
+  out.push(
+    tensorView({
+      label: "value",
+      stats: v.stats,
+      histogram: v.histogram,
+      first: { values: v.values, truncated: v.truncated },
+    }),
+  );
   return out;
 }
