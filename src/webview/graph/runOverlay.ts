@@ -105,6 +105,9 @@ export class RunOverlay {
       if ((e.key === "t" || e.key === "T") && !e.ctrlKey && !e.metaKey && !e.altKey) this.toggle();
     });
     view.renderer.tooltip = (key) => this.tooltip(key);
+    // a Const's values (the details pane): asked of the host on this overlay's channel
+    view.details.constValue = (n, read) =>
+      this.rpc.request("graph/constValue", { fn: g.nodes[n].fn, node: g.nodes[n].name, read });
     view.details.extra = {
       node: (n) => this.sections(() => this.nodeSections(n)),
       group: (gi) => this.sections(() => this.groupSections(gi)),
