@@ -47,3 +47,22 @@ export async function clickContextMenuItem(page, label) {
   await page.waitForTimeout(300);
   await item.click();
 }
+
+/**
+ * The frame of the webview that has `selector` (several webviews can be visible side by side, e.g. the run form
+ * beside the graph); waits up to `timeout` ms. Undefined when none appears.
+ */
+export async function frameWith(page, selector, timeout = 30000) {
+  for (let waited = 0; waited <= timeout; waited += 200) {
+    for (const f of page.frames())
+      if (
+        await f
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return f;
+    await page.waitForTimeout(200);
+  }
+  return undefined;
+}
