@@ -72,7 +72,10 @@ export class DetailsPanel {
       ]);
     if (node.boiler) info.push(["hidden", "boilerplate (save/restore/init)"]);
     parts.push(table(info));
-    if (node.value) parts.push(h("h3", "Value"), p(node.value, "mono"), ...this.constSection(n));
+    if (node.value) {
+      const summary = p(node.value, "mono");
+      parts.push(h("h3", "Value"), summary, ...this.constSection(n, summary));
+    }
     parts.push(...this.weightSection(`n${n}`));
     parts.push(...(this.extra?.node?.(n) ?? []));
     const ins = [...this.inEdges[n]].sort((a, b) => this.g.edges[a].ti - this.g.edges[b].ti);
@@ -134,7 +137,7 @@ export class DetailsPanel {
    * A constant's values in the one tensor view (statistics, histogram, first values or the paged table), asked
    * of the host when the node is shown; content left on disk (big constants) is read only on "Show values".
    */
-  private constSection(n: number): Node[] {
+  private constSection(n: number, summary: HTMLElement): Node[] {
     const get = this.constValue;
     if (!get) return [];
     const box = document.createElement("div");
@@ -145,6 +148,8 @@ export class DetailsPanel {
       get(n, read).then(
         (v) => {
           if (v.preview) {
+            const count = v.preview.totalElements;
+            summary.textContent = `${v.preview.dtype} [${v.preview.shape.join(", ")}] · ${count.toLocaleString("en-US")} value${count === 1 ? "" : "s"}`;
             const tensor = v.table ? fromWire(v.table) : undefined;
             const first = tensor ? undefined : { values: v.preview.values, truncated: v.preview.truncated };
             box.replaceChildren(
@@ -232,8 +237,11 @@ export class DetailsPanel {
         document.createTextNode(`  ${[w.dtype, w.shape].filter(Boolean).join(" ")}`),
       );
       li.append(head);
-      if (node.value) li.append(p(node.value, "mono"));
-      else if (this.act.openVariable && node.varName)
+      if (node.value) {
+        li.append(p(node.value, "mono"));
+        // the constant's statistics, histogram and values: shown when it is selected (its own details)
+        if (this.constValue) li.append(link("Show values", () => this.act.selectNode(w.node)));
+      } else if (this.act.openVariable && node.varName)
         li.append(link("Show values", () => this.act.openVariable!(w.node)));
       list.append(li);
     }

@@ -309,7 +309,8 @@ export class RunOverlay {
       const sn = view.g.nodes[s.n];
       return { fn: sn.fn, node: sn.name, output: s.output, ran: !Number.isNaN(t.measured[s.n]) };
     };
-    out.push(...this.valueSection(outputs, src));
+    // a constant's value is shown by the details pane itself (its "Value" section), not again as a run value
+    if (!(node.value && view.details.constValue)) out.push(...this.valueSection(outputs, src));
     return out;
   }
 
