@@ -8,22 +8,12 @@ import assert from "node:assert/strict";
 import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import { MemoryFileAccess } from "../../src/savedmodel/memoryFileAccess.js";
 import { deferredContentOf } from "../../src/savedmodel/deferredContent.js";
-import { fillContent, frozenConstExport } from "../../src/savedmodel/builder/frozenConst.js";
+import { frozenConstFiles } from "../../src/savedmodel/builder/frozenConst.js";
 import { halfPlusTwo } from "../../src/savedmodel/builder/models.js";
 import { constValue } from "../../src/extension/graph/constValue.js";
 import { fromWire } from "../../src/protocol/tensorWire.js";
 
 const LIMIT = 1 << 24;
-
-function frozen(contentBytes: number) {
-  const e = frozenConstExport(contentBytes);
-  const pb = new Uint8Array(e.head.length + contentBytes);
-  pb.set(e.head);
-  fillContent(pb.subarray(e.head.length), 0);
-  const files = new Map(e.files);
-  files.set("saved_model.pb", pb);
-  return { files, constName: e.constName, content: pb.subarray(e.head.length) };
-}
 
 test("a small Const: preview with statistics, histogram and the values for the table", async () => {
   const exp = await openSavedModel(new MemoryFileAccess(halfPlusTwo({}).save()));
@@ -51,7 +41,7 @@ test("a small Const: preview with statistics, histogram and the values for the t
 });
 
 test("a Const left on disk is read by range only on request, and stays on disk afterwards", async () => {
-  const f = frozen(2 << 20);
+  const f = frozenConstFiles(2 << 20);
   let ranged = 0;
   const mem = new MemoryFileAccess(f.files);
   const fs = Object.assign(Object.create(mem) as MemoryFileAccess, {
@@ -68,7 +58,7 @@ test("a Const left on disk is read by range only on request, and stays on disk a
   const v = await constValue(mg, "", f.constName, { read: true, maxElements: LIMIT });
   assert.equal(ranged, 1, "the content is read once, by range");
   const n = (2 << 20) / 4;
-  const values = new Float32Array(f.content.slice().buffer);
+  const values = new Float32Array(f.pb.slice(f.contentOffset).buffer);
   assert.equal(v.preview?.totalElements, n);
   assert.equal(v.preview?.values.length, 48);
   assert.equal(v.preview?.truncated, true);
@@ -89,7 +79,7 @@ test("a Const left on disk is read by range only on request, and stays on disk a
   // left on disk again: the worker keeps no copy
   const node = mg.graphDef().node.find((x) => x.name === f.constName)!;
   assert.deepEqual(deferredContentOf(node.attr!.value.tensor), {
-    offset: f.files.get("saved_model.pb")!.length - (2 << 20),
+    offset: f.contentOffset,
     length: 2 << 20,
   });
   // over the preview limit: not decoded, and says why
