@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DataType } from "../src/savedmodel/dtypes.js";
 import { GraphBuilder, SavedModelBuilder, tensorOf } from "../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 import { diffExports, diffWeights } from "../src/savedmodel/diff/index.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../src/savedmodel/savedModel.js";

@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { largeGraph } from "./synthetic.js";
 import { writeFrozenConstExport } from "./frozenConstFiles.js";
 import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
-import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 
 const FIXTURES = resolve(__dirname, "..", "..", "shared", "fixtures");
 const src = (p: string) => JSON.stringify(resolve(__dirname, "..", p));

@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DataType as DT } from "../src/savedmodel/dtypes.js";
 import { GraphBuilder, SavedModelBuilder } from "../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 import { BundleEntryProto, BundleHeaderProto } from "../src/savedmodel/proto.js";
 import { buildTable } from "../src/savedmodel/tensorBundle/tableWriter.js";
 import { crc32c, maskCrc } from "../src/savedmodel/tensorBundle/crc.js";

@@ -41,7 +41,7 @@ test("vars exits 1 after reporting an error (a missing data shard), 0 on a sound
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { denseMlp } = await import("../src/savedmodel/builder/models.js");
-  const { writeExportToDir } = await import("../src/savedmodel/builder/nodeWriter.js");
+  const { writeExportToDir } = await import("../src/savedmodel/node/nodeWriter.js");
   const { main } = await import("../src/cli/main.js");
   const dir = mkdtempSync(join(tmpdir(), "vars-exit-"));
   try {

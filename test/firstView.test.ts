@@ -16,7 +16,7 @@ import { tensorflow } from "../src/savedmodel/proto.js";
 import { deferredContentOf } from "../src/savedmodel/deferredContent.js";
 import { tensorFromProto } from "../src/savedmodel/tensor.js";
 import { SavedModelError } from "../src/savedmodel/errors.js";
-import { fillContent, frozenConstExport } from "../src/savedmodel/builder/frozenConst.js";
+import { frozenConstFiles } from "../src/savedmodel/builder/frozenConst.js";
 import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
 import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
 
@@ -47,15 +47,7 @@ class CountingAccess implements FileAccess {
   }
 }
 
-function frozenFiles(contentBytes: number) {
-  const e = frozenConstExport(contentBytes);
-  const pb = new Uint8Array(e.head.length + contentBytes);
-  pb.set(e.head);
-  fillContent(pb.subarray(e.head.length), 0);
-  const files = new Map(e.files);
-  files.set("saved_model.pb", pb);
-  return { files, constName: e.constName, pb, contentOffset: e.head.length };
-}
+const frozenFiles = frozenConstFiles;
 
 test("a frozen 24 MB constant stays on disk: the first view reads a bounded number of bytes", async () => {
   const small = frozenFiles(4 << 20);

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataType as DT } from "../src/savedmodel/dtypes.js";
 import { GraphBuilder, SavedModelBuilder, tensorOf } from "../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
 import { openSavedModel } from "../src/savedmodel/savedModel.js";
 import { loadVariables, readVariable } from "../src/savedmodel/model.js";

@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { decodeNpy, decodeNpz } from "../savedmodel/npy.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
-import { examplesFromJson, parseJsonKeepFloats } from "../executor/example.js";
+import { examplesFromJson, parseJsonKeepFloats } from "../shared/example.js";
 import {
   parseValueExpr,
   sparseFromObject,
@@ -16,7 +16,7 @@ import {
   sparsePartDtype,
   splitAssignments,
   tensorFromNested,
-} from "../executor/feeds.js";
+} from "../shared/feeds.js";
 import type { SignatureInfo, TensorSpec } from "../executor/session.js";
 import { UsageError } from "./io.js";
 

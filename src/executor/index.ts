@@ -16,7 +16,7 @@ export type { MissingOp, ProfileEntry } from "./kernel.js";
 export { AbortError } from "./interpreter.js";
 export { initBackends, useBackend, wasmAvailable, type BackendName } from "./tfjs/runtime.js";
 export { UNSAFE_OPS, SCAN_DENYLIST } from "./unsafeOps.js";
-export { examplesFromJson, encodeExample, parseJsonKeepFloats } from "./example.js";
+export { examplesFromJson, encodeExample, parseJsonKeepFloats } from "../shared/example.js";
 export { evalGraph, type EvalOptions } from "./evalGraph.js";
 export { ExecutorWorker, ExecutorError, type WorkerOptions } from "./workerClient.js";
 export { converterCategories, converterCategory } from "./ops/converter.js";

@@ -26,6 +26,7 @@ import { signatureDiffPicture } from "../graph/diffPicture.js";
 import type { DisplayGraph } from "../graph/model.js";
 import { CaptureResolver, variableOfNode } from "./captureResolver.js";
 import { exampleFeatures } from "./run/exampleFeatures.js";
+import { constValue } from "./graph/constValue.js";
 import {
   compareOutputs,
   deltaHistogram,
@@ -62,6 +63,7 @@ const handlers: RpcHandlers<DecodeMethods> = {
   displayGraph: viaHandle,
   variableOfNode: viaHandle,
   exampleFeatures: viaHandle,
+  constValue: viaHandle,
   compareOpen: viaHandle,
   compareWeights: viaHandle,
   compareHistogram: viaHandle,
@@ -289,6 +291,15 @@ async function handle<K extends DecodeRequest["op"]>(
       const o = await getExport(r.exportId);
       const mg = o.exp.metaGraphs[r.metaGraph];
       return (mg ? exampleFeatures(mg.graphDef()) : null) as DecodeResultMap[K];
+    }
+    case "constValue": {
+      const o = await getExport(r.exportId);
+      const mg = o.exp.metaGraphs[r.metaGraph];
+      if (!mg) throw new Error(`meta graph ${r.metaGraph} does not exist`);
+      return (await constValue(mg, r.fn, r.node, {
+        read: r.read,
+        maxElements: r.limits.maxElements,
+      })) as DecodeResultMap[K];
     }
     case "compareOpen": {
       const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.otherId)]);

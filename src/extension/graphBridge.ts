@@ -8,6 +8,7 @@ import type { ExportModel } from "./exportStore.js";
 import { openGraphPanel } from "./graph/graphPanel.js";
 import { linkGraphToRun } from "./graph/runLink.js";
 import { log } from "./log.js";
+import { decodeLimits } from "./settings.js";
 import type { RunFeature } from "./run/index.js";
 
 let run: RunFeature | undefined;
@@ -104,7 +105,24 @@ export async function showGraph(
   );
   if (run) {
     // an open graph keeps the session warm; per-node times of each run (colour by time), node values in the details pane, "Run…" in the toolbar
-    subs.push(linkGraphToRun(handle.panel, run, { exportId: m.id, metaGraph, signature: opts.signature }));
+    subs.push(
+      linkGraphToRun(handle.panel, run, {
+        exportId: m.id,
+        metaGraph,
+        signature: opts.signature,
+        // a Const's values in the details pane: decoded in the decode worker, content on disk read on request
+        constValue: (fn, node, read) =>
+          m.store.client.request({
+            op: "constValue",
+            exportId: m.id,
+            metaGraph,
+            fn,
+            node,
+            read,
+            limits: decodeLimits(),
+          }),
+      }),
+    );
     const user = `graph:${handle.panel.title}`;
     run.addSessionUser(m.id, user, metaGraph);
     subs.push({ dispose: () => run?.removeSessionUser(m.id, user, metaGraph) });

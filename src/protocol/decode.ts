@@ -13,6 +13,7 @@ import type { DiffReport, GraphDiff } from "../savedmodel/diff/types.js";
 import type { GraphDiffOverlay } from "../graph/diffPicture.js";
 import type { TensorSpecInfo } from "../savedmodel/modelTypes.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
+import type { GraphConstValue } from "./graph.js";
 
 /** A SavedModelError (or any error) flattened for postMessage. */
 export interface SerializedError {
@@ -59,6 +60,15 @@ export type DecodeRequest =
   | { op: "displayGraph"; exportId: string; metaGraph: number; target: BuildTarget; opts: BuildOptions }
   | { op: "variableOfNode"; exportId: string; metaGraph: number; fn: string; node: string }
   | { op: "exampleFeatures"; exportId: string; metaGraph: number }
+  | {
+      op: "constValue";
+      exportId: string;
+      metaGraph: number;
+      fn: string;
+      node: string;
+      read: boolean;
+      limits: DecodeLimits;
+    }
   // the comparison editor (src/extension/compare): export A is `exportId`, export B `otherId`
   | {
       op: "compareOpen";
@@ -101,6 +111,8 @@ export interface DecodeResultMap {
   variableOfNode: string | null;
   /** The tf.Example features the meta graph's parse ops read (the run form's tf.Example builder), or null. */
   exampleFeatures: ExampleFeatureRow[] | null;
+  /** A Const node's value for the graph view's details pane. */
+  constValue: GraphConstValue;
   /** Contract, graph and files of A vs B, and the signature keys both have. */
   compareOpen: { report: DiffReport; signatures: string[] };
   /** The report with the weights section added (progress data: { done, total, name }). */

@@ -5,6 +5,7 @@
 import type { DisplayGraph } from "../graph/model.js";
 import type { PackedGraph } from "../graph/pack.js";
 import type { GraphDiffOverlay } from "../graph/diffPicture.js";
+import type { HistogramBin, WireTensor } from "./run.js";
 
 /** Which node to select and reveal: a node name inside a function body ("" = the meta graph's GraphDef). */
 export interface GraphNodeRef {
@@ -202,6 +203,22 @@ export interface GraphValuePreview {
     infCount: number;
     zeroFraction: number;
   };
+  /** Histogram bins of all the values (src/shared/histogram.ts, computed where the tensor is). */
+  histogram?: HistogramBin[];
+}
+
+/**
+ * A Const node's value, read in the decode worker (src/extension/graph/constValue.ts): the preview, or the size
+ * of content still on disk (read on request), or why it is not shown.
+ */
+export interface GraphConstValue {
+  preview?: GraphValuePreview;
+  /** All the values, for the paged table (small constants only). */
+  table?: WireTensor;
+  /** Bytes of tensor_content left on disk: ask again with `read` to read them. */
+  onDisk?: number;
+  /** Why the values are not shown (over the preview limit, unknown rank). */
+  reason?: string;
 }
 
 /** Requests of the graph webview to its host (RpcMethods for src/protocol/rpc.ts). */
@@ -210,4 +227,6 @@ export type GraphRunMethods = {
   "graph/lastRun": { params: Record<string, never>; result: GraphRunData | null };
   /** The value output `output` of node `node` (in function `fn`, "" = top level) had in the last run. */
   "graph/nodeValue": { params: { fn: string; node: string; output: number }; result: GraphValuePreview };
+  /** The value of Const node `node` (in function `fn`); `read`: read content left on disk. */
+  "graph/constValue": { params: { fn: string; node: string; read: boolean }; result: GraphConstValue };
 };

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataType } from "../../src/savedmodel/dtypes.js";
 import { GraphBuilder, ObjectGraphBuilder, SavedModelBuilder, tensorOf } from "../../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { addTf2Saver, addTf2Signatures } from "../../src/savedmodel/builder/tf2.js";
 
 const DT = DataType;

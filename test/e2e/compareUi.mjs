@@ -2,6 +2,7 @@
 // (generated/compare/model/1 and model/2, written by test/e2e/makeWorkspace.ts: model/2 drops input x2 and
 // moves one weight) compared from the SavedModels view; the breaking change comes first.
 import assert from "node:assert/strict";
+import { clickContextMenuItem, runScenarioList } from "./steps.mjs";
 
 /** Screenshots the README uses: artifact name → docs/screenshots name (scripts/e2e.mjs copies them). */
 export const compareReadmeShots = {
@@ -18,11 +19,7 @@ export const compareScenarios = [
       const row = wb.row("model/2");
       await row.waitFor({ timeout: 60000 });
       await row.locator(".label-name").click({ button: "right" });
-      const item = page.locator(".context-view .action-item", { hasText: "Compare With Previous Version" }).first();
-      await item.waitFor({ timeout: 15000 });
-      await item.hover();
-      await page.waitForTimeout(300);
-      await item.click();
+      await clickContextMenuItem(page, "Compare With Previous Version");
       const view = wb.webview();
       const t0 = Date.now();
       const firstRow = view.locator("#contract table tbody tr").first();
@@ -90,11 +87,7 @@ export const compareScenarios = [
       await one.locator(".label-name").click();
       await two.locator(".label-name").click({ modifiers: ["Control"] });
       await two.locator(".label-name").click({ button: "right" });
-      const item = page.locator(".context-view .action-item", { hasText: "Compare Exports" }).first();
-      await item.waitFor({ timeout: 15000 });
-      await item.hover();
-      await page.waitForTimeout(300);
-      await item.click();
+      await clickContextMenuItem(page, "Compare Exports");
       const view = wb.webview();
       const firstRow = view.locator("#contract table tbody tr").first();
       await firstRow.waitFor({ timeout: 60000 });
@@ -108,23 +101,5 @@ export const compareScenarios = [
 
 /** Runs the comparison scenarios (SME_E2E_ONLY filters them like ui.mjs's); returns [{ name, ok, ms, detail | error }]. */
 export async function runCompareUi(ctx) {
-  const results = [];
-  const only = process.env.SME_E2E_ONLY;
-  for (const s of compareScenarios) {
-    if (only && !only.split(",").some((o) => s.name.toLowerCase().includes(o.toLowerCase()))) continue;
-    const t0 = Date.now();
-    try {
-      const detail = await s.run(ctx);
-      results.push({ name: s.name, ok: true, ms: Date.now() - t0, detail });
-      ctx.log(`PASS ${s.name} (${Date.now() - t0} ms)${detail ? `: ${detail}` : ""}`);
-    } catch (e) {
-      results.push({ name: s.name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
-      ctx.log(`FAIL ${s.name} (${Date.now() - t0} ms): ${e?.message ?? e}`);
-      const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
-      await ctx.wb.screenshot(`FAIL-${safe}`).catch(() => undefined);
-      await ctx.wb.dumpDom(`FAIL-${safe}`).catch(() => undefined);
-      await ctx.page.keyboard.press("Escape").catch(() => undefined);
-    }
-  }
-  return results;
+  return runScenarioList(compareScenarios, ctx);
 }

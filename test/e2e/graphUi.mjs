@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { runScenarioList } from "./steps.mjs";
 
 const XSS = "<img src=x onerror=alert(1)>";
 
@@ -562,25 +563,10 @@ export const graphScenarios = [
 
 /** Runs the graph scenarios (SME_E2E_ONLY filters them like ui.mjs's); returns [{ name, ok, ms, detail | error }]. */
 export async function runGraphUi(ctx) {
-  const results = [];
-  const only = process.env.SME_E2E_ONLY;
   const wsRoot = ctx.wsRoot ?? dirname(dirname(ctx.ws.xss));
-  for (const s of graphScenarios) {
-    if (only && !only.split(",").some((o) => s.name.toLowerCase().includes(o.toLowerCase()))) continue;
-    const t0 = Date.now();
-    try {
-      await ctx.wb.openSavedModelsView();
-      const detail = await s.run({ ...ctx, wsRoot });
-      results.push({ name: s.name, ok: true, ms: Date.now() - t0, detail });
-      ctx.log(`PASS ${s.name} (${Date.now() - t0} ms)${detail ? `: ${detail}` : ""}`);
-    } catch (e) {
-      results.push({ name: s.name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
-      ctx.log(`FAIL ${s.name} (${Date.now() - t0} ms): ${e?.message ?? e}`);
-      const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 48);
-      await ctx.wb.screenshot(`FAIL-${safe}`).catch(() => undefined);
-      await ctx.wb.dumpDom(`FAIL-${safe}`).catch(() => undefined);
-      await ctx.page.keyboard.press("Escape").catch(() => undefined);
-    }
-  }
-  return results;
+  return runScenarioList(graphScenarios, ctx, {
+    before: () => ctx.wb.openSavedModelsView(),
+    runCtx: { ...ctx, wsRoot },
+    nameChars: 48,
+  });
 }

@@ -50,6 +50,8 @@ const README_SHOTS = [
   "run-10-open-failing-node",
   "run-11-restricted-mode",
   "run-13-graph-time-value",
+  "run-14-graph-value-histogram",
+  "run-15-graph-const-values",
 ];
 
 async function startServer(name, vsix, { trusted }) {

@@ -3,6 +3,7 @@
 // Restricted Mode) the trust gate. `ctx` = { wb, page, log, ws } where ws maps names to folders/files.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { frameWith, runScenarioList } from "./steps.mjs";
 
 /** Opens the run form of `sig` of export `exportLabel` from the SavedModels tree's inline action. */
 async function openRunForm(wb, exportLabel, sig) {
@@ -398,18 +399,7 @@ export const runScenarios = [
         .locator(".tab", { hasText: "serving-half-plus-two-cpu · serving_default" })
         .waitFor({ timeout: 60000 });
       // the graph's frame (the run form may be visible beside it)
-      let graph;
-      for (let i = 0; i < 150 && !graph; i++) {
-        for (const f of page.frames())
-          if (
-            await f
-              .locator("#toolbar vscode-button.time-toggle")
-              .count()
-              .catch(() => 0)
-          )
-            graph = f;
-        if (!graph) await page.waitForTimeout(200);
-      }
+      const graph = await frameWith(page, "#toolbar vscode-button.time-toggle");
       assert.ok(graph, "the graph view has a Time toggle");
       await graph.locator("svg text").first().waitFor({ timeout: 60000 });
       assert.equal(await graph.locator("#toolbar vscode-button.run-signature").count(), 1, "Run… in a signature view");
@@ -433,12 +423,63 @@ export const runScenarios = [
       assert.match(details, /Last run/);
       assert.match(details, /Value \(last run\)/);
       assert.equal((await graph.locator(".details .first-values").textContent()).trim(), "0.5");
+      // the value's histogram, in the one tensor view (one bin: a single value)
+      await graph.locator(".details .run-value svg.histogram").waitFor({ timeout: 10000 });
       await page.waitForTimeout(400);
       await wb.screenshot("run-13-graph-time-value");
       // Run… asks for the run form of the view's signature
       await graph.locator("#toolbar vscode-button.run-signature").click();
       await page.locator(".tab", { hasText: "Run serving_default" }).first().waitFor({ timeout: 30000 });
       return `${coloured} items coloured; legend "${legend.trim().slice(0, 80)}"; a = 0.5 in the details`;
+    },
+  },
+  {
+    name: "inside the graph: a node's value with its histogram after a run, a Const's values (small at once, 1.25 MiB on Show values)",
+    async run({ wb, page }) {
+      const view = await openRunForm(wb, "dense-weights", "serving_default");
+      await setMode(view, "x", "json");
+      const x = Array.from({ length: 512 }, (_, i) => Number(Math.sin(i * 0.7).toFixed(3)));
+      await typeJson(view, "x", JSON.stringify([x]));
+      await clickRun(view);
+      const y = await outputValues(view, "y");
+      assert.ok(y.length > 0);
+      await wb.rowAction("serving_default", "Show Graph");
+      await page.locator(".tab", { hasText: "dense-weights · serving_default" }).waitFor({ timeout: 60000 });
+      const graph = await frameWith(page, "#toolbar vscode-button.time-toggle");
+      assert.ok(graph, "the graph view is open");
+      await graph.locator("svg text").first().waitFor({ timeout: 60000 });
+      const search = async (name) => {
+        await graph.locator(".search input").fill(name);
+        await graph.locator(".search input").press("Enter");
+        await graph.locator("aside.details h2", { hasText: name }).waitFor({ timeout: 30000 });
+      };
+      // the MatMul's 640 values: statistics and the histogram of all of them (bins made by the host)
+      await search("dense/MatMul");
+      const bars = graph.locator(".details .run-value svg.histogram rect.bin");
+      await bars.first().waitFor({ timeout: 60000 });
+      const filled = await bars.evaluateAll((rs) => rs.filter((r) => Number(r.getAttribute("height")) > 0).length);
+      assert.ok(filled >= 5, `${filled} filled bins in the value's histogram`);
+      await page.waitForTimeout(300);
+      await wb.screenshot("run-14-graph-value-histogram");
+      // a small Const (the bias): statistics, histogram and its values in the paged table, without asking
+      await search("dense/bias");
+      await graph.locator(".details .const-value table.values td").first().waitFor({ timeout: 30000 });
+      await graph.locator(".details .const-value svg.histogram").waitFor({ timeout: 10000 });
+      const biasStats = (await graph.locator(".details .const-value .stats").textContent()).replace(/\s+/g, " ");
+      assert.match(biasStats, /min -0\.05/);
+      // the 1.25 MiB kernel stays on disk until "Show values"
+      await search("dense/kernel");
+      const show = graph.locator(".details .const-value vscode-button.show-const-values");
+      await show.waitFor({ timeout: 30000 });
+      assert.match(await graph.locator(".details .const-value").textContent(), /on disk/);
+      await show.click();
+      const kbars = graph.locator(".details .const-value svg.histogram rect.bin");
+      await kbars.first().waitFor({ timeout: 60000 });
+      const kStats = (await graph.locator(".details .const-value .stats").textContent()).replace(/\s+/g, " ");
+      assert.equal(await graph.locator(".details .const-value .first-values code").count(), 48);
+      await page.waitForTimeout(300);
+      await wb.screenshot("run-15-graph-const-values");
+      return `MatMul histogram ${filled} bins filled; kernel: ${kStats.trim()}`;
     },
   },
 ];
@@ -486,23 +527,11 @@ export const restrictedScenarios = [
   },
 ];
 
-/** Runs scenarios; returns [{ name, ok, ms, detail | error }]. */
+/** Runs scenarios (`ctx.only`: a substring of the names to run); returns [{ name, ok, ms, detail | error }]. */
 export async function runAll(list, ctx) {
-  const results = [];
-  for (const s of list) {
-    if (ctx.only && !s.name.includes(ctx.only)) continue;
-    const t0 = Date.now();
-    try {
-      const detail = await s.run(ctx);
-      results.push({ name: s.name, ok: true, ms: Date.now() - t0, detail });
-      ctx.log(`PASS ${s.name} (${Date.now() - t0} ms)${detail ? `: ${detail}` : ""}`);
-    } catch (e) {
-      results.push({ name: s.name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
-      ctx.log(`FAIL ${s.name} (${Date.now() - t0} ms): ${e?.message ?? e}`);
-      const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
-      await ctx.wb.screenshot(`FAIL-run-${safe}`).catch(() => undefined);
-      await ctx.page.keyboard.press("Escape").catch(() => undefined);
-    }
-  }
-  return results;
+  return runScenarioList(list, ctx, {
+    selected: (name) => !ctx.only || name.includes(ctx.only),
+    failPrefix: "run-",
+    dumpDom: false,
+  });
 }

@@ -114,6 +114,36 @@ function doubleImage(): Uint8Array {
   );
 }
 
+/**
+ * y = x · dense/kernel + dense/bias for x: float [-1, 512]: a 512×640 kernel (1.25 MiB, left on disk by the range
+ * pass until its values are asked for) and a small bias, both Consts (the graph view's constant values).
+ */
+function denseWeights(): Uint8Array {
+  let s = 12345;
+  const uniform = () => ((s = (s * 1103515245 + 12345) >>> 0) & 0xffff) / 0x10000;
+  const kernel = Float32Array.from({ length: 512 * 640 }, () => 0.05 * (uniform() + uniform() + uniform() - 1.5));
+  const bias = Float32Array.from({ length: 640 }, (_, i) => 0.01 * (i % 10) - 0.05);
+  return savedModel(
+    [
+      {
+        name: "dense/kernel",
+        op: "Const",
+        attr: { dtype: t(F), value: { tensor: tensorToProto({ dtype: F, shape: [512, 640], values: kernel }) } },
+      },
+      {
+        name: "dense/bias",
+        op: "Const",
+        attr: { dtype: t(F), value: { tensor: tensorToProto({ dtype: F, shape: [640], values: bias }) } },
+      },
+      { name: "dense/MatMul", op: "MatMul", input: ["x", "dense/kernel"], attr: { T: t(F) } },
+      { name: "dense/add", op: "AddV2", input: ["dense/MatMul", "dense/bias"], attr: { T: t(F) } },
+    ],
+    [],
+    { shape: [-1, 512] },
+    "dense/add:0",
+  );
+}
+
 /** An RGB PNG (w x h) with a colour gradient and a bright square. */
 export function pngImage(w: number, h: number): Uint8Array {
   const raw = new Uint8Array((w * 3 + 1) * h);
@@ -176,6 +206,7 @@ async function main(): Promise<void> {
   write("endless-loop", endlessLoop());
   write("failing-reshape", failingReshape());
   write("double-image", doubleImage());
+  write("dense-weights", denseWeights());
   mkdirSync(join(ws, "images"), { recursive: true });
   writeFileSync(join(ws, "images", "potato.png"), pngImage(300, 200));
   out.image = join(ws, "images", "potato.png");

@@ -1,6 +1,7 @@
 // UI scenarios in the real workbench (code-server + chromium). Each scenario gets a fresh look at the
 // page; failures are recorded with a screenshot and the run goes on to the next scenario.
 import assert from "node:assert/strict";
+import { runScenarioList } from "./steps.mjs";
 
 const XSS = "<img src=x onerror=alert(1)>";
 
@@ -304,28 +305,13 @@ export const scenarios = [
 
 /** Runs every scenario; returns [{ name, ok, ms, detail | error }]. */
 export async function runUi(ctx) {
-  const results = [];
-  const only = process.env.SME_E2E_ONLY;
-  for (const s of scenarios) {
-    if (only && !only.split(",").some((o) => s.name.toLowerCase().includes(o.toLowerCase()))) continue;
-    const t0 = Date.now();
-    try {
-      await ctx.wb.openSavedModelsView();
-      const detail = await s.run(ctx);
-      results.push({ name: s.name, ok: true, ms: Date.now() - t0, detail });
-      ctx.log(`PASS ${s.name} (${Date.now() - t0} ms)${detail ? `: ${detail}` : ""}`);
-    } catch (e) {
-      results.push({ name: s.name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
-      ctx.log(`FAIL ${s.name} (${Date.now() - t0} ms): ${e?.message ?? e}`);
-      const safe = s.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
-      await ctx.wb.screenshot(`FAIL-${safe}`).catch(() => undefined);
-      await ctx.wb.dumpDom(`FAIL-${safe}`).catch(() => undefined);
+  return runScenarioList(scenarios, ctx, {
+    before: () => ctx.wb.openSavedModelsView(),
+    onFail: async () => {
       const rows = await ctx.wb.rows().catch(() => []);
       ctx.log(
         `  tree rows: ${rows.map((r) => `${"  ".repeat(r.level)}${r.label} [${r.description}] ${r.expanded ?? ""}`).join("\n    ")}`,
       );
-      await ctx.page.keyboard.press("Escape").catch(() => undefined);
-    }
-  }
-  return results;
+    },
+  });
 }

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { decodeNpy, encodeNpy, encodeNpz } from "../../src/savedmodel/npy.js";
 import { tensorflow } from "../../src/savedmodel/proto.js";
 import type { DecodedTensor } from "../../src/savedmodel/tensor.js";
-import { parseValueExpr, splitAssignments } from "../../src/executor/feeds.js";
+import { parseValueExpr, splitAssignments } from "../../src/shared/feeds.js";
 import { decodeExample } from "./helpers/exampleDecode.js";
-import { examplesFromJson } from "../../src/executor/example.js";
+import { examplesFromJson } from "../../src/shared/example.js";
 import { fixturePath, skipNoFixtures } from "../helpers/fixtures.js";
 import { loadExecutorBundle, type ExecutorBundle } from "./helpers/bundle.js";
 

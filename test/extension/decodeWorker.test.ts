@@ -89,6 +89,22 @@ test(
         opts: {},
       });
       assert.ok(g.nodes.length > 0);
+      // a Const's value for the details pane: decoded in the worker, with its histogram
+      const k = g.nodes.find((n) => n.name === "flatten/Const");
+      assert.ok(k, "the serving graph draws flatten/Const");
+      const cv = await host.request({
+        op: "constValue",
+        exportId: "d",
+        metaGraph: 0,
+        fn: k.fn,
+        node: k.name,
+        read: false,
+        limits: LIMITS,
+      });
+      assert.equal(cv.preview?.dtype, "int32");
+      assert.deepEqual(cv.preview?.values, ["-1", "784"]);
+      assert.ok(cv.preview?.histogram?.length, "histogram bins");
+      assert.ok(cv.table, "values for the table");
       // an error thrown in the worker comes back as a DecodeError with its message
       await assert.rejects(
         host.request({

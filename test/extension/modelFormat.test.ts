@@ -9,7 +9,7 @@ import {
   formatSpec,
   formatVariable,
   shortMethod,
-} from "../../src/webview/shared/modelFormat.js";
+} from "../../src/shared/modelFormat.js";
 import { topLayers } from "../../src/protocol/overview.js";
 import type { ObjectNodeInfo, TensorSpecInfo, VariableInfo } from "../../src/savedmodel/modelTypes.js";
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeNpz } from "../../src/savedmodel/npy.js";
-import { sparseFromObject } from "../../src/executor/feeds.js";
+import { sparseFromObject } from "../../src/shared/feeds.js";
 import { fixturePath, skipNoFixtures } from "../helpers/fixtures.js";
 import { loadExecutorBundle, type ExecutorBundle } from "../executor/helpers/bundle.js";
 

@@ -115,6 +115,9 @@ test(
         assert.match(details, /self time/);
         assert.match(details, /float32 \[1, /);
         assert.match(details, /min \S+ · max \S+ · mean/);
+        // the histogram of all its values (bins computed by the host next to the tensor) in the one tensor view
+        assert.equal(await page.locator(".details .run-value .tensor-view svg.histogram").count(), 1);
+        assert.ok((await page.locator(".details .run-value svg.histogram rect.bin").count()) >= 1, "histogram bars");
         await page.screenshot({ path: join(SHOTS, `value-${theme}.png`) });
         const req = sent.find((m) => m.type === "graph/nodeValue");
         assert.ok(req?.params, "a graph/nodeValue request went to the host");

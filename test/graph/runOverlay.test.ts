@@ -211,11 +211,24 @@ test("valuePreview: dtype, shape, stats and the first values", () => {
   assert.equal(p.stats?.min, 0);
   assert.equal(p.stats?.max, 5);
   assert.equal(p.stats?.mean, 2.5);
+  // the histogram counts every value, not only the first ones shown
+  assert.equal(
+    p.histogram?.reduce((a, b) => a + b.count, 0),
+    6,
+  );
+  assert.equal(p.histogram?.[0].x0, 0);
+  assert.equal(p.histogram?.at(-1)?.x1, 5);
   const cut = valuePreview(t, 4);
   assert.equal(cut.values.length, 4);
   assert.equal(cut.truncated, true);
+  assert.equal(
+    cut.histogram?.reduce((a, b) => a + b.count, 0),
+    6,
+    "bins over all values though only 4 are listed",
+  );
   const s = valuePreview({ dtype: DataType.DT_STRING, shape: [1], values: [new TextEncoder().encode("hi")] });
   assert.equal(s.stats, undefined);
+  assert.equal(s.histogram, undefined);
   assert.equal(s.values.length, 1);
   const empty = valuePreview({ dtype: DataType.DT_FLOAT, shape: [0, 4], values: new Float32Array(0) });
   assert.equal(empty.totalElements, 0);

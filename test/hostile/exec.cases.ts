@@ -4,7 +4,7 @@
  * worker bundle: exec.test.ts builds it once and points $SAVEDMODEL_EXECUTOR_WORKER at it.
  */
 import { join } from "node:path";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import type { SavedModelBuilder } from "../../src/savedmodel/builder/index.js";
 import { tensorflow } from "../../src/savedmodel/proto.js";
 import type { HostileCase, HostileResult, HostileRun } from "./harness.js";

@@ -4,7 +4,7 @@
 import { attr, GraphBuilder, SavedModelBuilder } from "../../src/savedmodel/builder/index.js";
 import { demoExport, DEMO_SAVE_OPTIONS } from "../../src/savedmodel/builder/demo.js";
 import { halfPlusTwo } from "../../src/savedmodel/builder/models.js";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { DataType as DT } from "../../src/savedmodel/dtypes.js";
 
 /** A TF1 export whose serving_default returns ReadFile("assets/<file>") (plus an asset of that name). */

@@ -1,6 +1,6 @@
 /** Structural stress exports (deep call chains, doubling call DAGs, huge node counts) for the decoding limits. */
 import { GraphBuilder, SavedModelBuilder, type FunctionHandle } from "../../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { DataType as DT } from "../../src/savedmodel/dtypes.js";
 
 /** serving_default calls f_0, f_i calls f_{i+1} `fanout` times, f_{depth} returns its input. */

@@ -10,11 +10,11 @@ import {
   unknownDims,
 } from "../../src/webview/run/inputParse.js";
 import { fillTensor, MAX_FILL_ELEMENTS, seededRandom } from "../../src/webview/run/fill.js";
-import { fromWire, toWire } from "../../src/webview/run/tensorWire.js";
+import { fromWire, toWire } from "../../src/protocol/tensorWire.js";
 import { buildExamples, splitValues, takesExamples } from "../../src/webview/run/examples.js";
 import { buildRecipe, toNested } from "../../src/webview/run/recipe.js";
 import { cliCommand, servingRequest } from "../../src/webview/run/copyAs.js";
-import { examplesFromJson } from "../../src/executor/example.js";
+import { examplesFromJson } from "../../src/shared/example.js";
 import type { RunInputInfo } from "../../src/protocol/run.js";
 
 test("JSON input is checked against dtype and shape as typed", () => {

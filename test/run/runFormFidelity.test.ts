@@ -76,7 +76,7 @@ test("sparse inputs: {indices, values, dense_shape} as components; a dense value
 });
 
 test("Python literals: apostrophes inside strings survive; 'single quotes', True/False, tuples convert", async () => {
-  const { pythonLiteralToJson, parseValueExpr } = await import("../../src/executor/feeds.js");
+  const { pythonLiteralToJson, parseValueExpr } = await import("../../src/shared/feeds.js");
   assert.equal(pythonLiteralToJson(`[["This is fine.", "That's ok."]]`), `[["This is fine.", "That's ok."]]`);
   assert.equal(pythonLiteralToJson(`('a "b"', True, False, None)`), `["a \\"b\\"", true, false, null]`);
   const t = parseValueExpr(`[["This is fine.", "That's ok."]]`, DT.DT_STRING, "A");

@@ -9,7 +9,7 @@ import {
   summarizeProfile,
   MAX_WIRE_VALUES,
 } from "../../src/extension/run/runResults.js";
-import { fromWire } from "../../src/webview/run/tensorWire.js";
+import { fromWire } from "../../src/protocol/tensorWire.js";
 import { DataType as DT } from "../../src/savedmodel/dtypes.js";
 
 test("profile: per node summed over calls, per op, slowest first", () => {

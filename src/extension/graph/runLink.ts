@@ -7,7 +7,7 @@
  *   const sub = linkGraphToRun(handle.panel, run, { exportId: m.id, metaGraph, signature });
  */
 import * as vscode from "vscode";
-import type { GraphRunData, GraphRunMethods, GraphRunSignatureMessage } from "../../protocol/graph.js";
+import type { GraphConstValue, GraphRunData, GraphRunMethods, GraphRunSignatureMessage } from "../../protocol/graph.js";
 import { serveRpc } from "../../protocol/rpc.js";
 import type { LastRun, RunEvent } from "../run/runner.js";
 import { RUN_COMMAND, type RunFeature } from "../run/index.js";
@@ -18,6 +18,8 @@ export interface RunLinkTarget {
   metaGraph: number;
   /** The view's signature (signature views): what "Run…" opens. */
   signature?: string;
+  /** A Const node's value, read in the decode worker (`graph/constValue`). */
+  constValue?: (fn: string, node: string, read: boolean) => Promise<GraphConstValue>;
 }
 
 type RunSource = Pick<RunFeature, "onDidRun" | "lastRun" | "nodeValue">;
@@ -57,6 +59,10 @@ export function linkGraphToRun(panel: vscode.WebviewPanel, run: RunSource, t: Ru
           metaGraph: t.metaGraph,
         });
         return valuePreview(v);
+      },
+      "graph/constValue": ({ fn, node, read }) => {
+        if (!t.constValue) throw new Error("constant values are not available in this view");
+        return t.constValue(fn, node, read);
       },
     },
     post,

@@ -1,10 +1,11 @@
 /**
  * What the graph view's details pane shows of a tensor a node produced in the last run: dtype, shape,
- * statistics and the first values, formatted on the host (the tensor itself never crosses to the
+ * statistics, the histogram of all its values and the first values, formatted on the host (the tensor itself never crosses to the
  * webview). Pure (no vscode), tested in Node.
  */
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import { formatValue, tensorStats, type DecodedTensor } from "../../savedmodel/tensor.js";
+import { histogram } from "../../shared/histogram.js";
 import type { GraphValuePreview } from "../../protocol/graph.js";
 
 /** Values shown in the details pane. */
@@ -33,6 +34,8 @@ export function valuePreview(t: DecodedTensor, maxValues = PREVIEW_VALUES): Grap
       infCount: s.infCount,
       zeroFraction: s.zeroFraction,
     };
+    const bins = histogram(t);
+    if (bins) out.histogram = bins;
   }
   return out;
 }

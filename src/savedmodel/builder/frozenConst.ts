@@ -81,3 +81,19 @@ export function frozenConstExport(contentBytes: number): FrozenConstExport {
   const head = Uint8Array.from([...tensorflow.SavedModel.encode(sm).finish(), 0x12, ...varint(mgLen), ...mgHead]);
   return { files, head, contentBytes, constName };
 }
+
+/** The whole export in memory (saved_model.pb = head + filled content), for tests of a few MiB. */
+export function frozenConstFiles(contentBytes: number): {
+  files: Map<string, Uint8Array>;
+  constName: string;
+  pb: Uint8Array;
+  contentOffset: number;
+} {
+  const e = frozenConstExport(contentBytes);
+  const pb = new Uint8Array(e.head.length + contentBytes);
+  pb.set(e.head);
+  fillContent(pb.subarray(e.head.length), 0);
+  const files = new Map(e.files);
+  files.set("saved_model.pb", pb);
+  return { files, constName: e.constName, pb, contentOffset: e.head.length };
+}

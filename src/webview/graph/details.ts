@@ -3,6 +3,10 @@ import type { DisplayGraph, GraphEdge } from "../../graph/model.js";
 import type { WeightRef } from "./fold.js";
 import { groupSubtitle } from "./viewModel.js";
 import { button, kvTable } from "../shared/dom.js";
+import { tensorView } from "../shared/tensorView.js";
+import { fromWire } from "../../protocol/tensorWire.js";
+import { formatSize } from "../../shared/modelFormat.js";
+import type { GraphConstValue } from "../../protocol/graph.js";
 
 export interface DetailsActions {
   selectNode(n: number): void;
@@ -21,6 +25,8 @@ export class DetailsPanel {
   extra?: { node?(n: number): Node[]; group?(gi: number): Node[] };
   /** Weights drawn inside a node or group box ("n<i>" / "g<i>"): listed with their values or a link to them. */
   weights?: (key: string) => WeightRef[];
+  /** A Const node's value from the host (decoded in the decode worker); `read`: read content left on disk. */
+  constValue?: (n: number, read: boolean) => Promise<GraphConstValue>;
 
   constructor(
     private readonly g: DisplayGraph,
@@ -66,7 +72,10 @@ export class DetailsPanel {
       ]);
     if (node.boiler) info.push(["hidden", "boilerplate (save/restore/init)"]);
     parts.push(table(info));
-    if (node.value) parts.push(h("h3", "Value"), p(node.value, "mono"));
+    if (node.value) {
+      const summary = p(node.value, "mono");
+      parts.push(h("h3", "Value"), summary, ...this.constSection(n, summary));
+    }
     parts.push(...this.weightSection(`n${n}`));
     parts.push(...(this.extra?.node?.(n) ?? []));
     const ins = [...this.inEdges[n]].sort((a, b) => this.g.edges[a].ti - this.g.edges[b].ti);
@@ -122,6 +131,48 @@ export class DetailsPanel {
       ]),
     );
     this.show(parts);
+  }
+
+  /**
+   * A constant's values in the one tensor view (statistics, histogram, first values or the paged table), asked
+   * of the host when the node is shown; content left on disk (big constants) is read only on "Show values".
+   */
+  private constSection(n: number, summary: HTMLElement): Node[] {
+    const get = this.constValue;
+    if (!get) return [];
+    const box = document.createElement("div");
+    box.className = "const-value";
+    box.setAttribute("aria-live", "polite");
+    const load = (read: boolean) => {
+      box.replaceChildren(p(read ? "reading the values from disk…" : "decoding the values…", "muted"));
+      get(n, read).then(
+        (v) => {
+          if (v.preview) {
+            const count = v.preview.totalElements;
+            summary.textContent = `${v.preview.dtype} [${v.preview.shape.join(", ")}] · ${count.toLocaleString("en-US")} value${count === 1 ? "" : "s"}`;
+            const tensor = v.table ? fromWire(v.table) : undefined;
+            const first = tensor ? undefined : { values: v.preview.values, truncated: v.preview.truncated };
+            box.replaceChildren(
+              tensorView({
+                label: this.g.nodes[n].name,
+                stats: v.preview.stats,
+                histogram: v.preview.histogram,
+                first,
+                tensor,
+              }),
+            );
+          } else if (v.onDisk !== undefined) {
+            const show = button("Show values", undefined, () => load(true));
+            show.classList.add("show-const-values");
+            show.title = `Read the ${formatSize(v.onDisk)} of values from saved_model.pb`;
+            box.replaceChildren(p(`${formatSize(v.onDisk)} of values on disk, not read yet`, "muted"), show);
+          } else box.replaceChildren(p(v.reason ?? "no values", "muted"));
+        },
+        (e: Error) => box.replaceChildren(p(`Could not read the value: ${e.message}`, "error")),
+      );
+    };
+    load(false);
+    return [box];
   }
 
   showGroup(gi: number, expanded: boolean): void {
@@ -186,8 +237,11 @@ export class DetailsPanel {
         document.createTextNode(`  ${[w.dtype, w.shape].filter(Boolean).join(" ")}`),
       );
       li.append(head);
-      if (node.value) li.append(p(node.value, "mono"));
-      else if (this.act.openVariable && node.varName)
+      if (node.value) {
+        li.append(p(node.value, "mono"));
+        // the constant's statistics, histogram and values: shown when it is selected (its own details)
+        if (this.constValue) li.append(link("Show values", () => this.act.selectNode(w.node)));
+      } else if (this.act.openVariable && node.varName)
         li.append(link("Show values", () => this.act.openVariable!(w.node)));
       list.append(li);
     }

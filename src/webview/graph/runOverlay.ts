@@ -105,6 +105,9 @@ export class RunOverlay {
       if ((e.key === "t" || e.key === "T") && !e.ctrlKey && !e.metaKey && !e.altKey) this.toggle();
     });
     view.renderer.tooltip = (key) => this.tooltip(key);
+    // a Const's values (the details pane): asked of the host on this overlay's channel
+    view.details.constValue = (n, read) =>
+      this.rpc.request("graph/constValue", { fn: g.nodes[n].fn, node: g.nodes[n].name, read });
     view.details.extra = {
       node: (n) => this.sections(() => this.nodeSections(n)),
       group: (gi) => this.sections(() => this.groupSections(gi)),
@@ -306,7 +309,8 @@ export class RunOverlay {
       const sn = view.g.nodes[s.n];
       return { fn: sn.fn, node: sn.name, output: s.output, ran: !Number.isNaN(t.measured[s.n]) };
     };
-    out.push(...this.valueSection(outputs, src));
+    // a constant's value is shown by the details pane itself (its "Value" section), not again as a run value
+    if (!(node.value && view.details.constValue)) out.push(...this.valueSection(outputs, src));
     return out;
   }
 
@@ -409,6 +413,13 @@ function preview(v: GraphValuePreview, ran: boolean, signature: string): Node[] 
     ),
   );
   if (!ran) out.push(h("div", { class: "muted" }, `computed on request (not part of the last run of ${signature})`));
-  out.push(tensorView({ label: "value", stats: v.stats, first: { values: v.values, truncated: v.truncated } }));
+  out.push(
+    tensorView({
+      label: "value",
+      stats: v.stats,
+      histogram: v.histogram,
+      first: { values: v.values, truncated: v.truncated },
+    }),
+  );
   return out;
 }

@@ -9,7 +9,7 @@ import "@vscode-elements/elements/dist/vscode-collapsible/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
 import { button, h, replace, linkButton, codicon, type Child } from "../shared/dom.js";
-import { formatCount, formatShape, formatSize, shortMethod } from "../shared/modelFormat.js";
+import { formatCount, formatShape, formatSize, shortMethod } from "../../shared/modelFormat.js";
 import type {
   HostToOverviewMessage,
   OverviewMetaGraph,

@@ -4,7 +4,7 @@
  * dimensions, and the validation error shown on the field as the user types.
  */
 import { button, h, replace, codicon } from "../shared/dom.js";
-import { formatShape } from "../shared/modelFormat.js";
+import { formatShape } from "../../shared/modelFormat.js";
 import { DataType as DT } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";
 import type { ExampleFeatureRow, InputSource, RunInputInfo, RunRpc } from "../../protocol/run.js";
@@ -21,7 +21,7 @@ import {
 import { fillTensor, inputSeed, randomRange, elementCount, type FillKind } from "./fill.js";
 import { acceptsImage, defaultScale, imageLayout, imageToTensor, type PixelScale } from "./image.js";
 import { buildExamples, takesExamples } from "./examples.js";
-import { fromWire } from "./tensorWire.js";
+import { fromWire } from "../../protocol/tensorWire.js";
 
 type Mode = "json" | FillKind | "file" | "image" | "text" | "examples" | "default";
 

@@ -12,7 +12,7 @@ import "@vscode-elements/elements/dist/vscode-textfield/index.js";
 import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
 import { h, replace, codicon } from "../shared/dom.js";
-import { formatShape, shortMethod } from "../shared/modelFormat.js";
+import { formatShape, shortMethod } from "../../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type {
   HostToRunMessage,
@@ -24,7 +24,7 @@ import type {
 } from "../../protocol/run.js";
 import { InputEditor } from "./inputEditor.js";
 import { renderResult, type RenderedResult } from "./results.js";
-import { toWire, fromWire } from "./tensorWire.js";
+import { toWire, fromWire } from "../../protocol/tensorWire.js";
 import { buildRecipe } from "./recipe.js";
 import { cliCommand, curlCommand, pythonSnippet, servingRequest } from "./copyAs.js";
 

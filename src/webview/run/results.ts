@@ -5,12 +5,12 @@
  * and the per-op / per-node profile with the value of any node on request.
  */
 import { button, dataTable, h, replace, codicon, linkButton, type Child } from "../shared/dom.js";
-import { formatNumber, formatShape } from "../shared/modelFormat.js";
+import { formatNumber, formatShape } from "../../shared/modelFormat.js";
 import { tensorView } from "../shared/tensorView.js";
 import { dtypeShortName } from "../../savedmodel/dtypes.js";
 import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
 import type { RunError, RunOutputResult, RunResultState } from "../../protocol/run.js";
-import { fromWire } from "./tensorWire.js";
+import { fromWire } from "../../protocol/tensorWire.js";
 import { looksLikeClassifier, topK } from "../shared/tensorSlice.js";
 import { toNested } from "./recipe.js";
 

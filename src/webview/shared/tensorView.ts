@@ -9,7 +9,7 @@
  */
 import { dataTable, h, replace, linkButton, type Child } from "./dom.js";
 import { histogramSvg } from "./histogramSvg.js";
-import { formatCount, formatNumber } from "./modelFormat.js";
+import { formatCount, formatNumber } from "../../shared/modelFormat.js";
 import { sliceGeometry, tablePage } from "./tensorSlice.js";
 import { outputImageLayout, tensorToRgba } from "./tensorImage.js";
 import type { DecodedTensor } from "../../savedmodel/tensor.js";

@@ -9,7 +9,7 @@ import "@vscode-elements/elements/dist/vscode-progress-ring/index.js";
 import { connectHost } from "../shared/host.js";
 import { tensorView } from "../shared/tensorView.js";
 import { dataTable, h, replace, codicon, kvTable, linkButton, type Child } from "../shared/dom.js";
-import { formatCount, formatShape, formatSize } from "../shared/modelFormat.js";
+import { formatCount, formatShape, formatSize } from "../../shared/modelFormat.js";
 import { RpcClient } from "../../protocol/rpc.js";
 import type {
   HostToVariableMessage,
