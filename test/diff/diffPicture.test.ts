@@ -12,51 +12,15 @@ import { main } from "../../src/cli/main.js";
 import { buildDisplayGraph, graphSourceFromSavedModel, type DisplayGraph } from "../../src/graph/index.js";
 import { signatureDiffPicture } from "../../src/graph/diffPicture.js";
 import type { DiffReport } from "../../src/savedmodel/diff/index.js";
-import { DataType as DT } from "../../src/savedmodel/dtypes.js";
 import { SavedModel } from "../../src/savedmodel/proto.js";
-import { GraphBuilder, ObjectGraphBuilder, SavedModelBuilder, tensorOf } from "../../src/savedmodel/builder/index.js";
-import { addTf2Saver, addTf2Signatures } from "../../src/savedmodel/builder/tf2.js";
-import { tinyTf1, writeTemp } from "./pairs.js";
+import type { SavedModelBuilder } from "../../src/savedmodel/builder/index.js";
+import { tinyTf1, tinyTf2, writeTemp } from "./pairs.js";
 
 /** Dense (MatMul, BiasAdd) + activation in a traced function; A has dense/dropout before it, B dense/scale after. */
-function model(side: "a" | "b"): SavedModelBuilder {
-  const g = new GraphBuilder();
-  for (let i = 0; i < (side === "b" ? 5 : 0); i++) g.uid();
-  const og = new ObjectGraphBuilder();
-  const kernel = g.variable("dense/kernel", tensorOf(DT.DT_FLOAT, [3, 2], [1, 2, 3, 4, 5, 6]), {
-    initializer: "none",
-  });
-  const bias = g.variable("dense/bias", tensorOf(DT.DT_FLOAT, [2], [0.5, -0.5]), { initializer: "none" });
-  const layer = og.kerasLayer(og.root, "layer_with_weights-0", "Dense", "dense", { units: 2 });
-  og.variable(layer, "kernel", kernel);
-  og.variable(layer, "bias", bias);
-  const sigs = addTf2Signatures(
-    g,
-    {
-      serving_default: {
-        inputs: [{ name: "x", dtype: DT.DT_FLOAT, shape: [-1, 3] }],
-        functionName: "call",
-        body: (f, [x], read) => {
-          const mm = f.op("MatMul", "dense/MatMul", [x, read(kernel)]).output;
-          let b = f.op("BiasAdd", "dense/BiasAdd", [mm, read(bias)]).output;
-          if (side === "a") b = f.op("Identity", "dense/dropout", [b]).output;
-          let y = f.op(side === "a" ? "Relu" : "Tanh", "dense/act", [b]).output;
-          if (side === "b") y = f.op("Neg", "dense/scale", [y]).output;
-          y.shape = [-1, 2];
-          return { y };
-        },
-      },
-    },
-    og,
-  );
-  addTf2Saver(g, og);
-  return new SavedModelBuilder({ tfVersion: "2.15.0" }).addMetaGraphAndVariables(["serve"], {
-    graph: g,
-    signatureDefs: sigs.signatureDefs,
-    mainOp: g.noOp("NoOp"),
-    objectGraph: og,
-  });
-}
+const model = (side: "a" | "b"): SavedModelBuilder =>
+  side === "a"
+    ? tinyTf2({ dropout: true, activation: "Relu" })
+    : tinyTf2({ uidShift: 5, activation: "Tanh", scale: true });
 
 function picture(dir: string): DisplayGraph {
   const pb = readFileSync(join(dir, "saved_model.pb"));

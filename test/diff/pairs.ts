@@ -52,6 +52,10 @@ export interface Tf2Knobs {
   activation?: "Relu" | "Tanh";
   /** Extra uids taken before tracing, so the functions get other numeric suffixes. */
   uidShift?: number;
+  /** An Identity `dense/dropout` between BiasAdd and the activation. */
+  dropout?: boolean;
+  /** A Neg `dense/scale` after the activation. */
+  scale?: boolean;
 }
 
 /** A TF2 Dense layer (kernel [3, 2], bias [2]) + activation in a traced function, signature serving_default. */
@@ -74,8 +78,10 @@ export function tinyTf2(k: Tf2Knobs = {}): SavedModelBuilder {
         functionName: "call",
         body: (f, [x], read) => {
           const mm = f.op("MatMul", "dense/MatMul", [x, read(kernel)]).output;
-          const b = f.op("BiasAdd", "dense/BiasAdd", [mm, read(bias)]).output;
-          const y = f.op(k.activation ?? "Relu", "dense/act", [b]).output;
+          let b = f.op("BiasAdd", "dense/BiasAdd", [mm, read(bias)]).output;
+          if (k.dropout) b = f.op("Identity", "dense/dropout", [b]).output;
+          let y = f.op(k.activation ?? "Relu", "dense/act", [b]).output;
+          if (k.scale) y = f.op("Neg", "dense/scale", [y]).output;
           y.shape = [-1, 2];
           return { y };
         },
