@@ -35,7 +35,22 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c 
 /** The characters the skim stops at; everything else is skipped by the regex engine. */
 const SPECIAL = /["'#{}<>]/g;
 const NODE_NAME = /\s*name\s*:\s*"((?:[^"\\\n]|\\.)*)"/y;
-const PRODUCER = /\s*producer\s*:\s*(-?\d+)/y;
+/** Longest `versions { … }` block read for its producer (a VersionDef is a few numbers). */
+const VERSIONS_MAX = 4096;
+
+/**
+ * The producer of a `versions { … }` block's text: 0 when the block has no producer field (proto3's
+ * default, what parsing it would give); undefined when the field is there in a form this does not read.
+ */
+function producerIn(block: string): number | undefined {
+  const body = block.slice(block.indexOf("{") + 1).replace(/#[^\n]*/g, "");
+  if (!/\bproducer\b/.test(body)) return 0;
+  const all = [...body.matchAll(/(?:^|[\s{;,])producer\s*:?\s*(-?\d+)\s*(?=$|[\s};,#])/g)];
+  // the last occurrence wins, as when parsing; anything unusual is left to the parser
+  return all.length === (body.match(/\bproducer\b/g)?.length ?? 0) && all.length
+    ? Number(all[all.length - 1][1])
+    : undefined;
+}
 
 /** Skims `text`; throws nothing (unbalanced input just yields fewer spans — the parser reports it). */
 export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
@@ -85,10 +100,6 @@ export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
           NODE_NAME.lastIndex = i + 1;
           const nm = NODE_NAME.exec(text);
           cur.nodes.push((node = { start: b, end: -1, name: nm && !nm[1].includes("\\") ? nm[1] : undefined }));
-        } else if (d === 3 && name === "versions") {
-          PRODUCER.lastIndex = i + 1;
-          const pm = PRODUCER.exec(text);
-          if (pm) cur.producer = Number(pm[1]);
         } else if (d === 4 && name === "function" && stack[2].name === "library") cur.functionCount++;
       }
     } else {
@@ -98,6 +109,13 @@ export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
         const span = { start: open.start, end: i + 1 };
         if (d === 2 && open.name === "graph_def") cur.graph = span;
         else if (d === 2 && open.name === "object_graph_def") cur.objectGraph = span;
+        else if (
+          d === 3 &&
+          open.name === "versions" &&
+          stack[1]?.name === "graph_def" &&
+          span.end - span.start <= VERSIONS_MAX
+        )
+          cur.producer = producerIn(text.slice(span.start, span.end));
         else if (d === 3 && open.name === "node" && node) {
           node.end = i + 1;
           node = undefined;
@@ -186,12 +204,7 @@ export function skimIndentedBytes(bytes: Uint8Array, NodeBuffer: unknown): Skimm
         for (let at = find(FUNCTION, lib.start); at >= 0 && at < lib.end; at = find(FUNCTION, at + 1))
           mg.functionCount++;
       const v = block("versions", "    ", g.start, g.end);
-      if (v) {
-        const pm = /^\s*\{\s*producer\s*:\s*(-?\d+)/.exec(
-          dec.decode(bytes.subarray(v.start + 8, Math.min(v.end, v.start + 200))),
-        );
-        if (pm) mg.producer = Number(pm[1]);
-      }
+      if (v && v.end - v.start <= VERSIONS_MAX) mg.producer = producerIn(dec.decode(bytes.subarray(v.start, v.end)));
     }
     out.push(mg);
     pos = find(MG, end);
