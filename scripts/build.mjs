@@ -40,9 +40,11 @@ const nodeEntries = [
   { in: "src/extension/decodeWorker.ts", out: "decodeWorker" },
   { in: "src/executor/worker.ts", out: "executorWorker" },
 ];
-if (!args.has("--extension-only")) nodeEntries.push({ in: "src/cli/bin.ts", out: "cli" });
+/** The CLI's bundles: always minified (with a linked source map), since parsing them is part of its start. */
+const cliEntries = [];
+if (!args.has("--extension-only")) cliEntries.push({ in: "src/cli/bin.ts", out: "cli" });
 // `savedmodel run` (executor + tfjs) is its own bundle, so show/vars/scan start without loading it (scripts/cliSplit.mjs)
-if (!args.has("--extension-only")) nodeEntries.push({ in: "src/cli/run.ts", out: "cliRun" });
+if (!args.has("--extension-only")) cliEntries.push({ in: "src/cli/run.ts", out: "cliRun" });
 
 /** Browser-side bundles: webviews. */
 const webEntries = [
@@ -82,6 +84,13 @@ const configs = [
     loader: { ".ttf": "file", ".woff2": "file", ".svg": "text" },
   },
 ];
+if (cliEntries.length)
+  configs.push({
+    ...configs.find((c) => c.platform === "node"),
+    entryPoints: cliEntries,
+    minify: true,
+    sourcemap: "linked",
+  });
 if (minifiedWebEntries.length)
   configs.push({
     ...configs.find((c) => c.platform === "browser"),
