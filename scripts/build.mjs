@@ -5,9 +5,10 @@
 //   dist/executorWorker.js   the executor's worker
 //   dist/cli.js              the `savedmodel` CLI (bin/savedmodel.js loads it; not shipped in the VSIX)
 //   dist/media/codicons/     codicon font + css for @vscode-elements/elements
-// Usage: node scripts/build.mjs [--production] [--watch] [--metafile] [--extension-only] [--clean] [--outdir DIR]
+// Usage: node scripts/build.mjs [--production] [--watch] [--metafile] [--extension-only] [--cli-only] [--clean] [--outdir DIR]
 //   --clean: empty the output folder first (scripts/package.mjs builds into its own staging folder with it)
 //   --extension-only: only what the VSIX ships (no CLI), as scripts/package.mjs and scripts/e2e.mjs use it
+//   --cli-only: only the CLI's bundles (dist/cli.js, dist/cliRun.js), as bench/firstView.bench.ts times them
 import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -99,6 +100,9 @@ if (minifiedWebEntries.length)
     legalComments: "linked",
   });
 
+/** What this run builds: everything, or with --cli-only the CLI's bundles alone. */
+const selected = args.has("--cli-only") ? configs.filter((c) => c.entryPoints === cliEntries) : configs;
+
 function copyStatic() {
   const cod = join(root, "node_modules", "@vscode", "codicons", "dist");
   const out = join(dist, "media", "codicons");
@@ -120,12 +124,12 @@ async function main() {
   mkdirSync(dist, { recursive: true });
   copyStatic();
   if (watch) {
-    const ctxs = await Promise.all(configs.map((c) => esbuild.context(c)));
+    const ctxs = await Promise.all(selected.map((c) => esbuild.context(c)));
     await Promise.all(ctxs.map((c) => c.watch()));
     console.log("build: watching for changes…");
     return;
   }
-  const results = await Promise.all(configs.map((c) => esbuild.build({ ...c, metafile: true })));
+  const results = await Promise.all(selected.map((c) => esbuild.build({ ...c, metafile: true })));
   if (args.has("--metafile")) {
     const merged = { inputs: {}, outputs: {} };
     for (const r of results)
