@@ -55,6 +55,8 @@ async function bundle(contents: string, outfile: string, plugins: Plugin[] = [])
 interface Probe {
   loadMs: number;
   openToSignaturesMs: number;
+  /** CPU time (user + system) of the same span: steadier than the wall time on a busy machine */
+  openToSignaturesCpuMs: number;
   signatures: number;
   bytes: number;
   rssMb: number;
@@ -88,12 +90,15 @@ async function main(): Promise<void> {
       const { openSavedModel } = require(${src("src/savedmodel/savedModel.ts")});
       const { describeModel } = require(${src("src/savedmodel/model.ts")});
       const t1 = performance.now();
+      const c1 = process.cpuUsage();
       (async () => {
         const exp = await openSavedModel(new NodeFileAccess(process.argv[2]));
         const info = await describeModel(exp);
         const t2 = performance.now();
+        const c2 = process.cpuUsage(c1);
         const sigs = info.metaGraphs.reduce((n, m) => n + m.signatures.length, 0);
-        console.log(JSON.stringify({ loadMs: t1 - t0, openToSignaturesMs: t2 - t1, signatures: sigs,
+        console.log(JSON.stringify({ loadMs: t1 - t0, openToSignaturesMs: t2 - t1,
+          openToSignaturesCpuMs: (c2.user + c2.system) / 1000, signatures: sigs,
           bytes: exp.layout.savedModelSize, rssMb: process.resourceUsage().maxRSS / 1024 }));
       })();`,
     probe,
@@ -221,21 +226,27 @@ async function textTwins(work: string, probe: string): Promise<void> {
   }
   twinSources.push({ name: "builder-half-plus-two", pb: halfPlusTwo().save().get("saved_model.pb")! });
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   for (const t of twinSources) {
-    const bin = join(work, `${t.name}-bin`);
-    const txt = join(work, `${t.name}-txt`);
-    mkdirSync(bin);
-    mkdirSync(txt);
-    writeFileSync(join(bin, "saved_model.pb"), t.pb);
+    const binDir = join(work, `${t.name}-bin`);
+    const txtDir = join(work, `${t.name}-txt`);
+    mkdirSync(binDir);
+    mkdirSync(txtDir);
+    writeFileSync(join(binDir, "saved_model.pb"), t.pb);
     const text = printTextFormat(tensorflow.SavedModel.decode(t.pb), "tensorflow.SavedModel");
-    writeFileSync(join(txt, "saved_model.pbtxt"), text);
-    const b: number[] = [];
-    const x: number[] = [];
+    writeFileSync(join(txtDir, "saved_model.pbtxt"), text);
+    const bin: Probe[] = [];
+    const txt: Probe[] = [];
     for (let i = 0; i < TWIN_RUNS; i++) {
-      b.push(runJson<Probe>([probe, bin]).openToSignaturesMs);
-      x.push(runJson<Probe>([probe, txt]).openToSignaturesMs);
+      bin.push(runJson<Probe>([probe, binDir]));
+      txt.push(runJson<Probe>([probe, txtDir]));
     }
+    const b = bin.map((r) => r.openToSignaturesMs);
+    const x = txt.map((r) => r.openToSignaturesMs);
+    const bc = median(bin.map((r) => r.openToSignaturesCpuMs));
+    const xc = median(txt.map((r) => r.openToSignaturesCpuMs));
     ratios.push(median(x) / median(b));
+    cpuRatios.push(xc / bc);
     console.log(
       JSON.stringify({
         twin: t.name,
@@ -244,13 +255,16 @@ async function textTwins(work: string, probe: string): Promise<void> {
         binaryMs: +median(b).toFixed(1),
         textMs: +median(x).toFixed(1),
         textOverBinary: +(median(x) / median(b)).toFixed(2),
+        binaryCpuMs: +bc.toFixed(1),
+        textCpuMs: +xc.toFixed(1),
+        textOverBinaryCpu: +(xc / bc).toFixed(2),
       }),
     );
-    rmSync(bin, { recursive: true, force: true });
-    rmSync(txt, { recursive: true, force: true });
+    rmSync(binDir, { recursive: true, force: true });
+    rmSync(txtDir, { recursive: true, force: true });
   }
   console.log(
-    `text twins: tags+signatures at most ${Math.max(...ratios).toFixed(2)}x their binary twin's (aim <= 4; medians of ${TWIN_RUNS} fresh processes each, interleaved)`,
+    `text twins: tags+signatures at most ${Math.max(...ratios).toFixed(2)}x their binary twin's wall time, ${Math.max(...cpuRatios).toFixed(2)}x its CPU time (aim <= 4; medians of ${TWIN_RUNS} fresh processes each, interleaved; load average ${loadavg()[0].toFixed(2)})`,
   );
 }
 
@@ -276,15 +290,23 @@ async function cliStart(work: string): Promise<void> {
   const small = join(work, "half-plus-two");
   await writeExportToDir(halfPlusTwo().save(), small);
   const cacheDir = join(work, "compile-cache");
-  const wall = (args: string[], env: Record<string, string> = {}) => {
+  const spawn = (args: string[], env: Record<string, string> = {}) => {
     const t = performance.now();
     const r = spawnSync(process.execPath, args, {
       encoding: "utf8",
       env: { ...process.env, SAVEDMODEL_CACHE_DIR: cacheDir, SAVEDMODEL_FROM_SOURCE: "", ...env },
     });
     if (r.status !== 0) throw new Error(r.stderr);
-    return performance.now() - t;
+    return { ms: performance.now() - t, stderr: r.stderr };
   };
+  const wall = (args: string[], env: Record<string, string> = {}) => spawn(args, env).ms;
+  // CPU time of a whole process (user + system, from its start), reported at exit by a preload
+  const cpuPreload = join(work, "cpu.cjs");
+  writeFileSync(
+    cpuPreload,
+    `process.on("exit", () => { const c = process.cpuUsage(); process.stderr.write("\\nCPU_US " + (c.user + c.system) + "\\n"); });`,
+  );
+  const cpu = (args: string[]) => Number(/CPU_US (\d+)/.exec(spawn(["-r", cpuPreload, ...args]).stderr)![1]) / 1000;
   const show = [savedmodel, "show", small, "--tag_set", "serve"];
   wall(show); // writes the code cache
   const bare: number[] = [];
@@ -296,11 +318,20 @@ async function cliStart(work: string): Promise<void> {
     cached.push(wall(show));
     uncached.push(wall(show, { SAVEDMODEL_NO_COMPILE_CACHE: "1" }));
   }
+  const bareCpu: number[] = [];
+  const showCpu: number[] = [];
+  for (let i = 0; i < CLI_RUNS; i++) {
+    bareCpu.push(cpu(["-e", "0"]));
+    showCpu.push(cpu(show));
+  }
   const mb = median(bare);
   const line = (label: string, xs: number[]) =>
     `CLI start (${label}): show --tag_set serve ${median(xs).toFixed(1)} ms vs node -e 0 ${mb.toFixed(1)} ms: +${(median(xs) - mb).toFixed(1)} ms, ${(median(xs) / mb).toFixed(2)}x`;
   console.log(`${line("code cache warm", cached)} (aim: within 80 ms)`);
   console.log(line("no code cache", uncached));
+  console.log(
+    `CLI start CPU time (code cache warm): show ${median(showCpu).toFixed(1)} ms vs node -e 0 ${median(bareCpu).toFixed(1)} ms: +${(median(showCpu) - median(bareCpu)).toFixed(1)} ms (user + system, whole process)`,
+  );
   console.log(
     `  medians of ${CLI_RUNS} interleaved runs; load average ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)} (${cpus().length} CPUs); dist/cli.js ${(statSync(join(work, "dist", "cli.js")).size / 1024).toFixed(0)} KB`,
   );
