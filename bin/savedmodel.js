@@ -34,7 +34,8 @@ function runWithCompileCache(file) {
     require(file);
     return;
   }
-  if (off) {
+  // with --enable-source-maps a plain require, so stack traces map back to the sources (dist/cli.js.map)
+  if (off || process.sourceMapsEnabled) {
     require(file);
     return;
   }
