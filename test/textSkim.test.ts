@@ -12,6 +12,9 @@ import { printTextFormat } from "../src/savedmodel/textFormat/index.js";
 import { skimIndentedBytes, skimSavedModelText, type SkimmedMetaGraph } from "../src/savedmodel/textFormat/skim.js";
 import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
 import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
+import { openSavedModel } from "../src/savedmodel/savedModel.js";
+import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
+import { SavedModelError } from "../src/savedmodel/errors.js";
 
 const summary = (skim: SkimmedMetaGraph[] | undefined) =>
   skim?.map((m) => ({
@@ -63,4 +66,15 @@ test("text not laid out like TensorFlow's, or cut short, gets undefined from the
     "",
   ];
   for (const t of bad) assert.equal(skimIndentedBytes(new TextEncoder().encode(t), Buffer), undefined, t.slice(0, 60));
+});
+
+test("a huge unterminated string in a node name is reported as such, not as nesting too deep", async () => {
+  // the careful skim's node-name pattern overflowed the regex stack past ~10 MB ("nests too deeply to process")
+  // not TensorFlow's layout, so the careful skim reads it (TensorFlow's would defer the graph, and its error, until asked)
+  const text = `meta_graphs { graph_def { node { name: "${"a".repeat(12_000_000)}\n } } }\n`;
+  const files = new Map([["saved_model.pbtxt", new TextEncoder().encode(text)]]);
+  await assert.rejects(
+    openSavedModel(new MemoryFileAccess(files)),
+    (e: unknown) => e instanceof SavedModelError && /unterminated string/.test(e.message),
+  );
 });

@@ -34,7 +34,8 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c 
 
 /** The characters the skim stops at; everything else is skipped by the regex engine. */
 const SPECIAL = /["'#{}<>]/g;
-const NODE_NAME = /\s*name\s*:\s*"((?:[^"\\\n]|\\.)*)"/y;
+// unrolled (a plain run, then escape + run): an alternation under * overflows the regex stack on a huge string
+const NODE_NAME = /\s*name\s*:\s*"([^"\\\n]*(?:\\.[^"\\\n]*)*)"/y;
 /** Longest `versions { … }` block read for its producer (a VersionDef is a few numbers). */
 const VERSIONS_MAX = 4096;
 
