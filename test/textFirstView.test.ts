@@ -9,6 +9,7 @@ import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
 import { SavedModelError } from "../src/savedmodel/errors.js";
 import { tensorflow } from "../src/savedmodel/proto.js";
 import { printTextFormat } from "../src/savedmodel/textFormat/index.js";
+import { skimSavedModelText } from "../src/savedmodel/textFormat/skim.js";
 import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
 import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
 
@@ -101,4 +102,37 @@ test("an error after the skipped graph still names its byte offset in the file",
     openSavedModel(new MemoryFileAccess(m)),
     (e: unknown) => e instanceof SavedModelError && e.offset === at && /method_nam/.test(e.message),
   );
+});
+
+test("a graph whose versions block has no producer (proto3 default 0) is still not parsed at first view", async () => {
+  // ODAPI's TF1 export writes `versions {}`: the skim must know the producer is 0 rather than parse the graph for it
+  const files = halfPlusTwo().save();
+  const text = printTextFormat(tensorflow.SavedModel.decode(files.get("saved_model.pb")!), "tensorflow.SavedModel")
+    .replace(/producer: \d+\n\s*/, "")
+    .replace(/op: "Mul"/, 'op: "Mul" bogus_field: 1');
+  assert.match(text, /versions \{\n\s*min_consumer: 12\n\s*\}/);
+  const flat = text.replace(/\n\s*/g, " "); // not indented like TensorFlow writes it: the generic skim
+  for (const [label, t] of [
+    ["indented", text],
+    ["flat", flat],
+  ]) {
+    const m = new Map(files);
+    m.delete("saved_model.pb");
+    m.set("saved_model.pbtxt", new TextEncoder().encode(t));
+    const exp = await openSavedModel(new MemoryFileAccess(m));
+    const info = await describeModel(exp); // would parse the graph (and fail on bogus_field) to learn the producer
+    assert.ok(info.metaGraphs[0].signatures.length > 3, label);
+    assert.equal(exp.metaGraphs[0].producer, 0, label);
+    assert.throws(() => exp.metaGraphs[0].graphDef(), /bogus_field/, label);
+  }
+});
+
+test("the skim reads a producer written in any order, and leaves an unusual one to the parser", () => {
+  const skim = (versions: string) =>
+    skimSavedModelText(`meta_graphs { graph_def { node { name: "a" } versions ${versions} } }`)[0].producer;
+  assert.equal(skim("{ min_consumer: 12 producer: 27 }"), 27);
+  assert.equal(skim("{ producer: 5 # producer: 6\n }"), 5);
+  assert.equal(skim("{ }"), 0);
+  assert.equal(skim("{ producer: 0x1b }"), undefined);
+  assert.equal(skim("< producer: 3 >"), 3);
 });

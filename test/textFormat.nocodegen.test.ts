@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Root, Type, type Namespace } from "protobufjs/light";
+import { Enum, MapField, Root, Type, util, type Namespace } from "protobufjs/light";
 import descriptor from "../proto/generated/tensorflow.json";
 import { tensorflow } from "../src/savedmodel/proto.js";
 import { parseTextFormat, printTextFormat } from "../src/savedmodel/textFormat/index.js";
-import { schema } from "../src/savedmodel/textFormat/schema.js";
+import { Kind, schema } from "../src/savedmodel/textFormat/schema.js";
 
 /** Runs fn with globalThis.Function replaced by a counting wrapper (protobufjs codegen calls Function(...)). */
 function countFunctionConstructions(fn: () => void): number {
@@ -53,11 +53,55 @@ test("parse and print never make protobufjs generate code", () => {
     tensorflow.SavedModel.encode(sm).finish();
   });
   assert.equal(calls, 0, "Function() was called during text format parse/print");
-  const types = allTypes(schema().root);
-  assert.ok(types.length > 50);
+  assert.ok(schema().messages.size > 50);
+});
+
+test("the field tables read from the JSON descriptor are what protobufjs's reflection of it says", () => {
+  const root = new Root().addJSON((descriptor as { nested: Parameters<Root["addJSON"]>[0] }).nested) as Root;
+  const types = allTypes(root);
+  const { messages } = schema();
+  assert.equal(messages.size, types.length);
+  const strip = (n: string) => n.replace(/^\./, "");
   for (const t of types) {
-    assert.equal((t as unknown as { _ctor: unknown })._ctor, null, `${t.fullName} got a generated constructor`);
-    assert.ok(!Object.hasOwn(t, "decode") && !Object.hasOwn(t, "encode"), `${t.fullName} was set up`);
+    const info = messages.get(strip(t.fullName));
+    assert.ok(info, t.fullName);
+    const want = [...t.fieldsArray]
+      .sort((a, b) => a.id - b.id)
+      .map((f) => {
+        const scalar = /^(double|float|u?int32|s?int32|s?fixed32|u?int64|s?int64|s?fixed64|bool|string|bytes)$/.test(
+          f.type,
+        );
+        const isMap = f instanceof MapField;
+        return {
+          name: f.name,
+          prop: util.camelCase(f.name),
+          id: f.id,
+          repeated: f.repeated || isMap,
+          keyType: isMap ? (f as MapField).keyType : undefined,
+          target: scalar ? f.type : strip((t.lookupTypeOrEnum(f.type) as Type | Enum).fullName),
+          oneof: f.partOf ? [f.partOf.name, ...f.partOf.oneof.filter((n) => n !== f.name).map(util.camelCase)] : [],
+        };
+      });
+    const got = info.fieldList.map((fi) => ({
+      name: fi.name,
+      prop: fi.prop,
+      id: fi.id,
+      repeated: fi.repeated,
+      keyType:
+        fi.keyKind !== undefined
+          ? Object.keys(Kind)
+              .find((k) => Kind[k as keyof typeof Kind] === fi.keyKind)!
+              .toLowerCase()
+          : undefined,
+      target:
+        fi.message?.fullName ??
+        fi.enumInfo?.fullName ??
+        Object.keys(Kind)
+          .find((k) => Kind[k as keyof typeof Kind] === fi.kind)!
+          .toLowerCase(),
+      oneof: fi.oneofName ? [fi.oneofName, ...fi.oneofSiblings!] : [],
+    }));
+    assert.deepEqual(got, want, t.fullName);
   }
 });
 

@@ -7,7 +7,6 @@ import { resolve } from "node:path";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
 import { loadVariables, readVariable, type VariableInfo } from "../savedmodel/model.js";
-import { encodeNpz } from "../savedmodel/npy.js";
 import { tensorStats, type DecodedTensor, type TensorStats } from "../savedmodel/tensor.js";
 import { streamVariableStats } from "../savedmodel/variableStats.js";
 import { DataType } from "../savedmodel/dtypes.js";
@@ -99,6 +98,8 @@ export async function varsCommand(argv: string[], io: CliIO): Promise<number> {
       const key = entries[v.name] ? v.checkpointKey : v.name;
       entries[key] = await readVariable(exp, v.checkpointKey);
     }
+    // .npz (fflate) only for --export: every other command starts without it
+    const { encodeNpz } = await import("../savedmodel/npy.js");
     await writeOutputFile(target, encodeNpz(entries));
     io.out(`wrote ${Object.keys(entries).length} variable(s) to ${out}\n`);
     return 0;

@@ -1,10 +1,10 @@
 /**
  * Field tables for the text-format parser and printer, read from the protobufjs reflection
  * descriptor (proto/generated/tensorflow.json, snake_case names) and tied to the generated
- * static classes (camelCase properties). Only metadata is read from reflection: no reflection
- * type is ever resolved or set up, so protobufjs never generates code (Function()) at runtime.
+ * static classes (camelCase properties). The descriptor is read as plain JSON — no protobufjs
+ * reflection objects are built (that was most of a small text export's first view, and loading
+ * protobufjs's reflection part slowed every CLI start) and nothing is generated with Function().
  */
-import { Enum, Field, MapField, Namespace, Root, Type, util } from "protobufjs/light";
 import descriptor from "../../../proto/generated/tensorflow.json";
 import { google, tensorflow } from "../proto.js";
 
@@ -96,7 +96,6 @@ export interface MessageInfo {
 }
 
 export interface Schema {
-  root: Root;
   messages: Map<string, MessageInfo>;
   enums: Map<string, EnumInfo>;
 }
@@ -128,23 +127,37 @@ function staticClass(fullName: string): StaticClass | undefined {
   return typeof cur === "function" ? (cur as unknown as StaticClass) : undefined;
 }
 
+/** The descriptor's JSON shapes (protobufjs's INamespace / IType / IField / IEnum). */
+interface JsonField {
+  type: string;
+  id: number;
+  rule?: string;
+  keyType?: string;
+}
+interface JsonNode {
+  nested?: Record<string, JsonNode>;
+  fields?: Record<string, JsonField>;
+  oneofs?: Record<string, { oneof: string[] }>;
+  values?: Record<string, number>;
+}
+
+/** protobufjs's util.camelCase (the generated classes' property names): `_x` becomes `X` for a lowercase x. */
+const camelCase = (s: string) => s.slice(0, 1) + s.slice(1).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
 function buildSchema(): Schema {
-  // Not Root.fromJSON: its resolveAll() touches Type#ctor, which generates constructors with
-  // Function(). Types are looked up by name below instead (Namespace#lookup is pure).
-  const root = new Root().addJSON((descriptor as { nested: Parameters<Root["addJSON"]>[0] }).nested) as Root;
   const messages = new Map<string, MessageInfo>();
   const enums = new Map<string, EnumInfo>();
-  const types: Type[] = [];
-  const walk = (ns: Namespace): void => {
-    for (const obj of ns.nestedArray) {
-      if (obj instanceof Type) types.push(obj);
-      if (obj instanceof Enum) enums.set(stripDot(obj.fullName), enumInfo(obj));
-      if (obj instanceof Namespace) walk(obj);
+  const types: { fullName: string; json: JsonNode }[] = [];
+  const walk = (ns: JsonNode, prefix: string): void => {
+    for (const [name, obj] of Object.entries(ns.nested ?? {})) {
+      const fullName = prefix ? `${prefix}.${name}` : name;
+      if (obj.fields) types.push({ fullName, json: obj });
+      else if (obj.values) enums.set(fullName, enumInfo(fullName, obj.values));
+      walk(obj, fullName);
     }
   };
-  walk(root);
-  for (const t of types) {
-    const fullName = stripDot(t.fullName);
+  walk(descriptor as JsonNode, "");
+  for (const { fullName } of types) {
     const ctor = staticClass(fullName);
     if (!ctor) throw new Error(`textFormat schema: no generated class for ${fullName}`);
     messages.set(fullName, {
@@ -156,61 +169,86 @@ function buildSchema(): Schema {
       isMapEntry: false,
     });
   }
-  for (const t of types) {
-    const info = messages.get(stripDot(t.fullName))!;
+  for (const { fullName, json } of types) {
+    const info = messages.get(fullName)!;
     const proto = info.ctor!.prototype as object;
-    for (const f of [...t.fieldsArray].sort((a, b) => a.id - b.id)) {
-      const fi = fieldInfo(f, messages, enums);
+    const oneofOf = new Map<string, { name: string; members: string[] }>();
+    for (const [name, o] of Object.entries(json.oneofs ?? {}))
+      for (const m of o.oneof) oneofOf.set(m, { name, members: o.oneof });
+    const fields = Object.entries(json.fields!).sort((a, b) => a[1].id - b[1].id);
+    for (const [name, f] of fields) {
+      const fi = fieldInfo(fullName, name, f, oneofOf.get(name), messages, enums);
       if (!(fi.prop in proto)) throw new Error(`textFormat schema: ${info.fullName} has no property ${fi.prop}`);
       info.fields.set(fi.name, fi);
       info.fieldList.push(fi);
     }
   }
-  return { root, messages, enums };
+  return { messages, enums };
 }
 
-function enumInfo(e: Enum): EnumInfo {
+function enumInfo(fullName: string, values: Record<string, number>): EnumInfo {
   const byName = new Map<string, number>();
   const byNumber = new Map<number, string>();
-  for (const [name, num] of Object.entries(e.values)) {
+  for (const [name, num] of Object.entries(values)) {
     byName.set(name, num);
     if (!byNumber.has(num)) byNumber.set(num, name);
   }
-  return { fullName: stripDot(e.fullName), byName, byNumber };
+  return { fullName, byName, byNumber };
+}
+
+/** A type name as written in the message `scope` (protobuf scoping: innermost scope first; a leading dot is absolute). */
+function resolveTypeName(scope: string, type: string, known: (fullName: string) => boolean): string | undefined {
+  if (type.startsWith(".")) return known(type.slice(1)) ? type.slice(1) : undefined;
+  for (let s = scope; ;) {
+    const candidate = s ? `${s}.${type}` : type;
+    if (known(candidate)) return candidate;
+    if (!s) return undefined;
+    const dot = s.lastIndexOf(".");
+    s = dot < 0 ? "" : s.slice(0, dot);
+  }
 }
 
 function valueKind(
-  f: Field,
+  scope: string,
+  f: JsonField,
   messages: Map<string, MessageInfo>,
   enums: Map<string, EnumInfo>,
 ): { kind: Kind; message?: MessageInfo; enumInfo?: EnumInfo } {
   const scalar = KIND_BY_NAME[f.type];
   if (scalar !== undefined) return { kind: scalar };
-  const rt: unknown = f.parent!.lookupTypeOrEnum(f.type);
-  const message = rt instanceof Type ? messages.get(stripDot(rt.fullName)) : undefined;
+  const full = resolveTypeName(scope, f.type, (n) => messages.has(n) || enums.has(n));
+  const message = full !== undefined ? messages.get(full) : undefined;
   if (message) return { kind: Kind.Message, message };
-  const en = rt instanceof Enum ? enums.get(stripDot(rt.fullName)) : undefined;
+  const en = full !== undefined ? enums.get(full) : undefined;
   if (en) return { kind: Kind.Enum, enumInfo: en };
-  throw new Error(`textFormat schema: cannot resolve type ${f.type} of ${f.fullName}`);
+  throw new Error(`textFormat schema: cannot resolve type ${f.type} of ${scope}`);
 }
 
-function fieldInfo(f: Field, messages: Map<string, MessageInfo>, enums: Map<string, EnumInfo>): FieldInfo {
-  const { kind, message, enumInfo: en } = valueKind(f, messages, enums);
-  const oneof = f.partOf;
+function fieldInfo(
+  parent: string,
+  name: string,
+  f: JsonField,
+  oneof: { name: string; members: string[] } | undefined,
+  messages: Map<string, MessageInfo>,
+  enums: Map<string, EnumInfo>,
+): FieldInfo {
+  const { kind, message, enumInfo: en } = valueKind(parent, f, messages, enums);
+  const isMap = f.keyType !== undefined;
+  const repeated = f.rule === "repeated";
   const fi: FieldInfo = {
-    name: f.name,
-    prop: util.camelCase(f.name),
+    name,
+    prop: camelCase(name),
     id: f.id,
     kind,
-    repeated: f.repeated || f instanceof MapField,
+    repeated: repeated || isMap,
     message,
     enumInfo: en,
     oneofName: oneof ? oneof.name : undefined,
-    oneofSiblings: oneof ? oneof.oneof.filter((n) => n !== f.name).map((n) => util.camelCase(n)) : undefined,
-    implicitPresence: !oneof && !f.repeated && !(f instanceof MapField) && kind !== Kind.Message,
+    oneofSiblings: oneof ? oneof.members.filter((n) => n !== name).map((n) => camelCase(n)) : undefined,
+    implicitPresence: !oneof && !repeated && !isMap && kind !== Kind.Message,
   };
-  if (f instanceof MapField) {
-    const keyKind = KIND_BY_NAME[f.keyType];
+  if (isMap) {
+    const keyKind = KIND_BY_NAME[f.keyType!];
     if (keyKind === undefined) throw new Error(`textFormat schema: bad map key type ${f.keyType}`);
     fi.keyKind = keyKind;
     const key: FieldInfo = { name: "key", prop: "key", id: 1, kind: keyKind, repeated: false, implicitPresence: false };
@@ -225,7 +263,7 @@ function fieldInfo(f: Field, messages: Map<string, MessageInfo>, enums: Map<stri
       implicitPresence: false,
     };
     fi.entry = {
-      fullName: `${stripDot(f.parent!.fullName)}.${f.name}Entry`,
+      fullName: `${parent}.${name}Entry`,
       fields: new Map([
         ["key", key],
         ["value", value],

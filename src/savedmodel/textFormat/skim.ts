@@ -34,8 +34,24 @@ const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c 
 
 /** The characters the skim stops at; everything else is skipped by the regex engine. */
 const SPECIAL = /["'#{}<>]/g;
-const NODE_NAME = /\s*name\s*:\s*"((?:[^"\\\n]|\\.)*)"/y;
-const PRODUCER = /\s*producer\s*:\s*(-?\d+)/y;
+// unrolled (a plain run, then escape + run): an alternation under * overflows the regex stack on a huge string
+const NODE_NAME = /\s*name\s*:\s*"([^"\\\n]*(?:\\.[^"\\\n]*)*)"/y;
+/** Longest `versions { … }` block read for its producer (a VersionDef is a few numbers). */
+const VERSIONS_MAX = 4096;
+
+/**
+ * The producer of a `versions { … }` block's text: 0 when the block has no producer field (proto3's
+ * default, what parsing it would give); undefined when the field is there in a form this does not read.
+ */
+function producerIn(block: string): number | undefined {
+  const body = block.slice(block.indexOf("{") + 1).replace(/#[^\n]*/g, "");
+  if (!/\bproducer\b/.test(body)) return 0;
+  const all = [...body.matchAll(/(?:^|[\s{;,])producer\s*:?\s*(-?\d+)\s*(?=$|[\s};,#])/g)];
+  // the last occurrence wins, as when parsing; anything unusual is left to the parser
+  return all.length === (body.match(/\bproducer\b/g)?.length ?? 0) && all.length
+    ? Number(all[all.length - 1][1])
+    : undefined;
+}
 
 /** Skims `text`; throws nothing (unbalanced input just yields fewer spans — the parser reports it). */
 export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
@@ -85,10 +101,6 @@ export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
           NODE_NAME.lastIndex = i + 1;
           const nm = NODE_NAME.exec(text);
           cur.nodes.push((node = { start: b, end: -1, name: nm && !nm[1].includes("\\") ? nm[1] : undefined }));
-        } else if (d === 3 && name === "versions") {
-          PRODUCER.lastIndex = i + 1;
-          const pm = PRODUCER.exec(text);
-          if (pm) cur.producer = Number(pm[1]);
         } else if (d === 4 && name === "function" && stack[2].name === "library") cur.functionCount++;
       }
     } else {
@@ -98,6 +110,13 @@ export function skimSavedModelText(text: string): SkimmedMetaGraph[] {
         const span = { start: open.start, end: i + 1 };
         if (d === 2 && open.name === "graph_def") cur.graph = span;
         else if (d === 2 && open.name === "object_graph_def") cur.objectGraph = span;
+        else if (
+          d === 3 &&
+          open.name === "versions" &&
+          stack[1]?.name === "graph_def" &&
+          span.end - span.start <= VERSIONS_MAX
+        )
+          cur.producer = producerIn(text.slice(span.start, span.end));
         else if (d === 3 && open.name === "node" && node) {
           node.end = i + 1;
           node = undefined;
@@ -147,57 +166,85 @@ const enc = new TextEncoder();
 const dec = new TextDecoder("utf-8");
 
 /**
- * A skim for text indented the way TensorFlow writes it (two spaces per level, one field per line),
- * by byte search alone, with spans in bytes, so the first view decodes only
- * what it parses. Needs a native byte search (`NodeBuffer`, protobufjs's util.Buffer); undefined
- * without one or when the text is not indented like TensorFlow writes it.
+ * A skim for text indented the way TensorFlow writes it (two spaces per level, one field per line,
+ * `name {` opening a message and a line of its own closing it), by byte search alone, with spans in
+ * bytes, so the first view decodes only what it parses. One forward pass: a message that is not
+ * entered is jumped over by searching for its closing line, and the graph's fields are walked line by
+ * line only at their own level (each node is jumped over), so the text is searched about once, not once
+ * per thing looked for. Needs a native byte search (`NodeBuffer`, protobufjs's util.Buffer); undefined
+ * without one or when the text is not laid out like TensorFlow writes it (the caller then uses the
+ * careful skim, and checks what this one found by parsing the rest).
  */
 export function skimIndentedBytes(bytes: Uint8Array, NodeBuffer: unknown): SkimmedMetaGraph[] | undefined {
   const find = byteFinder(bytes, NodeBuffer);
   if (!find) return undefined;
-  const p = (s: string) => enc.encode(s);
-  const MG = p("\nmeta_graphs {\n");
+  const n = bytes.length;
+  const closers: Uint8Array[] = [];
+  /** `\n` + indent spaces + `}`: the line closing a message whose fields are at indent + 2. */
+  const closer = (indent: number) => (closers[indent] ??= enc.encode(`\n${" ".repeat(indent)}}`));
   const out: SkimmedMetaGraph[] = [];
-  const startsWith = (s: Uint8Array, at: number) => s.every((c, i) => bytes[at + i] === c);
-  let pos = startsWith(MG.subarray(1), 0) ? 0 : find(MG, 0);
-  const block = (name: string, indent: string, from: number, to: number): TextSpan | undefined => {
-    const open = find(p(`\n${indent}${name} {\n`), from);
-    if (open < 0 || open > to) return undefined;
-    const close = find(p(`\n${indent}}`), open + 1);
-    if (close < 0 || close > to) return undefined;
-    return { start: open + 1 + indent.length, end: close + 2 + indent.length };
+  let mg: SkimmedMetaGraph | undefined;
+  const is = (at: number, word: Uint8Array) => {
+    for (let i = 0; i < word.length; i++) if (bytes[at + i] !== word[i]) return false;
+    return true;
   };
-  const NODE = p("\n    node {\n");
-  const FUNCTION = p("\n      function {\n");
-  while (pos >= 0) {
-    const start = bytes[pos] === 10 ? pos + 1 : pos;
-    const end = find(p("\n}"), start);
-    if (end < 0) return undefined;
-    const mg: SkimmedMetaGraph = { nodes: [], functionCount: 0 };
-    mg.graph = block("graph_def", "  ", start, end);
-    mg.objectGraph = block("object_graph_def", "  ", start, end);
-    const g = mg.graph;
-    if (g) {
-      // only where each node starts: its end and name are found when asked for (resolveNode)
-      for (let at = find(NODE, g.start); at >= 0 && at < g.end; at = find(NODE, at + 1))
-        mg.nodes.push({ start: at + 5, end: -1 });
-      const lib = block("library", "    ", g.start, g.end);
-      if (lib)
-        for (let at = find(FUNCTION, lib.start); at >= 0 && at < lib.end; at = find(FUNCTION, at + 1))
-          mg.functionCount++;
-      const v = block("versions", "    ", g.start, g.end);
-      if (v) {
-        const pm = /^\s*\{\s*producer\s*:\s*(-?\d+)/.exec(
-          dec.decode(bytes.subarray(v.start + 8, Math.min(v.end, v.start + 200))),
-        );
-        if (pm) mg.producer = Number(pm[1]);
+  /**
+   * Walks the fields at `indent` from the line starting at `at`; `path` names the enclosing fields.
+   * Returns where the enclosing message's closing `}` is (n at the end of the text for the top level),
+   * or -1 when the layout is not TensorFlow's.
+   */
+  const walk = (at: number, indent: number, path: string): number => {
+    for (;;) {
+      if (at >= n) return indent === 0 ? n : -1;
+      let j = at;
+      while (j < n && bytes[j] === 32) j++;
+      if (j - at === indent - 2 && bytes[j] === 125 /* } */) return j;
+      if (j - at !== indent || j >= n) return -1;
+      let nl = j;
+      while (nl < n && bytes[nl] !== 10 && bytes[nl] !== 32 && bytes[nl] !== 58 /* : */) nl++;
+      const nameEnd = nl;
+      if (is(nameEnd, OPEN_LINE)) {
+        // a message: `name {`
+        const name = dec.decode(bytes.subarray(j, nameEnd));
+        const inner = path ? `${path}.${name}` : name;
+        const body = nameEnd + OPEN_LINE.length;
+        let close: number;
+        if (ENTER.has(inner)) {
+          if (inner === "meta_graphs") out.push((mg = { nodes: [], functionCount: 0 }));
+          close = walk(body, indent + 2, inner);
+        } else {
+          const c = find(closer(indent), body - 1);
+          close = c < 0 ? -1 : c + 1 + indent;
+        }
+        if (close < 0 || bytes[close] !== 125 || (close + 1 < n && bytes[close + 1] !== 10)) return -1;
+        const span = { start: j, end: close + 1 };
+        if (mg && path === "meta_graphs") {
+          if (name === "graph_def") mg.graph = span;
+          else if (name === "object_graph_def") mg.objectGraph = span;
+        } else if (mg && path === "meta_graphs.graph_def") {
+          // only where each node starts: its end and name are found when asked for (resolveNode)
+          if (name === "node") mg.nodes.push({ start: j, end: -1 });
+          else if (name === "versions" && span.end - span.start <= VERSIONS_MAX)
+            mg.producer = producerIn(dec.decode(bytes.subarray(span.start, span.end)));
+        } else if (mg && path === "meta_graphs.graph_def.library" && name === "function") mg.functionCount++;
+        at = close + 2;
+      } else {
+        // a scalar field: `name: value` on one line
+        if (bytes[nameEnd] !== 58) return -1;
+        const e = find(NEWLINE, nameEnd);
+        if (e < 0) return indent === 0 ? n : -1;
+        at = e + 1;
       }
     }
-    out.push(mg);
-    pos = find(MG, end);
-  }
-  return out.length ? out : undefined;
+  };
+  if (walk(0, 0, "") !== n || !out.length) return undefined;
+  return out;
 }
+
+const OPEN_LINE = enc.encode(" {\n");
+const NEWLINE = enc.encode("\n");
+/** The fields a first view looks inside; every other message is jumped over. */
+const ENTER = new Set(["meta_graphs", "meta_graphs.graph_def", "meta_graphs.graph_def.library"]);
 
 /** The bytes without the spans, decoded, and a map from a character offset in it to a byte offset in the file. */
 export function cutBytes(
