@@ -457,7 +457,8 @@ export async function loadNodeBody(
 /** Reads [start, end) of the file exactly (a short read is an out-of-range error, like a cut-short field). */
 export async function readExactly(fs: FileAccess, path: string, range: ByteRange): Promise<Uint8Array> {
   const b = await fs.readRange(path, range.start, range.end - range.start);
-  if (b.length < range.end - range.start) throw outOfRange(range.start, range.end - range.start, range.start + b.length);
+  if (b.length < range.end - range.start)
+    throw outOfRange(range.start, range.end - range.start, range.start + b.length);
   return asBuffer(b);
 }
 
@@ -492,11 +493,7 @@ const emptyIndex = (): NodeIndex => ({
 });
 
 /** Walks a GraphDef's field headers: node entries (offsets, name hashes), library functions, versions. */
-async function indexGraph(
-  cur: Cursor,
-  start: number,
-  end: number,
-): Promise<{ graph: LazyGraphDef; nodes: NodeIndex }> {
+async function indexGraph(cur: Cursor, start: number, end: number): Promise<{ graph: LazyGraphDef; nodes: NodeIndex }> {
   const graph: LazyGraphDef = { range: { start, end }, nodeCount: 0, functionRanges: [], gradients: [] };
   const starts: number[] = [];
   const ends: number[] = [];
