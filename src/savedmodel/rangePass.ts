@@ -498,27 +498,58 @@ async function indexGraph(cur: Cursor, start: number, end: number): Promise<{ gr
   const starts: number[] = [];
   const ends: number[] = [];
   const hashes: number[] = [];
-  await walk(cur, start, end, async (f) => {
+  const library = async (f: Field) => {
+    graph.libraryRange = { start: f.vs, end: f.ve };
+    await walk(cur, f.vs, f.ve, async (lf) => {
+      if (lf.wt !== 2) return;
+      if (lf.field === 1) graph.functionRanges.push({ range: { start: lf.vs, end: lf.ve } });
+      else if (lf.field === 2) graph.gradients.push(tensorflow.GradientDef.decode(await cur.copy(lf.vs, lf.ve)));
+    });
+  };
+  await walk(cur, start, end, (f): Promise<void> | void => {
     if (f.field === 1 && f.wt === 2) {
+      // a node entry: synchronous while its name is in the window (no promise per node)
+      const i = starts.length;
       starts.push(f.vs);
       ends.push(f.ve);
-      hashes.push(await firstNameHash(cur, f.vs, f.ve));
       graph.nodeCount++;
-    } else if (f.field === 2 && f.wt === 2) {
-      graph.libraryRange = { start: f.vs, end: f.ve };
-      await walk(cur, f.vs, f.ve, async (lf) => {
-        if (lf.wt !== 2) return;
-        if (lf.field === 1) graph.functionRanges.push({ range: { start: lf.vs, end: lf.ve } });
-        else if (lf.field === 2) graph.gradients.push(tensorflow.GradientDef.decode(await cur.copy(lf.vs, lf.ve)));
+      const h = nameHashInWindow(cur, f.vs, f.ve);
+      hashes.push(h ?? 0);
+      if (h === undefined)
+        return firstNameHash(cur, f.vs, f.ve).then((x) => {
+          hashes[i] = x;
+        });
+    } else if (f.field === 2 && f.wt === 2) return library(f);
+    else if (f.field === 3 && f.wt === 0) graph.version = f.value! | 0;
+    else if (f.field === 4 && f.wt === 2)
+      return cur.copy(f.vs, f.ve).then((b) => {
+        graph.versions = tensorflow.VersionDef.decode(b);
       });
-    } else if (f.field === 3 && f.wt === 0) graph.version = f.value! | 0;
-    else if (f.field === 4 && f.wt === 2) graph.versions = tensorflow.VersionDef.decode(await cur.copy(f.vs, f.ve));
     else if (f.field === 5 && f.wt === 2) graph.debugInfoRange = { start: f.vs, end: f.ve };
   });
   return {
     graph,
     nodes: { starts: Float64Array.from(starts), ends: Float64Array.from(ends), nameHashes: Uint32Array.from(hashes) },
   };
+}
+
+/** As firstNameHash when the name is in the window already; undefined when it is not. */
+function nameHashInWindow(cur: Cursor, start: number, end: number): number | undefined {
+  if (start < cur.start || start + 2 > cur.end) return undefined;
+  if (end - start < 2) return 0;
+  const b = cur.buf;
+  let i = start - cur.start;
+  if (b[i++] !== 0x0a) return 0; // field 1, wire type 2
+  let len = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (i >= b.length || shift > 28) return undefined;
+    const c = b[i++];
+    len += (c & 0x7f) * 2 ** shift;
+    if (c < 0x80) break;
+  }
+  if (i + cur.start + len > end) return 0; // a bad length: the decode of this node reports it
+  if (i + len > b.length) return undefined;
+  return nameHash(b, i, i + len);
 }
 
 /** The name hash of the NodeDef at [start, end) when its first field is the name, else 0. */
