@@ -4,7 +4,9 @@
  * decodes the small MetaGraphDef fields (meta info, saver, collections, signatures, assets) and
  * copies the graph and the object graph into memory — except the big `tensor_content` of constants
  * (frozen weights), which stay on disk: their byte ranges are recorded as DeferredContent and read
- * when something needs the values (see MetaGraph.readTensorContent).
+ * when something needs the values (see MetaGraph.readTensorContent). With `graphOnDemand` the graph and
+ * object graph are not copied at all: their headers are walked into a NodeIndex (node offsets and name
+ * hashes), library function ranges and versions, and loadMetaGraphBody reads them when asked.
  */
 import $protobuf from "../../proto/runtime.js";
 import type { FileAccess } from "./fileAccess.js";
