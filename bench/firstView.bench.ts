@@ -1,7 +1,8 @@
 /**
  * First view of an export (issue 12): tags and signatures, measured in a fresh Node process per run
  * (cold JIT), from the call that opens the folder to the signature list, after the library is
- * loaded. On every fixture, on a synthetic 100k-node graph and on the builder's frozen-Const
+ * loaded (opened as `savedmodel show` and the decode worker do: graph on demand). On every fixture, on
+ * synthetic 100k-node graphs (TF1 with a big library; TF2 with 100k top-level nodes) and on the builder's frozen-Const
  * exports of 10 MB, 100 MB, 500 MB and 1.5 GB (written to the temp folder at bench time and deleted
  * after), it also reports:
  *   - peak RSS of `savedmodel show` (the CLI bundled by esbuild here), anchor: the 10 MB export;
@@ -30,6 +31,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { largeGraph } from "./synthetic.js";
 import { writeFrozenConstExport } from "./frozenConstFiles.js";
+import { manyNodeTf2Files } from "./manyNodeTf2.js";
 import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
 import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       const t1 = performance.now();
       const c1 = process.cpuUsage();
       (async () => {
-        const exp = await openSavedModel(new NodeFileAccess(process.argv[2]));
+        const exp = await openSavedModel(new NodeFileAccess(process.argv[2]), { graphOnDemand: true });
         const info = await describeModel(exp);
         const t2 = performance.now();
         const c2 = process.cpuUsage(c1);
@@ -112,9 +114,10 @@ async function main(): Promise<void> {
       const { buildDisplayGraph } = require(${src("src/graph/build.ts")});
       const { graphSourceFromMetaGraph } = require(${src("src/graph/source.ts")});
       (async () => {
-        const exp = await openSavedModel(new NodeFileAccess(process.argv[2]));
+        const exp = await openSavedModel(new NodeFileAccess(process.argv[2]), { graphOnDemand: true });
         const info = await m.describeModel(exp);
         const vars = await m.loadVariables(exp).catch(() => undefined);
+        if (exp.load) await exp.load();
         const mg = exp.metaGraphs[0];
         m.listFunctions(mg, info.metaGraphs[0].signatures);
         await m.objectTree(exp, mg, vars).catch(() => undefined);
@@ -179,6 +182,11 @@ async function main(): Promise<void> {
     writeFileSync(join(big, "saved_model.pb"), largeGraph(100_000, 2_000));
     measure(big, "synthetic-100k-nodes", true);
     rmSync(big, { recursive: true, force: true });
+    // TF2: the StatefulPartitionedCall behind each signature among 100k top-level nodes
+    const tf2 = join(work, "synthetic-100k-tf2");
+    await writeExportToDir(manyNodeTf2Files(100_000), tf2);
+    measure(tf2, "synthetic-100k-top-level-nodes-tf2", true);
+    rmSync(tf2, { recursive: true, force: true });
     for (const mb of sizesMb) {
       const dir = join(work, `frozen-${mb}mb`);
       writeFrozenConstExport(dir, mb * 1e6);

@@ -165,6 +165,7 @@ export async function showText(
       }
     }
     const withObjects = exp.metaGraphs.filter((m) => m.hasObjectGraph);
+    if (withObjects.length) await withObjects[0].loadObjectGraph();
     if (withObjects.length) printConcreteFunctions(lines, concreteFunctions(withObjects[0]));
     return lines.join("\n") + "\n";
   }
@@ -230,6 +231,7 @@ export async function showJson(
     }
   }
   if (opts.all) {
+    for (const m of mgs) await exp.metaGraphs[m.index].loadObjectGraph();
     mgs = mgs.map((m) => {
       const handle = exp.metaGraphs[m.index];
       return handle.hasObjectGraph ? { ...m, concreteFunctions: concreteFunctions(handle) } : m;
@@ -261,7 +263,8 @@ export async function showCommand(argv: string[], io: CliIO): Promise<number> {
   const dir = (flags.dir as string | undefined) ?? positional[0];
   if (!dir) throw new UsageError("show needs the export folder: savedmodel show DIR");
   if (flags.signature_def && !flags.tag_set) throw new UsageError("--signature_def needs --tag_set");
-  const exp = await openSavedModel(new NodeFileAccess(resolve(io.cwd, dir)));
+  // the first view: the graph stays on disk (only the nodes behind TF2 signatures are read)
+  const exp = await openSavedModel(new NodeFileAccess(resolve(io.cwd, dir)), { graphOnDemand: true });
   const info = await describeModel(exp);
   const opts = {
     tagSet: flags.tag_set ? parseTagSet(flags.tag_set as string) : undefined,

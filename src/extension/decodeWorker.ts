@@ -91,7 +91,11 @@ const TENSOR_CACHE_SIZE = 4;
 function getExport(exportId: string): Promise<OpenExport> {
   const e = exportsById.get(exportId);
   if (!e) throw new Error(`export ${exportId} is not open in the decode worker`);
-  return e;
+  // the graph and object graph stay on disk at open (first view); what comes after reads them once
+  return e.then(async (o) => {
+    await o.exp.load();
+    return o;
+  });
 }
 
 async function open(req: Extract<DecodeRequest, { op: "open" }>, progress: (m: string) => void): Promise<OpenResult> {
@@ -101,6 +105,7 @@ async function open(req: Extract<DecodeRequest, { op: "open" }>, progress: (m: s
   const opening = (async (): Promise<OpenExport> => {
     const exp = await openSavedModel(new RpcFileAccess(host.client, req.exportId, req.display), {
       maxProtoBytes: req.limits.maxProtoBytes,
+      graphOnDemand: true,
     });
     const info = await describeModel(exp);
     return { exp, info, details: new Map() };

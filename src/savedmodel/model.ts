@@ -83,18 +83,39 @@ export function calledFunctions(node: tensorflow.INodeDef, libraryNames?: Set<st
   return out;
 }
 
-function signatureInfos(mg: MetaGraph): { visible: SignatureInfo[]; init?: SignatureInfo } {
+/** Graph nodes the signatures' outputs name (tensor name → node name). */
+function signatureOutputNodeNames(mg: MetaGraph): Set<string> {
+  const names = new Set<string>();
+  for (const s of Object.values(mg.signatureDefs))
+    for (const t of Object.values(s.outputs ?? {})) {
+      if (t.name) names.add(nodeOfTensor(t.name));
+      for (const c of t.compositeTensor?.components ?? []) if (c.name) names.add(nodeOfTensor(c.name));
+    }
+  return names;
+}
+
+/**
+ * The nodes behind a TF2 export's signature outputs (only those are read and decoded, found by name), or
+ * the error reading them; undefined when the functions behind signatures are not looked up (TF1).
+ */
+async function signatureOutputNodes(mg: MetaGraph): Promise<Map<string, tensorflow.NodeDef> | Error | undefined> {
+  if (!mg.hasObjectGraph || !mg.hasGraph) return undefined;
+  try {
+    return new Map((await mg.findNodes(signatureOutputNodeNames(mg))).map((n) => [n.name, n]));
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+function signatureInfos(
+  mg: MetaGraph,
+  found?: Map<string, tensorflow.NodeDef> | Error,
+): { visible: SignatureInfo[]; init?: SignatureInfo } {
   const defs = mg.signatureDefs;
   let nodeByName: Map<string, tensorflow.NodeDef> | undefined;
   const outputNodes = () => {
-    // only the nodes the signatures' outputs name are decoded (found by name)
-    const names = new Set<string>();
-    for (const s of Object.values(defs))
-      for (const t of Object.values(s.outputs ?? {})) {
-        if (t.name) names.add(nodeOfTensor(t.name));
-        for (const c of t.compositeTensor?.components ?? []) if (c.name) names.add(nodeOfTensor(c.name));
-      }
-    return new Map(mg.nodesNamed(names).map((n) => [n.name, n]));
+    if (found instanceof Error) throw found;
+    return found ?? new Map(mg.nodesNamed(signatureOutputNodeNames(mg)).map((n) => [n.name, n]));
   };
   const functionOf = (outputs: TensorSpecInfo[]): string | undefined => {
     if (!mg.hasObjectGraph || !mg.hasGraph) return undefined;
@@ -217,10 +238,15 @@ function assetInfos(exp: SavedModelExport, mg: MetaGraph): AssetInfo[] {
   return out;
 }
 
-function metaGraphInfo(exp: SavedModelExport, mg: MetaGraph, diagnostics: Diagnostic[]): MetaGraphInfo {
+function metaGraphInfo(
+  exp: SavedModelExport,
+  mg: MetaGraph,
+  diagnostics: Diagnostic[],
+  outputNodes?: Map<string, tensorflow.NodeDef> | Error,
+): MetaGraphInfo {
   let sigs: { visible: SignatureInfo[]; init?: SignatureInfo };
   try {
-    sigs = signatureInfos(mg);
+    sigs = signatureInfos(mg, outputNodes);
   } catch (e) {
     diagnostics.push({
       severity: "error",
@@ -316,7 +342,8 @@ export async function describeModel(exp: SavedModelExport): Promise<ModelInfo> {
     metaGraphs: [],
     diagnostics,
   };
-  info.metaGraphs = exp.metaGraphs.map((mg) => metaGraphInfo(exp, mg, diagnostics));
+  for (const mg of exp.metaGraphs)
+    info.metaGraphs.push(metaGraphInfo(exp, mg, diagnostics, await signatureOutputNodes(mg)));
   if (!L.variablesIndex && L.variablesShards.length === 0) {
     const needsVars = exp.metaGraphs.some((m) => m.shell.saverDef?.restoreOpName);
     diagnostics.push({

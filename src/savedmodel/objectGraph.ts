@@ -75,7 +75,7 @@ export async function objectTree(
   mg: MetaGraph,
   vars?: ModelVariables,
 ): Promise<ObjectNodeInfo | undefined> {
-  const og = mg.objectGraph();
+  const og = await mg.loadObjectGraph();
   if (!og || !og.nodes?.length) return undefined;
   const nodes = og.nodes;
   const keras = await kerasMetadata(exp);

@@ -4,11 +4,13 @@
  * decodes the small MetaGraphDef fields (meta info, saver, collections, signatures, assets) and
  * copies the graph and the object graph into memory — except the big `tensor_content` of constants
  * (frozen weights), which stay on disk: their byte ranges are recorded as DeferredContent and read
- * when something needs the values (see MetaGraph.readTensorContent).
+ * when something needs the values (see MetaGraph.readTensorContent). With `graphOnDemand` the graph and
+ * object graph are not copied at all: their headers are walked into a NodeIndex (node offsets and name
+ * hashes), library function ranges and versions, and loadMetaGraphBody reads them when asked.
  */
 import $protobuf from "../../proto/runtime.js";
 import type { FileAccess } from "./fileAccess.js";
-import { addShellField, walkGraphDef, type LazyMetaGraph } from "./lazyPass.js";
+import { addShellField, walkGraphDef, type ByteRange, type LazyGraphDef, type LazyMetaGraph } from "./lazyPass.js";
 import { tensorflow } from "./proto.js";
 
 /** `tensor_content` fields at least this long are left on disk (overridable for tests). */
@@ -322,6 +324,22 @@ export interface RangeMetaGraph {
   body: Uint8Array;
   /** Deferred fields of the graph (paths from GraphDef). */
   deferred: DeferredRecord[];
+  /**
+   * Set when the graph and object graph were left on disk (`graphOnDemand`): `lazy` then holds file offsets
+   * (graph, library functions, object graph), `body` is empty and loadMetaGraphBody reads them when asked.
+   */
+  nodeIndex?: NodeIndex;
+}
+
+/**
+ * Where each top-level `node` entry of a GraphDef left on disk is (file offsets of its value) and a
+ * hash of its name (field 1 when it comes first, as TensorFlow writes it; 0 when unknown), so nodes
+ * can be found by name and read by range without reading the graph.
+ */
+export interface NodeIndex {
+  starts: Float64Array;
+  ends: Float64Array;
+  nameHashes: Uint32Array;
 }
 
 export interface RangeSavedModel {
@@ -355,19 +373,24 @@ const STOP = Symbol("stop");
 /**
  * The range pass over a binary SavedModel of `size` bytes. Throws protobufjs-style RangeErrors
  * ("index out of range: pos + len > containerLen") on corrupt input, like the in-memory lazy pass.
+ * With `graphOnDemand` the graph and the object graph are not read: only their field headers are
+ * walked (node entries, library functions, versions), see RangeMetaGraph.nodeIndex.
  */
 export async function rangeDecodeSavedModel(
   fs: FileAccess,
   path: string,
   size: number,
-  opts: { deferBytes?: number } = {},
+  opts: { deferBytes?: number; graphOnDemand?: boolean } = {},
 ): Promise<RangeSavedModel> {
   const deferBytes = opts.deferBytes ?? DEFAULT_DEFER_BYTES;
   const cur = new Cursor(fs, path, size);
   const out: RangeSavedModel = { schemaVersion: 0, metaGraphs: [], reads: 0 };
   await walk(cur, 0, size, async (f) => {
     if (f.field === 1 && f.wt === 0) out.schemaVersion = f.value ?? 0;
-    else if (f.field === 2 && f.wt === 2) out.metaGraphs.push(await metaGraph(cur, f.vs, f.ve, deferBytes));
+    else if (f.field === 2 && f.wt === 2)
+      out.metaGraphs.push(
+        opts.graphOnDemand ? await indexMetaGraph(cur, f.vs, f.ve) : await metaGraph(cur, f.vs, f.ve, deferBytes),
+      );
   });
   out.reads = cur.reads;
   return out;
@@ -375,19 +398,169 @@ export async function rangeDecodeSavedModel(
 
 async function metaGraph(cur: Cursor, start: number, end: number, deferBytes: number): Promise<RangeMetaGraph> {
   const shell = new tensorflow.MetaGraphDef();
-  let graph: Sparse | undefined;
-  let objectGraph: Uint8Array | undefined;
+  let graph: ByteRange | undefined;
+  let objectGraph: ByteRange | undefined;
   await walk(cur, start, end, async (f) => {
     if (f.wt !== 2) return;
-    if (f.field === 2) graph = await sparseCopy(cur, f.vs, f.ve, GRAPH, deferBytes);
-    else if (f.field === 7) objectGraph = await cur.copy(f.vs, f.ve);
+    if (f.field === 2) graph = { start: f.vs, end: f.ve };
+    else if (f.field === 7) objectGraph = { start: f.vs, end: f.ve };
     else if (f.field >= 1 && f.field <= 6) addShellField(shell, f.field, await cur.copy(f.vs, f.ve));
   });
+  return body(cur, { start, end }, shell, graph, objectGraph, deferBytes);
+}
+
+/** Copies the graph (big tensor_content left on disk) and the object graph into one in-memory body. */
+async function body(
+  cur: Cursor,
+  range: ByteRange,
+  shell: tensorflow.MetaGraphDef,
+  graphRange: ByteRange | undefined,
+  objectGraphRange: ByteRange | undefined,
+  deferBytes: number,
+): Promise<RangeMetaGraph> {
+  const graph = graphRange ? await sparseCopy(cur, graphRange.start, graphRange.end, GRAPH, deferBytes) : undefined;
+  const objectGraph = objectGraphRange ? await cur.copy(objectGraphRange.start, objectGraphRange.end) : undefined;
   const parts = [...(graph?.parts ?? []), ...(objectGraph ? [objectGraph] : [])];
   const gLen = graph?.length ?? 0;
-  const body = concat(parts, gLen + (objectGraph?.length ?? 0));
-  const lazy: LazyMetaGraph = { range: { start, end }, shell };
-  if (graph) lazy.graph = walkGraphDef(body, { start: 0, end: gLen });
+  const bytes = concat(parts, gLen + (objectGraph?.length ?? 0));
+  const lazy: LazyMetaGraph = { range, shell };
+  if (graph) lazy.graph = walkGraphDef(bytes, { start: 0, end: gLen });
   if (objectGraph) lazy.objectGraphRange = { start: gLen, end: gLen + objectGraph.length };
-  return { lazy, body, deferred: graph?.deferred ?? [] };
+  return { lazy, body: bytes, deferred: graph?.deferred ?? [] };
+}
+
+/**
+ * Reads a meta graph that the range pass left on disk (`graphOnDemand`): its graph (big tensor_content
+ * still on disk) and object graph, as the eager pass would have.
+ */
+export async function loadMetaGraphBody(
+  fs: FileAccess,
+  path: string,
+  size: number,
+  onDisk: LazyMetaGraph,
+  deferBytes = DEFAULT_DEFER_BYTES,
+): Promise<RangeMetaGraph> {
+  const cur = new Cursor(fs, path, size);
+  return body(cur, onDisk.range, onDisk.shell, onDisk.graph?.range, onDisk.objectGraphRange, deferBytes);
+}
+
+/** One NodeDef at [range) of the file, its big tensor_content left on disk (paths from the NodeDef). */
+export async function loadNodeBody(
+  fs: FileAccess,
+  path: string,
+  size: number,
+  range: ByteRange,
+  deferBytes = DEFAULT_DEFER_BYTES,
+): Promise<{ bytes: Uint8Array; deferred: DeferredRecord[] }> {
+  const sparse = await sparseCopy(new Cursor(fs, path, size), range.start, range.end, NODE, deferBytes);
+  return { bytes: concat(sparse.parts, sparse.length), deferred: sparse.deferred };
+}
+
+/** Reads [start, end) of the file exactly (a short read is an out-of-range error, like a cut-short field). */
+export async function readExactly(fs: FileAccess, path: string, range: ByteRange): Promise<Uint8Array> {
+  const b = await fs.readRange(path, range.start, range.end - range.start);
+  if (b.length < range.end - range.start)
+    throw outOfRange(range.start, range.end - range.start, range.start + b.length);
+  return asBuffer(b);
+}
+
+/** The 32-bit FNV-1a hash of bytes (never 0: 0 means "name unknown" in a NodeIndex). */
+export function nameHash(b: Uint8Array, start = 0, end = b.length): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0 || 1;
+}
+
+/** The meta graph's small fields decoded; the graph and object graph only located (file offsets). */
+async function indexMetaGraph(cur: Cursor, start: number, end: number): Promise<RangeMetaGraph> {
+  const shell = new tensorflow.MetaGraphDef();
+  const lazy: LazyMetaGraph = { range: { start, end }, shell };
+  let nodeIndex: NodeIndex | undefined;
+  await walk(cur, start, end, async (f) => {
+    if (f.wt !== 2) return;
+    if (f.field === 2) {
+      const g = await indexGraph(cur, f.vs, f.ve);
+      lazy.graph = g.graph;
+      nodeIndex = g.nodes;
+    } else if (f.field === 7) lazy.objectGraphRange = { start: f.vs, end: f.ve };
+    else if (f.field >= 1 && f.field <= 6) addShellField(shell, f.field, await cur.copy(f.vs, f.ve));
+  });
+  return { lazy, body: new Uint8Array(0), deferred: [], nodeIndex: nodeIndex ?? emptyIndex() };
+}
+
+const emptyIndex = (): NodeIndex => ({
+  starts: new Float64Array(0),
+  ends: new Float64Array(0),
+  nameHashes: new Uint32Array(0),
+});
+
+/** Walks a GraphDef's field headers: node entries (offsets, name hashes), library functions, versions. */
+async function indexGraph(cur: Cursor, start: number, end: number): Promise<{ graph: LazyGraphDef; nodes: NodeIndex }> {
+  const graph: LazyGraphDef = { range: { start, end }, nodeCount: 0, functionRanges: [], gradients: [] };
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const hashes: number[] = [];
+  const library = async (f: Field) => {
+    graph.libraryRange = { start: f.vs, end: f.ve };
+    await walk(cur, f.vs, f.ve, async (lf) => {
+      if (lf.wt !== 2) return;
+      if (lf.field === 1) graph.functionRanges.push({ range: { start: lf.vs, end: lf.ve } });
+      else if (lf.field === 2) graph.gradients.push(tensorflow.GradientDef.decode(await cur.copy(lf.vs, lf.ve)));
+    });
+  };
+  await walk(cur, start, end, (f): Promise<void> | void => {
+    if (f.field === 1 && f.wt === 2) {
+      // a node entry: synchronous while its name is in the window (no promise per node)
+      const i = starts.length;
+      starts.push(f.vs);
+      ends.push(f.ve);
+      graph.nodeCount++;
+      const h = nameHashInWindow(cur, f.vs, f.ve);
+      hashes.push(h ?? 0);
+      if (h === undefined)
+        return firstNameHash(cur, f.vs, f.ve).then((x) => {
+          hashes[i] = x;
+        });
+    } else if (f.field === 2 && f.wt === 2) return library(f);
+    else if (f.field === 3 && f.wt === 0) graph.version = f.value! | 0;
+    else if (f.field === 4 && f.wt === 2)
+      return cur.copy(f.vs, f.ve).then((b) => {
+        graph.versions = tensorflow.VersionDef.decode(b);
+      });
+    else if (f.field === 5 && f.wt === 2) graph.debugInfoRange = { start: f.vs, end: f.ve };
+  });
+  return {
+    graph,
+    nodes: { starts: Float64Array.from(starts), ends: Float64Array.from(ends), nameHashes: Uint32Array.from(hashes) },
+  };
+}
+
+/** As firstNameHash when the name is in the window already; undefined when it is not. */
+function nameHashInWindow(cur: Cursor, start: number, end: number): number | undefined {
+  if (start < cur.start || start + 2 > cur.end) return undefined;
+  if (end - start < 2) return 0;
+  const b = cur.buf;
+  let i = start - cur.start;
+  if (b[i++] !== 0x0a) return 0; // field 1, wire type 2
+  let len = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (i >= b.length || shift > 28) return undefined;
+    const c = b[i++];
+    len += (c & 0x7f) * 2 ** shift;
+    if (c < 0x80) break;
+  }
+  if (i + cur.start + len > end) return 0; // a bad length: the decode of this node reports it
+  if (i + len > b.length) return undefined;
+  return nameHash(b, i, i + len);
+}
+
+/** The name hash of the NodeDef at [start, end) when its first field is the name, else 0. */
+async function firstNameHash(cur: Cursor, start: number, end: number): Promise<number> {
+  if (end - start < 2) return 0;
+  await cur.need(start, Math.min(end - start, 256));
+  if (cur.buf[start - cur.start] !== 0x0a) return 0; // field 1, wire type 2
+  const [len, p] = cur.varint(start + 1, end);
+  if (p + len > end) return 0; // a bad length: the decode of this node reports it
+  await cur.need(p, len);
+  return nameHash(cur.buf, p - cur.start, p + len - cur.start);
 }

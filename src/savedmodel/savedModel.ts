@@ -10,7 +10,16 @@ import { currentLimits, limitExceeded, walkExportFiles, type DecodeLimits, type 
 import type { DirEntry, FileAccess } from "./fileAccess.js";
 import { functionIndex, sliceRange, type LazyFunction, type LazyMetaGraph } from "./lazyPass.js";
 import { applyDeferred, clearDeferred, deferredContentOf, type DeferredRecord } from "./deferredContent.js";
-import { peekTopFields, rangeDecodeSavedModel } from "./rangePass.js";
+import {
+  DEFAULT_DEFER_BYTES,
+  loadMetaGraphBody,
+  loadNodeBody,
+  nameHash,
+  peekTopFields,
+  rangeDecodeSavedModel,
+  readExactly,
+  type NodeIndex,
+} from "./rangePass.js";
 import { decodeWithLazyNodes } from "./lazyNodeDef.js";
 import { tensorflow } from "./proto.js";
 import { sniffFolder, sniffProto, type FolderKind } from "./sniff.js";
@@ -51,8 +60,10 @@ export class MetaGraph {
   readonly index: number;
   /** MetaGraphDef without graph_def and object_graph_def (decoded lazily, see below). */
   readonly shell: tensorflow.MetaGraphDef;
-  private readonly bytes?: Uint8Array;
-  private readonly lazy?: LazyMetaGraph;
+  private bytes?: Uint8Array;
+  private lazy?: LazyMetaGraph;
+  /** A graph left on disk at open (OpenOptions.graphOnDemand): where it is, until load() reads it. */
+  private onDisk?: { index: NodeIndex; size: number; deferBytes: number; loading?: Promise<void> };
   private fullCache?: tensorflow.MetaGraphDef;
   /** A text export: the source and where its graph and object graph are (parsed when asked for). */
   private readonly text?: { source: string | Uint8Array; skim: SkimmedMetaGraph };
@@ -64,7 +75,7 @@ export class MetaGraph {
   private functionIndex?: Map<string, LazyFunction>;
   private lazyFunctions?: LazyFunction[];
   /** Big tensor_content fields left on disk by the range pass (paths from GraphDef). */
-  private readonly deferred: DeferredRecord[] = [];
+  private deferred: DeferredRecord[] = [];
   private readonly source?: { fs: FileAccess; path: string };
   /** Decoded tensors still marked deferred. */
   private marked: object[] = [];
@@ -79,6 +90,7 @@ export class MetaGraph {
           bytes: Uint8Array;
           deferred?: DeferredRecord[];
           source?: { fs: FileAccess; path: string };
+          onDisk?: { index: NodeIndex; size: number; deferBytes: number };
         }
       | { full: tensorflow.MetaGraphDef }
       | { shell: tensorflow.MetaGraphDef; text: string | Uint8Array; skim: SkimmedMetaGraph },
@@ -91,6 +103,7 @@ export class MetaGraph {
       this.shell = src.lazy.shell;
       this.deferred = src.deferred ?? [];
       this.source = src.source;
+      this.onDisk = src.onDisk;
     } else if ("text" in src) {
       this.shell = src.shell;
       this.text = { source: src.text, skim: src.skim };
@@ -101,6 +114,90 @@ export class MetaGraph {
       delete (shell as { objectGraphDef?: unknown }).objectGraphDef;
       this.shell = shell;
     }
+  }
+
+  /** False while the graph and object graph are still on disk (opened with graphOnDemand; see load()). */
+  get loaded(): boolean {
+    return !this.onDisk;
+  }
+
+  /**
+   * Reads the graph and object graph left on disk at open (big tensor_content stays on disk); after it the
+   * synchronous accessors (graphDef, nodes, functionDef, functionSummaries, objectGraph) work. Does nothing
+   * when they are in memory already. Damaged data is a SavedModelError naming the file.
+   */
+  async load(): Promise<void> {
+    const od = this.onDisk;
+    if (!od || !this.lazy || !this.source) return;
+    od.loading ??= (async () => {
+      const { fs, path } = this.source!;
+      let m;
+      try {
+        m = await loadMetaGraphBody(fs, path, od.size, this.lazy!, od.deferBytes);
+      } catch (e) {
+        throw asSavedModelError(this.file, e, this.field(this.hasGraph ? "graph_def" : "object_graph_def"));
+      }
+      this.lazy = m.lazy;
+      this.bytes = m.body;
+      this.deferred = m.deferred;
+      this.onDisk = undefined;
+    })();
+    await od.loading;
+  }
+
+  /** The object graph, read by range when it is still on disk (the graph stays there). */
+  async loadObjectGraph(): Promise<tensorflow.SavedObjectGraph | undefined> {
+    if (this.onDisk && this.objectGraphCache === undefined && this.lazy?.objectGraphRange && this.source) {
+      try {
+        const bytes = await readExactly(this.source.fs, this.source.path, this.lazy.objectGraphRange);
+        this.objectGraphCache = tensorflow.SavedObjectGraph.decode(bytes);
+      } catch (e) {
+        throw asSavedModelError(this.file, e, this.field("object_graph_def"));
+      }
+    }
+    return this.objectGraph();
+  }
+
+  /** A programming error: a synchronous accessor used before load() on a graph left on disk. */
+  private needLoaded(what: string): void {
+    if (this.onDisk)
+      throw new SavedModelError(this.file, `${what} is not read yet (opened with graphOnDemand: await load() first)`, {
+        field: this.field(what),
+      });
+  }
+
+  /**
+   * Top-level nodes with these names. On a graph left on disk only the nodes whose name hash matches are
+   * read (by range) and decoded; otherwise as nodesNamed.
+   */
+  async findNodes(names: Iterable<string>): Promise<tensorflow.NodeDef[]> {
+    const want = new Set(names);
+    const od = this.onDisk;
+    if (!od || !this.source || want.size === 0) return this.nodesNamed(want);
+    const enc = new TextEncoder();
+    const hashes = new Set([...want].map((n) => nameHash(enc.encode(n))));
+    const { starts, ends, nameHashes } = od.index;
+    const out: tensorflow.NodeDef[] = [];
+    for (let i = 0; i < nameHashes.length; i++) {
+      if (nameHashes[i] !== 0 && !hashes.has(nameHashes[i])) continue;
+      const range = { start: starts[i], end: ends[i] };
+      try {
+        let n: tensorflow.NodeDef;
+        if (range.end - range.start >= od.deferBytes) {
+          // a big node (a frozen constant): its tensor_content stays on disk
+          const m = await loadNodeBody(this.source.fs, this.source.path, od.size, range, od.deferBytes);
+          n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(m.bytes), this.file);
+          this.mark(n, m.deferred);
+        } else {
+          const bytes = await readExactly(this.source.fs, this.source.path, range);
+          n = decodeWithLazyNodes(() => tensorflow.NodeDef.decode(bytes), this.file);
+        }
+        if (want.has(n.name)) out.push(n);
+      } catch (e) {
+        throw asSavedModelError(this.file, e, this.field(`graph_def.node[${i}]`));
+      }
+    }
+    return out;
   }
 
   /** The whole MetaGraphDef of a text export (its graph and object graph parsed on first use). */
@@ -166,6 +263,7 @@ export class MetaGraph {
 
   private lazyFunctionList(): LazyFunction[] {
     if (this.lazyFunctions) return this.lazyFunctions;
+    this.needLoaded("graph_def.library");
     if (!this.lazy?.graph || !this.bytes) return (this.lazyFunctions = []);
     try {
       return (this.lazyFunctions = functionIndex(this.bytes, this.lazy.graph));
@@ -190,6 +288,7 @@ export class MetaGraph {
   /** The whole GraphDef (nodes, library, versions), decoded once. */
   graphDef(): tensorflow.GraphDef {
     if (this.graphCache) return this.graphCache;
+    this.needLoaded("graph_def");
     if (this.full) {
       this.graphCache = (this.full.graphDef as tensorflow.GraphDef) ?? new tensorflow.GraphDef();
     } else if (this.lazy?.graph && this.bytes) {
@@ -208,6 +307,7 @@ export class MetaGraph {
   nodes(): tensorflow.NodeDef[] {
     if (this.graphCache) return this.graphCache.node as tensorflow.NodeDef[];
     if (this.nodesCache) return this.nodesCache;
+    this.needLoaded("graph_def");
     if (this.full || !this.lazy?.graph || !this.bytes)
       return (this.nodesCache = this.graphDef().node as tensorflow.NodeDef[]);
     const g = this.lazy.graph.range;
@@ -235,6 +335,7 @@ export class MetaGraph {
   functionDef(name: string): tensorflow.FunctionDef | undefined {
     const cached = this.functionCache.get(name);
     if (cached) return cached;
+    this.needLoaded("graph_def.library");
     if (this.full || !this.lazy || !this.bytes) {
       const f = (this.graphDef().library?.function ?? []).find((x) => x.signature?.name === name);
       if (f) this.functionCache.set(name, f as tensorflow.FunctionDef);
@@ -295,6 +396,7 @@ export class MetaGraph {
         // a node block the skim misjudged: the whole graph decides (and reports a real error)
       }
     }
+    this.needLoaded("graph_def");
     if (this.graphCache || this.nodesCache || this.full || !this.lazy?.graph || !this.bytes)
       return this.nodes().filter((n) => want.has(n.name));
     const out: tensorflow.NodeDef[] = [];
@@ -328,7 +430,7 @@ export class MetaGraph {
 
   /** True when some decoded tensor's content is still on disk (see readTensorContent). */
   get hasDeferredContent(): boolean {
-    return this.deferred.length > 0;
+    return this.deferred.length > 0 || this.marked.length > 0;
   }
 
   /**
@@ -367,6 +469,8 @@ export class MetaGraph {
   /** TF2 object graph, or undefined for TF1 exports. */
   objectGraph(): tensorflow.SavedObjectGraph | undefined {
     if (this.objectGraphCache !== undefined) return this.objectGraphCache ?? undefined;
+    if (this.lazy && !this.lazy.objectGraphRange) return undefined; // a TF1 export: nothing to read
+    this.needLoaded("object_graph_def");
     if (this.full) {
       this.objectGraphCache = (this.full.objectGraphDef as tensorflow.SavedObjectGraph) ?? null;
     } else if (this.lazy?.objectGraphRange && this.bytes) {
@@ -417,6 +521,11 @@ export class SavedModelExport {
     this.metaGraphs = init.metaGraphs;
     this.diagnostics = init.diagnostics;
     this.openMs = init.openMs;
+  }
+
+  /** Reads every meta graph's graph and object graph left on disk (OpenOptions.graphOnDemand). */
+  async load(): Promise<void> {
+    for (const m of this.metaGraphs) await m.load();
   }
 
   /** The meta graph whose tag set equals `tags` (order-insensitive), e.g. ["serve"]. */
@@ -541,6 +650,13 @@ export interface OpenOptions {
    * Default 1 MiB.
    */
   deferTensorBytes?: number;
+  /**
+   * Leave the graph and object graph of a binary export on disk: only their field headers are walked (node
+   * count, library functions, versions, where each node is). Tags, signatures (and the function behind a TF2
+   * signature, via describeModel), meta info, collections, saver and assets are there at once; the rest needs
+   * `await mg.load()` (or loadObjectGraph()) before the synchronous accessors. Cost independent of the size.
+   */
+  graphOnDemand?: boolean;
 }
 
 /** Bytes read to sniff the file (text or binary, which message). */
@@ -641,14 +757,27 @@ export async function openSavedModel(fs: FileAccess, opts: OpenOptions = {}): Pr
     }
     let ranged;
     try {
-      ranged = await rangeDecodeSavedModel(fs, file, size, { deferBytes: opts.deferTensorBytes });
+      ranged = await rangeDecodeSavedModel(fs, file, size, {
+        deferBytes: opts.deferTensorBytes,
+        graphOnDemand: opts.graphOnDemand,
+      });
     } catch (e) {
       throw describeBinaryFailure(file, size, e);
     }
     schemaVersion = ranged.schemaVersion;
     metaGraphs = ranged.metaGraphs.map(
       (m, i) =>
-        new MetaGraph(i, file, { lazy: m.lazy, bytes: m.body, deferred: m.deferred, source: { fs, path: file } }),
+        new MetaGraph(i, file, {
+          lazy: m.lazy,
+          bytes: m.body,
+          deferred: m.deferred,
+          source: { fs, path: file },
+          onDisk: m.nodeIndex && {
+            index: m.nodeIndex,
+            size,
+            deferBytes: opts.deferTensorBytes ?? DEFAULT_DEFER_BYTES,
+          },
+        }),
     );
   }
   checkStructure(file, metaGraphs, limits);

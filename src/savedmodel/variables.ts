@@ -128,7 +128,7 @@ export async function loadVariables(exp: SavedModelExport): Promise<ModelVariabl
     }
     let sog: tensorflow.SavedObjectGraph | undefined;
     try {
-      sog = mg.objectGraph();
+      sog = await mg.loadObjectGraph();
     } catch (e) {
       diagnostics.push({ severity: "warning", file: exp.layout.savedModelFile, message: (e as Error).message });
     }
