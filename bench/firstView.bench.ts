@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         const sigs = info.metaGraphs.reduce((n, m) => n + m.signatures.length, 0);
         console.log(JSON.stringify({ loadMs: t1 - t0, openToSignaturesMs: t2 - t1,
           openToSignaturesCpuMs: (c2.user + c2.system) / 1000, signatures: sigs,
-          bytes: exp.layout.savedModelSize, rssMb: process.resourceUsage().maxRSS / 1024 }));
+          bytes: exp.layout.savedModelSize, rssMb: (() => { try { return Number(/VmHWM:\\s+(\\d+)/.exec(require("fs").readFileSync("/proc/self/status", "utf8"))[1]); } catch { return process.resourceUsage().maxRSS; } })() / 1024 }));
       })();`,
     probe,
   );
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         const t = performance.now();
         const g = buildDisplayGraph(graphSourceFromMetaGraph(mg), { graph: true }, {});
         console.log(JSON.stringify({ graphMs: performance.now() - t, nodes: g.nodes?.length ?? 0,
-          rssMb: process.resourceUsage().maxRSS / 1024 }));
+          rssMb: (() => { try { return Number(/VmHWM:\\s+(\\d+)/.exec(require("fs").readFileSync("/proc/self/status", "utf8"))[1]); } catch { return process.resourceUsage().maxRSS; } })() / 1024 }));
       })();`,
     worker,
   );
@@ -134,7 +134,8 @@ async function main(): Promise<void> {
   await bundle(`require(${src("src/cli/bin.ts")});`, cli, [cliSplit]);
   writeFileSync(
     join(work, "rss.cjs"),
-    `process.on("exit", () => process.stderr.write("\\nRSS_KB " + process.resourceUsage().maxRSS + "\\n"));`,
+    // VmHWM is this process's own peak; ru_maxrss of a child forked from a large parent starts at the parent's peak on Linux
+    `process.on("exit", () => { let kb = process.resourceUsage().maxRSS; try { kb = Number(/VmHWM:\\s+(\\d+)/.exec(require("fs").readFileSync("/proc/self/status", "utf8"))[1]); } catch {} process.stderr.write("\\nRSS_KB " + kb + "\\n"); });`,
   );
 
   // --only=text,cli: just the text twins and/or the CLI start
