@@ -22,6 +22,7 @@ import { GraphBuilder, SavedModelBuilder, tensorOf } from "../src/savedmodel/bui
 import { writeExportToDir } from "../src/savedmodel/builder/nodeWriter.js";
 import { diffExports, diffWeights } from "../src/savedmodel/diff/index.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
+import { DriftThread } from "../src/savedmodel/node/driftThread.js";
 import { openSavedModel } from "../src/savedmodel/savedModel.js";
 import { DecodeClient } from "../src/extension/decodeClient.js";
 import { tsWorkerScript } from "../test/helpers/tsWorker.js";
@@ -64,7 +65,8 @@ async function child(mode: string, a: string, b: string) {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const [ea, eb] = await Promise.all([open(a), open(b)]);
-  const r = await diffWeights(ea, eb);
+  // as the CLI and the decode worker run it: the float32 loop split with a helper thread
+  const r = await diffWeights(ea, eb, { threads: () => new DriftThread() });
   const ms = performance.now() - t0;
   if (r.weights.drift.some((d) => d.fractionChanged === 0)) throw new Error("expected every variable to drift");
   console.log(JSON.stringify({ ms, cpuMs: cpuMs(c0), bytes: r.weights.bytesCompared, rssMb: peakRssMb() }));
