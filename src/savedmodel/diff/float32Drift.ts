@@ -64,16 +64,18 @@ export const rangeFinite = (out: Float64Array): boolean => Number.isFinite(out[1
 
 /**
  * A second thread for the float32 drift loop: chunks are read into buffers it can see (`alloc`, shared memory), and
- * `range` computes float32DriftRange over part of a chunk there while the caller computes the other part.
+ * `ranges` computes a chunk's figures piece by piece on this thread and the helper thread together.
  */
 export interface DriftHelper {
   /** A zeroed buffer of `bytes` bytes the helper thread can read (shared memory). */
   alloc(bytes: number): Uint8Array;
   /**
-   * float32DriftRange over elements [from, to) of the float32 views of `a` and `b` (views into buffers from
-   * `alloc`, 4-byte aligned), on the helper thread.
+   * float32DriftRange over `pieces` consecutive ranges of the float32 views of `a` and `b` (views into buffers from
+   * `alloc`, 4-byte aligned, same length): range i is [floor(i·n/pieces), floor((i+1)·n/pieces)). This thread and
+   * the helper each take the next range when free, so neither waits on the other for more than one range; the
+   * figures of range i are at [5i, 5i + 5) of the result, whoever computed them. Valid until the next call.
    */
-  range(a: Uint8Array, b: Uint8Array, from: number, to: number): Promise<Float64Array>;
-  /** Stops the thread (pending ranges reject). */
+  ranges(a: Uint8Array, b: Uint8Array, pieces: number): Float64Array;
+  /** Stops the thread. */
   close(): Promise<void>;
 }

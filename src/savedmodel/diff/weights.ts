@@ -289,29 +289,32 @@ function helperFor(state: StreamState): DriftHelper | undefined {
   return state.helper;
 }
 
+/** Elements per range when a float32 chunk is shared with the helper thread (DriftHelper.ranges). */
+const RANGE_ELEMENTS = 1 << 16;
+
 /**
- * A float32 chunk pair: the second half on the helper thread while this thread does the first; the two halves'
- * figures are added in a fixed order, so the result does not depend on timing. A chunk with a NaN or an infinity
- * (either half's sums not finite) is redone whole by the general loop. If the helper fails, this thread does its part.
+ * A float32 chunk pair computed with the helper thread, range by range; the ranges' figures are added in range
+ * order, so the result does not depend on timing. A chunk with a NaN or an infinity (a range's sums not finite) is
+ * redone whole by the general loop.
  */
-async function splitF32(
+function sharedF32(
   acc: DriftAccumulator,
   helper: DriftHelper,
   ca: Uint8Array,
   cb: Uint8Array,
   xa: Float32Array,
   xb: Float32Array,
-): Promise<void> {
+): void {
   const n = xa.length;
-  const half = n >> 1;
-  const there = helper.range(ca, cb, half, n).catch(() => undefined);
-  const here = new Float64Array(5);
-  float32DriftRange(xa, xb, 0, half, here);
-  let rest = await there;
-  if (!rest) float32DriftRange(xa, xb, half, n, (rest = new Float64Array(5)));
-  if (!rangeFinite(here) || !rangeFinite(rest)) return accumulate(acc, xa, xb);
-  addRange(acc, here, half);
-  addRange(acc, rest, n - half);
+  const pieces = Math.ceil(n / RANGE_ELEMENTS);
+  const figures = helper.ranges(ca, cb, pieces);
+  for (let p = 0; p < pieces; p++) if (!rangeFinite(figures.subarray(p * 5, p * 5 + 5))) return accumulate(acc, xa, xb);
+  for (let p = 0; p < pieces; p++)
+    addRange(
+      acc,
+      figures.subarray(p * 5, p * 5 + 5),
+      Math.floor(((p + 1) * n) / pieces) - Math.floor((p * n) / pieces),
+    );
 }
 
 /** Streams both tensors in chunks: the next chunk pair is read into the other buffers while this one is compared. */
@@ -361,7 +364,7 @@ async function streamDrift(
     const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
     const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
     if (xa instanceof Float32Array && xb instanceof Float32Array) {
-      if (helper && xa.length >= SPLIT_MIN_ELEMENTS) await splitF32(acc, helper, ca, cb, xa, xb);
+      if (helper && xa.length >= SPLIT_MIN_ELEMENTS) sharedF32(acc, helper, ca, cb, xa, xb);
       else accumulateF32(acc, xa, xb);
     } else accumulate(acc, xa, xb);
     onChunk(ca.length * 2);
