@@ -56,6 +56,8 @@ export class DriftThread implements DriftHelper {
   private readonly figures = new Float64Array(new SharedArrayBuffer(MAX_PIECES * 5 * 8));
   private gen = 0;
   private failed = false;
+  /** True once close() was called. */
+  closed = false;
 
   constructor() {
     // no execArgv: the thread needs no TypeScript loader or inspector of its parent
@@ -106,7 +108,7 @@ export class DriftThread implements DriftHelper {
   }
 
   async close(): Promise<void> {
-    this.failed = true;
+    this.closed = this.failed = true;
     await this.worker.terminate();
   }
 }
