@@ -59,6 +59,22 @@ export function float32DriftRange(a: Float32Array, b: Float32Array, from: number
   out[4] = changed;
 }
 
+/**
+ * Runs float32DriftRange a few dozen times over two or three pairs, so every path of it (the paired loop, the odd element, the figures
+ * written out) has run before its loop gets hot: optimised in the middle of its first long loop, it would otherwise
+ * meet code without type feedback after the loop and be thrown away again (a deopt per call, seen with
+ * --trace-deopt). The helper thread does the same with its copy.
+ */
+export function warmFloat32DriftRange(kernel: typeof float32DriftRange): void {
+  const x = Float32Array.of(1, 2, 3);
+  const y = Float32Array.of(1, 2.5, 4);
+  const out = new Float64Array(5);
+  // V8 keeps type feedback only once a function has run a little (lazy feedback allocation): a few dozen calls
+  for (let i = 0; i < 64; i++) kernel(x, y, i % 2, 3, out);
+}
+
+warmFloat32DriftRange(float32DriftRange);
+
 /** True when float32DriftRange's figures hold (no NaN or infinity in the range). */
 export const rangeFinite = (out: Float64Array): boolean => Number.isFinite(out[1] + out[3]);
 

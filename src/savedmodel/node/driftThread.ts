@@ -6,7 +6,7 @@
  * source text; it reads nothing from disk and sees nothing but the shared buffers it is shown.
  */
 import { Worker } from "node:worker_threads";
-import { float32DriftRange, type DriftHelper } from "../diff/float32Drift.js";
+import { float32DriftRange, warmFloat32DriftRange, type DriftHelper } from "../diff/float32Drift.js";
 
 /** Control words (Int32Array over a SharedArrayBuffer). */
 const NEXT = 0; // (chunk generation << 13) | next range to take
@@ -44,6 +44,7 @@ const SOURCE = `"use strict";
 const { parentPort, workerData } = require("node:worker_threads");
 const float32DriftRange = ${float32DriftRange.toString()};
 const takeRanges = ${takeRanges.toString()};
+(${warmFloat32DriftRange.toString()})(float32DriftRange);
 const ctl = new Int32Array(workerData.ctl);
 const figures = new Float64Array(workerData.figures);
 parentPort.on("message", (m) => {
