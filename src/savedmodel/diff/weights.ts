@@ -404,6 +404,8 @@ export async function diffWeights(
   ];
   const keep = (v: VariableInfo) => opts.all || v.kind === "variable";
   const { pairs, removed, added } = matchVariables(la.variables.filter(keep), lb.variables.filter(keep));
+  // a float32 pair big enough to share: the helper thread starts now, while the bundles are opened and matched
+  if (pairs.some((p) => p.a.dtype === DataType.DT_FLOAT && p.a.bytes >= SPLIT_MIN_ELEMENTS * 4)) helperFor(state);
   const changes: VariableChange[] = [];
   for (const v of removed)
     changes.push({
