@@ -16,7 +16,7 @@ import { exactly, readChunkInto, type FileAccess, type RangeReader } from "../fi
 import { float32DriftRange, rangeFinite, type DriftHelper } from "./float32Drift.js";
 
 export interface WeightsOptions {
-  /** Bytes read per side per step (default 4 MiB); memory stays within ~4× this (two buffers per side). */
+  /** Bytes read per side per step (default 4 MiB); memory stays within ~6× this (three buffers per side). */
   chunkBytes?: number;
   /** Include optimizer slots and bookkeeping entries (default: model variables only). */
   all?: boolean;
@@ -248,10 +248,10 @@ class ShardReaders {
   }
 }
 
-/** Two chunk buffers per side, reused for every chunk of every variable (no garbage per chunk). */
+/** SLOTS chunk buffers per side, reused for every chunk of every variable (no garbage per chunk). */
 interface ChunkBuffers {
-  a: [Uint8Array, Uint8Array];
-  b: [Uint8Array, Uint8Array];
+  a: Uint8Array[];
+  b: Uint8Array[];
   /** Allocated by the helper thread (shared memory it can read). */
   shared: boolean;
 }
@@ -266,6 +266,9 @@ interface StreamState {
   helper?: DriftHelper;
 }
 
+/** Chunk buffers per side: one compared while the reads of the next SLOTS - 1 chunks are in flight. */
+const SLOTS = 3;
+
 /** Float32 chunks of at least this many elements are split between this thread and the helper thread. */
 const SPLIT_MIN_ELEMENTS = 1 << 16;
 
@@ -273,8 +276,8 @@ const SPLIT_MIN_ELEMENTS = 1 << 16;
 function chunkBuffers(have: ChunkBuffers | undefined, bytes: number, helper?: DriftHelper): ChunkBuffers {
   if (have && have.a[0].length >= bytes && (have.shared || !helper)) return have;
   const one = helper ? (n: number) => helper.alloc(n) : (n: number) => new Uint8Array(n);
-  const two = (): [Uint8Array, Uint8Array] => [one(bytes), one(bytes)];
-  return { a: two(), b: two(), shared: !!helper };
+  const slots = () => Array.from({ length: SLOTS }, () => one(bytes));
+  return { a: slots(), b: slots(), shared: !!helper };
 }
 
 /** The helper thread, made the first time a chunk is big enough to split (none when making it fails). */
@@ -317,7 +320,7 @@ function sharedF32(
     );
 }
 
-/** Streams both tensors in chunks: the next chunk pair is read into the other buffers while this one is compared. */
+/** Streams both tensors in chunks: the next two chunk pairs are read into the other buffers while this one is compared. */
 async function streamDrift(
   expA: SavedModelExport,
   ba: TensorBundle,
@@ -343,31 +346,49 @@ async function streamDrift(
     target.set(got);
     return target;
   };
-  const fetch = (at: number, slot: 0 | 1) => {
+  /** Both sides of a chunk; settles only when both reads have (no read still writing into a buffer after an error). */
+  const fetch = async (at: number, slot: number): Promise<[Uint8Array, Uint8Array]> => {
     const len = Math.min(step, total - at);
-    return Promise.all([
+    const [ra, rb] = await Promise.allSettled([
       read(expA, ea, at, bufs.a[slot].subarray(0, len)),
       read(expB, eb, at, bufs.b[slot].subarray(0, len)),
     ]);
+    if (ra.status === "rejected") throw ra.reason;
+    if (rb.status === "rejected") throw rb.reason;
+    return [ra.value, rb.value];
   };
-  let slot: 0 | 1 = 0;
-  let pending = fetch(0, slot);
-  for (let at = 0; at < total;) {
-    if (signal?.aborted) {
-      pending.catch(() => undefined);
-      throw new SavedModelError("variables/", "comparison cancelled");
+  const inFlight: Promise<[Uint8Array, Uint8Array]>[] = [];
+  let nextAt = 0;
+  let nextSlot = 0;
+  const readAhead = () => {
+    if (nextAt >= total) return;
+    const p = fetch(nextAt, nextSlot);
+    p.catch(() => undefined); // handled where it is awaited, or below when the comparison stops
+    inFlight.push(p);
+    nextAt += Math.min(step, total - nextAt);
+    nextSlot = (nextSlot + 1) % SLOTS;
+  };
+  /** Stops: the reads still in flight finish first, so none writes into the buffers the next variable uses. */
+  const stop = async (e: unknown): Promise<never> => {
+    await Promise.allSettled(inFlight);
+    throw e;
+  };
+  for (let i = 1; i < SLOTS; i++) readAhead();
+  while (inFlight.length) {
+    if (signal?.aborted) return stop(new SavedModelError("variables/", "comparison cancelled"));
+    try {
+      const [ca, cb] = await inFlight.shift()!;
+      readAhead();
+      const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
+      const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
+      if (xa instanceof Float32Array && xb instanceof Float32Array) {
+        if (helper && xa.length >= SPLIT_MIN_ELEMENTS) sharedF32(acc, helper, ca, cb, xa, xb);
+        else accumulateF32(acc, xa, xb);
+      } else accumulate(acc, xa, xb);
+      onChunk(ca.length * 2);
+    } catch (e) {
+      return stop(e);
     }
-    const [ca, cb] = await pending;
-    at += ca.length;
-    slot = slot === 0 ? 1 : 0;
-    if (at < total) pending = fetch(at, slot);
-    const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
-    const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
-    if (xa instanceof Float32Array && xb instanceof Float32Array) {
-      if (helper && xa.length >= SPLIT_MIN_ELEMENTS) sharedF32(acc, helper, ca, cb, xa, xb);
-      else accumulateF32(acc, xa, xb);
-    } else accumulate(acc, xa, xb);
-    onChunk(ca.length * 2);
   }
   return acc;
 }
