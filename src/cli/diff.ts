@@ -7,6 +7,7 @@
  */
 import { resolve } from "node:path";
 import { NodeFileAccess } from "../savedmodel/node/nodeFileAccess.js";
+import { DriftThread } from "../savedmodel/node/driftThread.js";
 import { openSavedModel } from "../savedmodel/savedModel.js";
 import type { DecodedTensor } from "../savedmodel/tensor.js";
 import {
@@ -295,7 +296,7 @@ export async function diffCommand(argv: string[], io: CliIO): Promise<number> {
     signatureDef: flags.signature_def as string | undefined,
     sections: sections as Section[],
     locations: [positional[0], positional[1]],
-    weights: { all: !!flags.all },
+    weights: { all: !!flags.all, threads: () => new DriftThread() },
   });
   if (flags.run) {
     report.behaviour = await behaviour(rootA, rootB, String(flags.run), flags, io, tags);

@@ -47,6 +47,7 @@ import {
   type VariableResult,
 } from "../protocol/decode.js";
 import { RpcFileAccess, type FileMethods } from "../protocol/fileAccessRpc.js";
+import { DriftThread } from "../savedmodel/node/driftThread.js";
 import { RpcPeer, type RpcContext, type RpcHandlers } from "../protocol/rpc.js";
 
 const port = parentPort;
@@ -322,6 +323,8 @@ async function handle<K extends DecodeRequest["op"]>(
       const [a, b] = await Promise.all([getExport(r.exportId), getExport(r.otherId)]);
       // cancelling stops this worker (DecodeClient), which stops the comparison
       const w = await diffWeights(a.exp, b.exp, {
+        // the float32 loop on this thread and a helper thread (closed when the comparison ends or this worker stops)
+        threads: () => new DriftThread(),
         onProgress: (done, total, name) => progress(`comparing ${name}`, { done, total, name }),
       });
       const report = r.report;

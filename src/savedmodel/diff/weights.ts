@@ -13,6 +13,7 @@ import type { BundleEntry, TensorBundle } from "../tensorBundle/index.js";
 import { loadVariables, openBundle, readVariable } from "../variables.js";
 import type { VariableChange, VariableDrift, WeightsDiff } from "./types.js";
 import { exactly, readChunkInto, type FileAccess, type RangeReader } from "../fileAccess.js";
+import { float32DriftRange, rangeFinite, type DriftHelper } from "./float32Drift.js";
 
 export interface WeightsOptions {
   /** Bytes read per side per step (default 4 MiB); memory stays within ~4× this (two buffers per side). */
@@ -22,6 +23,13 @@ export interface WeightsOptions {
   signal?: AbortSignal;
   /** Called after each chunk with bytes compared so far (both sides) and the total to compare. */
   onProgress?: (done: number, total: number, variable: string) => void;
+  /**
+   * Makes a helper thread for the float32 loop (node: `() => new DriftThread()`, src/savedmodel/node/driftThread.ts),
+   * called once, when the first float32 chunk big enough to split is met; the thread is closed at the end. Without
+   * it every chunk is compared on this thread. The figures are the same either way but for the last bits of the sums
+   * (the halves of a chunk are summed apart, then added).
+   */
+  threads?: () => DriftHelper;
   /** Largest string or partitioned variable read whole for comparison (default 64 MiB). */
   maxWholeBytes?: number;
 }
@@ -86,60 +94,26 @@ export function accumulate(acc: DriftAccumulator, a: ArrayLike<number>, b: Array
 }
 
 /**
- * `accumulate` for two float32 chunks, the hot loop of the weights comparison: one pass without branches for the
- * common case (every element finite), two elements a step into two sets of sums (so consecutive additions do not
- * wait on each other; the sums may differ from `accumulate`'s in the last bits). When a sum comes out NaN or
- * infinite (a NaN or an infinity in the chunk) the chunk is redone by `accumulate`, which treats NaN = NaN and
- * counts one-sided NaNs.
+ * `accumulate` for two float32 chunks, the hot loop of the weights comparison (float32DriftRange: one pass without
+ * branches for the common case, every element finite; its sums, from zero, are added to the accumulator's, so they
+ * may differ from `accumulate`'s in the last bits). When a sum comes out NaN or infinite (a NaN or an infinity in
+ * the chunk) the chunk is redone by `accumulate`, which treats NaN = NaN and counts one-sided NaNs.
  */
 export function accumulateF32(acc: DriftAccumulator, a: Float32Array, b: Float32Array): void {
-  let max0 = acc.maxAbs;
-  let max1 = 0;
-  let abs0 = acc.sumAbs;
-  let abs1 = 0;
-  let sqd0 = acc.sumSqDelta;
-  let sqd1 = 0;
-  let sqa0 = acc.sumSqA;
-  let sqa1 = 0;
-  let changed = acc.changed;
-  const n = a.length;
-  const even = n - (n % 2);
-  for (let i = 0; i < even; i += 2) {
-    const x0 = a[i];
-    const x1 = a[i + 1];
-    const d0 = b[i] - x0;
-    const d1 = b[i + 1] - x1;
-    const ad0 = Math.abs(d0);
-    const ad1 = Math.abs(d1);
-    max0 = Math.max(max0, ad0);
-    max1 = Math.max(max1, ad1);
-    abs0 += ad0;
-    abs1 += ad1;
-    sqd0 += d0 * d0;
-    sqd1 += d1 * d1;
-    sqa0 += x0 * x0;
-    sqa1 += x1 * x1;
-    changed += (d0 !== 0 ? 1 : 0) + (d1 !== 0 ? 1 : 0);
-  }
-  if (even < n) {
-    const x = a[even];
-    const d = b[even] - x;
-    const ad = Math.abs(d);
-    max1 = Math.max(max1, ad);
-    abs1 += ad;
-    sqd1 += d * d;
-    sqa1 += x * x;
-    changed += d !== 0 ? 1 : 0;
-  }
-  const sumAbs = abs0 + abs1;
-  const sumSqA = sqa0 + sqa1;
-  if (!Number.isFinite(sumAbs + sumSqA)) return accumulate(acc, a, b);
-  acc.n += n;
-  acc.maxAbs = Math.max(max0, max1);
-  acc.sumAbs = sumAbs;
-  acc.sumSqDelta = sqd0 + sqd1;
-  acc.sumSqA = sumSqA;
-  acc.changed = changed;
+  const out = new Float64Array(5);
+  float32DriftRange(a, b, 0, a.length, out);
+  if (!rangeFinite(out)) return accumulate(acc, a, b);
+  addRange(acc, out, a.length);
+}
+
+/** Adds float32DriftRange's figures of `count` elements to the accumulator. */
+function addRange(acc: DriftAccumulator, out: Float64Array, count: number): void {
+  acc.n += count;
+  acc.maxAbs = Math.max(acc.maxAbs, out[0]);
+  acc.sumAbs += out[1];
+  acc.sumSqDelta += out[2];
+  acc.sumSqA += out[3];
+  acc.changed += out[4];
 }
 
 export function finishDrift(
@@ -274,17 +248,76 @@ class ShardReaders {
   }
 }
 
-/** Two chunk buffers per side, reused for every chunk of every variable (no garbage per chunk). */
+/** SLOTS chunk buffers per side, reused for every chunk of every variable (no garbage per chunk). */
 interface ChunkBuffers {
-  a: [Uint8Array, Uint8Array];
-  b: [Uint8Array, Uint8Array];
+  a: Uint8Array[];
+  b: Uint8Array[];
+  /** Allocated by the helper thread (shared memory it can read). */
+  shared: boolean;
 }
 
-/** Buffers of at least `bytes` (those given when big enough, else new ones). */
-function chunkBuffers(have: ChunkBuffers | undefined, bytes: number): ChunkBuffers {
-  if (have && have.a[0].length >= bytes) return have;
-  const two = (): [Uint8Array, Uint8Array] => [new Uint8Array(bytes), new Uint8Array(bytes)];
-  return { a: two(), b: two() };
+/** What the streamed comparison keeps across variables: buffers, open shards, the helper thread (made on demand). */
+interface StreamState {
+  chunkBytes: number;
+  buffers?: ChunkBuffers;
+  readers: ShardReaders;
+  /** Makes the helper thread (WeightsOptions.threads); undefined once it failed or when there is none. */
+  makeHelper?: () => DriftHelper;
+  helper?: DriftHelper;
+}
+
+/** Chunk buffers per side: one compared while the reads of the next SLOTS - 1 chunks are in flight. */
+const SLOTS = 2; // 3 (two chunk pairs ahead) measured no faster in bench:diff
+
+/** Float32 chunks of at least this many elements are split between this thread and the helper thread. */
+const SPLIT_MIN_ELEMENTS = 1 << 16;
+
+/** Buffers of at least `bytes` (those given when big enough and shared when asked, else new ones). */
+function chunkBuffers(have: ChunkBuffers | undefined, bytes: number, helper?: DriftHelper): ChunkBuffers {
+  if (have && have.a[0].length >= bytes && (have.shared || !helper)) return have;
+  const one = helper ? (n: number) => helper.alloc(n) : (n: number) => new Uint8Array(n);
+  const slots = () => Array.from({ length: SLOTS }, () => one(bytes));
+  return { a: slots(), b: slots(), shared: !!helper };
+}
+
+/** The helper thread, made the first time a chunk is big enough to split (none when making it fails). */
+function helperFor(state: StreamState): DriftHelper | undefined {
+  if (!state.helper && state.makeHelper) {
+    try {
+      state.helper = state.makeHelper();
+    } catch {
+      state.makeHelper = undefined;
+    }
+  }
+  return state.helper;
+}
+
+/** Elements per range when a float32 chunk is shared with the helper thread (DriftHelper.ranges). */
+const RANGE_ELEMENTS = 1 << 16;
+
+/**
+ * A float32 chunk pair computed with the helper thread, range by range; the ranges' figures are added in range
+ * order, so the result does not depend on timing. A chunk with a NaN or an infinity (a range's sums not finite) is
+ * redone whole by the general loop.
+ */
+function sharedF32(
+  acc: DriftAccumulator,
+  helper: DriftHelper,
+  ca: Uint8Array,
+  cb: Uint8Array,
+  xa: Float32Array,
+  xb: Float32Array,
+): void {
+  const n = xa.length;
+  const pieces = Math.ceil(n / RANGE_ELEMENTS);
+  const figures = helper.ranges(ca, cb, pieces);
+  for (let p = 0; p < pieces; p++) if (!rangeFinite(figures.subarray(p * 5, p * 5 + 5))) return accumulate(acc, xa, xb);
+  for (let p = 0; p < pieces; p++)
+    addRange(
+      acc,
+      figures.subarray(p * 5, p * 5 + 5),
+      Math.floor(((p + 1) * n) / pieces) - Math.floor((p * n) / pieces),
+    );
 }
 
 /** Streams both tensors in chunks: the next chunk pair is read into the other buffers while this one is compared. */
@@ -295,40 +328,67 @@ async function streamDrift(
   expB: SavedModelExport,
   bb: TensorBundle,
   eb: BundleEntry,
-  chunkBytes: number,
-  buffers: { current?: ChunkBuffers },
-  readers: ShardReaders,
+  state: StreamState,
   onChunk: (bytes: number) => void,
   signal?: AbortSignal,
 ): Promise<DriftAccumulator> {
   const elem = storedElementSize(ea.dtype)!;
-  const step = Math.max(elem, Math.floor(chunkBytes / elem) * elem);
-  const bufs = (buffers.current = chunkBuffers(buffers.current, step));
+  const step = Math.max(elem, Math.floor(state.chunkBytes / elem) * elem);
   const total = ea.size;
+  const f32 = ea.dtype === DataType.DT_FLOAT && !ba.bigEndian && !bb.bigEndian;
+  const helper = f32 && Math.min(step, total) >= SPLIT_MIN_ELEMENTS * 4 ? helperFor(state) : undefined;
+  const bufs = (state.buffers = chunkBuffers(state.buffers, step, helper));
   const acc = newAccumulator();
-  const fetch = (at: number, slot: 0 | 1) => {
-    const len = Math.min(step, total - at);
-    return Promise.all([
-      readers.read(expA.fs, ea.shardFile, ea.offset + at, bufs.a[slot].subarray(0, len), ea.key),
-      readers.read(expB.fs, eb.shardFile, eb.offset + at, bufs.b[slot].subarray(0, len), eb.key),
-    ]);
+  /** Reads into `target`; bytes a FileAccess hands back in a buffer of its own are copied into it for the helper. */
+  const read = async (exp: SavedModelExport, e: BundleEntry, at: number, target: Uint8Array) => {
+    const got = await state.readers.read(exp.fs, e.shardFile, e.offset + at, target, e.key);
+    if (!helper || got.buffer === target.buffer) return got;
+    target.set(got);
+    return target;
   };
-  let slot: 0 | 1 = 0;
-  let pending = fetch(0, slot);
-  for (let at = 0; at < total;) {
-    if (signal?.aborted) {
-      pending.catch(() => undefined);
-      throw new SavedModelError("variables/", "comparison cancelled");
+  /** Both sides of a chunk; settles only when both reads have (no read still writing into a buffer after an error). */
+  const fetch = async (at: number, slot: number): Promise<[Uint8Array, Uint8Array]> => {
+    const len = Math.min(step, total - at);
+    const [ra, rb] = await Promise.allSettled([
+      read(expA, ea, at, bufs.a[slot].subarray(0, len)),
+      read(expB, eb, at, bufs.b[slot].subarray(0, len)),
+    ]);
+    if (ra.status === "rejected") throw ra.reason;
+    if (rb.status === "rejected") throw rb.reason;
+    return [ra.value, rb.value];
+  };
+  const inFlight: Promise<[Uint8Array, Uint8Array]>[] = [];
+  let nextAt = 0;
+  let nextSlot = 0;
+  const readAhead = () => {
+    if (nextAt >= total) return;
+    const p = fetch(nextAt, nextSlot);
+    p.catch(() => undefined); // handled where it is awaited, or below when the comparison stops
+    inFlight.push(p);
+    nextAt += Math.min(step, total - nextAt);
+    nextSlot = (nextSlot + 1) % SLOTS;
+  };
+  /** Stops: the reads still in flight finish first, so none writes into the buffers the next variable uses. */
+  const stop = async (e: unknown): Promise<never> => {
+    await Promise.allSettled(inFlight);
+    throw e;
+  };
+  for (let i = 1; i < SLOTS; i++) readAhead();
+  while (inFlight.length) {
+    if (signal?.aborted) return stop(new SavedModelError("variables/", "comparison cancelled"));
+    try {
+      const [ca, cb] = await inFlight.shift()!;
+      readAhead();
+      const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
+      const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
+      if (xa instanceof Float32Array && xb instanceof Float32Array) {
+        if (helper && xa.length >= SPLIT_MIN_ELEMENTS) sharedF32(acc, helper, ca, cb, xa, xb);
+        else accumulateF32(acc, xa, xb);
+      } else accumulate(acc, xa, xb);
+      onChunk(ca.length * 2);
+    } catch (e) {
+      return stop(e);
     }
-    const [ca, cb] = await pending;
-    at += ca.length;
-    slot = slot === 0 ? 1 : 0;
-    if (at < total) pending = fetch(at, slot);
-    const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
-    const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
-    if (xa instanceof Float32Array && xb instanceof Float32Array) accumulateF32(acc, xa, xb);
-    else accumulate(acc, xa, xb);
-    onChunk(ca.length * 2);
   }
   return acc;
 }
@@ -355,9 +415,8 @@ export async function diffWeights(
   expB: SavedModelExport,
   opts: WeightsOptions = {},
 ): Promise<{ weights: WeightsDiff; diagnostics: (Diagnostic & { side: "a" | "b" })[] }> {
-  const chunkBytes = opts.chunkBytes ?? 4 << 20;
-  const buffers: { current?: ChunkBuffers } = {};
   const readers = new ShardReaders();
+  const state: StreamState = { chunkBytes: opts.chunkBytes ?? 4 << 20, readers, makeHelper: opts.threads };
   const maxWhole = opts.maxWholeBytes ?? 64 << 20;
   const [la, lb]: ModelVariables[] = await Promise.all([loadVariables(expA), loadVariables(expB)]);
   const diagnostics = [
@@ -366,6 +425,8 @@ export async function diffWeights(
   ];
   const keep = (v: VariableInfo) => opts.all || v.kind === "variable";
   const { pairs, removed, added } = matchVariables(la.variables.filter(keep), lb.variables.filter(keep));
+  // a float32 pair big enough to share: the helper thread starts now, while the bundles are opened and matched
+  if (pairs.some((p) => p.a.dtype === DataType.DT_FLOAT && p.a.bytes >= SPLIT_MIN_ELEMENTS * 4)) helperFor(state);
   const changes: VariableChange[] = [];
   for (const v of removed)
     changes.push({
@@ -425,9 +486,7 @@ export async function diffWeights(
             expB,
             bb!,
             eb,
-            chunkBytes,
-            buffers,
-            readers,
+            state,
             (n) => {
               done += n;
               opts.onProgress?.(done, total, b.name);
@@ -471,7 +530,7 @@ export async function diffWeights(
       });
     }
   } finally {
-    await readers.close();
+    await Promise.all([readers.close(), state.helper?.close()]);
   }
   drift.sort(
     (x, y) =>
