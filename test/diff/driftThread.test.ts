@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataType } from "../../src/savedmodel/dtypes.js";
 import { GraphBuilder, SavedModelBuilder, tensorOf } from "../../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { diffWeights } from "../../src/savedmodel/diff/weights.js";
 import { float32DriftRange } from "../../src/savedmodel/diff/float32Drift.js";
 import { DriftThread } from "../../src/savedmodel/node/driftThread.js";

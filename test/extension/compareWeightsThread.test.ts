@@ -15,7 +15,7 @@ import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import { diffWeights } from "../../src/savedmodel/diff/index.js";
 import { DataType } from "../../src/savedmodel/dtypes.js";
 import { GraphBuilder, SavedModelBuilder, tensorOf } from "../../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../../src/savedmodel/builder/nodeWriter.js";
+import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { CancelledError, DecodeClient } from "../../src/extension/decodeClient.js";
 import { mulberry32 } from "../../src/savedmodel/random.js";
 
