@@ -95,7 +95,9 @@ test("graph toolbar in Chromium: controls that do not fit go into More…", { sk
     assertInside(narrow, "760 px");
     assert.ok(narrow.more, "More is shown at 760 px");
     assert.equal(narrow.shown.at(-1)?.label, "More…", "More is the last control");
-    assert.ok(narrow.overflowed.includes("Time") && narrow.overflowed.includes("Run…"), narrow.overflowed.join(","));
+    // the exports go first; the run overlay's Time / Run… (no rank) stay longest
+    assert.ok(narrow.overflowed.includes("SVG") && narrow.overflowed.includes("PNG"), narrow.overflowed.join(","));
+    assert.ok(narrow.shown.some((c) => c.label === "Time") && narrow.shown.some((c) => c.label === "Run…"));
     assert.ok(narrow.overflowed.includes("Weights"), `Weights went into More: ${narrow.overflowed.join(",")}`);
     assert.ok(
       narrow.shown.some((c) => c.label === "Fit"),
@@ -157,7 +159,7 @@ test("graph toolbar in Chromium: controls that do not fit go into More…", { sk
     assert.equal(await page.locator(".toolbar-menu").isVisible(), false);
     assert.equal(await weightsBtn.getAttribute("aria-pressed"), "false");
     assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("toolbar-more")), true);
-    // a plain action through the menu: Run… asks the host for the run form, as its button does
+    // a plain action through the menu: SVG asks the host to save the export, as its button does
     const sent: string[] = [];
     await page.exposeFunction("__sent", (t: string) => sent.push(t));
     await page.evaluate(() =>
@@ -166,14 +168,25 @@ test("graph toolbar in Chromium: controls that do not fit go into More…", { sk
       ),
     );
     await page.click("#toolbar .toolbar-more");
-    await page.locator(".toolbar-menu [role='menuitem']", { hasText: "Run…" }).click();
-    await page.waitForFunction(() => true);
-    assert.ok(sent.includes("graph/runSignature"), sent.join(","));
+    await page.locator(".toolbar-menu [role='menuitem']", { hasText: "SVG" }).click();
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent?.includes("SVG export ready"));
+    assert.ok(sent.includes("graph/saveFile"), sent.join(","));
     // a click outside closes the menu
     await page.click("#toolbar .toolbar-more");
     await page.mouse.click(300, 400);
     assert.equal(await page.locator(".toolbar-menu").isVisible(), false);
 
+    // narrower still: Time and Run… go too (still inside, one row), and Run… works from the menu
+    await page.setViewportSize({ width: 520, height: 700 });
+    await page.waitForTimeout(200);
+    const tight = await bar(page);
+    assertInside(tight, "520 px");
+    assert.ok(tight.overflowed.includes("Time") && tight.overflowed.includes("Run…"), tight.overflowed.join(","));
+    await page.click("#toolbar .toolbar-more");
+    assert.deepEqual(await menuLabels(page), tight.overflowed);
+    await page.locator(".toolbar-menu [role='menuitem']", { hasText: "Run…" }).click();
+    for (let i = 0; i < 50 && !sent.includes("graph/runSignature"); i++) await page.waitForTimeout(100);
+    assert.ok(sent.includes("graph/runSignature"), sent.join(","));
     // wider: fewer controls in More, still one row inside the box
     await page.setViewportSize({ width: 1100, height: 700 });
     await page.waitForTimeout(200);

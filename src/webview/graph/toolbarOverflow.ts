@@ -1,6 +1,8 @@
 /**
  * The graph toolbar's overflow, as VS Code's own action bars do it: the toolbar stays one row, and the controls
- * that do not fit move, from the end, into a "More…" menu at the row's right end. Each menu item does what its
+ * that do not fit move into a "More…" menu at the row's right end: the lowest `data-overflow` rank first (the
+ * exports, then the panels, the display toggles, the expand buttons; a control without a rank, such as Fit or an
+ * overlay's Time / Run… / Next change, last), among equals from the end. Each menu item does what its
  * button does (it clicks the button); toggles show their pressed state. Measured again when the toolbar's width
  * changes, when a control's size changes, and when controls join later (the toolbar's own after the first
  * picture, the run overlay's Time / Run…, the change overlay's Next change): More always stays last.
@@ -118,11 +120,18 @@ export class ToolbarOverflow {
     // half a pixel of slack for sub-pixel widths
     if (total > avail + 0.5) {
       total += gap + moreW;
-      for (let i = items.length - 1; i >= 0 && total > avail + 0.5; i--) {
-        if (items[i].classList.contains("pinned")) continue;
-        total -= widths[i] + gap;
-        moved.unshift(items[i]);
+      // the lowest rank first (data-overflow, 9 when unset), among equals the last first
+      const order = items
+        .map((el, i) => ({ el, i, rank: Number(el.dataset.overflow ?? 9) }))
+        .filter((c) => !c.el.classList.contains("pinned"))
+        .sort((a, b) => a.rank - b.rank || b.i - a.i);
+      const go = new Set<HTMLElement>();
+      for (const c of order) {
+        if (total <= avail + 0.5) break;
+        total -= widths[c.i] + gap;
+        go.add(c.el);
       }
+      moved.push(...items.filter((el) => go.has(el)));
     }
     for (const el of moved) el.classList.add(OVERFLOWED);
     this.more.classList.toggle(OVERFLOWED, moved.length === 0);

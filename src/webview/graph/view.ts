@@ -207,6 +207,17 @@ export class GraphView {
       button("SVG", "Export the current view as SVG", () => void this.exportAs("svg")),
       button("PNG", "Export the current view as PNG", () => void this.exportAs("png")),
     );
+    // which go into the More menu first when the row is too narrow (toolbarOverflow.ts): exports, panels,
+    // display toggles, expand buttons; Fit and the overlays' buttons (Time, Run…, Next change) last
+    const rank = (r: number, ...els: HTMLElement[]) => els.forEach((el) => (el.dataset.overflow = String(r)));
+    const [expandAllBtn, collapseAllBtn] = this.toolbarLater.filter((el) =>
+      /^(Expand|Collapse) all$/.test(el.textContent ?? ""),
+    );
+    const [svgBtn, pngBtn] = this.toolbarLater.slice(-2);
+    rank(1, svgBtn, pngBtn);
+    rank(2, legendBtn, minimapBtn);
+    rank(3, boiler, passBtn, weightsBtn);
+    rank(4, expandAllBtn, collapseAllBtn);
     this.search.el.classList.add("pinned");
     app.append(toolbar, canvas, this.details.el);
     root.appendChild(app);
