@@ -83,7 +83,7 @@ export class ToolbarOverflow {
   /** Keeps More last, watches every control's size, measures again. */
   private adopt(): void {
     if (this.bar.lastElementChild !== this.more) this.bar.append(this.more);
-    for (const el of this.bar.children) if (el !== this.more) this.sizes.observe(el);
+    for (const el of this.bar.children) this.sizes.observe(el);
     this.fit();
   }
 
