@@ -190,30 +190,30 @@ export class GraphView {
     // The toolbar's controls (@vscode-elements, each rendered by Lit when it connects) join the page once the
     // first picture is painted (showToolbar): their first render and slot handling stay off the picture's path.
     // The toolbar row keeps its height meanwhile (min-height in graph.css), so the canvas does not move.
+    const expandAllBtn = button("Expand all", "Expand every group inside the selected group (or everything)", () => {
+      const sel = this.selected?.[0] === "g" ? +this.selected.slice(1) : 0;
+      void this.expandAll(sel);
+    });
+    const collapseAllBtn = button("Collapse all", "Collapse every group", () => void this.collapseAll());
+    const svgBtn = button("SVG", "Export the current view as SVG", () => void this.exportAs("svg"));
+    const pngBtn = button("PNG", "Export the current view as PNG", () => void this.exportAs("png"));
     this.toolbarLater.push(
       ...(picker ? [picker] : []),
       this.search.el,
       button("Fit", "Fit the graph to the window (F)", () => this.renderer.fit(true)),
-      button("Expand all", "Expand every group inside the selected group (or everything)", () => {
-        const sel = this.selected?.[0] === "g" ? +this.selected.slice(1) : 0;
-        void this.expandAll(sel);
-      }),
-      button("Collapse all", "Collapse every group", () => void this.collapseAll()),
+      expandAllBtn,
+      collapseAllBtn,
       weightsBtn,
       passBtn,
       boiler,
       legendBtn,
       minimapBtn,
-      button("SVG", "Export the current view as SVG", () => void this.exportAs("svg")),
-      button("PNG", "Export the current view as PNG", () => void this.exportAs("png")),
+      svgBtn,
+      pngBtn,
     );
     // which go into the More menu first when the row is too narrow (toolbarOverflow.ts): exports, panels,
     // display toggles, expand buttons; Fit and the overlays' buttons (Time, Run…, Next change) last
     const rank = (r: number, ...els: HTMLElement[]) => els.forEach((el) => (el.dataset.overflow = String(r)));
-    const [expandAllBtn, collapseAllBtn] = this.toolbarLater.filter((el) =>
-      /^(Expand|Collapse) all$/.test(el.textContent ?? ""),
-    );
-    const [svgBtn, pngBtn] = this.toolbarLater.slice(-2);
     rank(1, svgBtn, pngBtn);
     rank(2, legendBtn, minimapBtn);
     rank(3, boiler, passBtn, weightsBtn);
