@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { runScenarioList } from "./steps.mjs";
+import { clickGraphToolbar, runScenarioList } from "./steps.mjs";
 
 const XSS = "<img src=x onerror=alert(1)>";
 
@@ -197,7 +197,7 @@ const shows = (drawn, full) => drawn === full || (drawn.endsWith("…") && full.
 
 /** Clicks the toolbar's "Collapse all" and checks the top level: boxes (groups) with op counts. */
 async function collapseAndCheckTop(view, wantGroups) {
-  await view.getByRole("button", { name: "Collapse all", exact: true }).click();
+  await clickGraphToolbar(view, "Collapse all");
   await view
     .locator("#canvas svg g.frame")
     .first()
@@ -232,7 +232,7 @@ async function expandByClick(view, label) {
   await frame.waitFor({ timeout: 30000 });
   await view.locator("#status", { hasText: / shown · / }).waitFor({ timeout: 30000 });
   // the details pane opened (it narrows the canvas): fit the graph so that the whole frame is in view
-  await view.getByRole("button", { name: "Fit", exact: true }).click();
+  await clickGraphToolbar(view, "Fit");
   await new Promise((r) => setTimeout(r, 600));
   // the group's children according to the graph the panel received (names only), vs what is drawn inside the frame
   const kids = await view.locator("body").evaluate((_b, gi) => {
@@ -356,7 +356,7 @@ function labelContrast(view) {
 /** Clicks SVG in the toolbar, answers VS Code's save dialog with `file`, returns the written text. */
 async function exportSvg(wb, view, file) {
   const page = wb.page;
-  await view.getByRole("button", { name: "SVG", exact: true }).click();
+  await clickGraphToolbar(view, "SVG");
   const input = page.locator(".quick-input-widget .quick-input-box input");
   await input.waitFor({ state: "visible", timeout: 30000 });
   // the simple file dialog fills in the folder first, then the suggested file name

@@ -3,7 +3,7 @@
 // Restricted Mode) the trust gate. `ctx` = { wb, page, log, ws } where ws maps names to folders/files.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { frameWith, runScenarioList } from "./steps.mjs";
+import { clickGraphToolbar, frameWith, runScenarioList } from "./steps.mjs";
 
 /** Opens the run form of `sig` of export `exportLabel` from the SavedModels tree's inline action. */
 async function openRunForm(wb, exportLabel, sig) {
@@ -405,7 +405,7 @@ export const runScenarios = [
       assert.equal(await graph.locator("#toolbar vscode-button.run-signature").count(), 1, "Run… in a signature view");
       const time = graph.locator("#toolbar vscode-button.time-toggle");
       assert.equal(await time.getAttribute("aria-pressed"), "false");
-      await time.click();
+      await clickGraphToolbar(graph, "Time");
       assert.equal(await time.getAttribute("aria-pressed"), "true");
       await graph.locator("g.heat").first().waitFor({ timeout: 30000 });
       const legend = (await graph.locator(".time-legend").textContent()).replace(/\s+/g, " ");
@@ -428,7 +428,7 @@ export const runScenarios = [
       await page.waitForTimeout(400);
       await wb.screenshot("run-13-graph-time-value");
       // Run… asks for the run form of the view's signature
-      await graph.locator("#toolbar vscode-button.run-signature").click();
+      await clickGraphToolbar(graph, "Run…");
       await page.locator(".tab", { hasText: "Run serving_default" }).first().waitFor({ timeout: 30000 });
       return `${coloured} items coloured; legend "${legend.trim().slice(0, 80)}"; a = 0.5 in the details`;
     },

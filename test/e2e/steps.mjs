@@ -66,3 +66,15 @@ export async function frameWith(page, selector, timeout = 30000) {
   }
   return undefined;
 }
+
+/**
+ * Clicks the graph toolbar's control named `name` (its text), through the toolbar's "More…" menu when the
+ * control did not fit the row (src/webview/graph/toolbarOverflow.ts).
+ */
+export async function clickGraphToolbar(view, name) {
+  const btn = view.locator(`#toolbar vscode-button:text-is("${name}")`).first();
+  await btn.waitFor({ state: "attached", timeout: 30000 });
+  if (await btn.isVisible()) return btn.click();
+  await view.locator("#toolbar vscode-button.toolbar-more").click();
+  await view.locator(".toolbar-menu [role^='menuitem']", { hasText: name }).first().click();
+}

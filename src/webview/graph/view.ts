@@ -17,6 +17,7 @@ import { LEGIBLE_SCALE, Renderer } from "./render.js";
 import { SearchBox, type SearchHit } from "./search.js";
 import { fastLayout } from "./fastLayout.js";
 import { TINY_MAX, tinyLayout } from "./tinyLayout.js";
+import { ToolbarOverflow } from "./toolbarOverflow.js";
 import { GraphModel, HEADER, type GroupLayoutInput, type ItemKey, type Scene } from "./viewModel.js";
 
 /** Auto-expand the largest groups at open while the picture stays this small. */
@@ -56,9 +57,13 @@ export class GraphView {
   private readonly provisional = new Set<number>();
   /** performance.now() when the ELK layout replaced the provisional first picture (diagnostics, bench). */
   upgradedAt: number | undefined;
-  /** The toolbar and the controls it receives after the first picture (showToolbar). */
-  private readonly toolbarItems: HTMLElement;
+  /** The controls the toolbar receives after the first picture (showToolbar). */
   private readonly toolbarLater: HTMLElement[] = [];
+  /** The toolbar's "More…" menu of the controls that do not fit in its one row (from showToolbar on). */
+  overflow: ToolbarOverflow | undefined;
+  private readonly toolbar: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly hasPicker: boolean;
   private readonly flagButtons: Partial<Record<"showBoiler" | "showWeights" | "showPassThrough", HTMLElement>> = {};
   /** Which layout drew the first picture (diagnostics, bench). */
   firstLayout: "final" | "provisional" | undefined;
@@ -89,10 +94,16 @@ export class GraphView {
     toolbar.id = "toolbar";
     toolbar.setAttribute("role", "toolbar");
     const title = document.createElement("span");
-    title.className = "title";
+    // pinned: never in the More menu; shrink: it gives up its width before any button moves there
+    title.className = "title pinned shrink";
     title.textContent = g.title;
     title.title = g.defaultReason ? `${g.title}: ${g.defaultReason}` : g.title;
     const picker = this.viewPicker();
+    picker?.classList.add("pinned");
+    // the picker replaces the title (showToolbar): it carries why this view was chosen
+    if (picker && g.defaultReason) picker.title = `${g.title}: ${g.defaultReason}. ${picker.title}`;
+    this.title = title;
+    this.hasPicker = picker !== undefined;
     this.search = new SearchBox(
       g,
       (hits) => this.showMatches(hits),
@@ -179,26 +190,38 @@ export class GraphView {
     // The toolbar's controls (@vscode-elements, each rendered by Lit when it connects) join the page once the
     // first picture is painted (showToolbar): their first render and slot handling stay off the picture's path.
     // The toolbar row keeps its height meanwhile (min-height in graph.css), so the canvas does not move.
-    this.toolbarItems = toolbar;
+    const expandAllBtn = button("Expand all", "Expand every group inside the selected group (or everything)", () => {
+      const sel = this.selected?.[0] === "g" ? +this.selected.slice(1) : 0;
+      void this.expandAll(sel);
+    });
+    const collapseAllBtn = button("Collapse all", "Collapse every group", () => void this.collapseAll());
+    const svgBtn = button("SVG", "Export the current view as SVG", () => void this.exportAs("svg"));
+    const pngBtn = button("PNG", "Export the current view as PNG", () => void this.exportAs("png"));
     this.toolbarLater.push(
       ...(picker ? [picker] : []),
       this.search.el,
       button("Fit", "Fit the graph to the window (F)", () => this.renderer.fit(true)),
-      button("Expand all", "Expand every group inside the selected group (or everything)", () => {
-        const sel = this.selected?.[0] === "g" ? +this.selected.slice(1) : 0;
-        void this.expandAll(sel);
-      }),
-      button("Collapse all", "Collapse every group", () => void this.collapseAll()),
+      expandAllBtn,
+      collapseAllBtn,
       weightsBtn,
       passBtn,
       boiler,
       legendBtn,
       minimapBtn,
-      button("SVG", "Export the current view as SVG", () => void this.exportAs("svg")),
-      button("PNG", "Export the current view as PNG", () => void this.exportAs("png")),
+      svgBtn,
+      pngBtn,
     );
+    // which go into the More menu first when the row is too narrow (toolbarOverflow.ts): exports, panels,
+    // display toggles, expand buttons; Fit and the overlays' buttons (Time, Run…, Next change) last
+    const rank = (r: number, ...els: HTMLElement[]) => els.forEach((el) => (el.dataset.overflow = String(r)));
+    rank(1, svgBtn, pngBtn);
+    rank(2, legendBtn, minimapBtn);
+    rank(3, boiler, passBtn, weightsBtn);
+    rank(4, expandAllBtn, collapseAllBtn);
+    this.search.el.classList.add("pinned");
     app.append(toolbar, canvas, this.details.el);
     root.appendChild(app);
+    this.toolbar = toolbar;
     this.renderer = new Renderer(canvas, g, measure, {
       click: (key) => this.onClick(key),
       toggle: (key) => void this.toggle(+key.slice(1)),
@@ -299,10 +322,16 @@ export class GraphView {
     return ms;
   }
 
-  /** Puts the toolbar's controls in (after the title, before anything added meanwhile); once. */
+  /**
+   * Puts the toolbar's controls in (after the title, before anything added meanwhile); once. With the view
+   * picker, the title goes: the picker shows the same name.
+   */
   showToolbar(): void {
     const later = this.toolbarLater.splice(0);
-    if (later.length) this.toolbarItems.firstElementChild!.after(...later);
+    if (!later.length) return;
+    this.title.after(...later);
+    if (this.hasPicker) this.title.hidden = true;
+    this.overflow = new ToolbarOverflow(this.toolbar);
   }
 
   /** Shows the kinds of folded nodes (weights, pass-through, boilerplate) that hide any of `nodes`. */
