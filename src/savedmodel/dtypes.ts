@@ -70,7 +70,6 @@ const DT_VALUES = {
   DT_UINT4_REF: 130,
   DT_INT2_REF: 131,
   DT_UINT2_REF: 132,
-
 } as const;
 /** Values typed as numbers (as the generated enum's are), so `[DT.DT_FLOAT, …].includes(dtype)` type-checks. */
 const DT: { readonly [K in keyof typeof DT_VALUES]: number } = DT_VALUES;
