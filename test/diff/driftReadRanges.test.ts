@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataType } from "../../src/savedmodel/dtypes.js";
@@ -135,6 +135,35 @@ test("drift with both threads reading: bit for bit the shared-buffer figures, no
     assert.equal(w.nanMismatch, 1);
     assert.ok(w.maxAbs < 1e-2, `w's max |Δ| ${w.maxAbs}`);
     assert.ok(Math.abs(w.fractionChanged - 2 / 3) < 1e-3, String(w.fractionChanged));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("with both threads reading, a truncated shard is still reported unreadable (how much was read)", async () => {
+  const root = mkdtempSync(join(tmpdir(), "drift-read-ranges-trunc-"));
+  try {
+    const n = 4 * 65_536;
+    const a = Float32Array.from({ length: n }, (_, i) => i);
+    await exportWith(join(root, "a"), a, 0);
+    await exportWith(
+      join(root, "b"),
+      a.map((x) => x + 1),
+      0,
+    );
+    const [ea, eb] = await Promise.all([
+      openSavedModel(new NodeFileAccess(join(root, "a"))),
+      openSavedModel(new NodeFileAccess(join(root, "b"))),
+    ]);
+    // B's shard cut in the middle of w
+    truncateSync(join(root, "b", "variables", "variables.data-00000-of-00001"), (70_000 + n / 2) * 4);
+    const r = await diffWeights(ea, eb, { chunkBytes: 65_536 * 4, threads: () => new DriftThread() });
+    const c = r.weights.changes.find((x) => x.kind === "changed" && x.what === "unreadable" && x.name === "w");
+    assert.ok(c && c.kind === "changed", JSON.stringify(r.weights.changes));
+    assert.match(
+      c.detail ?? "",
+      /variables\.data-00000-of-00001.*(truncated|read \d+ of \d+)|(truncated|read \d+ of \d+)/,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
