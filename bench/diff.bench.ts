@@ -7,9 +7,9 @@
  *     (default 3); each run in a fresh child process (the parent's heap holds the builder's garbage); target
  *     ≥ 50 % of the plain read's throughput; peak RSS of the drift process (target < 300 MB). The CPU time (user +
  *     system, all threads) of each is printed too: on a shared machine wall time follows the other load, CPU time
- *     much less. The drift runs as the CLI and the decode worker run it, with its helper thread (two threads
- *     compare, libuv's pool reads); the anchor stays one thread reading sequentially, the fastest a plain read of
- *     the same files goes;
+ *     much less. The drift runs as the CLI runs it, with its helper thread (the two threads each read — positional
+ *     reads on the shards opened through the contained open — and compare the ranges they take); the anchor stays
+ *     one thread reading sequentially, the fastest a plain read of the same files goes;
  *  3. the comparison editor's first content: what the editor waits for before its first message, through the
  *     real decode worker and client (open both, then contract + graph + files), for large fixture pairs, median
  *     of 5 after a warm-up; target ≤ 1 s.

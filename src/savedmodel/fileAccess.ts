@@ -48,6 +48,11 @@ export interface RangeReader {
   /** Reads up to `target.length` bytes at `offset` into `target` (fewer at end of file); the count. */
   readInto(offset: number, target: Uint8Array): Promise<number>;
   close(): Promise<void>;
+  /**
+   * The opened file's descriptor (node:fs), for positional reads by a thread of this process (the weights
+   * comparison's helper thread) within [0, size): it opens nothing itself. Absent where there is none (RPC reads).
+   */
+  readonly fd?: number;
 }
 
 export function joinPath(...parts: string[]): string {

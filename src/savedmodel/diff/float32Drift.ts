@@ -92,6 +92,31 @@ export interface DriftHelper {
    * figures of range i are at [5i, 5i + 5) of the result, whoever computed them. Valid until the next call.
    */
   ranges(a: Uint8Array, b: Uint8Array, pieces: number): Float64Array;
+  /**
+   * Optional (node): `ranges` over chunks the two threads read themselves, each the ranges it takes, by positional
+   * reads on files already opened (through the export's contained open) — reads and compute are shared alike. The
+   * figures of range p of chunk c are at [5(c·pieces + p), +5), the same as `ranges` gives for that chunk read
+   * whole; a range that could not be read whole has NaN figures. At most MAX_READ_PIECES ranges a call.
+   */
+  readRanges?(job: DriftReadJob): Float64Array;
   /** Stops the thread. */
   close(): Promise<void>;
+}
+
+/** Most ranges (chunks × pieces) one DriftHelper.readRanges call takes. */
+export const MAX_READ_PIECES = 4096;
+
+/**
+ * Float32 chunks of a tensor pair, for DriftHelper.readRanges: chunk c is the `step` bytes at posA + c·step of file
+ * descriptor fdA and at posB + c·step of fdB (step a multiple of 4); its range p of `pieces` is elements
+ * [floor(p·n/pieces), floor((p+1)·n/pieces)) of the chunk's n = step / 4.
+ */
+export interface DriftReadJob {
+  fdA: number;
+  posA: number;
+  fdB: number;
+  posB: number;
+  step: number;
+  chunks: number;
+  pieces: number;
 }

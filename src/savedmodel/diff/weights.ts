@@ -13,7 +13,7 @@ import type { BundleEntry, TensorBundle } from "../tensorBundle/index.js";
 import { loadVariables, openBundle, readVariable } from "../variables.js";
 import type { VariableChange, VariableDrift, WeightsDiff } from "./types.js";
 import { exactly, readChunkInto, type FileAccess, type RangeReader } from "../fileAccess.js";
-import { float32DriftRange, rangeFinite, type DriftHelper } from "./float32Drift.js";
+import { float32DriftRange, rangeFinite, MAX_READ_PIECES, type DriftHelper } from "./float32Drift.js";
 
 export interface WeightsOptions {
   /** Bytes read per side per step (default 4 MiB); memory stays within ~4× this (two buffers per side). */
@@ -229,7 +229,15 @@ class ShardReaders {
   private readonly open = new Map<FileAccess, Map<string, Promise<RangeReader>>>();
 
   async read(fs: FileAccess, path: string, offset: number, target: Uint8Array, field: string): Promise<Uint8Array> {
-    if (!fs.openReader) return readChunkInto(fs, path, offset, target, field);
+    const r = this.reader(fs, path);
+    if (!r) return readChunkInto(fs, path, offset, target, field);
+    const n = await (await r).readInto(offset, target);
+    return exactly(target.subarray(0, n), target.length, path, offset, field);
+  }
+
+  /** The file opened once (undefined when the FileAccess cannot open files for range reads). */
+  reader(fs: FileAccess, path: string): Promise<RangeReader> | undefined {
+    if (!fs.openReader) return undefined;
     let byPath = this.open.get(fs);
     if (!byPath) this.open.set(fs, (byPath = new Map()));
     let r = byPath.get(path);
@@ -237,8 +245,7 @@ class ShardReaders {
       byPath.set(path, (r = fs.openReader(path)));
       r.catch(() => byPath!.delete(path));
     }
-    const n = await (await r).readInto(offset, target);
-    return exactly(target.subarray(0, n), target.length, path, offset, field);
+    return r;
   }
 
   async close(): Promise<void> {
@@ -320,6 +327,32 @@ function sharedF32(
     );
 }
 
+/** Largest tensor span one DriftHelper.readRanges call covers (progress and cancelling are seen between calls). */
+const READ_JOB_BYTES = 64 << 20;
+
+/**
+ * The float32 pair's descriptors when both threads can read it themselves (DriftHelper.readRanges): both shards
+ * opened for range reads with a descriptor, the tensor within the size each had at open. Else undefined (the
+ * ordinary path then reads, and reports a truncated file as it always does).
+ */
+async function readJobFiles(
+  state: StreamState,
+  expA: SavedModelExport,
+  ea: BundleEntry,
+  expB: SavedModelExport,
+  eb: BundleEntry,
+): Promise<{ fdA: number; fdB: number } | undefined> {
+  const pa = state.readers.reader(expA.fs, ea.shardFile);
+  const pb = state.readers.reader(expB.fs, eb.shardFile);
+  if (!pa || !pb) return undefined;
+  const [ra, rb] = await Promise.allSettled([pa, pb]);
+  if (ra.status === "rejected" || rb.status === "rejected") return undefined;
+  const [a, b] = [ra.value, rb.value];
+  if (a.fd === undefined || b.fd === undefined || ea.offset + ea.size > a.size || eb.offset + eb.size > b.size)
+    return undefined;
+  return { fdA: a.fd, fdB: b.fd };
+}
+
 /** Streams both tensors in chunks: the next chunk pair is read into the other buffers while this one is compared. */
 async function streamDrift(
   expA: SavedModelExport,
@@ -337,61 +370,107 @@ async function streamDrift(
   const total = ea.size;
   const f32 = ea.dtype === DataType.DT_FLOAT && !ba.bigEndian && !bb.bigEndian;
   const helper = f32 && Math.min(step, total) >= SPLIT_MIN_ELEMENTS * 4 ? helperFor(state) : undefined;
-  const bufs = (state.buffers = chunkBuffers(state.buffers, step, helper));
   const acc = newAccumulator();
-  /** Reads into `target`; bytes a FileAccess hands back in a buffer of its own are copied into it for the helper. */
-  const read = async (exp: SavedModelExport, e: BundleEntry, at: number, target: Uint8Array) => {
-    const got = await state.readers.read(exp.fs, e.shardFile, e.offset + at, target, e.key);
-    if (!helper || got.buffer === target.buffer) return got;
-    target.set(got);
-    return target;
-  };
-  /** Both sides of a chunk; settles only when both reads have (no read still writing into a buffer after an error). */
-  const fetch = async (at: number, slot: number): Promise<[Uint8Array, Uint8Array]> => {
-    const len = Math.min(step, total - at);
-    const [ra, rb] = await Promise.allSettled([
-      read(expA, ea, at, bufs.a[slot].subarray(0, len)),
-      read(expB, eb, at, bufs.b[slot].subarray(0, len)),
-    ]);
-    if (ra.status === "rejected") throw ra.reason;
-    if (rb.status === "rejected") throw rb.reason;
-    return [ra.value, rb.value];
-  };
-  const inFlight: Promise<[Uint8Array, Uint8Array]>[] = [];
-  let nextAt = 0;
-  let nextSlot = 0;
-  const readAhead = () => {
-    if (nextAt >= total) return;
-    const p = fetch(nextAt, nextSlot);
-    p.catch(() => undefined); // handled where it is awaited, or below when the comparison stops
-    inFlight.push(p);
-    nextAt += Math.min(step, total - nextAt);
-    nextSlot = (nextSlot + 1) % SLOTS;
-  };
-  /** Stops: the reads still in flight finish first, so none writes into the buffers the next variable uses. */
-  const stop = async (e: unknown): Promise<never> => {
-    await Promise.allSettled(inFlight);
-    throw e;
-  };
-  for (let i = 1; i < SLOTS; i++) readAhead();
-  while (inFlight.length) {
-    if (signal?.aborted) return stop(new SavedModelError("variables/", "comparison cancelled"));
-    try {
-      const [ca, cb] = await inFlight.shift()!;
-      readAhead();
-      const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
-      const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
-      if (xa instanceof Float32Array && xb instanceof Float32Array) {
-        if (helper && xa.length >= SPLIT_MIN_ELEMENTS) sharedF32(acc, helper, ca, cb, xa, xb);
-        else accumulateF32(acc, xa, xb);
-      } else accumulate(acc, xa, xb);
-      onChunk(ca.length * 2);
-    } catch (e) {
-      return stop(e);
+  const fds =
+    helper?.readRanges && step >= SPLIT_MIN_ELEMENTS * 4 ? await readJobFiles(state, expA, ea, expB, eb) : undefined;
+  /** Chunks [0, from) already compared by both threads reading their own ranges. */
+  let from = 0;
+  if (fds) {
+    const pieces = Math.ceil(step / 4 / RANGE_ELEMENTS);
+    const full = Math.floor(total / step);
+    const perJob = Math.max(1, Math.min(Math.floor(MAX_READ_PIECES / pieces), Math.floor(READ_JOB_BYTES / step)));
+    for (let c = 0; c < full;) {
+      if (signal?.aborted) throw new SavedModelError("variables/", "comparison cancelled");
+      const chunks = Math.min(perJob, full - c);
+      const at = c * step;
+      // a copy: redoing a chunk below reuses the helper's figures
+      const figures = helper!.readRanges!({
+        ...fds,
+        posA: ea.offset + at,
+        posB: eb.offset + at,
+        step,
+        chunks,
+        pieces,
+      }).slice();
+      for (let k = 0; k < chunks; k++) {
+        const mine = figures.subarray(k * pieces * 5, (k + 1) * pieces * 5);
+        let finite = true;
+        for (let p = 0; p < pieces && finite; p++) finite = rangeFinite(mine.subarray(p * 5, p * 5 + 5));
+        if (finite) {
+          for (let p = 0; p < pieces; p++)
+            addRange(acc, mine.subarray(p * 5, p * 5 + 5), rangeLength(step / 4, pieces, p));
+          onChunk(step * 2);
+        }
+        // a NaN, an infinity or a read that failed: the chunk the ordinary way (below), which reports read errors
+        else await streamChunks(at + k * step, at + (k + 1) * step);
+        if (signal?.aborted && k + 1 < chunks) throw new SavedModelError("variables/", "comparison cancelled");
+      }
+      c += chunks;
+    }
+    from = full * step;
+  }
+  await streamChunks(from, total);
+  return acc;
+
+  async function streamChunks(start: number, end: number): Promise<void> {
+    const bufs = (state.buffers = chunkBuffers(state.buffers, step, helper));
+    /** Reads into `target`; bytes a FileAccess hands back in a buffer of its own are copied into it for the helper. */
+    const read = async (exp: SavedModelExport, e: BundleEntry, at: number, target: Uint8Array) => {
+      const got = await state.readers.read(exp.fs, e.shardFile, e.offset + at, target, e.key);
+      if (!helper || got.buffer === target.buffer) return got;
+      target.set(got);
+      return target;
+    };
+    /** Both sides of a chunk; settles only when both reads have (no read still writing into a buffer after an error). */
+    const fetch = async (at: number, slot: number): Promise<[Uint8Array, Uint8Array]> => {
+      const len = Math.min(step, end - at);
+      const [ra, rb] = await Promise.allSettled([
+        read(expA, ea, at, bufs.a[slot].subarray(0, len)),
+        read(expB, eb, at, bufs.b[slot].subarray(0, len)),
+      ]);
+      if (ra.status === "rejected") throw ra.reason;
+      if (rb.status === "rejected") throw rb.reason;
+      return [ra.value, rb.value];
+    };
+    const inFlight: Promise<[Uint8Array, Uint8Array]>[] = [];
+    let nextAt = start;
+    let nextSlot = 0;
+    const readAhead = () => {
+      if (nextAt >= end) return;
+      const p = fetch(nextAt, nextSlot);
+      p.catch(() => undefined); // handled where it is awaited, or below when the comparison stops
+      inFlight.push(p);
+      nextAt += Math.min(step, end - nextAt);
+      nextSlot = (nextSlot + 1) % SLOTS;
+    };
+    /** Stops: the reads still in flight finish first, so none writes into the buffers the next variable uses. */
+    const stop = async (e: unknown): Promise<never> => {
+      await Promise.allSettled(inFlight);
+      throw e;
+    };
+    for (let i = 1; i < SLOTS; i++) readAhead();
+    while (inFlight.length) {
+      if (signal?.aborted) return stop(new SavedModelError("variables/", "comparison cancelled"));
+      try {
+        const [ca, cb] = await inFlight.shift()!;
+        readAhead();
+        const xa = numbersOf(ea.dtype, ca, ba.bigEndian);
+        const xb = numbersOf(eb.dtype, cb, bb.bigEndian);
+        if (xa instanceof Float32Array && xb instanceof Float32Array) {
+          if (helper && xa.length >= SPLIT_MIN_ELEMENTS) sharedF32(acc, helper, ca, cb, xa, xb);
+          else accumulateF32(acc, xa, xb);
+        } else accumulate(acc, xa, xb);
+        onChunk(ca.length * 2);
+      } catch (e) {
+        return stop(e);
+      }
     }
   }
-  return acc;
 }
+
+/** Elements of range p of `pieces` of n (DriftHelper.ranges' split). */
+const rangeLength = (n: number, pieces: number, p: number) =>
+  Math.floor(((p + 1) * n) / pieces) - Math.floor((p * n) / pieces);
 
 function wholeDrift(ta: DecodedTensor, tb: DecodedTensor): DriftAccumulator {
   const acc = newAccumulator();

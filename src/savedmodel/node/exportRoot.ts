@@ -202,6 +202,7 @@ export class ExportRoot {
     const { fh, size } = await this.openRegular(path);
     return {
       size,
+      fd: fh.fd,
       readInto: (offset, target) =>
         readInto(fh, offset, target.subarray(0, Math.max(0, Math.min(target.length, size - offset))), path),
       close: () => fh.close(),
