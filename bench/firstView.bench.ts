@@ -31,7 +31,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { largeGraph } from "./synthetic.js";
 import { writeFrozenConstExport } from "./frozenConstFiles.js";
-import { manyNodeTf2Files } from "./manyNodeTf2.js";
+import { manyNodeTf2Files } from "../src/savedmodel/builder/manyNodeTf2.js";
 import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
 import { writeExportToDir } from "../src/savedmodel/node/nodeWriter.js";
 

@@ -11,41 +11,14 @@ import { openSavedModel } from "../src/savedmodel/savedModel.js";
 import { describeModel, nodeOfTensor, calledFunctions } from "../src/savedmodel/model.js";
 import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
-import type { FileAccess } from "../src/savedmodel/fileAccess.js";
 import { tensorflow } from "../src/savedmodel/proto.js";
 import { deferredContentOf } from "../src/savedmodel/deferredContent.js";
 import { tensorFromProto } from "../src/savedmodel/tensor.js";
 import { SavedModelError } from "../src/savedmodel/errors.js";
 import { frozenConstFiles } from "../src/savedmodel/builder/frozenConst.js";
 import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
+import { CountingAccess } from "./helpers/countingAccess.js";
 import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
-
-/** Counts the bytes read through readFile/readRange. */
-class CountingAccess implements FileAccess {
-  bytes = 0;
-  wholeFiles: string[] = [];
-  constructor(private readonly inner: FileAccess) {}
-  async readFile(p: string) {
-    const b = await this.inner.readFile(p);
-    this.bytes += b.length;
-    this.wholeFiles.push(p);
-    return b;
-  }
-  async readRange(p: string, o: number, n: number) {
-    const b = await this.inner.readRange(p, o, n);
-    this.bytes += b.length;
-    return b;
-  }
-  list(p: string) {
-    return this.inner.list(p);
-  }
-  size(p: string) {
-    return this.inner.size(p);
-  }
-  describe(p: string) {
-    return this.inner.describe(p);
-  }
-}
 
 const frozenFiles = frozenConstFiles;
 

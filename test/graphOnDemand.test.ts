@@ -12,61 +12,16 @@ import { openSavedModel } from "../src/savedmodel/savedModel.js";
 import { describeModel } from "../src/savedmodel/model.js";
 import { MemoryFileAccess } from "../src/savedmodel/memoryFileAccess.js";
 import { NodeFileAccess } from "../src/savedmodel/node/nodeFileAccess.js";
-import type { FileAccess } from "../src/savedmodel/fileAccess.js";
 import { tensorflow } from "../src/savedmodel/proto.js";
 import { SavedModelError } from "../src/savedmodel/errors.js";
-import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
+import { CountingAccess } from "./helpers/countingAccess.js";
+import { manyNodeTf2Files } from "../src/savedmodel/builder/manyNodeTf2.js";
 import { fixtureNames, fixturePath, skipNoFixtures } from "./helpers/fixtures.js";
-
-/** Counts the bytes read through readFile/readRange. */
-class CountingAccess implements FileAccess {
-  bytes = 0;
-  wholeFiles: string[] = [];
-  constructor(private readonly inner: FileAccess) {}
-  async readFile(p: string) {
-    const b = await this.inner.readFile(p);
-    this.bytes += b.length;
-    this.wholeFiles.push(p);
-    return b;
-  }
-  async readRange(p: string, o: number, n: number) {
-    const b = await this.inner.readRange(p, o, n);
-    this.bytes += b.length;
-    return b;
-  }
-  list(p: string) {
-    return this.inner.list(p);
-  }
-  size(p: string) {
-    return this.inner.size(p);
-  }
-  describe(p: string) {
-    return this.inner.describe(p);
-  }
-}
 
 /** The builder's TF2 half-plus-two with `extra` more top-level nodes (about 300 bytes each) before its own. */
 function manyNodeTf2(extra: number): { files: Map<string, Uint8Array>; pb: Uint8Array } {
-  const files = halfPlusTwo({ tf2: true }).save();
-  const sm = tensorflow.SavedModel.decode(files.get("saved_model.pb")!);
-  const g = sm.metaGraphs[0].graphDef!;
-  const filler: tensorflow.INodeDef[] = [];
-  for (let i = 0; i < extra; i++)
-    filler.push({
-      name: `block_${i >> 6}/dense_${i}/MatMul`,
-      op: "MatMul",
-      input: [i ? `block_${(i - 1) >> 6}/dense_${i - 1}/MatMul` : "x", `block_${i >> 6}/dense_${i}/kernel`],
-      device: "/device:CPU:0",
-      attr: {
-        T: { type: 1 },
-        _output_shapes: { list: { shape: [{ dim: [{ size: -1 }, { size: 128 }] }] } },
-        value: { tensor: { dtype: 1, tensorShape: { dim: [{ size: 32 }] }, tensorContent: new Uint8Array(128) } },
-      },
-    });
-  g.node = [...filler, ...(g.node ?? [])] as tensorflow.NodeDef[];
-  const pb = tensorflow.SavedModel.encode(sm).finish();
-  files.set("saved_model.pb", pb);
-  return { files, pb };
+  const files = manyNodeTf2Files(extra);
+  return { files, pb: files.get("saved_model.pb")! };
 }
 
 test("a many-node TF2 export: open and signatures read the node headers once and only the signature's call node", async () => {

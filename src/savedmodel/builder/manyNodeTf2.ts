@@ -3,8 +3,8 @@
  * signatures, with `extra` MatMul nodes of about 300 bytes each put before its own): the first view has to
  * find the StatefulPartitionedCall behind each signature among them.
  */
-import { halfPlusTwo } from "../src/savedmodel/builder/models.js";
-import { tensorflow } from "../src/savedmodel/proto.js";
+import { halfPlusTwo } from "./models.js";
+import { tensorflow } from "../proto.js";
 
 export function manyNodeTf2Files(extra: number): Map<string, Uint8Array> {
   const files = halfPlusTwo({ tf2: true }).save();
