@@ -20,6 +20,7 @@ import { NodeFileAccess } from "../../src/savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import type { FileAccess } from "../../src/savedmodel/fileAccess.js";
 import { mulberry32 } from "../../src/savedmodel/random.js";
+import { plainNodeAccess } from "../helpers/plainAccess.js";
 
 test("readRanges: each range's figures come from its own bytes of both files; past the end, NaN", async () => {
   const root = mkdtempSync(join(tmpdir(), "drift-read-ranges-"));
@@ -89,19 +90,6 @@ async function exportWith(dir: string, w: Float32Array, neighbour: number) {
   );
 }
 
-/** node:fs without descriptors (no openReader): chunks are read into shared buffers, as before readRanges. */
-function noDescriptors(dir: string): FileAccess {
-  const f = new NodeFileAccess(dir);
-  return {
-    readFile: (p) => f.readFile(p),
-    readRange: (p, o, n) => f.readRange(p, o, n),
-    readRangeInto: (p, o, t) => f.readRangeInto(p, o, t),
-    list: (p) => f.list(p),
-    size: (p) => f.size(p),
-    describe: (p) => f.describe(p),
-  };
-}
-
 test("drift with both threads reading: bit for bit the shared-buffer figures, nothing read from the neighbours", async () => {
   const root = mkdtempSync(join(tmpdir(), "drift-read-ranges-cmp-"));
   try {
@@ -127,7 +115,7 @@ test("drift with both threads reading: bit for bit the shared-buffer figures, no
     const reading = (await diffWeights(xa, xb, { chunkBytes, threads: counted })).weights;
     assert.ok(jobs > 0, "both threads read (readRanges) through the node FileAccess");
     jobs = 0;
-    const [ya, yb] = await open(noDescriptors);
+    const [ya, yb] = await open((d) => plainNodeAccess(d, { readRangeInto: true }));
     const shared = (await diffWeights(ya, yb, { chunkBytes, threads: counted })).weights;
     assert.equal(jobs, 0, "without descriptors the chunks are read into shared buffers");
     assert.deepEqual(reading, shared);

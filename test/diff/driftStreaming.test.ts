@@ -12,8 +12,8 @@ import { accumulate, accumulateF32, diffWeights, newAccumulator } from "../../sr
 import { mulberry32 } from "../../src/savedmodel/random.js";
 import { NodeFileAccess } from "../../src/savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../../src/savedmodel/savedModel.js";
-import type { FileAccess } from "../../src/savedmodel/fileAccess.js";
 import { tinyTf1, writeTemp } from "./pairs.js";
+import { plainNodeAccess } from "../helpers/plainAccess.js";
 
 test("the float32 drift loop agrees with the generic loop (exactly in counts and max, sums to 1e-12)", () => {
   const next = mulberry32(11);
@@ -95,18 +95,7 @@ test("drift through openReader (node:fs) and through readRange (other FileAccess
   const dirA = await writeTemp(tinyTf1(), "into-a");
   const dirB = await writeTemp(tinyTf1({ w: [1.5, 2, 3, 4.5] }), "into-b");
   const node = await Promise.all([openSavedModel(new NodeFileAccess(dirA)), openSavedModel(new NodeFileAccess(dirB))]);
-  /** NodeFileAccess without readRangeInto/openReader (as WorkspaceFileAccess and the worker's RpcFileAccess are). */
-  const plain = (dir: string): FileAccess => {
-    const f = new NodeFileAccess(dir);
-    return {
-      readFile: (p) => f.readFile(p),
-      readRange: (p, o, n) => f.readRange(p, o, n),
-      list: (p) => f.list(p),
-      size: (p) => f.size(p),
-      describe: (p) => f.describe(p),
-    };
-  };
-  const other = await Promise.all([openSavedModel(plain(dirA)), openSavedModel(plain(dirB))]);
+  const other = await Promise.all([openSavedModel(plainNodeAccess(dirA)), openSavedModel(plainNodeAccess(dirB))]);
   for (const chunkBytes of [4, 8, 1 << 20]) {
     const x = await diffWeights(node[0], node[1], { chunkBytes });
     const y = await diffWeights(other[0], other[1], { chunkBytes });

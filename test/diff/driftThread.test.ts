@@ -19,6 +19,7 @@ import { NodeFileAccess } from "../../src/savedmodel/node/nodeFileAccess.js";
 import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import type { FileAccess } from "../../src/savedmodel/fileAccess.js";
 import { mulberry32 } from "../../src/savedmodel/random.js";
+import { plainNodeAccess } from "../helpers/plainAccess.js";
 
 test("the helper thread's ranges are float32DriftRange's, range by range, call after call", async () => {
   const t = new DriftThread();
@@ -61,18 +62,6 @@ async function exportWith(dir: string, w: Float32Array) {
   );
 }
 
-/** node:fs without reads into buffers, as the decode worker's RpcFileAccess. */
-function plainAccess(dir: string): FileAccess {
-  const f = new NodeFileAccess(dir);
-  return {
-    readFile: (p) => f.readFile(p),
-    readRange: (p, o, n) => f.readRange(p, o, n),
-    list: (p) => f.list(p),
-    size: (p) => f.size(p),
-    describe: (p) => f.describe(p),
-  };
-}
-
 test("drift with the helper thread: the figures of the one-thread comparison, the same on every run", async () => {
   const root = mkdtempSync(join(tmpdir(), "drift-thread-"));
   try {
@@ -91,7 +80,7 @@ test("drift with the helper thread: the figures of the one-thread comparison, th
     const open = (fs: (d: string) => FileAccess) =>
       Promise.all([openSavedModel(fs(join(root, "a"))), openSavedModel(fs(join(root, "b")))]);
     const node = await open((d) => new NodeFileAccess(d));
-    const plain = await open(plainAccess);
+    const plain = await open((d) => plainNodeAccess(d));
     const chunkBytes = 1 << 20; // 4 ranges of 64K elements a chunk
     const one = (await diffWeights(node[0], node[1], { chunkBytes })).weights;
     const runs: (typeof one)[] = [];
