@@ -6,6 +6,7 @@ import type { DisplayGraph } from "../graph/model.js";
 import type { PackedGraph } from "../graph/pack.js";
 import type { GraphDiffOverlay } from "../graph/diffPicture.js";
 import type { HistogramBin, WireTensor } from "./run.js";
+import type { TensorStats } from "../savedmodel/tensor.js";
 
 /** Which node to select and reveal: a node name inside a function body ("" = the meta graph's GraphDef). */
 export interface GraphNodeRef {
@@ -194,15 +195,7 @@ export interface GraphValuePreview {
   values: string[];
   /** More values exist than `values` holds. */
   truncated: boolean;
-  stats?: {
-    min: number;
-    max: number;
-    mean: number;
-    std: number;
-    nanCount: number;
-    infCount: number;
-    zeroFraction: number;
-  };
+  stats?: Omit<TensorStats, "count">;
   /** Histogram bins of all the values (src/shared/histogram.ts, computed where the tensor is). */
   histogram?: HistogramBin[];
 }

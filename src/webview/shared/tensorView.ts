@@ -12,20 +12,11 @@ import { histogramSvg } from "./histogramSvg.js";
 import { formatCount, formatNumber } from "../../shared/modelFormat.js";
 import { sliceGeometry, tablePage } from "./tensorSlice.js";
 import { outputImageLayout, tensorToRgba } from "./tensorImage.js";
-import type { DecodedTensor } from "../../savedmodel/tensor.js";
+import type { DecodedTensor, TensorStats } from "../../savedmodel/tensor.js";
 import type { HistogramBin } from "../../protocol/run.js";
 
 /** Statistics as the three sources carry them (`count` only where known). */
-export interface TensorStatsLike {
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  nanCount: number;
-  infCount: number;
-  zeroFraction: number;
-  count?: number;
-}
+export type TensorStatsLike = Omit<TensorStats, "count"> & { count?: number };
 
 export interface TensorViewModel {
   /** The tensor's name, for labels of the table and pictures. */
