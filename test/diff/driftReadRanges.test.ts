@@ -10,9 +10,6 @@ import assert from "node:assert/strict";
 import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DataType } from "../../src/savedmodel/dtypes.js";
-import { GraphBuilder, SavedModelBuilder, tensorOf } from "../../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { diffWeights } from "../../src/savedmodel/diff/weights.js";
 import { float32DriftRange } from "../../src/savedmodel/diff/float32Drift.js";
 import { DriftThread } from "../../src/savedmodel/node/driftThread.js";
@@ -21,6 +18,7 @@ import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import type { FileAccess } from "../../src/savedmodel/fileAccess.js";
 import { mulberry32 } from "../../src/savedmodel/random.js";
 import { plainNodeAccess } from "../helpers/plainAccess.js";
+import { writeFloat32Variables } from "./pairs.js";
 
 test("readRanges: each range's figures come from its own bytes of both files; past the end, NaN", async () => {
   const root = mkdtempSync(join(tmpdir(), "drift-read-ranges-"));
@@ -77,17 +75,13 @@ test("readRanges: each range's figures come from its own bytes of both files; pa
 });
 
 /** Three float32 variables, adjacent in the shard: "a_pre", "w" (the values given) and "z_post". */
-async function exportWith(dir: string, w: Float32Array, neighbour: number) {
-  const g = new GraphBuilder();
+function exportWith(dir: string, w: Float32Array, neighbour: number) {
   const around = new Float32Array(70_000).fill(neighbour);
-  g.variable("a_pre", tensorOf(DataType.DT_FLOAT, [around.length], around), { initializer: "none" });
-  g.variable("w", tensorOf(DataType.DT_FLOAT, [w.length], w), { initializer: "none" });
-  g.variable("z_post", tensorOf(DataType.DT_FLOAT, [around.length], around), { initializer: "none" });
-  g.saver();
-  await writeExportToDir(
-    new SavedModelBuilder().addMetaGraphAndVariables(["serve"], { graph: g, signatureDefs: {} }).save(),
-    dir,
-  );
+  return writeFloat32Variables(dir, [
+    ["a_pre", around],
+    ["w", w],
+    ["z_post", around],
+  ]);
 }
 
 test("drift with both threads reading: bit for bit the shared-buffer figures, nothing read from the neighbours", async () => {

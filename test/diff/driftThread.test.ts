@@ -9,9 +9,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DataType } from "../../src/savedmodel/dtypes.js";
-import { GraphBuilder, SavedModelBuilder, tensorOf } from "../../src/savedmodel/builder/index.js";
-import { writeExportToDir } from "../../src/savedmodel/node/nodeWriter.js";
 import { diffWeights } from "../../src/savedmodel/diff/weights.js";
 import { float32DriftRange } from "../../src/savedmodel/diff/float32Drift.js";
 import { DriftThread } from "../../src/savedmodel/node/driftThread.js";
@@ -20,6 +17,7 @@ import { openSavedModel } from "../../src/savedmodel/savedModel.js";
 import type { FileAccess } from "../../src/savedmodel/fileAccess.js";
 import { mulberry32 } from "../../src/savedmodel/random.js";
 import { plainNodeAccess } from "../helpers/plainAccess.js";
+import { writeFloat32Variables } from "./pairs.js";
 
 test("the helper thread's ranges are float32DriftRange's, range by range, call after call", async () => {
   const t = new DriftThread();
@@ -51,16 +49,11 @@ test("the helper thread's ranges are float32DriftRange's, range by range, call a
 });
 
 /** An export with float32 variables w (the values given) and small (3 values). */
-async function exportWith(dir: string, w: Float32Array) {
-  const g = new GraphBuilder();
-  g.variable("w", tensorOf(DataType.DT_FLOAT, [w.length], w), { initializer: "none" });
-  g.variable("small", tensorOf(DataType.DT_FLOAT, [3], Float32Array.of(1, 2, w[0])), { initializer: "none" });
-  g.saver();
-  await writeExportToDir(
-    new SavedModelBuilder().addMetaGraphAndVariables(["serve"], { graph: g, signatureDefs: {} }).save(),
-    dir,
-  );
-}
+const exportWith = (dir: string, w: Float32Array) =>
+  writeFloat32Variables(dir, [
+    ["w", w],
+    ["small", Float32Array.of(1, 2, w[0])],
+  ]);
 
 test("drift with the helper thread: the figures of the one-thread comparison, the same on every run", async () => {
   const root = mkdtempSync(join(tmpdir(), "drift-thread-"));

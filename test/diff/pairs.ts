@@ -104,3 +104,15 @@ export async function writeTemp(b: SavedModelBuilder, label: string): Promise<st
   await writeExportToDir(b.save(), dir);
   return dir;
 }
+
+/** A TF1 export with only float32 variables (in this order in the shard) and a saver, written to `dir`. */
+export async function writeFloat32Variables(dir: string, vars: [name: string, values: Float32Array][]): Promise<void> {
+  const g = new GraphBuilder();
+  for (const [name, values] of vars)
+    g.variable(name, tensorOf(DataType.DT_FLOAT, [values.length], values), { initializer: "none" });
+  g.saver();
+  await writeExportToDir(
+    new SavedModelBuilder().addMetaGraphAndVariables(["serve"], { graph: g, signatureDefs: {} }).save(),
+    dir,
+  );
+}
