@@ -84,15 +84,20 @@ test("graph changes of a signature: exactly the changed, added and removed nodes
     assert.ok(!overlay.nodes.some(([n]) => graph.nodes[n].name === name), name);
 });
 
-test("without A's picture the removed node is counted as not drawn", async () => {
-  const gB: DisplayGraph = {
+/** Signature "s"'s picture with one math node. */
+function oneNodeGraph(name: string, op: string, attrs: [string, string][] = []): DisplayGraph {
+  return {
     title: "t",
     scope: { kind: "signature", name: "s" },
-    nodes: [{ name: "n", label: "n", op: "Neg", kind: "math", parent: 0, fn: "", attrs: [], outputs: [] }],
+    nodes: [{ name, label: name, op, kind: "math", parent: 0, fn: "", attrs, outputs: [] }],
     groups: [{ id: "", label: "s", kind: "root", parent: -1, nodes: [0], groups: [], size: 1, visibleSize: 1 }],
     edges: [],
     warnings: [],
   };
+}
+
+test("without A's picture the removed node is counted as not drawn", async () => {
+  const gB = oneNodeGraph("n", "Neg");
   const { overlay } = signatureDiffPicture(
     {
       functions: { matched: [] },
@@ -133,16 +138,7 @@ test("TF1 pair (the E2E one): the removed signature input and its add are drawn 
 });
 
 test("a changed attribute carries its value in A and in B", () => {
-  const one = (value: string): DisplayGraph => ({
-    title: "t",
-    scope: { kind: "signature", name: "s" },
-    nodes: [
-      { name: "c", label: "c", op: "Cast", kind: "math", parent: 0, fn: "", attrs: [["DstT", value]], outputs: [] },
-    ],
-    groups: [{ id: "", label: "s", kind: "root", parent: -1, nodes: [0], groups: [], size: 1, visibleSize: 1 }],
-    edges: [],
-    warnings: [],
-  });
+  const one = (value: string): DisplayGraph => oneNodeGraph("c", "Cast", [["DstT", value]]);
   const { overlay } = signatureDiffPicture(
     {
       functions: { matched: [] },
